@@ -50,6 +50,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   private ChannelConnection connection;
   private SessionShard shard;
   private MqttVersion version;
+  private long connectExpiry;
 
   public MqttConnectionHandler(BrokerConfig config, Sessions sessions) {
     this.config = config;
@@ -93,6 +94,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     KeepAlive.install(ctx.pipeline(), result.keepAliveSeconds());
+    connectExpiry = result.expiry();
     connection = new ChannelConnection(ctx.channel(), result.clientId(), version,
         result.sendWindow(), result.maximumPacketSize());
     shard = sessions.shardOf(result.clientId());
@@ -121,6 +123,12 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
       // [MQTT-3.12.4-1]
       ctx.writeAndFlush(PingrespPacket.INSTANCE);
     } else if (packet instanceof DisconnectPacket p) {
+      Long expiry = p.properties().sessionExpiryInterval();
+      if (connectExpiry == 0 && expiry != null && expiry != 0) {
+        // [MQTT-3.14.2-2] zero in CONNECT cannot become non-zero in DISCONNECT; the will is sent
+        protocolError(ctx, "session expiry set in DISCONNECT after zero in CONNECT");
+        return;
+      }
       shard.disconnect(connection, p);
       ctx.close();
     } else if (packet instanceof AuthPacket) {
