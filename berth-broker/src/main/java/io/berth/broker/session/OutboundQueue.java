@@ -1,5 +1,8 @@
 package io.berth.broker.session;
 
+import io.berth.broker.config.OverflowPolicy;
+import io.berth.broker.config.QueueLimits;
+import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.broker.store.InflightRecord;
 import io.berth.broker.store.QueueEntry;
 import io.berth.broker.store.QueuedMessage;
@@ -43,6 +46,10 @@ final class OutboundQueue {
   private final SessionStore store;
   private final Executor shard;
   private final LongSupplier clock;
+  private final BrokerMetrics metrics;
+  private final WatermarkListener watermarks;
+  private QueueLimits limits = QueueLimits.DEFAULT;
+  private boolean aboveWatermark;
 
   private long tail;
   private long committedTail;
@@ -56,19 +63,77 @@ final class OutboundQueue {
 
   private ClientConnection connection;
 
-  OutboundQueue(String clientId, SessionStore store, Executor shard, LongSupplier clock) {
+  OutboundQueue(String clientId, SessionStore store, Executor shard, LongSupplier clock,
+      BrokerMetrics metrics, WatermarkListener watermarks) {
     this.clientId = clientId;
     this.store = store;
     this.shard = shard;
     this.clock = clock;
+    this.metrics = metrics;
+    this.watermarks = watermarks;
+  }
+
+  /** Receives the crossings of a queue's watermark. Threading: called on the shard. */
+  interface WatermarkListener {
+    void crossed(String clientId, boolean high, long count, long bytes, QueueLimits limits);
+  }
+
+  void limits(QueueLimits newLimits) {
+    limits = newLimits;
+  }
+
+  QueueLimits limits() {
+    return limits;
+  }
+
+  private void added(long messages, long size) {
+    count += messages;
+    bytes += size;
+    metrics.queued(messages, size);
+    boolean high = count >= limits.messageWatermark() || bytes >= limits.byteWatermark();
+    if (high != aboveWatermark) {
+      aboveWatermark = high;
+      watermarks.crossed(clientId, high, count, bytes, limits);
+    }
+  }
+
+  /**
+   * Checks that a message fits within the limits and the broker-wide budget. Under drop-oldest the
+   * oldest queued messages not in flight make room. Returns null when the message may be queued,
+   * otherwise the policy that refuses it.
+   */
+  OverflowPolicy admit(StoredMessage message, long budget) {
+    int size = message.sizeBytes();
+    while (count + 1 > limits.maxMessages() || bytes + size > limits.maxBytes()
+        || metrics.queuedBytes() + size > budget) {
+      if (limits.overflow() != OverflowPolicy.DROP_OLDEST) {
+        return limits.overflow();
+      }
+      if (!evictOldest()) {
+        return OverflowPolicy.DROP_NEW;
+      }
+    }
+    return null;
+  }
+
+  /** Drops the oldest committed message that is not in flight; false when there is none. */
+  private boolean evictOldest() {
+    List<QueuedMessage> oldest = store.readQueue(clientId, nextToSend, committedTail, 1);
+    if (oldest.isEmpty()) {
+      return false;
+    }
+    QueuedMessage q = oldest.get(0);
+    nextToSend = q.entry().seq() + 1;
+    metrics.dropped("queue-full");
+    dequeue(q.entry().seq(), q.message());
+    return true;
   }
 
   /** Restores the queue bounds and in-flight state read at start. */
   void restore(RecoveredSession recovered) {
     tail = recovered.queueTail();
     committedTail = tail;
-    count = recovered.queuedCount();
-    bytes = recovered.queuedBytes();
+    added(recovered.queuedCount(), recovered.queuedBytes());
     long next = recovered.queueHead();
     for (InflightRecord r : recovered.inflight()) {
       Outflight o =
@@ -123,8 +188,7 @@ final class OutboundQueue {
     QueueEntry entry = new QueueEntry(seq, message.id(), delivery.qos(), delivery.retain(),
         delivery.subscriptionIds());
     pending.add(seq);
-    count++;
-    bytes += message.sizeBytes();
+    added(1, message.sizeBytes());
     return new StoreCommand.Enqueue(clientId, entry, message);
   }
 
@@ -136,8 +200,7 @@ final class OutboundQueue {
     if (error != null) {
       // Not stored: the publisher gets no acknowledgement and sends again. The slot stays empty.
       LOG.warn("queue write for {} failed: {}", clientId, error.toString());
-      count--;
-      bytes -= enqueue.message().sizeBytes();
+      added(-1, -enqueue.message().sizeBytes());
       pump();
       return;
     }
@@ -231,6 +294,7 @@ final class OutboundQueue {
     sentHere++;
     // [MQTT-4.4.0-1] resend with DUP and the same packet identifier; an in-flight message is not
     // dropped for expiry
+    metrics.redelivered();
     connection.send(publishPacket(queued, o.packetId, true, Math.max(1, remainingExpiry(queued))));
   }
 
@@ -240,6 +304,13 @@ final class OutboundQueue {
     long remaining = remainingExpiry(queued);
     if (remaining <= 0) {
       // 5.0 section 3.3.2.3.3: a message whose expiry passed is not sent
+      metrics.dropped("expired");
+      dequeue(entry.seq(), message);
+      return;
+    }
+    if (limits.maxAgeSeconds() > 0
+        && clock.getAsLong() - message.arrivalMillis() > limits.maxAgeSeconds() * 1000) {
+      metrics.dropped("max-age");
       dequeue(entry.seq(), message);
       return;
     }
@@ -248,9 +319,11 @@ final class OutboundQueue {
     if (MqttEncoder.encodedSize(packet, connection.version()) > connection.maximumPacketSize()) {
       // [MQTT-3.1.2-25] a packet larger than the client's Maximum Packet Size is discarded
       LOG.debug("message {} exceeds the maximum packet size of {}; discarded", entry.seq(), clientId);
+      metrics.dropped("too-large");
       dequeue(entry.seq(), message);
       return;
     }
+    metrics.delivered();
     if (entry.qos() == QoS.AT_MOST_ONCE) {
       dequeue(entry.seq(), message);
       connection.send(packet);
@@ -367,8 +440,7 @@ final class OutboundQueue {
         size = read.get(0).message().sizeBytes();
       }
     }
-    count--;
-    bytes -= size;
+    added(-1, -size);
     store.submit(new StoreCommand.Dequeue(clientId, o.seq, messageId));
     pump();
   }
@@ -379,8 +451,7 @@ final class OutboundQueue {
   }
 
   private void dequeue(long seq, StoredMessage message) {
-    count--;
-    bytes -= message.sizeBytes();
+    added(-1, -message.sizeBytes());
     store.submit(new StoreCommand.Dequeue(clientId, seq, message.id()));
   }
 }
