@@ -33,6 +33,19 @@ public record Message(String topic, byte[] payload, QoS qos, boolean retain) {
     return new Message(topic, text.getBytes(StandardCharsets.UTF_8), qos, false);
   }
 
+  /**
+   * A non-retained message with the QoS given as its wire value.
+   *
+   * @throws IllegalArgumentException when {@code qos} is not 0, 1 or 2
+   */
+  public static Message of(String topic, byte[] payload, int qos) {
+    QoS level = QoS.fromValue(qos);
+    if (level == null) {
+      throw new IllegalArgumentException("QoS must be 0, 1 or 2, not " + qos);
+    }
+    return new Message(topic, payload, level, false);
+  }
+
   /** The payload decoded as UTF-8. */
   public String payloadAsString() {
     return new String(payload, StandardCharsets.UTF_8);

@@ -25,7 +25,10 @@ public final class MqttClientBuilder {
   private boolean cleanStart = true;
   private long sessionExpirySeconds;
   private int keepAliveSeconds = 60;
-  private int maxInflight = 65_535;
+  /** 3.1.1 has no Receive Maximum; Mosquitto drops QoS 1/2 beyond 20 in flight without telling. */
+  private static final int DEFAULT_MAX_INFLIGHT_3_1_1 = 20;
+
+  private Integer maxInflight;
   private int maxPacketSize = 268_435_460;
   private Duration connectTimeout = Duration.ofSeconds(10);
   private Duration reconnectMinDelay = Duration.ofMillis(100);
@@ -89,8 +92,9 @@ public final class MqttClientBuilder {
   }
 
   /**
-   * The most QoS 1 and 2 messages in flight at once; the broker's Receive Maximum lowers it further;
-   * default 65535.
+   * The most QoS 1 and 2 messages in flight at once; the broker's Receive Maximum (5.0) lowers it
+   * further; default 65535 on 5.0 and 20 on 3.1.1, which has no Receive Maximum (Mosquitto silently
+   * drops QoS 1 and 2 messages beyond its limit of 20 from a 3.1.1 client).
    */
   public MqttClientBuilder maxInflight(int maxInflight) {
     this.maxInflight = maxInflight;
@@ -170,7 +174,10 @@ public final class MqttClientBuilder {
    */
   public MqttClient build() {
     ClientConfig config = new ClientConfig(host, port, version, clientId, username, password, cleanStart,
-        sessionExpirySeconds, keepAliveSeconds, maxInflight, maxPacketSize, connectTimeout,
+        sessionExpirySeconds, keepAliveSeconds,
+        maxInflight != null ? maxInflight
+            : version.isV5() ? 65_535 : DEFAULT_MAX_INFLIGHT_3_1_1,
+        maxPacketSize, connectTimeout,
         reconnectMinDelay, reconnectMaxDelay, maxBufferedMessages, maxBufferedBytes, overflowPolicy,
         resendOnSessionLoss, store == null ? ClientSessionStore.inMemory() : store, defaultHandler,
         droppedListener, connectionListener);
