@@ -19,16 +19,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Reconnects resume the session and lose nothing, with the durable store, through repeated cuts. */
-class ReconnectIT {
+abstract class ReconnectScenarios {
+  /** The broker these scenarios run against. */
+  abstract TestBroker.Kind kind();
+
   @TempDir Path dir;
-  private MosquittoBroker broker;
+  private TestBroker broker;
   private CuttableProxy proxy;
   private final List<MqttClient> clients = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(MosquittoBroker.isInstalled(), "mosquitto is not installed");
-    broker = MosquittoBroker.start(dir);
+    assumeTrue(kind().available(), kind() + " is not available");
+    broker = kind().start(dir);
     proxy = new CuttableProxy(broker.port());
   }
 

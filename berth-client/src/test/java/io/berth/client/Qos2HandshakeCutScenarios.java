@@ -22,17 +22,20 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the proxy swallows the chosen packet and cuts, the client reconnects and resumes its session, and every
  * message arrives once. [MQTT-4.3.3] [MQTT-4.4.0-1]
  */
-class Qos2HandshakeCutIT {
+abstract class Qos2HandshakeCutScenarios {
+  /** The broker these scenarios run against. */
+  abstract TestBroker.Kind kind();
+
   private static final int MESSAGES = 30;
   @TempDir Path dir;
-  private MosquittoBroker broker;
+  private TestBroker broker;
   private CuttableProxy proxy;
   private final List<MqttClient> clients = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(MosquittoBroker.isInstalled(), "mosquitto is not installed");
-    broker = MosquittoBroker.start(dir);
+    assumeTrue(kind().available(), kind() + " is not available");
+    broker = kind().start(dir);
     proxy = new CuttableProxy(broker.port());
   }
 

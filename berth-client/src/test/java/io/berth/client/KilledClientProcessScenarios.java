@@ -23,15 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
  * A publishing client process killed with SIGKILL mid-stream and restarted on its session store delivers
  * every message whose {@code stored()} it had reported, and the subscriber sees no QoS 2 message twice.
  */
-class KilledClientProcessIT {
+abstract class KilledClientProcessScenarios {
+  /** The broker these scenarios run against. */
+  abstract TestBroker.Kind kind();
+
   @TempDir Path dir;
-  private MosquittoBroker broker;
+  private TestBroker broker;
   private MqttClient subscriber;
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(MosquittoBroker.isInstalled(), "mosquitto is not installed");
-    broker = MosquittoBroker.start(dir);
+    assumeTrue(kind().available(), kind() + " is not available");
+    broker = kind().start(dir);
   }
 
   @AfterEach
