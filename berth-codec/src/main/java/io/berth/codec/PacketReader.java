@@ -80,7 +80,9 @@ final class PacketReader {
     require(length, what);
     String s = Utf8.decodeString(buf, buf.readerIndex(), length);
     if (s == null) {
-      throw DecodeException.malformed(what + " is not well-formed UTF-8 [MQTT-1.5.4-1] [MQTT-1.5.4-2]");
+      throw DecodeException.malformed(
+          what + " is not well-formed UTF-8 or contains U+0000 (5.0 [MQTT-1.5.4-1] [MQTT-1.5.4-2],"
+              + " 3.1.1 [MQTT-1.5.3-1] [MQTT-1.5.3-2])");
     }
     buf.skipBytes(length);
     return s;
