@@ -6,6 +6,7 @@ import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.routing.TopicTree;
 import io.berth.broker.session.BrokerContext;
+import io.berth.broker.session.SessionAdmin;
 import io.berth.broker.session.Sessions;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoredMessage;
@@ -94,6 +95,11 @@ public final class Berth implements AutoCloseable {
   /** What the store says of itself, for the startup line. */
   public String storeDescription() {
     return store.describe();
+  }
+
+  /** Operator access to sessions and queues. */
+  public SessionAdmin admin() {
+    return new SessionAdmin(sessions);
   }
 
   /** The broker's metrics. */

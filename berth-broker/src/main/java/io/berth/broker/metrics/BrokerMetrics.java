@@ -101,8 +101,13 @@ public final class BrokerMetrics {
 
   /** A message dropped for a session, by reason (queue-full, budget, max-age, expired, too-large, ...). */
   public void dropped(String reason) {
+    dropped(reason, 1);
+  }
+
+  /** {@code n} messages dropped for one reason. */
+  public void dropped(String reason, long n) {
     drops.computeIfAbsent(reason, r -> Counter.builder("berth_dropped_messages_total")
-        .description("messages dropped for a session").tag("reason", r).register(registry)).increment();
+        .description("messages dropped for a session").tag("reason", r).register(registry)).increment(n);
   }
 
   public double droppedCount(String reason) {

@@ -16,11 +16,13 @@ import io.berth.codec.PublishPacket;
 import io.berth.codec.PubrelPacket;
 import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -58,6 +60,8 @@ final class OutboundQueue {
   private long bytes;
   private final TreeMap<Long, Outflight> inflight = new TreeMap<>();
   private final TreeSet<Long> pending = new TreeSet<>();
+  /** Positions removed by a purge whose commit has not completed: not to be sent meanwhile. */
+  private final TreeSet<Long> removing = new TreeSet<>();
   private final Map<Integer, Outflight> byPacketId = new HashMap<>();
   private int sentHere;
 
@@ -256,7 +260,9 @@ final class OutboundQueue {
           break;
         }
         nextToSend = queued.entry().seq() + 1;
-        sendNew(queued);
+        if (!removing.contains(queued.entry().seq())) {
+          sendNew(queued);
+        }
       }
     }
     if (connection != null) {
@@ -338,6 +344,61 @@ final class OutboundQueue {
     connection.send(packet);
     // Recorded after sending: a lost record only costs the DUP flag on a resend after a crash.
     store.submit(new StoreCommand.PutInflight(clientId, new InflightRecord(o.seq, packetId, false)));
+  }
+
+  /** The first {@code max} messages of the queue, in flight ones first. */
+  List<QueuedMessage> peek(int max) {
+    long from = inflight.isEmpty() ? nextToSend : Math.min(inflight.firstKey(), nextToSend);
+    List<QueuedMessage> out = new ArrayList<>();
+    for (QueuedMessage q : store.readQueue(clientId, from, committedTail, max + removing.size())) {
+      if (!removing.contains(q.entry().seq()) && out.size() < max) {
+        out.add(q);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Removes the queued messages that {@code select} picks, in one commit; messages in flight are left
+   * to finish. Returns how many were removed, once committed.
+   */
+  CompletableFuture<Long> purge(Purge select) {
+    List<StoreCommand> commands = new ArrayList<>();
+    List<Long> seqs = new ArrayList<>();
+    long removedBytes = 0;
+    long from = nextToSend;
+    int taken = 0;
+    while (from < committedTail) {
+      List<QueuedMessage> batch = store.readQueue(clientId, from, committedTail, READ_BATCH);
+      if (batch.isEmpty()) {
+        break;
+      }
+      for (QueuedMessage q : batch) {
+        long seq = q.entry().seq();
+        from = seq + 1;
+        if (removing.contains(seq) || !select.matches(q.message(), taken, clock.getAsLong())) {
+          continue;
+        }
+        taken++;
+        seqs.add(seq);
+        removedBytes += q.message().sizeBytes();
+        commands.add(new StoreCommand.Dequeue(clientId, seq, q.message().id()));
+      }
+    }
+    if (commands.isEmpty()) {
+      return CompletableFuture.completedFuture(0L);
+    }
+    removing.addAll(seqs);
+    added(-seqs.size(), -removedBytes);
+    metrics.dropped("purged", seqs.size());
+    long n = seqs.size();
+    return store.submit(commands).handleAsync((v, error) -> {
+      seqs.forEach(removing::remove);
+      if (error != null) {
+        throw new IllegalStateException("purge of " + clientId + " not stored", error);
+      }
+      return n;
+    }, shard);
   }
 
   static int packetIdOf(long seq) {

@@ -200,6 +200,21 @@ final class SessionLifecycle {
     end(s, true);
   }
 
+  /** Ends a session on an operator's request, closing its connection first. */
+  boolean endByOperator(String clientId) {
+    Session s = shard.sessions.get(clientId);
+    if (s == null) {
+      return false;
+    }
+    if (s.connection != null) {
+      ClientConnection conn = s.connection;
+      detach(s);
+      conn.close(ReasonCode.ADMINISTRATIVE_ACTION);
+    }
+    end(s, true);
+    return true;
+  }
+
   /** Ends a session: its delayed will goes out if {@code sendWill}, everything it held is removed. */
   private void end(Session s, boolean sendWill) {
     s.cancelTimers();

@@ -136,6 +136,24 @@ public final class SessionShard {
     }, executor);
   }
 
+  /** Runs {@code task} on the shard's thread. */
+  <T> CompletableFuture<T> call(java.util.concurrent.Callable<T> task) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    executor.execute(() -> {
+      try {
+        result.complete(task.call());
+      } catch (Exception | Error e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
+  /** Ends a session on an operator's request; false when there is none. */
+  boolean adminDelete(String clientId) {
+    return lifecycle.endByOperator(clientId);
+  }
+
   /** Stops the shard's thread; pending tasks run first. */
   void shutdown() {
     executor.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
