@@ -21,6 +21,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.RocksObject;
+import org.rocksdb.Statistics;
 import org.rocksdb.Status;
 import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteOptions;
@@ -77,6 +78,11 @@ final class RocksDatabase implements AutoCloseable {
   }
 
   static RocksDatabase open(Path dir) throws IOException {
+    return open(dir, null);
+  }
+
+  /** Opens with RocksDB statistics collected into {@code statistics} (owned by the caller), if not null. */
+  static RocksDatabase open(Path dir, Statistics statistics) throws IOException {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -100,6 +106,9 @@ final class RocksDatabase implements AutoCloseable {
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 .setKeepLogFileNum(4)
                 .setMaxLogFileSize(8L << 20));
+    if (statistics != null) {
+      dbOptions.setStatistics(statistics);
+    }
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
     for (Family f : Family.values()) {

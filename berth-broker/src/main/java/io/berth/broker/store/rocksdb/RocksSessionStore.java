@@ -23,6 +23,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
+import org.rocksdb.Statistics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +84,13 @@ public final class RocksSessionStore implements SessionStore {
 
   /** As {@link #open(Path, boolean)}, with the batch writer wrapped: the seam for fault injection. */
   static RocksSessionStore open(Path dir, boolean sync, UnaryOperator<BatchWriter> wrap) throws IOException {
-    RocksDatabase database = RocksDatabase.open(dir);
+    return open(dir, sync, wrap, null);
+  }
+
+  /** As {@link #open(Path, boolean, UnaryOperator)}, collecting RocksDB statistics when not null. */
+  static RocksSessionStore open(Path dir, boolean sync, UnaryOperator<BatchWriter> wrap, Statistics statistics)
+      throws IOException {
+    RocksDatabase database = RocksDatabase.open(dir, statistics);
     try {
       return new RocksSessionStore(dir, sync, database, wrap);
     } catch (RuntimeException e) {
@@ -134,6 +141,9 @@ public final class RocksSessionStore implements SessionStore {
 
   private List<QueuedMessage> withMessages(String clientId, List<QueueEntry> entries, ReadOptions ro)
       throws RocksDBException {
+    if (entries.isEmpty()) {
+      return List.of();
+    }
     Set<Long> ids = new LinkedHashSet<>();
     for (QueueEntry e : entries) {
       ids.add(e.messageId());
