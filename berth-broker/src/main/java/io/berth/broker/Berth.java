@@ -1,0 +1,167 @@
+package io.berth.broker;
+
+import io.berth.broker.config.BrokerConfig;
+import io.berth.broker.config.Durability;
+import io.berth.broker.routing.RetainedIndex;
+import io.berth.broker.routing.TopicTree;
+import io.berth.broker.session.BrokerContext;
+import io.berth.broker.session.Sessions;
+import io.berth.broker.store.SessionStore;
+import io.berth.broker.store.StoredMessage;
+import io.berth.broker.store.memory.MemorySessionStore;
+import io.berth.broker.transport.MqttServer;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An embedded Berth broker.
+ *
+ * <pre>{@code
+ * try (Berth berth = Berth.builder().port(0).dataDir(dir).build().start()) {
+ *   int port = berth.port();
+ * }
+ * }</pre>
+ *
+ * <p>Threading: {@link #start} and {@link #close} from one thread at a time; {@link #close} is
+ * idempotent.
+ */
+public final class Berth implements AutoCloseable {
+  private final BrokerConfig config;
+  private final SessionStore suppliedStore;
+  private SessionStore store;
+  private Sessions sessions;
+  private MqttServer server;
+  private InetSocketAddress address;
+  private long recoveryMillis;
+  private boolean closed;
+
+  private Berth(BrokerConfig config, SessionStore suppliedStore) {
+    this.config = config;
+    this.suppliedStore = suppliedStore;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Opens the store, restores the sessions it holds, then accepts connections. */
+  public synchronized Berth start() {
+    if (server != null) {
+      return this;
+    }
+    long begin = System.nanoTime();
+    store = suppliedStore != null ? suppliedStore : Stores.open(config);
+    try {
+      SessionStore.Recovery recovery = store.recover();
+      RetainedIndex retained = new RetainedIndex();
+      for (StoredMessage m : recovery.retained()) {
+        retained.put(m);
+      }
+      BrokerContext context = new BrokerContext(config, store,
+          store.durable() ? new MemorySessionStore() : store, new TopicTree(), retained,
+          ConcurrentHashMap.newKeySet(), new AtomicLong(recovery.nextMessageId()), System::currentTimeMillis);
+      sessions = new Sessions(context);
+      sessions.restore(recovery);
+      recoveryMillis = (System.nanoTime() - begin) / 1_000_000;
+      server = new MqttServer(config, sessions);
+      address = server.start();
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    return this;
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return address.getPort();
+  }
+
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  /** What the store says of itself, for the startup line. */
+  public String storeDescription() {
+    return store.describe();
+  }
+
+  /** How long opening and restoring took, in milliseconds. */
+  public long recoveryMillis() {
+    return recoveryMillis;
+  }
+
+  /** Stops accepting, closes every connection, stops the shards, closes the store (if it opened it). */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (server != null) {
+      server.close();
+    }
+    if (sessions != null) {
+      sessions.close();
+    }
+    if (store != null && suppliedStore == null) {
+      store.close();
+    }
+  }
+
+  /** Builds a broker from {@link BrokerConfig} defaults and the settings given here. */
+  public static final class Builder {
+    private final BrokerConfig.Builder config = BrokerConfig.builder();
+    private BrokerConfig whole;
+    private SessionStore store;
+
+    private Builder() {}
+
+    public Builder config(BrokerConfig c) {
+      whole = c;
+      return this;
+    }
+
+    public Builder port(int port) {
+      config.port(port);
+      return this;
+    }
+
+    public Builder bind(String bind) {
+      config.bind(bind);
+      return this;
+    }
+
+    public Builder dataDir(Path dir) {
+      config.dataDir(dir);
+      return this;
+    }
+
+    public Builder durability(Durability d) {
+      config.durability(d);
+      return this;
+    }
+
+    /** Changes any other setting. */
+    public Builder configure(java.util.function.Consumer<BrokerConfig.Builder> change) {
+      change.accept(config);
+      return this;
+    }
+
+    /** Uses this store instead of opening one (it is not closed with the broker). */
+    public Builder store(SessionStore s) {
+      store = s;
+      return this;
+    }
+
+    public Berth build() {
+      return new Berth(whole != null ? whole : config.build(), store);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.berth.broker.cli;
+
+import io.berth.broker.Berth;
+import io.berth.broker.config.BrokerConfig;
+import io.berth.broker.config.ConfigFile;
+import io.berth.broker.config.Durability;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code berth serve}: runs the broker until SIGTERM or SIGINT. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the broker.")
+final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--config", description = "YAML file with any of the options below (command line wins)")
+  Path config;
+
+  @Option(names = "--bind", description = "Address to listen on (default 127.0.0.1)")
+  String bind;
+
+  @Option(names = "--port", description = "TCP port (default 1883; 0 picks a free port)")
+  Integer port;
+
+  @Option(names = "--data", description = "Data folder (default ./data)")
+  Path data;
+
+  @Option(names = "--durability", description = "fsync | os | memory (default memory for now)")
+  String durability;
+
+  @Override
+  public Integer call() throws Exception {
+    BrokerConfig.Builder b;
+    try {
+      b = config == null ? BrokerConfig.builder() : ConfigFile.read(config).toBuilder();
+      if (bind != null) {
+        b.bind(bind);
+      }
+      if (port != null) {
+        b.port(port);
+      }
+      if (data != null) {
+        b.dataDir(data);
+      }
+      if (durability != null) {
+        b.durability(Durability.parse(durability));
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("berth: " + e.getMessage());
+      return 2;
+    }
+    BrokerConfig c;
+    Berth berth;
+    try {
+      c = b.build();
+      berth = Berth.builder().config(c).build().start();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("berth: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      berth.close();
+      stopped.countDown();
+    }, "berth-shutdown"));
+    System.out.printf("Berth listening on %s:%d (MQTT 3.1, 3.1.1, 5.0); store: %s; data: %s; ready in %d ms%n",
+        c.bind(), berth.port(), berth.storeDescription(), c.dataDir().toAbsolutePath(),
+        berth.recoveryMillis());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+}

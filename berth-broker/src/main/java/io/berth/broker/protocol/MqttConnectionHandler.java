@@ -1,0 +1,231 @@
+package io.berth.broker.protocol;
+
+import io.berth.broker.config.BrokerConfig;
+import io.berth.broker.session.SessionShard;
+import io.berth.broker.session.Sessions;
+import io.berth.codec.AuthPacket;
+import io.berth.codec.ConnackPacket;
+import io.berth.codec.ConnectPacket;
+import io.berth.codec.DecodeFailure;
+import io.berth.codec.DisconnectPacket;
+import io.berth.codec.MqttEncoder;
+import io.berth.codec.MqttPacket;
+import io.berth.codec.MqttProperties;
+import io.berth.codec.MqttVersion;
+import io.berth.codec.PingreqPacket;
+import io.berth.codec.PingrespPacket;
+import io.berth.codec.PubackPacket;
+import io.berth.codec.PubcompPacket;
+import io.berth.codec.PublishPacket;
+import io.berth.codec.PubrecPacket;
+import io.berth.codec.PubrelPacket;
+import io.berth.codec.ReasonCode;
+import io.berth.codec.SubscribePacket;
+import io.berth.codec.UnsubscribePacket;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of one MQTT connection. Checks what must be checked before a session is involved
+ * (CONNECT first and once, topic aliases, packets only a server may send), answers PINGREQ, and hands
+ * everything else to the session's shard. Malformed input arrives as one {@link DecodeFailure} and ends
+ * the connection with its reason code; other connections never notice.
+ *
+ * <p>Threading: one instance per channel, on its event loop only; plain fields, no locks.
+ */
+public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(MqttConnectionHandler.class);
+
+  private final BrokerConfig config;
+  private final Sessions sessions;
+  private final ConnectValidator validator;
+  private final Map<Integer, String> topicAliases = new HashMap<>();
+  private ChannelConnection connection;
+  private SessionShard shard;
+  private MqttVersion version;
+  private long connectExpiry;
+
+  public MqttConnectionHandler(BrokerConfig config, Sessions sessions) {
+    this.config = config;
+    this.sessions = sessions;
+    this.validator = new ConnectValidator(config);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (msg instanceof DecodeFailure failure) {
+        onDecodeFailure(ctx, failure);
+      } else if (msg instanceof ConnectPacket connect) {
+        onConnect(ctx, connect);
+      } else if (msg instanceof MqttPacket packet) {
+        if (connection == null) {
+          // [MQTT-3.1.0-1] the first packet must be CONNECT (the decoder checks it too)
+          ctx.close();
+          return;
+        }
+        onPacket(ctx, packet);
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onConnect(ChannelHandlerContext ctx, ConnectPacket connect) {
+    if (connection != null) {
+      // [MQTT-3.1.0-2] a second CONNECT is a protocol error
+      protocolError(ctx, "second CONNECT");
+      return;
+    }
+    version = connect.version();
+    ctx.pipeline().get(MqttEncoder.class).version(version);
+    ConnectValidator.Result result = validator.validate(connect);
+    if (result.refusal() != null) {
+      LOG.debug("CONNECT from {} refused: {}", ctx.channel().remoteAddress(), result.refusal());
+      ctx.writeAndFlush(new ConnackPacket(false, result.refusal(), MqttProperties.EMPTY))
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    KeepAlive.install(ctx.pipeline(), result.keepAliveSeconds());
+    connectExpiry = result.expiry();
+    connection = new ChannelConnection(ctx.channel(), result.clientId(), version,
+        result.sendWindow(), result.maximumPacketSize());
+    shard = sessions.shardOf(result.clientId());
+    shard.connect(result.withConnection(connection));
+  }
+
+  private void onPacket(ChannelHandlerContext ctx, MqttPacket packet) {
+    if (packet instanceof PublishPacket p) {
+      PublishPacket resolved = resolveAlias(ctx, p);
+      if (resolved != null) {
+        shard.publish(connection, resolved);
+      }
+    } else if (packet instanceof PubackPacket p) {
+      shard.puback(connection, p);
+    } else if (packet instanceof PubrecPacket p) {
+      shard.pubrec(connection, p);
+    } else if (packet instanceof PubrelPacket p) {
+      shard.pubrel(connection, p);
+    } else if (packet instanceof PubcompPacket p) {
+      shard.pubcomp(connection, p);
+    } else if (packet instanceof SubscribePacket p) {
+      shard.subscribe(connection, p);
+    } else if (packet instanceof UnsubscribePacket p) {
+      shard.unsubscribe(connection, p);
+    } else if (packet instanceof PingreqPacket) {
+      // [MQTT-3.12.4-1]
+      ctx.writeAndFlush(PingrespPacket.INSTANCE);
+    } else if (packet instanceof DisconnectPacket p) {
+      Long expiry = p.properties().sessionExpiryInterval();
+      if (connectExpiry == 0 && expiry != null && expiry != 0) {
+        // [MQTT-3.14.2-2] zero in CONNECT cannot become non-zero in DISCONNECT; the will is sent
+        protocolError(ctx, "session expiry set in DISCONNECT after zero in CONNECT");
+        return;
+      }
+      shard.disconnect(connection, p);
+      ctx.close();
+    } else if (packet instanceof AuthPacket) {
+      // no authentication method was agreed in CONNECT: AUTH is a protocol error [MQTT-4.12.0-1]
+      protocolError(ctx, "AUTH without an authentication method");
+    } else {
+      // CONNACK, SUBACK, UNSUBACK, PINGRESP travel from server to client only
+      protocolError(ctx, packet.type() + " sent to the server");
+    }
+  }
+
+  /** Resolves an inbound topic alias (5.0 section 3.3.2.3.4); null when the connection was closed. */
+  private PublishPacket resolveAlias(ChannelHandlerContext ctx, PublishPacket p) {
+    Integer alias = p.properties().topicAlias();
+    if (alias == null) {
+      return p;
+    }
+    if (alias == 0 || alias > config.topicAliasMaximum()) {
+      // [MQTT-3.3.2-9] [MQTT-3.3.2-10]
+      close(ctx, ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " out of range");
+      return null;
+    }
+    String topic = p.topic();
+    if (topic.isEmpty()) {
+      topic = topicAliases.get(alias);
+      if (topic == null) {
+        protocolError(ctx, "unknown topic alias " + alias);
+        return null;
+      }
+    } else {
+      topicAliases.put(alias, topic);
+    }
+    return new PublishPacket(topic, p.qos(), p.retain(), p.dup(), p.packetId(), p.payload(),
+        p.properties().toBuilder().topicAlias(null).build());
+  }
+
+  private void onDecodeFailure(ChannelHandlerContext ctx, DecodeFailure failure) {
+    LOG.debug("malformed input from {} ({}): {} {}", describe(ctx), failure.reasonCode(),
+        failure.description(), failure.inConnect() ? "in CONNECT" : "");
+    MqttVersion v = failure.version() != null ? failure.version() : version;
+    if (failure.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
+      // [MQTT-3.1.2-2] answer with return code 0x01 (3.1.1 format) and close
+      MqttEncoder encoder = ctx.pipeline().get(MqttEncoder.class);
+      encoder.version(MqttVersion.V3_1_1);
+      ctx.writeAndFlush(new ConnackPacket(false, ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, MqttProperties.EMPTY))
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    if (connection == null && v != null && v.isV5() && failure.inConnect()) {
+      // 5.0 section 3.2.2.2: a bad CONNECT is answered by CONNACK with the reason code
+      ctx.pipeline().get(MqttEncoder.class).version(v);
+      ctx.writeAndFlush(new ConnackPacket(false, failure.reasonCode(), MqttProperties.EMPTY))
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    ChannelConnection.closeChannel(ctx.channel(), connection == null ? null : v, failure.reasonCode());
+  }
+
+  private void protocolError(ChannelHandlerContext ctx, String what) {
+    close(ctx, ReasonCode.PROTOCOL_ERROR, what);
+  }
+
+  private void close(ChannelHandlerContext ctx, ReasonCode reason, String what) {
+    LOG.debug("closing {}: {} ({})", describe(ctx), what, reason);
+    ChannelConnection.closeChannel(ctx.channel(), connection == null ? null : version, reason);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      // [MQTT-3.1.2-24] nothing for 1.5 times the keep alive (or no CONNECT in time): close
+      close(ctx, ReasonCode.KEEP_ALIVE_TIMEOUT, connection == null ? "no CONNECT in time" : "keep alive expired");
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (connection != null) {
+      shard.connectionLost(connection);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("closing {} after an error: {}", describe(ctx), cause.toString());
+    ctx.close();
+  }
+
+  private String describe(ChannelHandlerContext ctx) {
+    return connection != null ? connection.describe() : "connection from " + ctx.channel().remoteAddress();
+  }
+}

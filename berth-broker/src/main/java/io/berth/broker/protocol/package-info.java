@@ -1,0 +1,8 @@
+/**
+ * The MQTT protocol on one connection: CONNECT validation, keep alive, topic aliases, and handing each
+ * packet to the session's shard.
+ *
+ * <p>Threading: a handler and its state belong to its channel's event loop; it never blocks and never
+ * touches the store.
+ */
+package io.berth.broker.protocol;

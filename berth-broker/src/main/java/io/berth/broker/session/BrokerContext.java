@@ -1,0 +1,28 @@
+package io.berth.broker.session;
+
+import io.berth.broker.config.BrokerConfig;
+import io.berth.broker.routing.RetainedIndex;
+import io.berth.broker.routing.TopicTree;
+import io.berth.broker.store.SessionStore;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * What every shard shares: configuration, the stores, the routing structures and the clock.
+ *
+ * @param durableStore where persistent sessions and retained messages are kept
+ * @param volatileStore where sessions that end with their connection are kept
+ * @param online client ids with a connection whose CONNACK went out (read by shared subscriptions)
+ * @param messageIds the source of message ids
+ * @param clock wall-clock milliseconds
+ */
+public record BrokerContext(
+    BrokerConfig config,
+    SessionStore durableStore,
+    SessionStore volatileStore,
+    TopicTree tree,
+    RetainedIndex retained,
+    Set<String> online,
+    AtomicLong messageIds,
+    LongSupplier clock) {}

@@ -1,0 +1,38 @@
+package io.berth.broker.session;
+
+import io.berth.codec.MqttPacket;
+import io.berth.codec.MqttVersion;
+import io.berth.codec.ReasonCode;
+
+/**
+ * A session's view of the network connection it is attached to. Implemented by the protocol layer.
+ *
+ * <p>Threading: the values are fixed after CONNECT; {@link #send} and {@link #close} may be called from
+ * any thread.
+ */
+public interface ClientConnection {
+  String clientId();
+
+  MqttVersion version();
+
+  /** The client's Receive Maximum (5.0), or the broker's in-flight window for 3.1.1. */
+  int sendWindow();
+
+  /** The largest packet the client accepts, in bytes. */
+  long maximumPacketSize();
+
+  /** Writes a packet (flushed at the end of the current burst of work). */
+  void send(MqttPacket packet);
+
+  /** Flushes what {@link #send} wrote. */
+  void flush();
+
+  /** Ends the connection: on 5.0 with a DISCONNECT carrying {@code reason}, on 3.1.1 by closing. */
+  void close(ReasonCode reason);
+
+  /** False once the socket's outbound buffer is above its high-water mark. */
+  boolean isWritable();
+
+  /** A short description for log lines: client id and remote address. */
+  String describe();
+}

@@ -1,0 +1,386 @@
+package io.berth.broker.session;
+
+import io.berth.broker.store.InflightRecord;
+import io.berth.broker.store.QueueEntry;
+import io.berth.broker.store.QueuedMessage;
+import io.berth.broker.store.RecoveredSession;
+import io.berth.broker.store.SessionStore;
+import io.berth.broker.store.StoreCommand;
+import io.berth.broker.store.StoredMessage;
+import io.berth.codec.MqttEncoder;
+import io.berth.codec.MqttProperties;
+import io.berth.codec.PublishPacket;
+import io.berth.codec.PubrelPacket;
+import io.berth.codec.QoS;
+import io.berth.codec.ReasonCode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session's outbound side: its queue (on the store, with head and tail here), the messages in flight,
+ * and the pump that sends as many as the client's window allows, in order: first what was in flight
+ * before a reconnect (PUBLISH with DUP, or PUBREL), then the queue.
+ *
+ * <p>Packet identifiers are derived from the queue sequence number ({@code seq % 65535 + 1}), so a
+ * message resent after a crash carries the same packet identifier even when its in-flight record was
+ * not yet written. No two in-flight messages share one: the pump never sends a sequence number 65535 or
+ * more past the oldest in flight.
+ *
+ * <p>Threading: owned by the session's shard; every method runs on it.
+ */
+final class OutboundQueue {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboundQueue.class);
+  private static final int READ_BATCH = 256;
+
+  private final String clientId;
+  private final SessionStore store;
+  private final Executor shard;
+  private final LongSupplier clock;
+
+  private long tail;
+  private long committedTail;
+  private long nextToSend;
+  private long count;
+  private long bytes;
+  private final TreeMap<Long, Outflight> inflight = new TreeMap<>();
+  private final TreeSet<Long> pending = new TreeSet<>();
+  private final Map<Integer, Outflight> byPacketId = new HashMap<>();
+  private int sentHere;
+
+  private ClientConnection connection;
+
+  OutboundQueue(String clientId, SessionStore store, Executor shard, LongSupplier clock) {
+    this.clientId = clientId;
+    this.store = store;
+    this.shard = shard;
+    this.clock = clock;
+  }
+
+  /** Restores the queue bounds and in-flight state read at start. */
+  void restore(RecoveredSession recovered) {
+    tail = recovered.queueTail();
+    committedTail = tail;
+    count = recovered.queuedCount();
+    bytes = recovered.queuedBytes();
+    long next = recovered.queueHead();
+    for (InflightRecord r : recovered.inflight()) {
+      Outflight o =
+          new Outflight(r.seq(), -1, r.packetId(), r.released() ? QoS.EXACTLY_ONCE : null, 0);
+      o.released = r.released();
+      inflight.put(r.seq(), o);
+      byPacketId.put(r.packetId(), o);
+      next = Math.max(next, r.seq() + 1);
+    }
+    nextToSend = next;
+  }
+
+  long count() {
+    return count;
+  }
+
+  long bytes() {
+    return bytes;
+  }
+
+  int inflightCount() {
+    return inflight.size();
+  }
+
+  /** Starts sending on a connection whose CONNACK went out. */
+  void attach(ClientConnection conn) {
+    connection = conn;
+    sentHere = 0;
+    for (Outflight o : inflight.values()) {
+      o.sentHere = false;
+    }
+    pump();
+  }
+
+  /** Stops sending: the connection is gone. In-flight messages stay, to be resent. */
+  void detach() {
+    connection = null;
+    for (Outflight o : inflight.values()) {
+      o.sentHere = false;
+      o.message = null;
+    }
+    sentHere = 0;
+  }
+
+  /**
+   * Reserves the next queue position for a message; the caller commits the returned command and then
+   * calls {@link #onCommitted}. Positions may commit out of order: nothing is sent past the lowest
+   * position still waiting for its commit.
+   */
+  StoreCommand.Enqueue reserve(StoredMessage message, Delivery delivery) {
+    long seq = tail++;
+    QueueEntry entry = new QueueEntry(seq, message.id(), delivery.qos(), delivery.retain(),
+        delivery.subscriptionIds());
+    pending.add(seq);
+    count++;
+    bytes += message.sizeBytes();
+    return new StoreCommand.Enqueue(clientId, entry, message);
+  }
+
+  /** The commit of a reserved position completed (with {@code error} when it failed). */
+  void onCommitted(StoreCommand.Enqueue enqueue, Throwable error) {
+    long seq = enqueue.entry().seq();
+    pending.remove(seq);
+    committedTail = pending.isEmpty() ? tail : pending.first();
+    if (error != null) {
+      // Not stored: the publisher gets no acknowledgement and sends again. The slot stays empty.
+      LOG.warn("queue write for {} failed: {}", clientId, error.toString());
+      count--;
+      bytes -= enqueue.message().sizeBytes();
+      pump();
+      return;
+    }
+    if (connection != null && seq == nextToSend && seq < committedTail && windowOpen()) {
+      nextToSend = seq + 1;
+      sendNew(new QueuedMessage(enqueue.entry(), enqueue.message()));
+    }
+    pump();
+  }
+
+  /** The next sequence number; a session that replaces this one continues from here. */
+  long tail() {
+    return tail;
+  }
+
+  /** Starts numbering at {@code seq} (a fresh session continuing after a discarded one). */
+  void startAt(long seq) {
+    tail = seq;
+    committedTail = seq;
+    nextToSend = seq;
+  }
+
+  private boolean windowOpen() {
+    if (sentHere >= connection.sendWindow()) {
+      return false;
+    }
+    return inflight.isEmpty() || nextToSend - inflight.firstKey() < 65_535;
+  }
+
+  /** Sends what the window allows: in-flight resends first, then queued messages in order. */
+  void pump() {
+    if (connection == null) {
+      return;
+    }
+    for (Outflight o : inflight.values()) {
+      if (sentHere >= connection.sendWindow()) {
+        break;
+      }
+      if (!o.sentHere) {
+        resend(o);
+      }
+    }
+    while (connection != null && nextToSend < committedTail && windowOpen()) {
+      int room = connection.sendWindow() - sentHere;
+      List<QueuedMessage> batch =
+          store.readQueue(clientId, nextToSend, committedTail, Math.min(room, READ_BATCH));
+      if (batch.isEmpty()) {
+        nextToSend = committedTail;
+        break;
+      }
+      for (QueuedMessage queued : batch) {
+        if (connection == null || !windowOpen()) {
+          break;
+        }
+        nextToSend = queued.entry().seq() + 1;
+        sendNew(queued);
+      }
+    }
+    if (connection != null) {
+      connection.flush();
+    }
+  }
+
+  private void resend(Outflight o) {
+    if (o.released) {
+      o.sentHere = true;
+      sentHere++;
+      connection.send(PubrelPacket.of(o.packetId));
+      return;
+    }
+    QueuedMessage queued = o.message;
+    if (queued == null) {
+      List<QueuedMessage> read = store.readQueue(clientId, o.seq, o.seq + 1, 1);
+      if (read.isEmpty()) {
+        LOG.warn("in-flight message {} of {} is missing from the queue; dropped", o.seq, clientId);
+        forget(o);
+        return;
+      }
+      queued = read.get(0);
+      if (o.qos == null) {
+        // restored at start: fill in what the in-flight record does not hold
+        Outflight full = new Outflight(o.seq, queued.message().id(), o.packetId,
+            queued.entry().qos(), queued.message().sizeBytes());
+        inflight.put(o.seq, full);
+        byPacketId.put(o.packetId, full);
+        o = full;
+      }
+    }
+    o.message = queued;
+    o.sentHere = true;
+    sentHere++;
+    // [MQTT-4.4.0-1] resend with DUP and the same packet identifier; an in-flight message is not
+    // dropped for expiry
+    connection.send(publishPacket(queued, o.packetId, true, Math.max(1, remainingExpiry(queued))));
+  }
+
+  private void sendNew(QueuedMessage queued) {
+    QueueEntry entry = queued.entry();
+    StoredMessage message = queued.message();
+    long remaining = remainingExpiry(queued);
+    if (remaining <= 0) {
+      // 5.0 section 3.3.2.3.3: a message whose expiry passed is not sent
+      dequeue(entry.seq(), message);
+      return;
+    }
+    int packetId = entry.qos() == QoS.AT_MOST_ONCE ? 0 : packetIdOf(entry.seq());
+    PublishPacket packet = publishPacket(queued, packetId, false, remaining);
+    if (MqttEncoder.encodedSize(packet, connection.version()) > connection.maximumPacketSize()) {
+      // [MQTT-3.1.2-25] a packet larger than the client's Maximum Packet Size is discarded
+      LOG.debug("message {} exceeds the maximum packet size of {}; discarded", entry.seq(), clientId);
+      dequeue(entry.seq(), message);
+      return;
+    }
+    if (entry.qos() == QoS.AT_MOST_ONCE) {
+      dequeue(entry.seq(), message);
+      connection.send(packet);
+      return;
+    }
+    Outflight o = new Outflight(entry.seq(), message.id(), packetId, entry.qos(), message.sizeBytes());
+    o.message = queued;
+    o.sentHere = true;
+    sentHere++;
+    inflight.put(o.seq, o);
+    byPacketId.put(packetId, o);
+    connection.send(packet);
+    // Recorded after sending: a lost record only costs the DUP flag on a resend after a crash.
+    store.submit(new StoreCommand.PutInflight(clientId, new InflightRecord(o.seq, packetId, false)));
+  }
+
+  static int packetIdOf(long seq) {
+    return (int) (seq % 65_535) + 1;
+  }
+
+  /** Seconds left before the message expires; {@link Long#MAX_VALUE} when it never does. */
+  private long remainingExpiry(QueuedMessage queued) {
+    long expiresAt = queued.message().expiresAtMillis();
+    if (expiresAt == Long.MAX_VALUE) {
+      return Long.MAX_VALUE;
+    }
+    long leftMillis = expiresAt - clock.getAsLong();
+    return leftMillis <= 0 ? 0 : (leftMillis + 999) / 1000;
+  }
+
+  private static PublishPacket publishPacket(QueuedMessage queued, int packetId, boolean dup, long expiry) {
+    StoredMessage m = queued.message();
+    MqttProperties props = m.properties();
+    List<Integer> ids = queued.entry().subscriptionIds();
+    if (!ids.isEmpty() || props.messageExpiryInterval() != null) {
+      MqttProperties.Builder b = props.toBuilder().subscriptionIdentifiers(ids);
+      if (props.messageExpiryInterval() != null) {
+        // 5.0 section 3.3.2.3.3: the forwarded interval is reduced by the time the message waited
+        b.messageExpiryInterval(expiry);
+      }
+      props = b.build();
+    }
+    return new PublishPacket(m.topic(), queued.entry().qos(), queued.entry().retain(), dup, packetId,
+        m.payload(), props);
+  }
+
+  /** PUBACK from the client. */
+  void onPuback(int packetId) {
+    Outflight o = byPacketId.get(packetId);
+    if (o == null || o.qos == QoS.EXACTLY_ONCE) {
+      LOG.debug("PUBACK {} from {} matches nothing in flight", packetId, clientId);
+      return;
+    }
+    complete(o);
+  }
+
+  /** PUBREC from the client: record the release, then send PUBREL. */
+  void onPubrec(int packetId, ReasonCode reason) {
+    Outflight o = byPacketId.get(packetId);
+    if (o == null || o.qos == QoS.AT_LEAST_ONCE) {
+      if (connection != null) {
+        connection.send(new PubrelPacket(packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND,
+            MqttProperties.EMPTY));
+        connection.flush();
+      }
+      return;
+    }
+    if (reason.isError()) {
+      // 5.0 section 4.3.3: a PUBREC with an error ends the exchange
+      complete(o);
+      return;
+    }
+    if (o.released) {
+      connection.send(PubrelPacket.of(packetId));
+      connection.flush();
+      return;
+    }
+    o.released = true;
+    o.message = null;
+    ClientConnection conn = connection;
+    // The release is stored before PUBREL goes out: after a crash the broker must resend PUBREL, not
+    // the PUBLISH, or a client that already completed the exchange would receive the message twice.
+    store.submit(new StoreCommand.PutInflight(clientId, new InflightRecord(o.seq, packetId, true)))
+        .whenCompleteAsync((v, error) -> {
+          if (error == null && conn == connection && inflight.get(o.seq) == o) {
+            conn.send(PubrelPacket.of(packetId));
+            conn.flush();
+          }
+        }, shard);
+  }
+
+  /** PUBCOMP from the client. */
+  void onPubcomp(int packetId) {
+    Outflight o = byPacketId.get(packetId);
+    if (o == null || !o.released) {
+      LOG.debug("PUBCOMP {} from {} matches no released message", packetId, clientId);
+      return;
+    }
+    complete(o);
+  }
+
+  private void complete(Outflight o) {
+    if (o.sentHere) {
+      sentHere--;
+    }
+    forget(o);
+    long messageId = o.messageId;
+    int size = o.sizeBytes;
+    if (messageId < 0) {
+      // restored at start and completed before it was read: look up what it refers to
+      List<QueuedMessage> read = store.readQueue(clientId, o.seq, o.seq + 1, 1);
+      if (!read.isEmpty()) {
+        messageId = read.get(0).message().id();
+        size = read.get(0).message().sizeBytes();
+      }
+    }
+    count--;
+    bytes -= size;
+    store.submit(new StoreCommand.Dequeue(clientId, o.seq, messageId));
+    pump();
+  }
+
+  private void forget(Outflight o) {
+    inflight.remove(o.seq);
+    byPacketId.remove(o.packetId);
+  }
+
+  private void dequeue(long seq, StoredMessage message) {
+    count--;
+    bytes -= message.sizeBytes();
+    store.submit(new StoreCommand.Dequeue(clientId, seq, message.id()));
+  }
+}

@@ -1,0 +1,62 @@
+package io.berth.broker.session;
+
+import io.berth.broker.store.SessionRecord;
+import io.berth.broker.store.SessionStore;
+import io.berth.broker.store.Subscription;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+/**
+ * One client's session: what it is, its subscriptions, its inbound QoS 2 state and its outbound queue.
+ *
+ * <p>Threading: owned by its {@link SessionShard}; every field is read and written on that shard's
+ * thread only.
+ */
+final class Session {
+  final String clientId;
+  /** Distinguishes this session from an earlier or later one with the same client id. */
+  final long incarnation;
+  /** The durable store, or the volatile one for a session that ends with its connection. */
+  final SessionStore store;
+  final OutboundQueue outbound;
+  final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+  /** Inbound QoS 2 packet ids whose PUBREL has not come, each with the commit of its PUBLISH. */
+  final Map<Integer, CompletableFuture<Void>> inbound = new HashMap<>();
+
+  SessionRecord record;
+  /** The connection, from CONNECT until it closes; null while offline. */
+  ClientConnection connection;
+  /** True once CONNACK went out on {@link #connection}. */
+  boolean attached;
+  /** Inbound QoS 1/2 publishes of this connection not yet acknowledged (PUBACK/PUBCOMP). */
+  int inboundUnacked;
+  /** Completes when the last acknowledgement to the client was sent, to keep acknowledgements in order. */
+  CompletableFuture<Void> lastAck = CompletableFuture.completedFuture(null);
+  Future<?> expiryTimer;
+  Future<?> willTimer;
+
+  Session(String clientId, long incarnation, SessionStore store, OutboundQueue outbound) {
+    this.clientId = clientId;
+    this.incarnation = incarnation;
+    this.store = store;
+    this.outbound = outbound;
+  }
+
+  boolean isConnectedTo(ClientConnection conn) {
+    return connection == conn;
+  }
+
+  void cancelTimers() {
+    if (expiryTimer != null) {
+      expiryTimer.cancel(false);
+      expiryTimer = null;
+    }
+    if (willTimer != null) {
+      willTimer.cancel(false);
+      willTimer = null;
+    }
+  }
+}

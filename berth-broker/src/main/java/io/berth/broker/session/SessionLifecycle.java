@@ -1,0 +1,245 @@
+package io.berth.broker.session;
+
+import io.berth.broker.store.RecoveredSession;
+import io.berth.broker.store.SessionRecord;
+import io.berth.broker.store.StoreCommand;
+import io.berth.broker.store.StoredMessage;
+import io.berth.broker.store.Subscription;
+import io.berth.codec.ConnackPacket;
+import io.berth.codec.DisconnectPacket;
+import io.berth.codec.MqttProperties;
+import io.berth.codec.ReasonCode;
+import io.berth.codec.Will;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How sessions begin, resume, are taken over, disconnect, expire, and send their will.
+ *
+ * <p>Threading: runs on its shard's thread only.
+ */
+final class SessionLifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionLifecycle.class);
+
+  private final SessionShard shard;
+  private final Sessions owner;
+
+  SessionLifecycle(SessionShard shard, Sessions owner) {
+    this.shard = shard;
+    this.owner = owner;
+  }
+
+  void connect(ConnectRequest r) {
+    ClientConnection conn = r.connection();
+    Session existing = shard.sessions.get(r.clientId());
+    if (existing != null && existing.connection != null) {
+      takeOver(existing, r.cleanStart());
+    }
+    boolean present = false;
+    long continueAt = 0;
+    if (existing != null) {
+      existing.cancelTimers();
+      if (r.cleanStart()) {
+        // [MQTT-3.1.2-4] Clean Start discards the existing session
+        continueAt = existing.outbound.tail();
+        end(existing, false);
+        existing = null;
+      } else {
+        // [MQTT-3.1.2-5] resume; a delayed will is cancelled by a reconnect in time
+        present = true;
+      }
+    }
+    Session s = existing;
+    if (s == null) {
+      s = newSession(r.clientId(), r.expiryIntervalSeconds());
+      s.outbound.startAt(continueAt);
+    }
+    s.record = new SessionRecord(r.clientId(), conn.version(), r.expiryIntervalSeconds(), 0, r.will(),
+        r.principal());
+    s.connection = conn;
+    s.attached = false;
+    s.inboundUnacked = 0;
+    s.lastAck = CompletableFuture.completedFuture(null);
+    Session session = s;
+    boolean sessionPresent = present;
+    s.store.submit(new StoreCommand.PutSession(s.record)).whenCompleteAsync((v, error) -> {
+      if (!session.isConnectedTo(conn) || shard.sessions.get(session.clientId) != session) {
+        return;
+      }
+      if (error != null) {
+        LOG.warn("session of {} could not be stored: {}", conn.describe(), error.toString());
+        conn.send(new ConnackPacket(false, ReasonCode.SERVER_UNAVAILABLE, MqttProperties.EMPTY));
+        conn.close(ReasonCode.SERVER_UNAVAILABLE);
+        return;
+      }
+      // [MQTT-3.2.2-2] [MQTT-3.2.2-3] Session Present says whether a session was resumed
+      conn.send(new ConnackPacket(sessionPresent, ReasonCode.SUCCESS, r.connackProperties()));
+      session.attached = true;
+      shard.context.online().add(session.clientId);
+      // [MQTT-4.4.0-1] unacknowledged PUBLISH and PUBREL are resent first, then the queue
+      session.outbound.attach(conn);
+      conn.flush();
+    }, shard.executor);
+  }
+
+  private Session newSession(String clientId, long expiry) {
+    Session s = new Session(clientId, shard.nextIncarnation(), shard.storeFor(expiry),
+        new OutboundQueue(clientId, shard.storeFor(expiry), shard.executor, shard.context.clock()));
+    shard.sessions.put(clientId, s);
+    return s;
+  }
+
+  /** [MQTT-3.1.4-3] a second connection with the same client id closes the first. */
+  private void takeOver(Session s, boolean newCleanStart) {
+    ClientConnection old = s.connection;
+    detach(s);
+    Will will = s.record.will();
+    // 5.0 section 3.1.3.2.2: the old connection's will is sent unless the session resumes within its
+    // will delay
+    if (will != null && (newCleanStart || willDelay(will) == 0)) {
+      publishWill(s, will);
+    }
+    LOG.info("session of {} taken over", old.describe());
+    old.close(ReasonCode.SESSION_TAKEN_OVER);
+  }
+
+  private void detach(Session s) {
+    s.connection = null;
+    s.attached = false;
+    s.outbound.detach();
+    shard.context.online().remove(s.clientId);
+  }
+
+  void disconnect(ClientConnection conn, DisconnectPacket packet) {
+    Session s = shard.sessions.get(conn.clientId());
+    if (s == null || !s.isConnectedTo(conn)) {
+      return;
+    }
+    Long newExpiry = packet.properties().sessionExpiryInterval();
+    if (newExpiry != null) {
+      if (s.record.expiryIntervalSeconds() == 0 && newExpiry != 0) {
+        // [MQTT-3.14.2-2] zero in CONNECT cannot become non-zero in DISCONNECT
+        conn.close(ReasonCode.PROTOCOL_ERROR);
+        return;
+      }
+      s.record = s.record.withExpiry(Math.min(newExpiry, shard.context.config().maxSessionExpirySeconds()));
+    }
+    if (packet.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL_MESSAGE) {
+      // [MQTT-3.1.2-10] [MQTT-3.14.4-3] a normal DISCONNECT discards the will
+      s.record = s.record.withWill(null);
+    }
+  }
+
+  void connectionLost(ClientConnection conn) {
+    Session s = shard.sessions.get(conn.clientId());
+    if (s == null || !s.isConnectedTo(conn)) {
+      return;
+    }
+    detach(s);
+    SessionRecord rec = s.record;
+    Will will = rec.will();
+    if (rec.expiryIntervalSeconds() == 0) {
+      // the session ends with the connection; so does any will delay
+      if (will != null) {
+        publishWill(s, will);
+      }
+      end(s, false);
+      return;
+    }
+    long now = shard.context.clock().getAsLong();
+    if (will != null && willDelay(will) == 0) {
+      publishWill(s, will);
+      will = null;
+    }
+    s.record = rec.withDisconnectedAt(now).withWill(will);
+    s.store.submit(new StoreCommand.PutSession(s.record));
+    scheduleTimers(s, 0);
+  }
+
+  /** Schedules expiry and the delayed will of an offline session, {@code elapsedMillis} after it left. */
+  private void scheduleTimers(Session s, long elapsedMillis) {
+    long expiry = s.record.expiryIntervalSeconds();
+    if (expiry != SessionRecord.NEVER_EXPIRES) {
+      long delay = Math.max(0, expiry * 1000 - elapsedMillis);
+      s.expiryTimer = shard.executor.schedule(() -> expire(s), delay, TimeUnit.MILLISECONDS);
+    }
+    Will will = s.record.will();
+    if (will != null) {
+      // the will goes at its delay or at session end, whichever is earlier
+      long delay = Math.max(0, willDelay(will) * 1000 - elapsedMillis);
+      s.willTimer = shard.executor.schedule(() -> delayedWill(s), delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void delayedWill(Session s) {
+    if (shard.sessions.get(s.clientId) != s || s.connection != null || s.record.will() == null) {
+      return;
+    }
+    publishWill(s, s.record.will());
+    s.record = s.record.withWill(null);
+    s.store.submit(new StoreCommand.PutSession(s.record));
+  }
+
+  private void expire(Session s) {
+    if (shard.sessions.get(s.clientId) != s || s.connection != null) {
+      return;
+    }
+    LOG.debug("session of {} expired", s.clientId);
+    end(s, true);
+  }
+
+  /** Ends a session: its delayed will goes out if {@code sendWill}, everything it held is removed. */
+  private void end(Session s, boolean sendWill) {
+    s.cancelTimers();
+    if (sendWill && s.record.will() != null) {
+      publishWill(s, s.record.will());
+    }
+    for (Subscription sub : s.subscriptions.values()) {
+      shard.context.tree().unsubscribe(s.clientId, sub.filter());
+    }
+    shard.sessions.remove(s.clientId);
+    s.store.submit(new StoreCommand.DeleteSession(s.clientId));
+  }
+
+  private void publishWill(Session s, Will will) {
+    MqttProperties p = will.properties();
+    MqttProperties forwarded = MqttProperties.builder()
+        .payloadFormatIndicator(p.payloadFormatIndicator())
+        .messageExpiryInterval(p.messageExpiryInterval())
+        .contentType(p.contentType())
+        .responseTopic(p.responseTopic())
+        .correlationData(p.correlationData())
+        .userProperties(p.userProperties())
+        .build();
+    StoredMessage message = new StoredMessage(shard.context.messageIds().getAndIncrement(), will.topic(),
+        will.payload(), will.qos(), will.retain(), forwarded, shard.context.clock().getAsLong(), s.clientId);
+    owner.router().publish(message, s.store, List.of());
+  }
+
+  private static long willDelay(Will will) {
+    Long d = will.properties().willDelayInterval();
+    return d == null ? 0 : d;
+  }
+
+  /** Puts a recovered session back, offline, with its timers running from its disconnect time. */
+  void restore(RecoveredSession r) {
+    SessionRecord rec = r.record();
+    Session s = newSession(rec.clientId(), rec.expiryIntervalSeconds());
+    s.record = rec.disconnectedAtMillis() == 0
+        ? rec.withDisconnectedAt(shard.context.clock().getAsLong())
+        : rec;
+    s.outbound.restore(r);
+    for (Subscription sub : r.subscriptions()) {
+      s.subscriptions.put(sub.filter(), sub);
+      shard.context.tree().subscribe(s.clientId, sub);
+    }
+    for (int packetId : r.inbound()) {
+      s.inbound.put(packetId, CompletableFuture.completedFuture(null));
+    }
+    long elapsed = Math.max(0, shard.context.clock().getAsLong() - s.record.disconnectedAtMillis());
+    scheduleTimers(s, elapsed);
+  }
+}

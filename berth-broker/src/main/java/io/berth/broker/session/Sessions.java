@@ -1,0 +1,64 @@
+package io.berth.broker.session;
+
+import io.berth.broker.store.RecoveredSession;
+import io.berth.broker.store.SessionStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * All sessions, partitioned into shards by client id ({@code floorMod(hash, shards)}), and the router
+ * between them.
+ *
+ * <p>Threading: immutable after construction; its methods may be called from any thread.
+ */
+public final class Sessions implements AutoCloseable {
+  private final BrokerContext context;
+  private final SessionShard[] shards;
+  private final Router router;
+
+  public Sessions(BrokerContext context) {
+    this.context = context;
+    this.shards = new SessionShard[context.config().shards()];
+    for (int i = 0; i < shards.length; i++) {
+      shards[i] = new SessionShard(i, context, this);
+    }
+    this.router = new Router(context, shards);
+  }
+
+  /** The shard that owns the session of {@code clientId}. */
+  public SessionShard shardOf(String clientId) {
+    return shards[router.shardIndex(clientId)];
+  }
+
+  Router router() {
+    return router;
+  }
+
+  BrokerContext context() {
+    return context;
+  }
+
+  /** Puts back the sessions of a recovered store; completes when every shard has them. */
+  public void restore(SessionStore.Recovery recovery) {
+    List<List<RecoveredSession>> byShard = new ArrayList<>();
+    for (int i = 0; i < shards.length; i++) {
+      byShard.add(new ArrayList<>());
+    }
+    for (RecoveredSession r : recovery.sessions()) {
+      byShard.get(router.shardIndex(r.record().clientId())).add(r);
+    }
+    CompletableFuture<?>[] done = new CompletableFuture<?>[shards.length];
+    for (int i = 0; i < shards.length; i++) {
+      done[i] = shards[i].restore(byShard.get(i));
+    }
+    CompletableFuture.allOf(done).join();
+  }
+
+  @Override
+  public void close() {
+    for (SessionShard shard : shards) {
+      shard.shutdown();
+    }
+  }
+}
