@@ -211,8 +211,9 @@ class RocksSessionStoreTest extends SessionStoreContract {
 
   @Test
   void recover_readsCountersNotQueuedMessages() throws Exception {
-    int sessions = 100;
-    int perSession = 1_000;
+    // -Dberth.recovery.sessions=10000 -Dberth.recovery.perSession=100 measures a million
+    int sessions = Integer.getInteger("berth.recovery.sessions", 100);
+    int perSession = Integer.getInteger("berth.recovery.perSession", 1_000);
     byte[] payload = new byte[100];
     store.close();
     store = RocksSessionStore.open(dir, false);
@@ -244,6 +245,38 @@ class RocksSessionStoreTest extends SessionStoreContract {
       long queuedPayloadBytes = (long) sessions * perSession * payload.length;
       assertThat(bytesRead).isLessThan(queuedPayloadBytes / 100);
       store.close();
+    }
+  }
+
+  @Test
+  void groupCommit_closedLoopSubmitters_rateWithFsyncAndOs() throws Exception {
+    for (boolean sync : new boolean[] {true, false}) {
+      store.close();
+      store = RocksSessionStore.open(dir.resolve(sync ? "fsync" : "os"), sync);
+      int threads = 64;
+      int perThread = 200;
+      java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
+      List<Thread> workers = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int t = 0; t < threads; t++) {
+        String client = "client-" + t;
+        workers.add(new Thread(() -> {
+          for (int i = 0; i < perThread; i++) {
+            // like a QoS 1 publisher waiting for its PUBACK: one enqueue, wait until durable, next
+            store.submit(enqueue(client, i, message(ids.incrementAndGet(), "t", "0123456789"))).join();
+          }
+        }));
+      }
+      workers.forEach(Thread::start);
+      for (Thread w : workers) {
+        w.join();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(
+          "closed loop, %s: %d submitters x %d enqueues in %.2f s = %.0f durable enqueues/s (%s)%n",
+          sync ? "fsync" : "os", threads, perThread, seconds, threads * perThread / seconds,
+          ((RocksSessionStore) store).stats());
+      assertThat(store.readQueue("client-0", 0, Long.MAX_VALUE, perThread + 1)).hasSize(perThread);
     }
   }
 }
