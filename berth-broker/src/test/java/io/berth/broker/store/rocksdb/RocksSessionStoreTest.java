@@ -242,8 +242,8 @@ class RocksSessionStoreTest extends SessionStoreContract {
 
       assertThat(r.sessions()).hasSize(sessions);
       assertThat(r.sessions()).allSatisfy(s -> assertThat(s.queuedCount()).isEqualTo(perSession));
-      long queuedPayloadBytes = (long) sessions * perSession * payload.length;
-      assertThat(bytesRead).isLessThan(queuedPayloadBytes / 100);
+      // what is read grows with sessions (a few rows of each), not with the messages queued
+      assertThat(bytesRead).isLessThan(sessions * 512L);
       store.close();
     }
   }
