@@ -121,7 +121,7 @@ public record BrokerConfig(
     private String bind = "127.0.0.1";
     private int port = 1883;
     private Path dataDir = Path.of("data");
-    private Durability durability = Durability.MEMORY;
+    private Durability durability = Durability.FSYNC;
     private int maxPacketSize = 1024 * 1024;
     private int receiveMaximum = 1024;
     private int maxInflight = 64;
