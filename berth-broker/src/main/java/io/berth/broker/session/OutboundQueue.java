@@ -64,6 +64,8 @@ final class OutboundQueue {
   private final TreeSet<Long> removing = new TreeSet<>();
   private final Map<Integer, Outflight> byPacketId = new HashMap<>();
   private int sentHere;
+  /** Positions below this may have been sent before a crash: their first send carries DUP. */
+  private long dupBefore;
 
   private ClientConnection connection;
 
@@ -133,8 +135,12 @@ final class OutboundQueue {
     return true;
   }
 
-  /** Restores the queue bounds and in-flight state read at start. */
-  void restore(RecoveredSession recovered) {
+  /**
+   * Restores the queue bounds and in-flight state read at start. When the session was connected as the
+   * broker stopped ({@code wasConnected}), messages near the head may have been sent without their
+   * in-flight record reaching the disk: their first send after the restart carries DUP (see ADR 1).
+   */
+  void restore(RecoveredSession recovered, boolean wasConnected) {
     tail = recovered.queueTail();
     committedTail = tail;
     added(recovered.queuedCount(), recovered.queuedBytes());
@@ -148,6 +154,9 @@ final class OutboundQueue {
       next = Math.max(next, r.seq() + 1);
     }
     nextToSend = next;
+    if (wasConnected) {
+      dupBefore = Math.min(tail, recovered.queueHead() + 65_535);
+    }
   }
 
   long count() {
@@ -321,7 +330,8 @@ final class OutboundQueue {
       return;
     }
     int packetId = entry.qos() == QoS.AT_MOST_ONCE ? 0 : packetIdOf(entry.seq());
-    PublishPacket packet = publishPacket(queued, packetId, false, remaining);
+    PublishPacket packet = publishPacket(queued, packetId,
+        entry.qos() != QoS.AT_MOST_ONCE && entry.seq() < dupBefore, remaining);
     if (MqttEncoder.encodedSize(packet, connection.version()) > connection.maximumPacketSize()) {
       // [MQTT-3.1.2-25] a packet larger than the client's Maximum Packet Size is discarded
       LOG.debug("message {} exceeds the maximum packet size of {}; discarded", entry.seq(), clientId);

@@ -257,7 +257,7 @@ final class SessionLifecycle {
     s.record = rec.disconnectedAtMillis() == 0
         ? rec.withDisconnectedAt(shard.context.clock().getAsLong())
         : rec;
-    s.outbound.restore(r);
+    s.outbound.restore(r, rec.disconnectedAtMillis() == 0);
     for (Subscription sub : r.subscriptions()) {
       s.subscriptions.put(sub.filter(), sub);
       shard.context.tree().subscribe(s.clientId, sub);
