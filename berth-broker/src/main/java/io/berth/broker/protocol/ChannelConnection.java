@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFutureListener;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link ClientConnection} over a Netty channel. Packets sent from a shard wait in an outbox until the
@@ -27,6 +28,12 @@ final class ChannelConnection implements ClientConnection {
   private final long maximumPacketSize;
   private final Queue<MqttPacket> outbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  /** Inbound PUBLISH packets handed to the session and not yet finished. */
+  private final AtomicInteger unfinished = new AtomicInteger();
+  /** Reading stops at this many unfinished inbound publishes ... */
+  static final int PAUSE_AT = 1024;
+  /** ... and resumes when they are down to this many. */
+  static final int RESUME_AT = 256;
 
   ChannelConnection(Channel channel, String clientId, MqttVersion version, int sendWindow,
       long maximumPacketSize) {
@@ -97,6 +104,24 @@ final class ChannelConnection implements ClientConnection {
       channel.writeAndFlush(DisconnectPacket.of(reason)).addListener(ChannelFutureListener.CLOSE);
     } else {
       channel.close();
+    }
+  }
+
+  /** Counts an inbound PUBLISH handed to the session; pauses reading when too many are unfinished. */
+  void inboundStarted() {
+    if (unfinished.incrementAndGet() == PAUSE_AT) {
+      channel.config().setAutoRead(false);
+    }
+  }
+
+  @Override
+  public void inboundDone() {
+    if (unfinished.decrementAndGet() == RESUME_AT) {
+      channel.eventLoop().execute(() -> {
+        if (unfinished.get() <= RESUME_AT) {
+          channel.config().setAutoRead(true);
+        }
+      });
     }
   }
 

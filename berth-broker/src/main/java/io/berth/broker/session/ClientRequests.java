@@ -54,18 +54,23 @@ final class ClientRequests {
   void publish(ClientConnection conn, PublishPacket p) {
     Session s = session(conn);
     if (s == null) {
+      conn.inboundDone();
       return;
     }
     StoredMessage message = new StoredMessage(shard.context.messageIds().getAndIncrement(), p.topic(),
         p.payload(), p.qos(), p.retain(), forwardable(p.properties()), shard.context.clock().getAsLong(),
         s.clientId);
     switch (p.qos()) {
-      case AT_MOST_ONCE -> owner.router().publish(message, s.store, List.of());
+      case AT_MOST_ONCE -> {
+        owner.router().publish(message, s.store, List.of());
+        conn.inboundDone();
+      }
       case AT_LEAST_ONCE -> {
         if (!admitInbound(s, conn)) {
           return;
         }
         CompletableFuture<Routed> stored = owner.router().publish(message, s.store, List.of());
+        stored.whenComplete((v, e) -> conn.inboundDone());
         acknowledge(s, conn, stored, routed -> new PubackPacket(p.packetId(), ackCode(conn, routed),
                 MqttProperties.EMPTY),
             () -> new PubackPacket(p.packetId(), ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, MqttProperties.EMPTY),
@@ -74,6 +79,7 @@ final class ClientRequests {
       case EXACTLY_ONCE -> {
         CompletableFuture<Routed> earlier = s.inbound.get(p.packetId());
         if (earlier != null) {
+          earlier.whenComplete((v, e) -> conn.inboundDone());
           // [MQTT-4.3.3-9] a resent PUBLISH whose PUBREL has not come is not delivered again
           acknowledge(s, conn, earlier, routed -> PubrecPacket.of(p.packetId()),
               () -> new PubrecPacket(p.packetId(), ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, MqttProperties.EMPTY),
@@ -87,6 +93,7 @@ final class ClientRequests {
         CompletableFuture<Routed> stored = owner.router().publish(message, s.store,
             List.of(new StoreCommand.PutInbound(s.clientId, p.packetId())));
         s.inbound.put(p.packetId(), stored);
+        stored.whenComplete((v, e) -> conn.inboundDone());
         stored.whenCompleteAsync((v, error) -> {
           if (error != null && s.inbound.get(p.packetId()) == stored) {
             s.inbound.remove(p.packetId());
