@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param adminBind address of the admin HTTP listener
  * @param adminPort port of the admin HTTP listener, 0 for any free port, -1 for none
  * @param adminToken bearer token the admin API requires; empty for none (loopback only)
+ * @param security listeners, authentication, authorization and abuse limits
  */
 public record BrokerConfig(
     String bind,
@@ -43,7 +44,8 @@ public record BrokerConfig(
     Limits limits,
     String adminBind,
     int adminPort,
-    String adminToken) {
+    String adminToken,
+    SecurityConfig security) {
 
   /** Largest packet size the protocol can express: 268,435,455 bytes of remaining length + header. */
   public static final int PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
@@ -76,6 +78,12 @@ public record BrokerConfig(
     Objects.requireNonNull(adminBind, "admin-bind");
     Objects.requireNonNull(adminToken, "admin-token");
     check(adminPort >= -1 && adminPort <= 65_535, "admin-port", "must be -1..65535, is " + adminPort);
+    Objects.requireNonNull(security, "security");
+  }
+
+  /** The listeners in force: those configured, or one TCP listener on {@link #bind} and {@link #port}. */
+  public java.util.List<ListenerConfig> listeners() {
+    return security.listeners().isEmpty() ? java.util.List.of(ListenerConfig.tcp(bind, port)) : security.listeners();
   }
 
   private static void check(boolean ok, String key, String problem) {
@@ -113,6 +121,7 @@ public record BrokerConfig(
     b.adminBind = adminBind;
     b.adminPort = adminPort;
     b.adminToken = adminToken;
+    b.security = security;
     return b;
   }
 
@@ -136,6 +145,7 @@ public record BrokerConfig(
     private String adminBind = "127.0.0.1";
     private int adminPort = 8088;
     private String adminToken = "";
+    private SecurityConfig security = SecurityConfig.DEFAULT;
 
     private Builder() {}
 
@@ -157,12 +167,14 @@ public record BrokerConfig(
     public Builder adminBind(String v) { adminBind = v; return this; }
     public Builder adminPort(int v) { adminPort = v; return this; }
     public Builder adminToken(String v) { adminToken = v; return this; }
+    public Builder security(SecurityConfig v) { security = v; return this; }
+    public SecurityConfig security() { return security; }
 
     public BrokerConfig build() {
       return new BrokerConfig(bind, port, dataDir, durability, maxPacketSize, receiveMaximum,
           maxInflight, topicAliasMaximum, maxSessionExpirySeconds, persistentSessionExpirySeconds,
           maxKeepAliveSeconds, connectTimeoutSeconds, queueQos0Offline, shards, limits, adminBind,
-          adminPort, adminToken);
+          adminPort, adminToken, security);
     }
   }
 }

@@ -51,7 +51,11 @@ public final class ConfigFile {
           case "connect-timeout" -> b.connectTimeoutSeconds(integer(v));
           case "queue-qos0-offline" -> b.queueQos0Offline(bool(v));
           case "shards" -> b.shards(integer(v));
-          default -> throw new IllegalArgumentException("unknown option");
+          default -> {
+            if (!SecurityKeys.apply(b, key, v)) {
+              throw new IllegalArgumentException("unknown option");
+            }
+          }
         }
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(file + ": " + key + ": " + e.getMessage());
@@ -64,28 +68,28 @@ public final class ConfigFile {
     }
   }
 
-  private static String text(JsonNode v) {
+  static String text(JsonNode v) {
     if (!v.isTextual() && !v.isNumber()) {
       throw new IllegalArgumentException("expected text, found " + v.getNodeType());
     }
     return v.asText();
   }
 
-  private static int integer(JsonNode v) {
+  static int integer(JsonNode v) {
     if (!v.isInt()) {
       throw new IllegalArgumentException("expected a whole number, found '" + v.asText() + "'");
     }
     return v.intValue();
   }
 
-  private static long number(JsonNode v) {
+  static long number(JsonNode v) {
     if (!v.isIntegralNumber()) {
       throw new IllegalArgumentException("expected a whole number, found '" + v.asText() + "'");
     }
     return v.longValue();
   }
 
-  private static boolean bool(JsonNode v) {
+  static boolean bool(JsonNode v) {
     if (!v.isBoolean()) {
       throw new IllegalArgumentException("expected true or false, found '" + v.asText() + "'");
     }

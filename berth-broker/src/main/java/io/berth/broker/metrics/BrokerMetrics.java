@@ -28,6 +28,7 @@ public final class BrokerMetrics {
   private final AtomicLong recoveryMillis = new AtomicLong();
   private final Map<String, Counter> drops = new ConcurrentHashMap<>();
   private final Map<String, Counter> watermarks = new ConcurrentHashMap<>();
+  private final Map<String, Counter> securityCounters = new ConcurrentHashMap<>();
   private final Counter delivered;
   private final Counter redelivered;
   private final Counter received;
@@ -140,6 +141,32 @@ public final class BrokerMetrics {
 
   public void recoveryMillis(long millis) {
     recoveryMillis.set(millis);
+  }
+
+  /** An abuse limit was hit: connections or connect rate per address, client id length, ... */
+  public void limitHit(String limit) {
+    security("berth_limit_hits_total", "abuse limits that refused something", "limit", limit);
+  }
+
+  /** A login was refused: anonymous, unknown-user, wrong-password, ... */
+  public void authFailed(String reason) {
+    security("berth_auth_failures_total", "refused logins", "reason", reason);
+  }
+
+  /** The ACL denied a right: publish, subscribe, receive or will. */
+  public void aclDenied(String right) {
+    security("berth_acl_denied_total", "requests the ACL denied", "right", right);
+  }
+
+  /** The count of a security counter, for tests and the admin API. */
+  public double securityCount(String name, String tag) {
+    Counter c = securityCounters.get(name + "/" + tag);
+    return c == null ? 0 : c.count();
+  }
+
+  private void security(String name, String description, String tagKey, String tag) {
+    securityCounters.computeIfAbsent(name + "/" + tag, k -> Counter.builder(name)
+        .description(description).tag(tagKey, tag).register(registry)).increment();
   }
 
   /** Everything in Prometheus text format. */

@@ -1,0 +1,201 @@
+package io.berth.broker.auth;
+
+import io.berth.codec.Topics;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Topic rights read from an ACL file. Everything not granted is denied. The file is made of sections;
+ * each line of a section grants rights on a topic pattern:
+ *
+ * <pre>
+ * # comment
+ * everyone                      # every client, authenticated or not
+ *   subscribe,receive public/#
+ *   all clients/%c/#            # %c: the client id, %u: the username
+ * user alice                    # clients authenticated as alice
+ *   publish sensors/alice/#
+ * client dashboard-1            # the client with this id
+ *   subscribe,receive sensors/+/temperature
+ * anonymous                     # clients without a username
+ *   receive public/#
+ * </pre>
+ *
+ * <p>Rights are {@code publish}, {@code subscribe} and {@code receive}, joined by commas, or {@code all}.
+ * A pattern is an MQTT topic filter. Publishing and receiving need a pattern that matches the topic;
+ * subscribing needs a pattern that contains the whole filter (a shared subscription's filter is checked
+ * without its {@code $share/group/} prefix). A line with {@code %u} or {@code %c} does not apply when the
+ * name is empty or holds {@code +}, {@code #} or {@code /}.
+ *
+ * <p>Threading: immutable.
+ */
+public final class Acl {
+  private final List<Section> sections;
+
+  private Acl(List<Section> sections) {
+    this.sections = List.copyOf(sections);
+  }
+
+  /** Parses the lines of an ACL file; errors name {@code source} and the line. */
+  public static Acl parse(List<String> lines, String source) {
+    List<Section> sections = new ArrayList<>();
+    Section current = null;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = stripComment(lines.get(i)).strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      String[] words = line.split("\\s+", 2);
+      String first = words[0].toLowerCase(Locale.ROOT);
+      try {
+        switch (first) {
+          case "everyone", "anonymous" -> {
+            requireNoArgument(words);
+            current = new Section(first.equals("everyone") ? Kind.EVERYONE : Kind.ANONYMOUS, "");
+            sections.add(current);
+          }
+          case "user", "client" -> {
+            if (words.length < 2) {
+              throw new IllegalArgumentException(first + " needs a name");
+            }
+            current = new Section(first.equals("user") ? Kind.USER : Kind.CLIENT, words[1].strip());
+            sections.add(current);
+          }
+          default -> {
+            if (current == null) {
+              throw new IllegalArgumentException("a rule before any 'everyone', 'user', 'client' or "
+                  + "'anonymous' line");
+            }
+            current.rules.add(rule(words));
+          }
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(source + ": line " + (i + 1) + ": " + e.getMessage());
+      }
+    }
+    return new Acl(sections);
+  }
+
+  /** True when {@code user} (empty when anonymous) with {@code clientId} may publish to {@code topic}. */
+  public boolean canPublish(String user, String clientId, String topic) {
+    return allows(Right.PUBLISH, user, clientId, topic);
+  }
+
+  /** True when the client may receive messages published to {@code topic}. */
+  public boolean canReceive(String user, String clientId, String topic) {
+    return allows(Right.RECEIVE, user, clientId, topic);
+  }
+
+  /** True when the client may subscribe to {@code filter}. */
+  public boolean canSubscribe(String user, String clientId, String filter) {
+    return allows(Right.SUBSCRIBE, user, clientId, Topics.isShared(filter) ? Topics.shareFilter(filter) : filter);
+  }
+
+  private boolean allows(Right right, String user, String clientId, String topicOrFilter) {
+    for (Section s : sections) {
+      if (!s.appliesTo(user, clientId)) {
+        continue;
+      }
+      for (Rule r : s.rules) {
+        if (!r.rights.contains(right)) {
+          continue;
+        }
+        String pattern = r.substitute(user, clientId);
+        if (pattern == null) {
+          continue;
+        }
+        boolean ok = right == Right.SUBSCRIBE
+            ? TopicPatterns.contains(pattern, topicOrFilter)
+            : Topics.matches(pattern, topicOrFilter);
+        if (ok) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Rule rule(String[] words) {
+    if (words.length < 2) {
+      throw new IllegalArgumentException("expected RIGHTS PATTERN, e.g. 'publish sensors/#'");
+    }
+    Set<Right> rights = EnumSet.noneOf(Right.class);
+    for (String r : words[0].toLowerCase(Locale.ROOT).split(",")) {
+      switch (r) {
+        case "publish" -> rights.add(Right.PUBLISH);
+        case "subscribe" -> rights.add(Right.SUBSCRIBE);
+        case "receive" -> rights.add(Right.RECEIVE);
+        case "all" -> rights.addAll(EnumSet.allOf(Right.class));
+        default -> throw new IllegalArgumentException(
+            "unknown right '" + r + "' (publish, subscribe, receive or all)");
+      }
+    }
+    String pattern = words[1].strip();
+    String probe = pattern.replace("%u", "u").replace("%c", "c");
+    if (!Topics.isValidTopicFilter(probe) || Topics.isShared(probe)) {
+      throw new IllegalArgumentException("'" + pattern + "' is not a valid topic pattern");
+    }
+    return new Rule(rights, pattern);
+  }
+
+  private static void requireNoArgument(String[] words) {
+    if (words.length > 1) {
+      throw new IllegalArgumentException("'" + words[0] + "' takes no name");
+    }
+  }
+
+  private static String stripComment(String line) {
+    int hash = line.indexOf(" #");
+    String s = hash >= 0 ? line.substring(0, hash) : line;
+    return s.strip().startsWith("#") ? "" : s;
+  }
+
+  private enum Kind { EVERYONE, ANONYMOUS, USER, CLIENT }
+
+  private static final class Section {
+    final Kind kind;
+    final String name;
+    final List<Rule> rules = new ArrayList<>();
+
+    Section(Kind kind, String name) {
+      this.kind = kind;
+      this.name = name;
+    }
+
+    boolean appliesTo(String user, String clientId) {
+      return switch (kind) {
+        case EVERYONE -> true;
+        case ANONYMOUS -> user.isEmpty();
+        case USER -> !user.isEmpty() && user.equals(name);
+        case CLIENT -> clientId.equals(name);
+      };
+    }
+  }
+
+  private record Rule(Set<Right> rights, String pattern) {
+    /** The pattern with %u and %c replaced; null when a name cannot be put in a topic safely. */
+    String substitute(String user, String clientId) {
+      String p = pattern;
+      if (p.contains("%u")) {
+        if (!safe(user)) {
+          return null;
+        }
+        p = p.replace("%u", user);
+      }
+      if (p.contains("%c")) {
+        if (!safe(clientId)) {
+          return null;
+        }
+        p = p.replace("%c", clientId);
+      }
+      return p;
+    }
+
+    private static boolean safe(String name) {
+      return !name.isEmpty() && name.indexOf('+') < 0 && name.indexOf('#') < 0 && name.indexOf('/') < 0;
+    }
+  }
+}

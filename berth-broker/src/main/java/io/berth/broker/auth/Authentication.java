@@ -1,0 +1,23 @@
+package io.berth.broker.auth;
+
+import io.berth.codec.ReasonCode;
+
+/**
+ * The outcome of a login: the principal (empty for anonymous), or the reason it was refused.
+ *
+ * @param principal who the client is; null when refused
+ * @param refusal the CONNACK reason code of a refusal; null when accepted
+ */
+public record Authentication(String principal, ReasonCode refusal) {
+  public static Authentication accepted(String principal) {
+    return new Authentication(principal, null);
+  }
+
+  public static Authentication refused(ReasonCode reason) {
+    return new Authentication(null, reason);
+  }
+
+  public boolean isAccepted() {
+    return refusal == null;
+  }
+}

@@ -1,0 +1,87 @@
+package io.berth.broker.auth;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The users of a password file: one {@code username:hash} line each (see {@link PasswordHasher});
+ * empty lines and lines starting with {@code #} are ignored. A username may not contain {@code :}.
+ *
+ * <p>Threading: immutable; {@link #write} replaces the file atomically (write a temporary file, then
+ * rename), so that a broker reloading it never reads half a file.
+ */
+public final class PasswordFile {
+  private final Map<String, String> hashes;
+
+  private PasswordFile(Map<String, String> hashes) {
+    this.hashes = Collections.unmodifiableMap(hashes);
+  }
+
+  public static PasswordFile empty() {
+    return new PasswordFile(new TreeMap<>());
+  }
+
+  /** Reads {@code file}; a malformed line is an error naming the file and the line. */
+  public static PasswordFile read(Path file) throws IOException {
+    Map<String, String> hashes = new TreeMap<>();
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int colon = line.indexOf(':');
+      if (colon <= 0 || !PasswordHasher.wellFormed(line.substring(colon + 1))) {
+        throw new IOException(file + ": line " + (i + 1) + ": expected username:$pbkdf2-sha512$...");
+      }
+      hashes.put(line.substring(0, colon), line.substring(colon + 1));
+    }
+    return new PasswordFile(hashes);
+  }
+
+  /** The stored hash of {@code user}, or null. */
+  public String hashOf(String user) {
+    return hashes.get(user);
+  }
+
+  public List<String> users() {
+    return new ArrayList<>(hashes.keySet());
+  }
+
+  public PasswordFile with(String user, String hash) {
+    if (user.isEmpty() || user.indexOf(':') >= 0 || user.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("a username must not be empty nor contain ':' or a line break");
+    }
+    Map<String, String> copy = new TreeMap<>(hashes);
+    copy.put(user, hash);
+    return new PasswordFile(copy);
+  }
+
+  public PasswordFile without(String user) {
+    Map<String, String> copy = new TreeMap<>(hashes);
+    copy.remove(user);
+    return new PasswordFile(copy);
+  }
+
+  /** Writes the file atomically, readable by its owner only where the file system allows it. */
+  public void write(Path file) throws IOException {
+    StringBuilder sb = new StringBuilder("# Berth password file: managed by 'berth passwd'\n");
+    hashes.forEach((u, h) -> sb.append(u).append(':').append(h).append('\n'));
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = Files.createTempFile(dir, ".passwd", ".tmp");
+    try {
+      Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.berth.broker.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The config file keys of {@link SecurityConfig}: listeners, password and ACL files, anonymous access
+ * and abuse limits. Paths are taken as written (relative ones from the working directory).
+ *
+ * <p>Threading: stateless.
+ */
+final class SecurityKeys {
+  private SecurityKeys() {}
+
+  /** Applies {@code key}; false when it is not a security key. */
+  static boolean apply(BrokerConfig.Builder b, String key, JsonNode v) {
+    SecurityConfig s = b.security();
+    AbuseLimits a = s.abuse();
+    switch (key) {
+      case "listeners" -> s = s.withListeners(listeners(v));
+      case "password-file" -> s = s.withPasswordFile(Path.of(ConfigFile.text(v)));
+      case "acl-file" -> s = s.withAclFile(Path.of(ConfigFile.text(v)));
+      case "allow-anonymous" -> s = s.withAllowAnonymous(ConfigFile.bool(v));
+      case "reload-check-ms" -> s = s.withReloadCheckMillis(ConfigFile.number(v));
+      case "max-connections-per-address" -> s = s.withAbuse(a.withMaxConnectionsPerAddress(ConfigFile.integer(v)));
+      case "connect-rate-per-address" -> s = s.withAbuse(a.withConnectsPerSecondPerAddress(ConfigFile.integer(v)));
+      case "login-backoff-max-ms" -> s = s.withAbuse(a.withLoginBackoffMaxMillis(ConfigFile.number(v)));
+      case "max-client-id-length" -> s = s.withAbuse(a.withMaxClientIdLength(ConfigFile.integer(v)));
+      case "max-subscriptions-per-session" -> s = s.withAbuse(a.withMaxSubscriptionsPerSession(ConfigFile.integer(v)));
+      case "max-topic-levels" -> s = s.withAbuse(a.withMaxTopicLevels(ConfigFile.integer(v)));
+      default -> {
+        return false;
+      }
+    }
+    b.security(s);
+    return true;
+  }
+
+  private static List<ListenerConfig> listeners(JsonNode v) {
+    if (!v.isArray()) {
+      throw new IllegalArgumentException("expected a list of listeners");
+    }
+    List<ListenerConfig> out = new ArrayList<>();
+    for (int i = 0; i < v.size(); i++) {
+      try {
+        out.add(listener(v.get(i)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("listener " + (i + 1) + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static ListenerConfig listener(JsonNode v) {
+    if (!v.isObject()) {
+      throw new IllegalArgumentException("expected a mapping with type, bind, port, ...");
+    }
+    ListenerConfig.Transport type = ListenerConfig.Transport.TCP;
+    String bind = "127.0.0.1";
+    Integer port = null;
+    Path cert = null;
+    Path key = null;
+    Path ca = null;
+    boolean require = false;
+    boolean asUsername = false;
+    String path = "/mqtt";
+    Iterator<Map.Entry<String, JsonNode>> fields = v.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      JsonNode x = f.getValue();
+      try {
+        switch (f.getKey()) {
+          case "type" -> type = ListenerConfig.Transport.parse(ConfigFile.text(x));
+          case "bind" -> bind = ConfigFile.text(x);
+          case "port" -> port = ConfigFile.integer(x);
+          case "cert" -> cert = Path.of(ConfigFile.text(x));
+          case "key" -> key = Path.of(ConfigFile.text(x));
+          case "client-ca" -> ca = Path.of(ConfigFile.text(x));
+          case "require-client-certificate" -> require = ConfigFile.bool(x);
+          case "certificate-as-username" -> asUsername = ConfigFile.bool(x);
+          case "path" -> path = ConfigFile.text(x);
+          default -> throw new IllegalArgumentException("unknown option");
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(f.getKey() + ": " + e.getMessage());
+      }
+    }
+    if (port == null) {
+      throw new IllegalArgumentException("port is missing");
+    }
+    return new ListenerConfig(type, bind, port, cert, key, ca, require, asUsername, path);
+  }
+}
