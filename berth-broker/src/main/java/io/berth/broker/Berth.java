@@ -1,5 +1,6 @@
 package io.berth.broker;
 
+import io.berth.broker.auth.Security;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.Durability;
 import io.berth.broker.metrics.BrokerMetrics;
@@ -14,6 +15,7 @@ import io.berth.broker.store.memory.MemorySessionStore;
 import io.berth.broker.transport.MqttServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,7 +37,8 @@ public final class Berth implements AutoCloseable {
   private SessionStore store;
   private Sessions sessions;
   private MqttServer server;
-  private InetSocketAddress address;
+  private Security security;
+  private List<InetSocketAddress> addresses = List.of();
   private long recoveryMillis;
   private final BrokerMetrics metrics = new BrokerMetrics();
   private boolean closed;
@@ -55,8 +58,9 @@ public final class Berth implements AutoCloseable {
       return this;
     }
     long begin = System.nanoTime();
-    store = suppliedStore != null ? suppliedStore : Stores.open(config);
+    security = Security.start(config, metrics);
     try {
+      store = suppliedStore != null ? suppliedStore : Stores.open(config);
       SessionStore.Recovery recovery = store.recover();
       RetainedIndex retained = new RetainedIndex();
       for (StoredMessage m : recovery.retained()) {
@@ -65,13 +69,13 @@ public final class Berth implements AutoCloseable {
       BrokerContext context = new BrokerContext(config, store,
           store.durable() ? new MemorySessionStore() : store, new TopicTree(), retained,
           ConcurrentHashMap.newKeySet(), new AtomicLong(recovery.nextMessageId()), System::currentTimeMillis,
-          metrics);
+          metrics, security);
       sessions = new Sessions(context);
       sessions.restore(recovery);
       recoveryMillis = (System.nanoTime() - begin) / 1_000_000;
       metrics.recoveryMillis(recoveryMillis);
-      server = new MqttServer(config, sessions);
-      address = server.start();
+      server = new MqttServer(config, sessions, security);
+      addresses = server.start();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -79,13 +83,18 @@ public final class Berth implements AutoCloseable {
     return this;
   }
 
-  /** The bound port (useful with port 0). */
+  /** The bound port of the first listener (useful with port 0). */
   public int port() {
-    return address.getPort();
+    return addresses.get(0).getPort();
   }
 
   public InetSocketAddress address() {
-    return address;
+    return addresses.get(0);
+  }
+
+  /** The bound address of every listener, in the order of {@link BrokerConfig#listeners()}. */
+  public List<InetSocketAddress> addresses() {
+    return addresses;
   }
 
   public BrokerConfig config() {
@@ -127,6 +136,9 @@ public final class Berth implements AutoCloseable {
     }
     if (store != null && suppliedStore == null) {
       store.close();
+    }
+    if (security != null) {
+      security.close();
     }
   }
 

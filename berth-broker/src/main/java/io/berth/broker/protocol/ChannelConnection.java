@@ -1,8 +1,10 @@
 package io.berth.broker.protocol;
 
 import io.berth.broker.session.ClientConnection;
+import io.berth.codec.ConnackPacket;
 import io.berth.codec.DisconnectPacket;
 import io.berth.codec.MqttPacket;
+import io.berth.codec.MqttProperties;
 import io.berth.codec.MqttVersion;
 import io.berth.codec.ReasonCode;
 import io.netty.channel.Channel;
@@ -95,6 +97,15 @@ final class ChannelConnection implements ClientConnection {
     channel.eventLoop().execute(() -> {
       drain();
       closeChannel(channel, version, reason);
+    });
+  }
+
+  @Override
+  public void refuse(ReasonCode reason) {
+    channel.eventLoop().execute(() -> {
+      outbox.clear();
+      channel.writeAndFlush(new ConnackPacket(false, reason, MqttProperties.EMPTY))
+          .addListener(ChannelFutureListener.CLOSE);
     });
   }
 

@@ -1,5 +1,6 @@
 package io.berth.broker.protocol;
 
+import io.berth.broker.config.AbuseLimits;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.session.ClientConnection;
 import io.berth.broker.session.ConnectRequest;
@@ -9,6 +10,7 @@ import io.berth.codec.MqttVersion;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.Topics;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Turns a CONNECT into what the session needs, or into the reason it is refused: client id rules,
@@ -20,9 +22,22 @@ import java.util.UUID;
 final class ConnectValidator {
   /** The keep alive of a 5.0 client is replaced by Server Keep Alive beyond the configured maximum. */
   private final BrokerConfig config;
+  private final Consumer<String> limitHit;
 
-  ConnectValidator(BrokerConfig config) {
+  ConnectValidator(BrokerConfig config, Consumer<String> limitHit) {
     this.config = config;
+    this.limitHit = limitHit;
+  }
+
+  /** The number of levels of a topic name or filter. */
+  static int levels(String topic) {
+    int n = 1;
+    for (int i = 0; i < topic.length(); i++) {
+      if (topic.charAt(i) == '/') {
+        n++;
+      }
+    }
+    return n;
   }
 
   Result validate(ConnectPacket c) {
@@ -30,6 +45,11 @@ final class ConnectValidator {
     MqttProperties props = c.properties();
     String clientId = c.clientId();
     String assigned = null;
+    AbuseLimits limits = config.security().abuse();
+    if (clientId.length() > limits.maxClientIdLength()) {
+      limitHit.accept("max-client-id-length");
+      return Result.refused(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+    }
     if (clientId.isEmpty()) {
       if (!v.isV5() && (!c.cleanStart() || v == MqttVersion.V3_1)) {
         // [MQTT-3.1.3-8] an empty client id needs cleanSession=1 (3.1.1); 3.1 needs an id
@@ -40,6 +60,10 @@ final class ConnectValidator {
       assigned = clientId;
     }
     if (c.will() != null && !Topics.isValidTopicName(c.will().topic())) {
+      return Result.refused(ReasonCode.TOPIC_NAME_INVALID);
+    }
+    if (c.will() != null && levels(c.will().topic()) > limits.maxTopicLevels()) {
+      limitHit.accept("max-topic-levels");
       return Result.refused(ReasonCode.TOPIC_NAME_INVALID);
     }
     if (props.authenticationMethod() != null) {
@@ -96,9 +120,9 @@ final class ConnectValidator {
       return new Result(reason, null, null, 0, null, 0, 0, 0);
     }
 
-    ConnectRequest withConnection(ClientConnection connection) {
+    ConnectRequest withConnection(ClientConnection connection, String principal) {
       return new ConnectRequest(connection, clientId, connect.cleanStart(), expiry, connect.will(),
-          connect.username() == null ? "" : connect.username(), connackProperties);
+          principal, connackProperties);
     }
 
   }

@@ -1,6 +1,10 @@
 package io.berth.broker.protocol;
 
+import io.berth.broker.auth.Authentication;
+import io.berth.broker.auth.Credentials;
+import io.berth.broker.auth.Security;
 import io.berth.broker.config.BrokerConfig;
+import io.berth.broker.config.ListenerConfig;
 import io.berth.broker.session.SessionShard;
 import io.berth.broker.session.Sessions;
 import io.berth.codec.AuthPacket;
@@ -27,8 +31,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * everything else to the session's shard. Malformed input arrives as one {@link DecodeFailure} and ends
  * the connection with its reason code; other connections never notice.
  *
+ * <p>CONNECT is authenticated off the event loop ({@link Security#authenticate}); until the outcome is
+ * known the channel stops reading and packets already decoded are held, then handled in order. CONNECT
+ * must arrive within the connect timeout of the TCP connection, however slowly bytes trickle in.
+ *
  * <p>Threading: one instance per channel, on its event loop only; plain fields, no locks.
  */
 public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
@@ -46,20 +60,43 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   private final BrokerConfig config;
   private final Sessions sessions;
   private final ConnectValidator validator;
+  private final Security security;
+  private final ListenerConfig listener;
   private final Map<Integer, String> topicAliases = new HashMap<>();
+  /** Packets decoded while CONNECT is being authenticated; null otherwise. */
+  private List<Object> held;
+  private boolean connectReceived;
+  private ScheduledFuture<?> connectDeadline;
   private ChannelConnection connection;
   private SessionShard shard;
   private MqttVersion version;
   private long connectExpiry;
 
-  public MqttConnectionHandler(BrokerConfig config, Sessions sessions) {
+  public MqttConnectionHandler(BrokerConfig config, Sessions sessions, Security security,
+      ListenerConfig listener) {
     this.config = config;
     this.sessions = sessions;
-    this.validator = new ConnectValidator(config);
+    this.security = security;
+    this.listener = listener;
+    this.validator = new ConnectValidator(config, security::limitHit);
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    connectDeadline = ctx.executor().schedule(() -> {
+      if (!connectReceived) {
+        close(ctx, ReasonCode.MAXIMUM_CONNECT_TIME, "no CONNECT within the connect timeout");
+      }
+    }, config.connectTimeoutSeconds(), TimeUnit.SECONDS);
+    ctx.fireChannelActive();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (held != null) {
+      held.add(msg);
+      return;
+    }
     try {
       if (msg instanceof DecodeFailure failure) {
         onDecodeFailure(ctx, failure);
@@ -79,7 +116,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onConnect(ChannelHandlerContext ctx, ConnectPacket connect) {
-    if (connection != null) {
+    if (connectReceived) {
       // [MQTT-3.1.0-2] a second CONNECT is a protocol error
       protocolError(ctx, "second CONNECT");
       return;
@@ -87,10 +124,51 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     version = connect.version();
     ctx.pipeline().get(MqttEncoder.class).version(version);
     ConnectValidator.Result result = validator.validate(connect);
+    connectReceived = true;
+    if (connectDeadline != null) {
+      connectDeadline.cancel(false);
+    }
     if (result.refusal() != null) {
-      LOG.debug("CONNECT from {} refused: {}", ctx.channel().remoteAddress(), result.refusal());
-      ctx.writeAndFlush(new ConnackPacket(false, result.refusal(), MqttProperties.EMPTY))
-          .addListener(ChannelFutureListener.CLOSE);
+      refuse(ctx, result.refusal(), "invalid CONNECT");
+      return;
+    }
+    String certificateName = listener.certificateAsUsername()
+        ? ClientCertificates.commonName(ctx.pipeline()) : null;
+    InetAddress address = ctx.channel().remoteAddress() instanceof InetSocketAddress inet
+        ? inet.getAddress() : null;
+    Credentials credentials = new Credentials(connect.username(), connect.password(), certificateName, address);
+    held = new ArrayList<>();
+    ctx.channel().config().setAutoRead(false);
+    Runnable check = () -> security.authenticate(credentials).whenComplete((auth, error) ->
+        ctx.executor().execute(() -> authenticated(ctx, result,
+            error == null ? auth : Authentication.refused(ReasonCode.UNSPECIFIED_ERROR))));
+    long delay = security.loginDelayMillis(credentials);
+    if (delay > 0) {
+      // failed-login back-off: logins from an address that just failed wait before they are checked
+      ctx.executor().schedule(check, delay, TimeUnit.MILLISECONDS);
+    } else {
+      check.run();
+    }
+  }
+
+  /** Continues a CONNECT once its credentials are checked; runs on the event loop. */
+  private void authenticated(ChannelHandlerContext ctx, ConnectValidator.Result result, Authentication auth) {
+    List<Object> pending = held;
+    held = null;
+    if (!ctx.channel().isActive()) {
+      pending.forEach(ReferenceCountUtil::release);
+      return;
+    }
+    if (!auth.isAccepted()) {
+      pending.forEach(ReferenceCountUtil::release);
+      refuse(ctx, auth.refusal(), "login refused");
+      return;
+    }
+    String principal = auth.principal();
+    if (result.connect().will() != null
+        && !security.canPublish(principal, result.clientId(), result.connect().will().topic())) {
+      pending.forEach(ReferenceCountUtil::release);
+      refuse(ctx, ReasonCode.NOT_AUTHORIZED, "the ACL denies the will topic");
       return;
     }
     KeepAlive.install(ctx.pipeline(), result.keepAliveSeconds());
@@ -98,12 +176,28 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     connection = new ChannelConnection(ctx.channel(), result.clientId(), version,
         result.sendWindow(), result.maximumPacketSize());
     shard = sessions.shardOf(result.clientId());
-    shard.connect(result.withConnection(connection));
+    shard.connect(result.withConnection(connection, principal));
+    ctx.channel().config().setAutoRead(true);
+    for (Object m : pending) {
+      channelRead(ctx, m);
+    }
+  }
+
+  /** Answers CONNECT with a refusal (3.1.1: the matching return code) and closes. */
+  private void refuse(ChannelHandlerContext ctx, ReasonCode reason, String why) {
+    LOG.debug("CONNECT from {} refused: {} ({})", ctx.channel().remoteAddress(), why, reason);
+    ctx.writeAndFlush(new ConnackPacket(false, reason, MqttProperties.EMPTY))
+        .addListener(ChannelFutureListener.CLOSE);
   }
 
   private void onPacket(ChannelHandlerContext ctx, MqttPacket packet) {
     if (packet instanceof PublishPacket p) {
       PublishPacket resolved = resolveAlias(ctx, p);
+      if (resolved != null && ConnectValidator.levels(resolved.topic()) > config.security().abuse().maxTopicLevels()) {
+        security.limitHit("max-topic-levels");
+        close(ctx, ReasonCode.TOPIC_NAME_INVALID, "topic with too many levels");
+        return;
+      }
       if (resolved != null) {
         connection.inboundStarted();
         shard.publish(connection, resolved);
@@ -209,6 +303,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (connectDeadline != null) {
+      connectDeadline.cancel(false);
+    }
     if (connection != null) {
       shard.connectionLost(connection);
     }

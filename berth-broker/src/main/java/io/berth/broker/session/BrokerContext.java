@@ -1,5 +1,6 @@
 package io.berth.broker.session;
 
+import io.berth.broker.auth.Authorizer;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.broker.routing.RetainedIndex;
@@ -18,6 +19,7 @@ import java.util.function.LongSupplier;
  * @param messageIds the source of message ids
  * @param clock wall-clock milliseconds
  * @param metrics where every shard counts what happens
+ * @param authorizer the topic rights of each client (the ACL)
  */
 public record BrokerContext(
     BrokerConfig config,
@@ -28,4 +30,5 @@ public record BrokerContext(
     Set<String> online,
     AtomicLong messageIds,
     LongSupplier clock,
-    BrokerMetrics metrics) {}
+    BrokerMetrics metrics,
+    Authorizer authorizer) {}

@@ -30,6 +30,12 @@ public interface ClientConnection {
   /** Ends the connection: on 5.0 with a DISCONNECT carrying {@code reason}, on 3.1.1 by closing. */
   void close(ReasonCode reason);
 
+  /**
+   * Answers CONNECT with a CONNACK carrying {@code reason} (3.1.1: the matching return code) and
+   * closes, without a DISCONNECT [MQTT-3.2.2-7].
+   */
+  void refuse(ReasonCode reason);
+
   /** False once the socket's outbound buffer is above its high-water mark. */
   boolean isWritable();
 

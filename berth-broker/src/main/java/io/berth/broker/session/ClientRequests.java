@@ -57,6 +57,10 @@ final class ClientRequests {
       conn.inboundDone();
       return;
     }
+    if (!shard.context.authorizer().canPublish(s.record.owner(), s.clientId, p.topic())) {
+      denyPublish(s, conn, p);
+      return;
+    }
     StoredMessage message = new StoredMessage(shard.context.messageIds().getAndIncrement(), p.topic(),
         p.payload(), p.qos(), p.retain(), forwardable(p.properties()), shard.context.clock().getAsLong(),
         s.clientId);
@@ -106,6 +110,23 @@ final class ClientRequests {
             false);
       }
     }
+  }
+
+  /**
+   * A PUBLISH the ACL denies is not routed. 5.0 answers QoS 1/2 with 0x87 Not Authorized; 3.1.1 has no
+   * way to say it and acknowledges as the protocol requires (its PUBREL then finds nothing pending).
+   */
+  private void denyPublish(Session s, ClientConnection conn, PublishPacket p) {
+    LOG.debug("{}: publish to '{}' denied by the ACL", conn.describe(), p.topic());
+    conn.inboundDone();
+    if (p.qos() == QoS.AT_MOST_ONCE) {
+      return;
+    }
+    ReasonCode rc = conn.version().isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS;
+    MqttPacket ack = p.qos() == QoS.AT_LEAST_ONCE
+        ? new PubackPacket(p.packetId(), rc, MqttProperties.EMPTY)
+        : new PubrecPacket(p.packetId(), rc, MqttProperties.EMPTY);
+    acknowledge(s, conn, CompletableFuture.completedFuture(null), v -> ack, () -> ack, false);
   }
 
   /** SUCCESS, or 0x97 on 5.0 when a subscriber's queue refused the message (see docs/adr). */
@@ -198,6 +219,11 @@ final class ClientRequests {
         codes.add(ReasonCode.TOPIC_FILTER_INVALID);
         continue;
       }
+      ReasonCode refusal = refusal(s, conn, filter);
+      if (refusal != null) {
+        codes.add(refusal);
+        continue;
+      }
       boolean shared = Topics.isShared(filter);
       if (shared && t.noLocal()) {
         // [MQTT-3.8.3-4] No Local on a shared subscription is a protocol error
@@ -233,6 +259,24 @@ final class ClientRequests {
     }
   }
 
+  /** Why a valid filter is not granted (ACL, limits), or null. */
+  private ReasonCode refusal(Session s, ClientConnection conn, String filter) {
+    var limits = shard.context.config().security().abuse();
+    if (filter.chars().filter(ch -> ch == '/').count() + 1 > limits.maxTopicLevels()) {
+      shard.context.metrics().limitHit("max-topic-levels");
+      return ReasonCode.TOPIC_FILTER_INVALID;
+    }
+    if (!shard.context.authorizer().canSubscribe(s.record.owner(), s.clientId, filter)) {
+      LOG.debug("{}: subscription to '{}' denied by the ACL", conn.describe(), filter);
+      return ReasonCode.NOT_AUTHORIZED;
+    }
+    if (!s.subscriptions.containsKey(filter) && s.subscriptions.size() >= limits.maxSubscriptionsPerSession()) {
+      shard.context.metrics().limitHit("max-subscriptions-per-session");
+      return ReasonCode.QUOTA_EXCEEDED;
+    }
+    return null;
+  }
+
   /** Queues the retained messages matching new subscriptions, after the SUBACK. */
   private void sendRetained(Session s, ClientConnection conn, List<Subscription> subs) {
     if (!s.isConnectedTo(conn)) {
@@ -241,6 +285,9 @@ final class ClientRequests {
     long now = shard.context.clock().getAsLong();
     for (Subscription sub : subs) {
       for (StoredMessage m : shard.context.retained().matching(sub.filter(), now)) {
+        if (!shard.context.authorizer().canReceive(s.record.owner(), s.clientId, m.topic())) {
+          continue;
+        }
         QoS qos = QoS.min(m.qos(), sub.qos());
         List<Integer> ids = sub.subscriptionId() > 0 ? List.of(sub.subscriptionId()) : List.of();
         // [MQTT-3.3.1-8] retained messages sent on subscribe keep RETAIN set

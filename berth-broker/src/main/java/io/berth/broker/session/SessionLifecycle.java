@@ -35,6 +35,15 @@ final class SessionLifecycle {
   void connect(ConnectRequest r) {
     ClientConnection conn = r.connection();
     Session existing = shard.sessions.get(r.clientId());
+    if (existing != null && !existing.record.owner().equals(r.principal())) {
+      // a session belongs to the principal that created it: nobody else resumes, takes over or cleans
+      // it; the session, its connection and its queue are left exactly as they are
+      LOG.warn("CONNECT of {} as '{}' refused: the session of '{}' belongs to another principal",
+          conn.describe(), r.principal(), r.clientId());
+      shard.context.metrics().authFailed("session-owner");
+      conn.refuse(ReasonCode.NOT_AUTHORIZED);
+      return;
+    }
     if (existing != null && existing.connection != null) {
       takeOver(existing);
     }
@@ -231,6 +240,11 @@ final class SessionLifecycle {
   }
 
   private void publishWill(Session s, Will will) {
+    if (!shard.context.authorizer().canPublish(s.record.owner(), s.clientId, will.topic())) {
+      // the ACL may have changed since CONNECT, where the will was checked first
+      LOG.debug("will of '{}' to '{}' denied by the ACL", s.clientId, will.topic());
+      return;
+    }
     MqttProperties p = will.properties();
     MqttProperties forwarded = MqttProperties.builder()
         .payloadFormatIndicator(p.payloadFormatIndicator())

@@ -170,7 +170,7 @@ public final class SessionShard {
     boolean rejected = false;
     for (Delivery d : deliveries) {
       Session s = sessions.get(d.clientId());
-      if (s == null) {
+      if (s == null || !context.authorizer().canReceive(s.record.owner(), s.clientId, message.topic())) {
         continue;
       }
       if (d.qos() == QoS.AT_MOST_ONCE) {

@@ -1,6 +1,8 @@
 package io.berth.broker.transport;
 
+import io.berth.broker.auth.Security;
 import io.berth.broker.config.BrokerConfig;
+import io.berth.broker.config.ListenerConfig;
 import io.berth.broker.protocol.MqttConnectionHandler;
 import io.berth.broker.protocol.Pipelines;
 import io.berth.broker.session.Sessions;
@@ -8,41 +10,72 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The MQTT listener over TCP (NIO transport).
+ * The MQTT listeners (NIO transport): plain TCP, TLS, WebSocket and WebSocket over TLS, as many as the
+ * configuration lists, sharing one accept loop and one group of I/O loops.
  *
  * <p>Threading: {@link #start} and {@link #close} are called by the owner of the broker; connections
  * live on the worker event loops.
  */
 public final class MqttServer implements AutoCloseable {
+  /** WebSocket subprotocols accepted: MQTT 3.1.1 and 5.0 use "mqtt", MQTT 3.1 clients "mqttv3.1". */
+  static final String SUBPROTOCOLS = "mqtt,mqttv3.1";
+  private static final int MAX_HANDSHAKE_REQUEST_BYTES = 16 * 1024;
+
   private final BrokerConfig config;
   private final Sessions sessions;
+  private final Security security;
+  private final List<Channel> channels = new ArrayList<>();
   private EventLoopGroup boss;
   private EventLoopGroup workers;
-  private Channel channel;
 
-  public MqttServer(BrokerConfig config, Sessions sessions) {
+  public MqttServer(BrokerConfig config, Sessions sessions, Security security) {
     this.config = config;
     this.sessions = sessions;
+    this.security = security;
   }
 
-  /** Binds the listener; returns the bound address. Fails with a clear message when the port is taken. */
-  public InetSocketAddress start() {
+  /**
+   * Binds every listener; returns the bound addresses in the order of the configuration. Fails with a
+   * clear message when a port is taken or a certificate cannot be used.
+   */
+  public List<InetSocketAddress> start() {
     boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("berth-accept", true),
         NioIoHandler.newFactory());
     workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("berth-io", true),
         NioIoHandler.newFactory());
+    List<InetSocketAddress> bound = new ArrayList<>();
+    for (ListenerConfig l : config.listeners()) {
+      try {
+        bound.add(bind(l));
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
+    return bound;
+  }
+
+  private InetSocketAddress bind(ListenerConfig l) {
+    TlsContext tls = l.transport().secure() ? new TlsContext(l, security.reloader()) : null;
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
@@ -53,25 +86,46 @@ public final class MqttServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            Pipelines.server(ch.pipeline(), config, new MqttConnectionHandler(config, sessions));
+            pipeline(ch, l, tls);
           }
         });
     try {
-      channel = bootstrap.bind(config.bind(), config.port()).syncUninterruptibly().channel();
+      Channel channel = bootstrap.bind(l.bind(), l.port()).syncUninterruptibly().channel();
+      channels.add(channel);
+      return (InetSocketAddress) channel.localAddress();
     } catch (Exception e) {
-      close();
       String why = e instanceof BindException ? "the address is in use or not available" : e.toString();
-      throw new IllegalStateException(
-          "cannot listen on " + config.bind() + ":" + config.port() + ": " + why, e);
+      throw new IllegalStateException("cannot listen on " + l.describe(l.port()) + ": " + why, e);
     }
-    return (InetSocketAddress) channel.localAddress();
+  }
+
+  private void pipeline(SocketChannel ch, ListenerConfig l, TlsContext tls) {
+    ChannelPipeline p = ch.pipeline();
+    p.addLast("addressLimits", new AddressLimitHandler(security));
+    if (tls != null) {
+      p.addLast("tls", tls.newHandler(ch.alloc()));
+    }
+    if (l.transport().webSocket()) {
+      p.addLast("http", new HttpServerCodec());
+      p.addLast("httpAggregator", new HttpObjectAggregator(MAX_HANDSHAKE_REQUEST_BYTES));
+      p.addLast("webSocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+          .websocketPath(l.path())
+          .subprotocols(SUBPROTOCOLS)
+          .maxFramePayloadLength(config.maxPacketSize())
+          .handshakeTimeoutMillis(config.connectTimeoutSeconds() * 1000L)
+          .build()));
+      p.addLast("webSocketDecoder", new WebSocketFrames.Decoder());
+      p.addLast("webSocketEncoder", new WebSocketFrames.Encoder());
+    }
+    Pipelines.server(p, config, new MqttConnectionHandler(config, sessions, security, l));
   }
 
   @Override
   public void close() {
-    if (channel != null) {
+    for (Channel channel : channels) {
       channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
+    channels.clear();
     if (workers != null) {
       workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
