@@ -69,8 +69,26 @@ final class RawClient implements AutoCloseable {
   }
 
   ConnackPacket connect(String clientId, boolean cleanStart, MqttProperties props, Will will) {
-    send(new ConnectPacket(version, clientId, cleanStart, 60, null, null, will, props));
+    return connect(clientId, cleanStart, props, will, null, null);
+  }
+
+  /** Sends CONNECT with a username and password (either may be null) and reads the CONNACK. */
+  ConnackPacket connect(String clientId, boolean cleanStart, MqttProperties props, Will will, String username,
+      String password) {
+    byte[] pw = password == null ? null : password.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    send(new ConnectPacket(version, clientId, cleanStart, 60, username, pw, will, props));
     return expect(ConnackPacket.class);
+  }
+
+  /** Opens a connection, logs in as {@code username} and fails unless the CONNACK is a success. */
+  static RawClient loggedIn(int port, MqttVersion version, String clientId, boolean cleanStart,
+      MqttProperties props, String username, String password) throws IOException {
+    RawClient c = open(port, version);
+    ConnackPacket ack = c.connect(clientId, cleanStart, props, null, username, password);
+    if (ack.reasonCode().isError()) {
+      throw new IllegalStateException("CONNACK " + ack);
+    }
+    return c;
   }
 
   private void read() {

@@ -27,6 +27,10 @@ final class TestBroker implements AutoCloseable {
     return berth.port();
   }
 
+  Berth berth() {
+    return berth;
+  }
+
   /** Stops and starts the broker on the same store (a clean restart). */
   void restart() {
     berth.close();

@@ -64,9 +64,12 @@ final class ServeCommand implements Callable<Integer> {
       berth.close();
       stopped.countDown();
     }, "berth-shutdown"));
-    System.out.printf("Berth listening on %s:%d (MQTT 3.1, 3.1.1, 5.0); store: %s; data: %s; ready in %d ms%n",
-        c.bind(), berth.port(), berth.storeDescription(), c.dataDir().toAbsolutePath(),
-        berth.recoveryMillis());
+    StringBuilder where = new StringBuilder();
+    for (int i = 0; i < c.listeners().size(); i++) {
+      where.append(i == 0 ? "" : ", ").append(c.listeners().get(i).describe(berth.addresses().get(i).getPort()));
+    }
+    System.out.printf("Berth listening on %s (MQTT 3.1, 3.1.1, 5.0); store: %s; data: %s; ready in %d ms%n",
+        where, berth.storeDescription(), c.dataDir().toAbsolutePath(), berth.recoveryMillis());
     System.out.flush();
     stopped.await();
     return 0;
