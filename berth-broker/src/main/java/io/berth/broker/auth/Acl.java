@@ -24,7 +24,8 @@ import java.util.Set;
  *   receive public/#
  * </pre>
  *
- * <p>Rights are {@code publish}, {@code subscribe} and {@code receive}, joined by commas, or {@code all}.
+ * <p>A comment is a line starting with {@code #}, or words starting with {@code #} after a complete line.
+ * Rights are {@code publish}, {@code subscribe} and {@code receive}, joined by commas, or {@code all}.
  * A pattern is an MQTT topic filter. Publishing and receiving need a pattern that matches the topic;
  * subscribing needs a pattern that contains the whole filter (a shared subscription's filter is checked
  * without its {@code $share/group/} prefix). A line with {@code %u} or {@code %c} does not apply when the
@@ -44,24 +45,22 @@ public final class Acl {
     List<Section> sections = new ArrayList<>();
     Section current = null;
     for (int i = 0; i < lines.size(); i++) {
-      String line = stripComment(lines.get(i)).strip();
-      if (line.isEmpty()) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
-      String[] words = line.split("\\s+", 2);
+      String[] words = line.split("\\s+");
       String first = words[0].toLowerCase(Locale.ROOT);
       try {
         switch (first) {
           case "everyone", "anonymous" -> {
-            requireNoArgument(words);
+            words = expect(words, 1, first);
             current = new Section(first.equals("everyone") ? Kind.EVERYONE : Kind.ANONYMOUS, "");
             sections.add(current);
           }
           case "user", "client" -> {
-            if (words.length < 2) {
-              throw new IllegalArgumentException(first + " needs a name");
-            }
-            current = new Section(first.equals("user") ? Kind.USER : Kind.CLIENT, words[1].strip());
+            words = expect(words, 2, first + " NAME");
+            current = new Section(first.equals("user") ? Kind.USER : Kind.CLIENT, words[1]);
             sections.add(current);
           }
           default -> {
@@ -69,7 +68,7 @@ public final class Acl {
               throw new IllegalArgumentException("a rule before any 'everyone', 'user', 'client' or "
                   + "'anonymous' line");
             }
-            current.rules.add(rule(words));
+            current.rules.add(rule(expect(words, 2, "RIGHTS PATTERN, e.g. 'publish sensors/#'")));
           }
         }
       } catch (IllegalArgumentException e) {
@@ -118,10 +117,15 @@ public final class Acl {
     return false;
   }
 
-  private static Rule rule(String[] words) {
-    if (words.length < 2) {
-      throw new IllegalArgumentException("expected RIGHTS PATTERN, e.g. 'publish sensors/#'");
+  /** The first {@code n} words; more are allowed only as a comment starting with '#'. */
+  private static String[] expect(String[] words, int n, String form) {
+    if (words.length < n || (words.length > n && !words[n].startsWith("#"))) {
+      throw new IllegalArgumentException("expected " + form);
     }
+    return java.util.Arrays.copyOf(words, n);
+  }
+
+  private static Rule rule(String[] words) {
     Set<Right> rights = EnumSet.noneOf(Right.class);
     for (String r : words[0].toLowerCase(Locale.ROOT).split(",")) {
       switch (r) {
@@ -139,18 +143,6 @@ public final class Acl {
       throw new IllegalArgumentException("'" + pattern + "' is not a valid topic pattern");
     }
     return new Rule(rights, pattern);
-  }
-
-  private static void requireNoArgument(String[] words) {
-    if (words.length > 1) {
-      throw new IllegalArgumentException("'" + words[0] + "' takes no name");
-    }
-  }
-
-  private static String stripComment(String line) {
-    int hash = line.indexOf(" #");
-    String s = hash >= 0 ? line.substring(0, hash) : line;
-    return s.strip().startsWith("#") ? "" : s;
   }
 
   private enum Kind { EVERYONE, ANONYMOUS, USER, CLIENT }
