@@ -8,9 +8,6 @@ import io.netty.buffer.ByteBuf;
  * never retains the buffer; strings and binary data are copied out.
  */
 final class PacketReader {
-  /** The largest value of a variable byte integer (section 1.5.5). */
-  static final int MAX_VARIABLE_BYTE_INTEGER = 268_435_455;
-
   private final ByteBuf buf;
   private final int end;
 
