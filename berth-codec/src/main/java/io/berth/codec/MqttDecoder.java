@@ -90,6 +90,9 @@ public final class MqttDecoder extends ByteToMessageDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
+    if (!in.isReadable()) {
+      return;
+    }
     try {
       MqttPacket packet = decodePacket(in);
       if (packet != null) {

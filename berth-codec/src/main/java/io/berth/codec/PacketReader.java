@@ -73,7 +73,7 @@ final class PacketReader {
 
   /** A UTF-8 encoded string with a two-byte length prefix. */
   String utf8(String what) {
-    int length = u16(what + " length");
+    int length = u16(what);
     require(length, what);
     String s = Utf8.decodeString(buf, buf.readerIndex(), length);
     if (s == null) {
@@ -87,7 +87,7 @@ final class PacketReader {
 
   /** Binary data with a two-byte length prefix. */
   byte[] binary(String what) {
-    int length = u16(what + " length");
+    int length = u16(what);
     return bytes(length, what);
   }
 
