@@ -57,6 +57,12 @@ final class ClientRequests {
       conn.inboundDone();
       return;
     }
+    if (conn.version().isV5() && !p.isPayloadFormatValid()) {
+      // 5.0 section 3.3.2.3.2: a payload that is not the UTF-8 it claims to be is refused with 0x99
+      refuseInvalidPayload(s, conn, p);
+      return;
+    }
+    shard.context.metrics().received();
     StoredMessage message = new StoredMessage(shard.context.messageIds().getAndIncrement(), p.topic(),
         p.payload(), p.qos(), p.retain(), forwardable(p.properties()), shard.context.clock().getAsLong(),
         s.clientId);
@@ -113,6 +119,19 @@ final class ClientRequests {
     return routed == Routed.QUOTA_EXCEEDED && conn.version().isV5()
         ? ReasonCode.QUOTA_EXCEEDED
         : ReasonCode.SUCCESS;
+  }
+
+  private void refuseInvalidPayload(Session s, ClientConnection conn, PublishPacket p) {
+    LOG.debug("{} sent a PUBLISH whose payload is not UTF-8 as its format indicator says", conn.describe());
+    CompletableFuture<Void> now = CompletableFuture.completedFuture(null);
+    conn.inboundDone();
+    switch (p.qos()) {
+      case AT_MOST_ONCE -> { }
+      case AT_LEAST_ONCE -> acknowledge(s, conn, now, v -> new PubackPacket(p.packetId(),
+          ReasonCode.PAYLOAD_FORMAT_INVALID, MqttProperties.EMPTY), () -> null, false);
+      case EXACTLY_ONCE -> acknowledge(s, conn, now, v -> new PubrecPacket(p.packetId(),
+          ReasonCode.PAYLOAD_FORMAT_INVALID, MqttProperties.EMPTY), () -> null, false);
+    }
   }
 
   /** Counts an inbound QoS 1/2 publish against the broker's Receive Maximum. */
