@@ -160,7 +160,8 @@ final class ClientRequests {
         if (!s.isConnectedTo(conn)) {
           return;
         }
-        if (releasesSlot) {
+        if (releasesSlot && s.inboundUnacked > 0) {
+          // a PUBREL for a PUBLISH of an earlier connection was never counted on this one
           s.inboundUnacked--;
         }
         if (error == null) {
