@@ -122,6 +122,13 @@ class FramingTest {
   }
 
   @Test
+  @DisplayName("[MQTT-3.3.1-4] PUBLISH QoS 3 fails on its first byte, before the body arrives")
+  void publishQos3_failsBeforeBody() {
+    List<Object> out = feed(MqttDecoder.forServer(Wire.MAX), Wire.CONNECT_V311, bytes(0x36, 100));
+    assertThat(failure(out.get(1))).isEqualTo(ReasonCode.MALFORMED_PACKET);
+  }
+
+  @Test
   void reservedPacketType0_malformed() {
     assertThat(failure(Wire.client(MqttVersion.V5, bytes(0x00, 0)))).isEqualTo(ReasonCode.MALFORMED_PACKET);
   }

@@ -51,6 +51,13 @@ class MqttEncoderTest {
   }
 
   @Test
+  void connack_withErrorCode_clearsSessionPresent() {
+    ConnackPacket p = new ConnackPacket(true, ReasonCode.NOT_AUTHORIZED, MqttProperties.EMPTY);
+    assertThat(encode(p, MqttVersion.V3_1_1)).containsExactly(bytes(0x20, 2, 0, 5));
+    assertThat(encode(p, MqttVersion.V5)).containsExactly(bytes(0x20, 3, 0, 0x87, 0));
+  }
+
+  @Test
   void subackV311_mapsReasonCodesToReturnCodes() {
     SubackPacket p = new SubackPacket(9, List.of(ReasonCode.SUCCESS, ReasonCode.GRANTED_QOS_1,
         ReasonCode.GRANTED_QOS_2, ReasonCode.NOT_AUTHORIZED, ReasonCode.TOPIC_FILTER_INVALID), REASON);

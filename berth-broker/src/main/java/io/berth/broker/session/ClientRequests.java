@@ -57,6 +57,12 @@ final class ClientRequests {
       conn.inboundDone();
       return;
     }
+    if (conn.version().isV5() && !p.isPayloadFormatValid()) {
+      // 5.0 section 3.3.2.3.2: a payload that is not the UTF-8 it claims to be is refused with 0x99
+      refuseInvalidPayload(s, conn, p);
+      return;
+    }
+    shard.context.metrics().received();
     if (!shard.context.authorizer().canPublish(s.record.owner(), s.clientId, p.topic())) {
       denyPublish(s, conn, p);
       return;
@@ -118,15 +124,7 @@ final class ClientRequests {
    */
   private void denyPublish(Session s, ClientConnection conn, PublishPacket p) {
     LOG.debug("{}: publish to '{}' denied by the ACL", conn.describe(), p.topic());
-    conn.inboundDone();
-    if (p.qos() == QoS.AT_MOST_ONCE) {
-      return;
-    }
-    ReasonCode rc = conn.version().isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS;
-    MqttPacket ack = p.qos() == QoS.AT_LEAST_ONCE
-        ? new PubackPacket(p.packetId(), rc, MqttProperties.EMPTY)
-        : new PubrecPacket(p.packetId(), rc, MqttProperties.EMPTY);
-    acknowledge(s, conn, CompletableFuture.completedFuture(null), v -> ack, () -> ack, false);
+    answerUnrouted(s, conn, p, conn.version().isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS);
   }
 
   /** SUCCESS, or 0x97 on 5.0 when a subscriber's queue refused the message (see docs/adr). */
@@ -134,6 +132,24 @@ final class ClientRequests {
     return routed == Routed.QUOTA_EXCEEDED && conn.version().isV5()
         ? ReasonCode.QUOTA_EXCEEDED
         : ReasonCode.SUCCESS;
+  }
+
+  private void refuseInvalidPayload(Session s, ClientConnection conn, PublishPacket p) {
+    LOG.debug("{} sent a PUBLISH whose payload is not UTF-8 as its format indicator says", conn.describe());
+    answerUnrouted(s, conn, p, ReasonCode.PAYLOAD_FORMAT_INVALID);
+  }
+
+  /** Acknowledges a PUBLISH that is not routed with {@code rc}, in order with the other acks. */
+  private void answerUnrouted(Session s, ClientConnection conn, PublishPacket p, ReasonCode rc) {
+    CompletableFuture<Void> now = CompletableFuture.completedFuture(null);
+    conn.inboundDone();
+    switch (p.qos()) {
+      case AT_MOST_ONCE -> { }
+      case AT_LEAST_ONCE -> acknowledge(s, conn, now,
+          v -> new PubackPacket(p.packetId(), rc, MqttProperties.EMPTY), () -> null, false);
+      case EXACTLY_ONCE -> acknowledge(s, conn, now,
+          v -> new PubrecPacket(p.packetId(), rc, MqttProperties.EMPTY), () -> null, false);
+    }
   }
 
   /** Counts an inbound QoS 1/2 publish against the broker's Receive Maximum. */
@@ -162,7 +178,8 @@ final class ClientRequests {
         if (!s.isConnectedTo(conn)) {
           return;
         }
-        if (releasesSlot) {
+        if (releasesSlot && s.inboundUnacked > 0) {
+          // a PUBREL for a PUBLISH of an earlier connection was never counted on this one
           s.inboundUnacked--;
         }
         if (error == null) {
