@@ -45,4 +45,13 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("io.berth.broker.store..", "org.rocksdb..")
         .check(BROKER);
   }
+
+  @Test
+  void auth_knowsNeitherSessionsNorTheNetwork() {
+    noClasses().that().resideInAPackage("io.berth.broker.auth..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.berth.broker.session..", "io.berth.broker.protocol..", "io.berth.broker.transport..",
+            "io.berth.broker.store..", "io.netty.channel..")
+        .check(BROKER);
+  }
 }

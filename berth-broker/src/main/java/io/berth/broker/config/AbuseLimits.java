@@ -20,7 +20,7 @@ public record AbuseLimits(
     int maxSubscriptionsPerSession,
     int maxTopicLevels) {
 
-  public static final AbuseLimits DEFAULT = new AbuseLimits(1000, 100, 5000, 256, 10_000, 64);
+  public static final AbuseLimits DEFAULT = new AbuseLimits(1000, 200, 5000, 256, 10_000, 64);
 
   public AbuseLimits {
     check(maxConnectionsPerAddress >= 0, "max-connections-per-address", maxConnectionsPerAddress);
