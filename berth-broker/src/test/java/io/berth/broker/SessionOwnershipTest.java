@@ -104,4 +104,18 @@ class SessionOwnershipTest {
     assertThat(received).containsExactlyElementsOf(expected);
     assertThat(broker.berth().metrics().securityCount("berth_auth_failures_total", "session-owner")).isEqualTo(3);
   }
+
+  @org.junit.jupiter.api.Test
+  void ownership_survivesARestart() throws Exception {
+    try (RawClient alice = RawClient.loggedIn(broker.port(), MqttVersion.V5, "alice-phone", false,
+        persistent(MqttVersion.V5), "alice", "alice-pw")) {
+      alice.send(DisconnectPacket.NORMAL);
+    }
+    broker.restart();
+    assertThat(intrude(MqttVersion.V5, false).reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+    try (RawClient alice = RawClient.open(broker.port(), MqttVersion.V5)) {
+      assertThat(alice.connect("alice-phone", false, persistent(MqttVersion.V5), null, "alice", "alice-pw")
+          .sessionPresent()).isTrue();
+    }
+  }
 }
