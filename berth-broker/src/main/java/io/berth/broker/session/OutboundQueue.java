@@ -49,7 +49,7 @@ final class OutboundQueue {
   private final Executor shard;
   private final LongSupplier clock;
   private final BrokerMetrics metrics;
-  private final WatermarkListener watermarks;
+  private final QueueEvents events;
   private QueueLimits limits = QueueLimits.DEFAULT;
   private boolean aboveWatermark;
 
@@ -70,18 +70,22 @@ final class OutboundQueue {
   private ClientConnection connection;
 
   OutboundQueue(String clientId, SessionStore store, Executor shard, LongSupplier clock,
-      BrokerMetrics metrics, WatermarkListener watermarks) {
+      BrokerMetrics metrics, QueueEvents events) {
     this.clientId = clientId;
     this.store = store;
     this.shard = shard;
     this.clock = clock;
     this.metrics = metrics;
-    this.watermarks = watermarks;
+    this.events = events;
   }
 
-  /** Receives the crossings of a queue's watermark. Threading: called on the shard. */
-  interface WatermarkListener {
+  /** What a queue reports to its shard. Threading: called on the shard. */
+  interface QueueEvents {
+    /** The queue passed its watermark ({@code high}) or drained back below it. */
     void crossed(String clientId, boolean high, long count, long bytes, QueueLimits limits);
+
+    /** A message was dropped to make room (drop-oldest) for {@code refusal.reason()}. */
+    void evicted(String clientId, Refusal refusal);
   }
 
   void limits(QueueLimits newLimits) {
@@ -99,7 +103,7 @@ final class OutboundQueue {
     boolean high = count >= limits.messageWatermark() || bytes >= limits.byteWatermark();
     if (high != aboveWatermark) {
       aboveWatermark = high;
-      watermarks.crossed(clientId, high, count, bytes, limits);
+      events.crossed(clientId, high, count, bytes, limits);
     }
   }
 
@@ -137,6 +141,7 @@ final class OutboundQueue {
       if (!removing.contains(seq)) {
         nextToSend = seq + 1;
         metrics.dropped(reason);
+        events.evicted(clientId, new Refusal(OverflowPolicy.DROP_OLDEST, reason));
         dequeue(seq, q.message());
         return true;
       }

@@ -210,6 +210,21 @@ public final class SessionShard {
     }
   }
 
+  /** What the queues of this shard report: watermark crossings and evictions. */
+  OutboundQueue.QueueEvents queueEvents() {
+    return new OutboundQueue.QueueEvents() {
+      @Override
+      public void crossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {
+        watermarkCrossed(clientId, high, count, bytes, limits);
+      }
+
+      @Override
+      public void evicted(String clientId, Refusal refusal) {
+        dropLog.dropped(clientId, refusal);
+      }
+    };
+  }
+
   /** Reports a queue crossing its watermark: a log line, a metric and a $SYS event. */
   void watermarkCrossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {
     String state = high ? "high" : "drained";
