@@ -1,5 +1,6 @@
 package io.berth.broker;
 
+import io.berth.broker.admin.AdminServer;
 import io.berth.broker.auth.Security;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.Durability;
@@ -39,6 +40,7 @@ public final class Berth implements AutoCloseable {
   private MqttServer server;
   private Security security;
   private List<InetSocketAddress> addresses = List.of();
+  private AdminServer adminServer;
   private long recoveryMillis;
   private final BrokerMetrics metrics = new BrokerMetrics();
   private boolean closed;
@@ -60,7 +62,7 @@ public final class Berth implements AutoCloseable {
     long begin = System.nanoTime();
     security = Security.start(config, metrics);
     try {
-      store = suppliedStore != null ? suppliedStore : Stores.open(config);
+      store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
       SessionStore.Recovery recovery = store.recover();
       RetainedIndex retained = new RetainedIndex();
       for (StoredMessage m : recovery.retained()) {
@@ -76,6 +78,9 @@ public final class Berth implements AutoCloseable {
       metrics.recoveryMillis(recoveryMillis);
       server = new MqttServer(config, sessions, security);
       addresses = server.start();
+      if (config.adminPort() >= 0) {
+        adminServer = AdminServer.start(config, admin(), metrics);
+      }
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -95,6 +100,11 @@ public final class Berth implements AutoCloseable {
   /** The bound address of every listener, in the order of {@link BrokerConfig#listeners()}. */
   public List<InetSocketAddress> addresses() {
     return addresses;
+  }
+
+  /** The bound port of the admin HTTP API, or -1 when it is off ({@code adminPort(-1)}). */
+  public int adminPort() {
+    return adminServer == null ? -1 : adminServer.address().getPort();
   }
 
   public BrokerConfig config() {
@@ -128,6 +138,9 @@ public final class Berth implements AutoCloseable {
       return;
     }
     closed = true;
+    if (adminServer != null) {
+      adminServer.close();
+    }
     if (server != null) {
       server.close();
     }
@@ -142,13 +155,23 @@ public final class Berth implements AutoCloseable {
     }
   }
 
-  /** Builds a broker from {@link BrokerConfig} defaults and the settings given here. */
+  /**
+   * Builds a broker from {@link BrokerConfig} defaults and the settings given here, except that an
+   * embedded broker opens no admin listener unless asked ({@link #adminPort}); {@code berth serve}
+   * opens it on 8088.
+   */
   public static final class Builder {
-    private final BrokerConfig.Builder config = BrokerConfig.builder();
+    private final BrokerConfig.Builder config = BrokerConfig.builder().adminPort(-1);
     private BrokerConfig whole;
     private SessionStore store;
 
     private Builder() {}
+
+    /** Port of the admin HTTP API: 0 for any free port, -1 (the default here) for none. */
+    public Builder adminPort(int port) {
+      config.adminPort(port);
+      return this;
+    }
 
     public Builder config(BrokerConfig c) {
       whole = c;

@@ -72,6 +72,11 @@ final class RawClient implements AutoCloseable {
     return connect(clientId, cleanStart, props, will, null, null);
   }
 
+  /** Sends CONNECT with a user name (no password) and reads the CONNACK. */
+  ConnackPacket connectAs(String clientId, boolean cleanStart, MqttProperties props, Will will, String username) {
+    return connect(clientId, cleanStart, props, will, username, null);
+  }
+
   /** Sends CONNECT with a username and password (either may be null) and reads the CONNACK. */
   ConnackPacket connect(String clientId, boolean cleanStart, MqttProperties props, Will will, String username,
       String password) {

@@ -27,6 +27,7 @@ final class TestBroker implements AutoCloseable {
     return berth.port();
   }
 
+  /** The running broker (its admin facade, metrics, admin port). */
   Berth berth() {
     return berth;
   }

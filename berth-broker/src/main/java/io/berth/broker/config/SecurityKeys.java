@@ -22,16 +22,16 @@ final class SecurityKeys {
     AbuseLimits a = s.abuse();
     switch (key) {
       case "listeners" -> s = s.withListeners(listeners(v));
-      case "password-file" -> s = s.withPasswordFile(Path.of(ConfigFile.text(v)));
-      case "acl-file" -> s = s.withAclFile(Path.of(ConfigFile.text(v)));
-      case "allow-anonymous" -> s = s.withAllowAnonymous(ConfigFile.bool(v));
-      case "reload-check-ms" -> s = s.withReloadCheckMillis(ConfigFile.number(v));
-      case "max-connections-per-address" -> s = s.withAbuse(a.withMaxConnectionsPerAddress(ConfigFile.integer(v)));
-      case "connect-rate-per-address" -> s = s.withAbuse(a.withConnectsPerSecondPerAddress(ConfigFile.integer(v)));
-      case "login-backoff-max-ms" -> s = s.withAbuse(a.withLoginBackoffMaxMillis(ConfigFile.number(v)));
-      case "max-client-id-length" -> s = s.withAbuse(a.withMaxClientIdLength(ConfigFile.integer(v)));
-      case "max-subscriptions-per-session" -> s = s.withAbuse(a.withMaxSubscriptionsPerSession(ConfigFile.integer(v)));
-      case "max-topic-levels" -> s = s.withAbuse(a.withMaxTopicLevels(ConfigFile.integer(v)));
+      case "password-file" -> s = s.withPasswordFile(Path.of(ConfigValues.text(v)));
+      case "acl-file" -> s = s.withAclFile(Path.of(ConfigValues.text(v)));
+      case "allow-anonymous" -> s = s.withAllowAnonymous(ConfigValues.bool(v));
+      case "reload-check-ms" -> s = s.withReloadCheckMillis(ConfigValues.number(v));
+      case "max-connections-per-address" -> s = s.withAbuse(a.withMaxConnectionsPerAddress(ConfigValues.integer(v)));
+      case "connect-rate-per-address" -> s = s.withAbuse(a.withConnectsPerSecondPerAddress(ConfigValues.integer(v)));
+      case "login-backoff-max-ms" -> s = s.withAbuse(a.withLoginBackoffMaxMillis(ConfigValues.number(v)));
+      case "max-client-id-length" -> s = s.withAbuse(a.withMaxClientIdLength(ConfigValues.integer(v)));
+      case "max-subscriptions-per-session" -> s = s.withAbuse(a.withMaxSubscriptionsPerSession(ConfigValues.integer(v)));
+      case "max-topic-levels" -> s = s.withAbuse(a.withMaxTopicLevels(ConfigValues.integer(v)));
       default -> {
         return false;
       }
@@ -74,15 +74,15 @@ final class SecurityKeys {
       JsonNode x = f.getValue();
       try {
         switch (f.getKey()) {
-          case "type" -> type = ListenerConfig.Transport.parse(ConfigFile.text(x));
-          case "bind" -> bind = ConfigFile.text(x);
-          case "port" -> port = ConfigFile.integer(x);
-          case "cert" -> cert = Path.of(ConfigFile.text(x));
-          case "key" -> key = Path.of(ConfigFile.text(x));
-          case "client-ca" -> ca = Path.of(ConfigFile.text(x));
-          case "require-client-certificate" -> require = ConfigFile.bool(x);
-          case "certificate-as-username" -> asUsername = ConfigFile.bool(x);
-          case "path" -> path = ConfigFile.text(x);
+          case "type" -> type = ListenerConfig.Transport.parse(ConfigValues.text(x));
+          case "bind" -> bind = ConfigValues.text(x);
+          case "port" -> port = ConfigValues.integer(x);
+          case "cert" -> cert = Path.of(ConfigValues.text(x));
+          case "key" -> key = Path.of(ConfigValues.text(x));
+          case "client-ca" -> ca = Path.of(ConfigValues.text(x));
+          case "require-client-certificate" -> require = ConfigValues.bool(x);
+          case "certificate-as-username" -> asUsername = ConfigValues.bool(x);
+          case "path" -> path = ConfigValues.text(x);
           default -> throw new IllegalArgumentException("unknown option");
         }
       } catch (IllegalArgumentException e) {
