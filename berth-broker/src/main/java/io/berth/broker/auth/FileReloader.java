@@ -32,13 +32,12 @@ public final class FileReloader implements AutoCloseable {
   }
 
   private final ScheduledExecutorService timer;
+  private final long checkMillis;
 
   public FileReloader(long checkMillis) {
-    timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("berth-reload", true));
+    this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("berth-reload", true));
     this.checkMillis = checkMillis;
   }
-
-  private final long checkMillis;
 
   /** Checks {@code files} every interval and runs {@code reload} after a change. */
   public void watch(String what, List<Path> files, Reload reload) {
