@@ -64,6 +64,9 @@ final class ServeCommand implements Callable<Integer> {
       if (adminToken != null) {
         b.adminToken(adminToken);
       }
+      if ((bind != null || port != null) && !b.security().listeners().isEmpty()) {
+        throw new IllegalArgumentException("--bind and --port apply only without 'listeners' in " + config);
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("berth: " + e.getMessage());
       return 2;
