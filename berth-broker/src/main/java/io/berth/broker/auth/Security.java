@@ -118,6 +118,21 @@ public final class Security implements Authorizer, AutoCloseable {
     return backoff.delayMillis(c.address());
   }
 
+  /** A SCRAM-SHA-256 exchange against the current password file, or null when none is configured. */
+  public ScramServer newScram() {
+    PasswordFile users = passwords;
+    return users == null ? null : new ScramServer(users::scramOf);
+  }
+
+  /** The outcome of a SCRAM exchange, for the back-off and the metrics. */
+  public Authentication scramDone(Credentials c, boolean ok) {
+    if (!ok) {
+      return failed(c, "scram", ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+    }
+    backoff.succeeded(c.address());
+    return Authentication.accepted(c.username());
+  }
+
   /** Checks credentials off the caller's thread; the future completes on a hashing thread. */
   public CompletableFuture<Authentication> authenticate(Credentials c) {
     if (c.certificateName() != null) {

@@ -2,6 +2,7 @@ package io.berth.broker.cli;
 
 import io.berth.broker.auth.PasswordFile;
 import io.berth.broker.auth.PasswordHasher;
+import io.berth.broker.auth.ScramCredentials;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -40,15 +42,24 @@ final class PasswdCommand implements Runnable {
     @Parameters(index = "1", description = "username")
     String user;
 
+    @Option(names = "--scram-iterations", description = "PBKDF2 iterations of the SCRAM-SHA-256 keys that "
+        + "clients repeat at each SCRAM login (default ${DEFAULT-VALUE}); 0 stores no SCRAM keys")
+    int scramIterations = ScramCredentials.DEFAULT_ITERATIONS;
+
     @Override
     public Integer call() throws IOException {
+      if (scramIterations < 0 || (scramIterations > 0 && scramIterations < 4096)) {
+        System.err.println("berth: --scram-iterations must be 0 or at least 4096 (RFC 7677)");
+        return 2;
+      }
       char[] password = readPassword();
       if (password == null || password.length == 0) {
         System.err.println("berth: no password given");
         return 1;
       }
       try {
-        open(file).with(user, PasswordHasher.hash(password)).write(file);
+        ScramCredentials scram = scramIterations == 0 ? null : ScramCredentials.derive(password, scramIterations);
+        open(file).with(user, PasswordHasher.hash(password), scram).write(file);
       } catch (IllegalArgumentException e) {
         System.err.println("berth: " + e.getMessage());
         return 1;

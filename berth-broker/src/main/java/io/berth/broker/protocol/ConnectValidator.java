@@ -1,5 +1,6 @@
 package io.berth.broker.protocol;
 
+import io.berth.broker.auth.ScramServer;
 import io.berth.broker.config.AbuseLimits;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.session.ClientConnection;
@@ -66,8 +67,8 @@ final class ConnectValidator {
       limitHit.accept("max-topic-levels");
       return Result.refused(ReasonCode.TOPIC_NAME_INVALID);
     }
-    if (props.authenticationMethod() != null) {
-      // enhanced authentication is not offered
+    if (props.authenticationMethod() != null && !ScramServer.METHOD.equals(props.authenticationMethod())) {
+      // enhanced authentication: SCRAM-SHA-256 only
       return Result.refused(ReasonCode.BAD_AUTHENTICATION_METHOD);
     }
     long expiry;
@@ -118,6 +119,10 @@ final class ConnectValidator {
 
     static Result refused(ReasonCode reason) {
       return new Result(reason, null, null, 0, null, 0, 0, 0);
+    }
+
+    Result withConnackProperties(MqttProperties p) {
+      return new Result(refusal, clientId, connect, expiry, p, keepAliveSeconds, sendWindow, maximumPacketSize);
     }
 
     ConnectRequest withConnection(ClientConnection connection, String principal) {

@@ -2,6 +2,7 @@ package io.berth.broker.protocol;
 
 import io.berth.broker.auth.Authentication;
 import io.berth.broker.auth.Credentials;
+import io.berth.broker.auth.ScramServer;
 import io.berth.broker.auth.Security;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.ListenerConfig;
@@ -63,6 +64,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   private final Security security;
   private final ListenerConfig listener;
   private final Map<Integer, String> topicAliases = new HashMap<>();
+  /** A SCRAM exchange waiting for the client's AUTH; null otherwise. */
+  private PendingScram scram;
   /** Packets decoded while CONNECT is being authenticated; null otherwise. */
   private List<Object> held;
   private boolean connectReceived;
@@ -102,6 +105,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         onDecodeFailure(ctx, failure);
       } else if (msg instanceof ConnectPacket connect) {
         onConnect(ctx, connect);
+      } else if (scram != null && msg instanceof MqttPacket packet) {
+        onScramStep(ctx, packet);
       } else if (msg instanceof MqttPacket packet) {
         if (connection == null) {
           // [MQTT-3.1.0-1] the first packet must be CONNECT (the decoder checks it too)
@@ -137,6 +142,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     InetAddress address = ctx.channel().remoteAddress() instanceof InetSocketAddress inet
         ? inet.getAddress() : null;
     Credentials credentials = new Credentials(connect.username(), connect.password(), certificateName, address);
+    if (ScramServer.METHOD.equals(connect.properties().authenticationMethod())) {
+      startScram(ctx, result, address);
+      return;
+    }
     held = new ArrayList<>();
     ctx.channel().config().setAutoRead(false);
     Runnable check = () -> security.authenticate(credentials).whenComplete((auth, error) ->
@@ -150,6 +159,51 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
       check.run();
     }
   }
+
+  /** 5.0 enhanced authentication with SCRAM-SHA-256: answers the client-first message with AUTH. */
+  private void startScram(ChannelHandlerContext ctx, ConnectValidator.Result result, InetAddress address) {
+    ScramServer server = security.newScram();
+    if (server == null) {
+      refuse(ctx, ReasonCode.BAD_AUTHENTICATION_METHOD, "SCRAM without a password file");
+      return;
+    }
+    byte[] serverFirst = server.first(result.connect().properties().authenticationData());
+    if (serverFirst == null) {
+      refuse(ctx, ReasonCode.BAD_AUTHENTICATION_METHOD, "malformed SCRAM client-first message");
+      return;
+    }
+    scram = new PendingScram(server, result, address);
+    ctx.writeAndFlush(new AuthPacket(ReasonCode.CONTINUE_AUTHENTICATION, MqttProperties.builder()
+        .authenticationMethod(ScramServer.METHOD).authenticationData(serverFirst).build()));
+  }
+
+  /** The client's answer to the server-first message; anything but AUTH is a protocol error. */
+  private void onScramStep(ChannelHandlerContext ctx, MqttPacket packet) {
+    PendingScram pending = scram;
+    scram = null;
+    if (!(packet instanceof AuthPacket auth) || auth.reasonCode() != ReasonCode.CONTINUE_AUTHENTICATION
+        || !ScramServer.METHOD.equals(auth.properties().authenticationMethod())) {
+      // [MQTT-3.1.2-30] only AUTH (or DISCONNECT) until CONNACK
+      ctx.close();
+      return;
+    }
+    byte[] serverFinal = pending.server().last(auth.properties().authenticationData());
+    String user = pending.server().user();
+    Authentication outcome = security.scramDone(new Credentials(user, null, null, pending.address()),
+        serverFinal != null);
+    String claimed = pending.connect().connect().username();
+    if (outcome.isAccepted() && claimed != null && !claimed.equals(user)) {
+      outcome = Authentication.refused(ReasonCode.NOT_AUTHORIZED);
+    }
+    ConnectValidator.Result result = outcome.isAccepted()
+        ? pending.connect().withConnackProperties(pending.connect().connackProperties().toBuilder()
+            .authenticationMethod(ScramServer.METHOD).authenticationData(serverFinal).build())
+        : pending.connect();
+    held = new ArrayList<>();
+    authenticated(ctx, result, outcome);
+  }
+
+  private record PendingScram(ScramServer server, ConnectValidator.Result connect, InetAddress address) {}
 
   /** Continues a CONNECT once its credentials are checked; runs on the event loop. */
   private void authenticated(ChannelHandlerContext ctx, ConnectValidator.Result result, Authentication auth) {
