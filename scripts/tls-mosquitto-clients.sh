@@ -33,6 +33,7 @@ echo 'alice-pw' | ./berth passwd add "$work/passwd" alice >/dev/null
 cat > "$work/berth.yml" <<YAML
 data: $work/data
 durability: memory
+admin-port: -1
 password-file: $work/passwd
 listeners:
   - type: tls
