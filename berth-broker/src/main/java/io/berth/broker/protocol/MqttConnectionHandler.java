@@ -50,6 +50,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   private ChannelConnection connection;
   private SessionShard shard;
   private MqttVersion version;
+  private long connectExpiry;
 
   public MqttConnectionHandler(BrokerConfig config, Sessions sessions) {
     this.config = config;
@@ -97,6 +98,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
       ctx.pipeline().addLast(TopicAliasHandler.NAME,
           new TopicAliasHandler(result.outboundTopicAliases(), result.maximumPacketSize()));
     }
+    connectExpiry = result.expiry();
     connection = new ChannelConnection(ctx.channel(), result.clientId(), version,
         result.sendWindow(), result.maximumPacketSize());
     shard = sessions.shardOf(result.clientId());
@@ -107,6 +109,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     if (packet instanceof PublishPacket p) {
       PublishPacket resolved = resolveAlias(ctx, p);
       if (resolved != null) {
+        connection.inboundStarted();
         shard.publish(connection, resolved);
       }
     } else if (packet instanceof PubackPacket p) {
@@ -125,6 +128,12 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
       // [MQTT-3.12.4-1]
       ctx.writeAndFlush(PingrespPacket.INSTANCE);
     } else if (packet instanceof DisconnectPacket p) {
+      Long expiry = p.properties().sessionExpiryInterval();
+      if (connectExpiry == 0 && expiry != null && expiry != 0) {
+        // [MQTT-3.14.2-2] zero in CONNECT cannot become non-zero in DISCONNECT; the will is sent
+        protocolError(ctx, "session expiry set in DISCONNECT after zero in CONNECT");
+        return;
+      }
       shard.disconnect(connection, p);
       ctx.close();
     } else if (packet instanceof AuthPacket) {
