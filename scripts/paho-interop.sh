@@ -15,9 +15,11 @@
 #     without waiting for the second client's SUBACK (they wait on the first client's callback, as in
 #     eclipse/paho.mqtt.testing issue #66 and PR #87), so they fail now and then: the second client's
 #     SUBSCRIBE and the first client's PUBLISH run on different shards in either order.
-#   - client_test5.py test_flow_control2 sends 1024 PUBRELs after the broker's DISCONNECT 0x93 before
-#     it reads that DISCONNECT; when the closed socket has answered with a reset first, it errors with
-#     a broken pipe.
+#   - client_test5.py test_flow_control2 sends 1025 QoS 2 publishes, then answers every PUBREC with a
+#     PUBREL before it reads the broker's DISCONNECT 0x93 (Receive Maximum exceeded). The broker has
+#     closed the socket by then, so the first PUBREL draws a reset and the next send fails with a broken
+#     pipe; the test passes only when the DISCONNECT overtakes the PUBRECs. It would pass reliably if
+#     the broker half-closed after a DISCONNECT and discarded input for a moment before closing.
 # SUITES="client_test5.py" runs one suite only.
 set -euo pipefail
 
