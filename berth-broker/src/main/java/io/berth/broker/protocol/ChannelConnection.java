@@ -2,7 +2,6 @@ package io.berth.broker.protocol;
 
 import io.berth.broker.session.ClientConnection;
 import io.berth.codec.ConnackPacket;
-import io.berth.codec.DisconnectPacket;
 import io.berth.codec.MqttPacket;
 import io.berth.codec.MqttProperties;
 import io.berth.codec.MqttVersion;
@@ -96,7 +95,12 @@ final class ChannelConnection implements ClientConnection {
   public void close(ReasonCode reason) {
     channel.eventLoop().execute(() -> {
       drain();
-      closeChannel(channel, version, reason);
+      MqttConnectionHandler handler = channel.pipeline().get(MqttConnectionHandler.class);
+      if (handler != null) {
+        handler.disconnect(reason);
+      } else {
+        channel.close();
+      }
     });
   }
 
@@ -107,15 +111,6 @@ final class ChannelConnection implements ClientConnection {
       channel.writeAndFlush(new ConnackPacket(false, reason, MqttProperties.EMPTY))
           .addListener(ChannelFutureListener.CLOSE);
     });
-  }
-
-  /** On 5.0 sends DISCONNECT with {@code reason} first; then closes. */
-  static void closeChannel(Channel channel, MqttVersion version, ReasonCode reason) {
-    if (version != null && version.isV5() && channel.isActive()) {
-      channel.writeAndFlush(DisconnectPacket.of(reason)).addListener(ChannelFutureListener.CLOSE);
-    } else {
-      channel.close();
-    }
   }
 
   /** Counts an inbound PUBLISH handed to the session; pauses reading when too many are unfinished. */

@@ -92,6 +92,9 @@ final class ConnectValidator {
         ? (props.receiveMaximum() == null ? 65_535 : props.receiveMaximum())
         : config.maxInflight();
     long maxPacket = props.maximumPacketSize() == null ? Long.MAX_VALUE : props.maximumPacketSize();
+    // [MQTT-3.1.2-26] [MQTT-3.1.2-27] outbound aliases only as many as the client accepts
+    int outboundAliases = props.topicAliasMaximum() == null ? 0
+        : Math.min(props.topicAliasMaximum(), config.topicAliasMaximum());
     MqttProperties connack = MqttProperties.EMPTY;
     if (v.isV5()) {
       connack = MqttProperties.builder()
@@ -103,7 +106,7 @@ final class ConnectValidator {
           .sessionExpiryInterval(announcedExpiry)
           .build();
     }
-    return new Result(null, clientId, c, expiry, connack, keepAlive, window, maxPacket);
+    return new Result(null, clientId, c, expiry, connack, keepAlive, window, maxPacket, outboundAliases);
   }
 
   /** The outcome: a refusal, or what the session needs. */
@@ -115,14 +118,16 @@ final class ConnectValidator {
       MqttProperties connackProperties,
       int keepAliveSeconds,
       int sendWindow,
-      long maximumPacketSize) {
+      long maximumPacketSize,
+      int outboundTopicAliases) {
 
     static Result refused(ReasonCode reason) {
-      return new Result(reason, null, null, 0, null, 0, 0, 0);
+      return new Result(reason, null, null, 0, null, 0, 0, 0, 0);
     }
 
     Result withConnackProperties(MqttProperties p) {
-      return new Result(refusal, clientId, connect, expiry, p, keepAliveSeconds, sendWindow, maximumPacketSize);
+      return new Result(refusal, clientId, connect, expiry, p, keepAliveSeconds, sendWindow, maximumPacketSize,
+          outboundTopicAliases);
     }
 
     ConnectRequest withConnection(ClientConnection connection, String principal) {
