@@ -99,7 +99,10 @@ final class RawClient implements AutoCloseable {
   private void read() {
     EmbeddedChannel decoder = new EmbeddedChannel(MqttDecoder.forClient(version, 1 << 28));
     byte[] buf = new byte[65536];
-    try (InputStream in = socket.getInputStream()) {
+    // not closed on end of stream: closing a socket's input stream closes the socket, and a test may
+    // go on writing after the broker shut its sending side
+    try {
+      InputStream in = socket.getInputStream();
       int n;
       while ((n = in.read(buf)) >= 0) {
         decoder.writeInbound(Unpooled.copiedBuffer(buf, 0, n));
