@@ -33,185 +33,192 @@ import java.util.concurrent.atomic.AtomicLong;
  * idempotent.
  */
 public final class Berth implements AutoCloseable {
-  private final BrokerConfig config;
-  private final SessionStore suppliedStore;
-  private SessionStore store;
-  private Sessions sessions;
-  private MqttServer server;
-  private Security security;
-  private List<InetSocketAddress> addresses = List.of();
-  private AdminServer adminServer;
-  private long recoveryMillis;
-  private final BrokerMetrics metrics = new BrokerMetrics();
-  private boolean closed;
-
-  private Berth(BrokerConfig config, SessionStore suppliedStore) {
-    this.config = config;
-    this.suppliedStore = suppliedStore;
-  }
-
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** Opens the store, restores the sessions it holds, then accepts connections. */
-  public synchronized Berth start() {
-    if (server != null) {
-      return this;
-    }
-    long begin = System.nanoTime();
-    security = Security.start(config, metrics);
-    try {
-      store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
-      SessionStore.Recovery recovery = store.recover();
-      RetainedIndex retained = new RetainedIndex();
-      for (StoredMessage m : recovery.retained()) {
-        retained.put(m);
-      }
-      BrokerContext context = new BrokerContext(config, store,
-          store.durable() ? new MemorySessionStore() : store, new TopicTree(), retained,
-          ConcurrentHashMap.newKeySet(), new AtomicLong(recovery.nextMessageId()), System::currentTimeMillis,
-          metrics, security);
-      sessions = new Sessions(context);
-      sessions.restore(recovery);
-      recoveryMillis = (System.nanoTime() - begin) / 1_000_000;
-      metrics.recoveryMillis(recoveryMillis);
-      server = new MqttServer(config, sessions, security);
-      addresses = server.start();
-      if (config.adminPort() >= 0) {
-        adminServer = AdminServer.start(config, admin(), metrics);
-      }
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    }
-    return this;
-  }
-
-  /** The bound port of the first listener (useful with port 0). */
-  public int port() {
-    return addresses.get(0).getPort();
-  }
-
-  public InetSocketAddress address() {
-    return addresses.get(0);
-  }
-
-  /** The bound address of every listener, in the order of {@link BrokerConfig#listeners()}. */
-  public List<InetSocketAddress> addresses() {
-    return addresses;
-  }
-
-  /** The bound port of the admin HTTP API, or -1 when it is off ({@code adminPort(-1)}). */
-  public int adminPort() {
-    return adminServer == null ? -1 : adminServer.address().getPort();
-  }
-
-  public BrokerConfig config() {
-    return config;
-  }
-
-  /** What the store says of itself, for the startup line. */
-  public String storeDescription() {
-    return store.describe();
-  }
-
-  /** Operator access to sessions and queues. */
-  public SessionAdmin admin() {
-    return new SessionAdmin(sessions);
-  }
-
-  /** The broker's metrics. */
-  public BrokerMetrics metrics() {
-    return metrics;
-  }
-
-  /** How long opening and restoring took, in milliseconds. */
-  public long recoveryMillis() {
-    return recoveryMillis;
-  }
-
-  /** Stops accepting, closes every connection, stops the shards, closes the store (if it opened it). */
-  @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    if (adminServer != null) {
-      adminServer.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-    if (sessions != null) {
-      sessions.close();
-    }
-    if (store != null && suppliedStore == null) {
-      store.close();
-    }
-    if (security != null) {
-      security.close();
-    }
-  }
-
-  /**
-   * Builds a broker from {@link BrokerConfig} defaults and the settings given here, except that an
-   * embedded broker opens no admin listener unless asked ({@link #adminPort}); {@code berth serve}
-   * opens it on 8088.
-   */
-  public static final class Builder {
-    private final BrokerConfig.Builder config = BrokerConfig.builder().adminPort(-1);
-    private BrokerConfig whole;
+    private final BrokerConfig config;
+    private final SessionStore suppliedStore;
     private SessionStore store;
+    private Sessions sessions;
+    private MqttServer server;
+    private Security security;
+    private List<InetSocketAddress> addresses = List.of();
+    private AdminServer adminServer;
+    private long recoveryMillis;
+    private final BrokerMetrics metrics = new BrokerMetrics();
+    private boolean closed;
 
-    private Builder() {}
-
-    /** Port of the admin HTTP API: 0 for any free port, -1 (the default here) for none. */
-    public Builder adminPort(int port) {
-      config.adminPort(port);
-      return this;
+    private Berth(BrokerConfig config, SessionStore suppliedStore) {
+        this.config = config;
+        this.suppliedStore = suppliedStore;
     }
 
-    public Builder config(BrokerConfig c) {
-      whole = c;
-      return this;
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public Builder port(int port) {
-      config.port(port);
-      return this;
+    /** Opens the store, restores the sessions it holds, then accepts connections. */
+    public synchronized Berth start() {
+        if (server != null) {
+            return this;
+        }
+        long begin = System.nanoTime();
+        security = Security.start(config, metrics);
+        try {
+            store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
+            SessionStore.Recovery recovery = store.recover();
+            RetainedIndex retained = new RetainedIndex();
+            for (StoredMessage m : recovery.retained()) {
+                retained.put(m);
+            }
+            BrokerContext context = new BrokerContext(
+                    config,
+                    store,
+                    store.durable() ? new MemorySessionStore() : store,
+                    new TopicTree(),
+                    retained,
+                    ConcurrentHashMap.newKeySet(),
+                    new AtomicLong(recovery.nextMessageId()),
+                    System::currentTimeMillis,
+                    metrics,
+                    security);
+            sessions = new Sessions(context);
+            sessions.restore(recovery);
+            recoveryMillis = (System.nanoTime() - begin) / 1_000_000;
+            metrics.recoveryMillis(recoveryMillis);
+            server = new MqttServer(config, sessions, security);
+            addresses = server.start();
+            if (config.adminPort() >= 0) {
+                adminServer = AdminServer.start(config, admin(), metrics);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
     }
 
-    public Builder bind(String bind) {
-      config.bind(bind);
-      return this;
+    /** The bound port of the first listener (useful with port 0). */
+    public int port() {
+        return addresses.get(0).getPort();
     }
 
-    public Builder dataDir(Path dir) {
-      config.dataDir(dir);
-      return this;
+    public InetSocketAddress address() {
+        return addresses.get(0);
     }
 
-    public Builder durability(Durability d) {
-      config.durability(d);
-      return this;
+    /** The bound address of every listener, in the order of {@link BrokerConfig#listeners()}. */
+    public List<InetSocketAddress> addresses() {
+        return addresses;
     }
 
-    /** Changes any other setting. */
-    public Builder configure(java.util.function.Consumer<BrokerConfig.Builder> change) {
-      change.accept(config);
-      return this;
+    /** The bound port of the admin HTTP API, or -1 when it is off ({@code adminPort(-1)}). */
+    public int adminPort() {
+        return adminServer == null ? -1 : adminServer.address().getPort();
     }
 
-    /** Uses this store instead of opening one (it is not closed with the broker). */
-    public Builder store(SessionStore s) {
-      store = s;
-      return this;
+    public BrokerConfig config() {
+        return config;
     }
 
-    public Berth build() {
-      return new Berth(whole != null ? whole : config.build(), store);
+    /** What the store says of itself, for the startup line. */
+    public String storeDescription() {
+        return store.describe();
     }
-  }
+
+    /** Operator access to sessions and queues. */
+    public SessionAdmin admin() {
+        return new SessionAdmin(sessions);
+    }
+
+    /** The broker's metrics. */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    /** How long opening and restoring took, in milliseconds. */
+    public long recoveryMillis() {
+        return recoveryMillis;
+    }
+
+    /** Stops accepting, closes every connection, stops the shards, closes the store (if it opened it). */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (adminServer != null) {
+            adminServer.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (sessions != null) {
+            sessions.close();
+        }
+        if (store != null && suppliedStore == null) {
+            store.close();
+        }
+        if (security != null) {
+            security.close();
+        }
+    }
+
+    /**
+     * Builds a broker from {@link BrokerConfig} defaults and the settings given here, except that an
+     * embedded broker opens no admin listener unless asked ({@link #adminPort}); {@code berth serve}
+     * opens it on 8088.
+     */
+    public static final class Builder {
+        private final BrokerConfig.Builder config = BrokerConfig.builder().adminPort(-1);
+        private BrokerConfig whole;
+        private SessionStore store;
+
+        private Builder() {}
+
+        /** Port of the admin HTTP API: 0 for any free port, -1 (the default here) for none. */
+        public Builder adminPort(int port) {
+            config.adminPort(port);
+            return this;
+        }
+
+        public Builder config(BrokerConfig c) {
+            whole = c;
+            return this;
+        }
+
+        public Builder port(int port) {
+            config.port(port);
+            return this;
+        }
+
+        public Builder bind(String bind) {
+            config.bind(bind);
+            return this;
+        }
+
+        public Builder dataDir(Path dir) {
+            config.dataDir(dir);
+            return this;
+        }
+
+        public Builder durability(Durability d) {
+            config.durability(d);
+            return this;
+        }
+
+        /** Changes any other setting. */
+        public Builder configure(java.util.function.Consumer<BrokerConfig.Builder> change) {
+            change.accept(config);
+            return this;
+        }
+
+        /** Uses this store instead of opening one (it is not closed with the broker). */
+        public Builder store(SessionStore s) {
+            store = s;
+            return this;
+        }
+
+        public Berth build() {
+            return new Berth(whole != null ? whole : config.build(), store);
+        }
+    }
 }

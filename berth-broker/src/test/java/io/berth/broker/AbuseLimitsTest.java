@@ -10,8 +10,8 @@ import io.berth.codec.MqttProperties;
 import io.berth.codec.MqttVersion;
 import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
-import io.berth.codec.SubscribePacket;
 import io.berth.codec.SubackPacket;
+import io.berth.codec.SubscribePacket;
 import io.berth.codec.TopicSubscription;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,130 +22,144 @@ import org.junit.jupiter.api.Test;
 
 /** Each abuse limit refuses what it should and is counted in the metrics. */
 class AbuseLimitsTest {
-  private TestBroker broker;
+    private TestBroker broker;
 
-  @AfterEach
-  void stop() {
-    broker.close();
-  }
-
-  private void start(UnaryOperator<AbuseLimits> limits) {
-    start(limits, 10);
-  }
-
-  private void start(UnaryOperator<AbuseLimits> limits, int connectTimeout) {
-    broker = new TestBroker(b -> b.connectTimeoutSeconds(connectTimeout)
-        .security(SecurityConfig.DEFAULT.withAbuse(limits.apply(AbuseLimits.DEFAULT))));
-  }
-
-  private double hits(String limit) {
-    BrokerMetrics m = broker.berth().metrics();
-    return m.securityCount("berth_limit_hits_total", limit);
-  }
-
-  @Test
-  void connectionsPerAddress_beyondTheLimit_areClosedAtOnce() throws Exception {
-    start(l -> l.withMaxConnectionsPerAddress(2));
-    List<RawClient> open = new ArrayList<>();
-    try {
-      open.add(RawClient.connected(broker.port(), MqttVersion.V5, "a", true, MqttProperties.EMPTY));
-      open.add(RawClient.connected(broker.port(), MqttVersion.V5, "b", true, MqttProperties.EMPTY));
-      RawClient third = RawClient.open(broker.port(), MqttVersion.V5);
-      open.add(third);
-      assertThat(third.awaitClosed(Duration.ofSeconds(5))).isTrue();
-      assertThat(hits("max-connections-per-address")).isEqualTo(1);
-      open.get(0).close();
-      // a closed connection frees its place
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-        try (RawClient again = RawClient.connected(broker.port(), MqttVersion.V5, "c", true, MqttProperties.EMPTY)) {
-          assertThat(again).isNotNull();
-        }
-      });
-    } finally {
-      open.forEach(RawClient::close);
+    @AfterEach
+    void stop() {
+        broker.close();
     }
-  }
 
-  @Test
-  void connectRatePerAddress_beyondTheBurst_isRefused() throws Exception {
-    start(l -> l.withConnectsPerSecondPerAddress(1));
-    // a burst of twice the rate passes; of twenty connections in a row, at most about three (burst plus
-    // refill while the test runs on a busy machine) pass before one is refused
-    int accepted = 0;
-    for (int i = 0; i < 20; i++) {
-      try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
-        if (c.connect("r" + i, true, MqttProperties.EMPTY, null) != null && !c.awaitClosed(Duration.ofMillis(50))) {
-          accepted++;
-          continue;
-        }
-      } catch (AssertionError closedBeforeConnack) {
-        // refused: closed before any CONNACK
-      }
-      break;
+    private void start(UnaryOperator<AbuseLimits> limits) {
+        start(limits, 10);
     }
-    assertThat(accepted).isBetween(2, 19);
-    assertThat(hits("connect-rate-per-address")).isEqualTo(1);
-  }
 
-  @Test
-  void clientIdLength_beyondTheLimit_isRefused() throws Exception {
-    start(l -> l.withMaxClientIdLength(23));
-    try (RawClient c = RawClient.open(broker.port(), MqttVersion.V3_1_1)) {
-      // 3.1.1 return code 2: identifier rejected
-      assertThat(c.connect("x".repeat(24), true, MqttProperties.EMPTY, null).reasonCode())
-          .isEqualTo(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+    private void start(UnaryOperator<AbuseLimits> limits, int connectTimeout) {
+        broker = new TestBroker(b -> b.connectTimeoutSeconds(connectTimeout)
+                .security(SecurityConfig.DEFAULT.withAbuse(limits.apply(AbuseLimits.DEFAULT))));
     }
-    try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
-      assertThat(c.connect("x".repeat(23), true, MqttProperties.EMPTY, null).reasonCode()).isEqualTo(ReasonCode.SUCCESS);
-    }
-    assertThat(hits("max-client-id-length")).isEqualTo(1);
-  }
 
-  @Test
-  void subscriptionsPerSession_beyondTheLimit_areRefusedPerFilter() throws Exception {
-    start(l -> l.withMaxSubscriptionsPerSession(2));
-    try (RawClient c = RawClient.connected(broker.port(), MqttVersion.V5, "s", true, MqttProperties.EMPTY)) {
-      c.send(new SubscribePacket(1, List.of(TopicSubscription.of("a", QoS.AT_MOST_ONCE),
-          TopicSubscription.of("b", QoS.AT_MOST_ONCE), TopicSubscription.of("c", QoS.AT_MOST_ONCE),
-          TopicSubscription.of("a", QoS.AT_LEAST_ONCE)), MqttProperties.EMPTY));
-      // replacing an existing subscription is always allowed
-      assertThat(c.expect(SubackPacket.class).reasonCodes()).containsExactly(ReasonCode.SUCCESS,
-          ReasonCode.SUCCESS, ReasonCode.QUOTA_EXCEEDED, ReasonCode.GRANTED_QOS_1);
+    private double hits(String limit) {
+        BrokerMetrics m = broker.berth().metrics();
+        return m.securityCount("berth_limit_hits_total", limit);
     }
-    assertThat(hits("max-subscriptions-per-session")).isEqualTo(1);
-  }
 
-  @Test
-  void topicLevels_beyondTheLimit_areRefused() throws Exception {
-    start(l -> l.withMaxTopicLevels(3));
-    try (RawClient c = RawClient.connected(broker.port(), MqttVersion.V5, "t", true, MqttProperties.EMPTY)) {
-      assertThat(c.subscribe(1, "a/b/c/d", QoS.AT_MOST_ONCE).reasonCodes())
-          .containsExactly(ReasonCode.TOPIC_FILTER_INVALID);
-      assertThat(c.subscribe(2, "a/b/#", QoS.AT_MOST_ONCE).reasonCodes()).containsExactly(ReasonCode.SUCCESS);
-      c.publish("a/b/c/d", QoS.AT_MOST_ONCE, 0, "deep");
-      assertThat(c.expect(DisconnectPacket.class).reasonCode()).isEqualTo(ReasonCode.TOPIC_NAME_INVALID);
-    }
-    assertThat(hits("max-topic-levels")).isEqualTo(2);
-  }
-
-  @Test
-  void connect_mustArriveInTime_evenWhenBytesTrickleIn() throws Exception {
-    start(l -> l, 1);
-    try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
-      // a CONNECT header and then one byte at a time: the idle timer alone would never fire
-      long start = System.nanoTime();
-      c.sendHex("10 7f");
-      boolean closed = false;
-      for (int i = 0; i < 30 && !closed; i++) {
+    @Test
+    void connectionsPerAddress_beyondTheLimit_areClosedAtOnce() throws Exception {
+        start(l -> l.withMaxConnectionsPerAddress(2));
+        List<RawClient> open = new ArrayList<>();
         try {
-          c.sendHex("00");
-        } catch (IllegalStateException e) {
-          break;
+            open.add(RawClient.connected(broker.port(), MqttVersion.V5, "a", true, MqttProperties.EMPTY));
+            open.add(RawClient.connected(broker.port(), MqttVersion.V5, "b", true, MqttProperties.EMPTY));
+            RawClient third = RawClient.open(broker.port(), MqttVersion.V5);
+            open.add(third);
+            assertThat(third.awaitClosed(Duration.ofSeconds(5))).isTrue();
+            assertThat(hits("max-connections-per-address")).isEqualTo(1);
+            open.get(0).close();
+            // a closed connection frees its place
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                try (RawClient again =
+                        RawClient.connected(broker.port(), MqttVersion.V5, "c", true, MqttProperties.EMPTY)) {
+                    assertThat(again).isNotNull();
+                }
+            });
+        } finally {
+            open.forEach(RawClient::close);
         }
-        closed = c.awaitClosed(Duration.ofMillis(200));
-      }
-      assertThat(closed || c.awaitClosed(Duration.ofSeconds(1))).isTrue();
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
-  }
+
+    @Test
+    void connectRatePerAddress_beyondTheBurst_isRefused() throws Exception {
+        start(l -> l.withConnectsPerSecondPerAddress(1));
+        // a burst of twice the rate passes; of twenty connections in a row, at most about three (burst plus
+        // refill while the test runs on a busy machine) pass before one is refused
+        int accepted = 0;
+        for (int i = 0; i < 20; i++) {
+            try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
+                if (c.connect("r" + i, true, MqttProperties.EMPTY, null) != null
+                        && !c.awaitClosed(Duration.ofMillis(50))) {
+                    accepted++;
+                    continue;
+                }
+            } catch (AssertionError closedBeforeConnack) {
+                // refused: closed before any CONNACK
+            }
+            break;
+        }
+        assertThat(accepted).isBetween(2, 19);
+        assertThat(hits("connect-rate-per-address")).isEqualTo(1);
+    }
+
+    @Test
+    void clientIdLength_beyondTheLimit_isRefused() throws Exception {
+        start(l -> l.withMaxClientIdLength(23));
+        try (RawClient c = RawClient.open(broker.port(), MqttVersion.V3_1_1)) {
+            // 3.1.1 return code 2: identifier rejected
+            assertThat(c.connect("x".repeat(24), true, MqttProperties.EMPTY, null)
+                            .reasonCode())
+                    .isEqualTo(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+        }
+        try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
+            assertThat(c.connect("x".repeat(23), true, MqttProperties.EMPTY, null)
+                            .reasonCode())
+                    .isEqualTo(ReasonCode.SUCCESS);
+        }
+        assertThat(hits("max-client-id-length")).isEqualTo(1);
+    }
+
+    @Test
+    void subscriptionsPerSession_beyondTheLimit_areRefusedPerFilter() throws Exception {
+        start(l -> l.withMaxSubscriptionsPerSession(2));
+        try (RawClient c = RawClient.connected(broker.port(), MqttVersion.V5, "s", true, MqttProperties.EMPTY)) {
+            c.send(new SubscribePacket(
+                    1,
+                    List.of(
+                            TopicSubscription.of("a", QoS.AT_MOST_ONCE),
+                            TopicSubscription.of("b", QoS.AT_MOST_ONCE),
+                            TopicSubscription.of("c", QoS.AT_MOST_ONCE),
+                            TopicSubscription.of("a", QoS.AT_LEAST_ONCE)),
+                    MqttProperties.EMPTY));
+            // replacing an existing subscription is always allowed
+            assertThat(c.expect(SubackPacket.class).reasonCodes())
+                    .containsExactly(
+                            ReasonCode.SUCCESS,
+                            ReasonCode.SUCCESS,
+                            ReasonCode.QUOTA_EXCEEDED,
+                            ReasonCode.GRANTED_QOS_1);
+        }
+        assertThat(hits("max-subscriptions-per-session")).isEqualTo(1);
+    }
+
+    @Test
+    void topicLevels_beyondTheLimit_areRefused() throws Exception {
+        start(l -> l.withMaxTopicLevels(3));
+        try (RawClient c = RawClient.connected(broker.port(), MqttVersion.V5, "t", true, MqttProperties.EMPTY)) {
+            assertThat(c.subscribe(1, "a/b/c/d", QoS.AT_MOST_ONCE).reasonCodes())
+                    .containsExactly(ReasonCode.TOPIC_FILTER_INVALID);
+            assertThat(c.subscribe(2, "a/b/#", QoS.AT_MOST_ONCE).reasonCodes()).containsExactly(ReasonCode.SUCCESS);
+            c.publish("a/b/c/d", QoS.AT_MOST_ONCE, 0, "deep");
+            assertThat(c.expect(DisconnectPacket.class).reasonCode()).isEqualTo(ReasonCode.TOPIC_NAME_INVALID);
+        }
+        assertThat(hits("max-topic-levels")).isEqualTo(2);
+    }
+
+    @Test
+    void connect_mustArriveInTime_evenWhenBytesTrickleIn() throws Exception {
+        start(l -> l, 1);
+        try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
+            // a CONNECT header and then one byte at a time: the idle timer alone would never fire
+            long start = System.nanoTime();
+            c.sendHex("10 7f");
+            boolean closed = false;
+            for (int i = 0; i < 30 && !closed; i++) {
+                try {
+                    c.sendHex("00");
+                } catch (IllegalStateException e) {
+                    break;
+                }
+                closed = c.awaitClosed(Duration.ofMillis(200));
+            }
+            assertThat(closed || c.awaitClosed(Duration.ofSeconds(1))).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        }
+    }
 }

@@ -34,90 +34,97 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * 127.0.0.1 and localhost, and client certificates, written as PEM files (keys in PKCS#8).
  */
 final class TestCertificates {
-  private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
+    private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
-  /** A certificate with its key. */
-  record Issued(X509Certificate certificate, PrivateKey key, Path certFile, Path keyFile) {
-    /** A key manager presenting this certificate (for a client). */
-    KeyManagerFactory keyManager() throws Exception {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      ks.setKeyEntry("key", key, "pw".toCharArray(), new X509Certificate[] {certificate});
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(ks, "pw".toCharArray());
-      return kmf;
+    /** A certificate with its key. */
+    record Issued(X509Certificate certificate, PrivateKey key, Path certFile, Path keyFile) {
+        /** A key manager presenting this certificate (for a client). */
+        KeyManagerFactory keyManager() throws Exception {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("key", key, "pw".toCharArray(), new X509Certificate[] {certificate});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, "pw".toCharArray());
+            return kmf;
+        }
+
+        /** A trust manager trusting this certificate (as a CA, for a client). */
+        TrustManagerFactory trustManager() throws Exception {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setCertificateEntry("ca", certificate);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            return tmf;
+        }
     }
 
-    /** A trust manager trusting this certificate (as a CA, for a client). */
-    TrustManagerFactory trustManager() throws Exception {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      ks.setCertificateEntry("ca", certificate);
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      return tmf;
+    private TestCertificates() {}
+
+    static Issued ca(Path dir, String name) throws Exception {
+        KeyPair kp = keyPair();
+        X500Name subject = new X500Name("CN=" + name);
+        X509v3CertificateBuilder b = builder(subject, subject, kp);
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        return write(dir, name, sign(b, kp.getPrivate()), kp.getPrivate());
     }
-  }
 
-  private TestCertificates() {}
-
-  static Issued ca(Path dir, String name) throws Exception {
-    KeyPair kp = keyPair();
-    X500Name subject = new X500Name("CN=" + name);
-    X509v3CertificateBuilder b = builder(subject, subject, kp);
-    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-    return write(dir, name, sign(b, kp.getPrivate()), kp.getPrivate());
-  }
-
-  static Issued server(Path dir, String name, Issued ca) throws Exception {
-    KeyPair kp = keyPair();
-    X509v3CertificateBuilder b = builder(issuer(ca), new X500Name("CN=localhost"), kp);
-    b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-        new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
-    return write(dir, name, sign(b, ca.key()), kp.getPrivate());
-  }
-
-  static Issued client(Path dir, String commonName, Issued ca) throws Exception {
-    KeyPair kp = keyPair();
-    X509v3CertificateBuilder b = builder(issuer(ca), new X500Name("O=Berth tests,CN=" + commonName), kp);
-    return write(dir, "client-" + commonName + "-" + SERIAL.incrementAndGet(), sign(b, ca.key()), kp.getPrivate());
-  }
-
-  private static X500Name issuer(Issued ca) {
-    return X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
-  }
-
-  private static KeyPair keyPair() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(256);
-    return g.generateKeyPair();
-  }
-
-  private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair kp) {
-    Instant now = Instant.now();
-    return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), subject, kp.getPublic());
-  }
-
-  private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws Exception {
-    ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(key);
-    return new JcaX509CertificateConverter().getCertificate(b.build(signer));
-  }
-
-  private static Issued write(Path dir, String name, X509Certificate cert, PrivateKey key) throws IOException {
-    Path certFile = dir.resolve(name + ".crt");
-    Path keyFile = dir.resolve(name + ".key");
-    writePem(certFile, cert);
-    writePem(keyFile, new JcaPKCS8Generator(key, null));
-    return new Issued(cert, key, certFile, keyFile);
-  }
-
-  /** Writes through a temporary file and a rename, as certificate renewers do. */
-  static void writePem(Path file, Object o) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".pem", ".tmp");
-    try (Writer w = Files.newBufferedWriter(tmp); JcaPEMWriter pem = new JcaPEMWriter(w)) {
-      pem.writeObject(o);
+    static Issued server(Path dir, String name, Issued ca) throws Exception {
+        KeyPair kp = keyPair();
+        X509v3CertificateBuilder b = builder(issuer(ca), new X500Name("CN=localhost"), kp);
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+            new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")
+        }));
+        return write(dir, name, sign(b, ca.key()), kp.getPrivate());
     }
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-  }
+
+    static Issued client(Path dir, String commonName, Issued ca) throws Exception {
+        KeyPair kp = keyPair();
+        X509v3CertificateBuilder b = builder(issuer(ca), new X500Name("O=Berth tests,CN=" + commonName), kp);
+        return write(dir, "client-" + commonName + "-" + SERIAL.incrementAndGet(), sign(b, ca.key()), kp.getPrivate());
+    }
+
+    private static X500Name issuer(Issued ca) {
+        return X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+    }
+
+    private static KeyPair keyPair() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(256);
+        return g.generateKeyPair();
+    }
+
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair kp) {
+        Instant now = Instant.now();
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(SERIAL.incrementAndGet()),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(2))),
+                subject,
+                kp.getPublic());
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws Exception {
+        ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(key);
+        return new JcaX509CertificateConverter().getCertificate(b.build(signer));
+    }
+
+    private static Issued write(Path dir, String name, X509Certificate cert, PrivateKey key) throws IOException {
+        Path certFile = dir.resolve(name + ".crt");
+        Path keyFile = dir.resolve(name + ".key");
+        writePem(certFile, cert);
+        writePem(keyFile, new JcaPKCS8Generator(key, null));
+        return new Issued(cert, key, certFile, keyFile);
+    }
+
+    /** Writes through a temporary file and a rename, as certificate renewers do. */
+    static void writePem(Path file, Object o) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".pem", ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp);
+                JcaPEMWriter pem = new JcaPEMWriter(w)) {
+            pem.writeObject(o);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
 }

@@ -8,9 +8,9 @@ package io.berth.client;
  */
 @FunctionalInterface
 public interface DroppedMessageListener {
-  /**
-   * @param message the message given up on
-   * @param reason why, for logs
-   */
-  void onDropped(Message message, String reason);
+    /**
+     * @param message the message given up on
+     * @param reason why, for logs
+     */
+    void onDropped(Message message, String reason);
 }

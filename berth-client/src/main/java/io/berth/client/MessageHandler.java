@@ -11,6 +11,6 @@ package io.berth.client;
  */
 @FunctionalInterface
 public interface MessageHandler {
-  /** Handles one received message. */
-  void onMessage(Message message);
+    /** Handles one received message. */
+    void onMessage(Message message);
 }

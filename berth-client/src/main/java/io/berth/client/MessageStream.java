@@ -14,31 +14,31 @@ import java.util.function.Consumer;
  * from any thread.
  */
 public final class MessageStream implements AutoCloseable, MessageHandler {
-  private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>();
-  private final Consumer<MessageStream> onClose;
+    private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>();
+    private final Consumer<MessageStream> onClose;
 
-  /** Used by the client; applications get a stream from {@link MqttClient#subscribeStream}. */
-  public MessageStream(Consumer<MessageStream> onClose) {
-    this.onClose = onClose;
-  }
+    /** Used by the client; applications get a stream from {@link MqttClient#subscribeStream}. */
+    public MessageStream(Consumer<MessageStream> onClose) {
+        this.onClose = onClose;
+    }
 
-  @Override
-  public void onMessage(Message message) {
-    queue.add(message);
-  }
+    @Override
+    public void onMessage(Message message) {
+        queue.add(message);
+    }
 
-  /** Waits for the next message. */
-  public Message take() throws InterruptedException {
-    return queue.take();
-  }
+    /** Waits for the next message. */
+    public Message take() throws InterruptedException {
+        return queue.take();
+    }
 
-  /** Waits up to {@code timeout} for the next message; null when none came. */
-  public Message poll(Duration timeout) throws InterruptedException {
-    return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-  }
+    /** Waits up to {@code timeout} for the next message; null when none came. */
+    public Message poll(Duration timeout) throws InterruptedException {
+        return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
 
-  @Override
-  public void close() {
-    onClose.accept(this);
-  }
+    @Override
+    public void close() {
+        onClose.accept(this);
+    }
 }

@@ -28,52 +28,52 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface MqttClient extends AutoCloseable {
 
-  /** A builder with the defaults described on each of its methods. */
-  static MqttClientBuilder builder() {
-    return new MqttClientBuilder();
-  }
+    /** A builder with the defaults described on each of its methods. */
+    static MqttClientBuilder builder() {
+        return new MqttClientBuilder();
+    }
 
-  /**
-   * Connects. The future completes with the first accepted CONNACK and fails
-   * if that first attempt fails (refused, unreachable); once connected, the client reconnects by itself
-   * with backoff after every lost connection.
-   */
-  CompletableFuture<ConnectResult> connect();
+    /**
+     * Connects. The future completes with the first accepted CONNACK and fails
+     * if that first attempt fails (refused, unreachable); once connected, the client reconnects by itself
+     * with backoff after every lost connection.
+     */
+    CompletableFuture<ConnectResult> connect();
 
-  /**
-   * Hands a message over for sending. Connected or not, QoS 1 and 2 messages are stored and sent as soon
-   * as the broker's Receive Maximum allows, in the order they were handed over.
-   *
-   * @throws IllegalArgumentException for an invalid topic name or an oversize payload
-   * @throws IllegalStateException when the client is closed
-   */
-  PublishFuture publish(Message message);
+    /**
+     * Hands a message over for sending. Connected or not, QoS 1 and 2 messages are stored and sent as soon
+     * as the broker's Receive Maximum allows, in the order they were handed over.
+     *
+     * @throws IllegalArgumentException for an invalid topic name or an oversize payload
+     * @throws IllegalStateException when the client is closed
+     */
+    PublishFuture publish(Message message);
 
-  /**
-   * Subscribes to a topic filter; messages that match it go to {@code handler}. Subscriptions made while
-   * offline are sent on the next connection; when the broker has lost the session (Session Present 0)
-   * the client subscribes again to every filter it holds. The future completes with the granted QoS.
-   *
-   * @throws IllegalArgumentException for an invalid topic filter
-   */
-  CompletableFuture<QoS> subscribe(String filter, QoS qos, MessageHandler handler);
+    /**
+     * Subscribes to a topic filter; messages that match it go to {@code handler}. Subscriptions made while
+     * offline are sent on the next connection; when the broker has lost the session (Session Present 0)
+     * the client subscribes again to every filter it holds. The future completes with the granted QoS.
+     *
+     * @throws IllegalArgumentException for an invalid topic filter
+     */
+    CompletableFuture<QoS> subscribe(String filter, QoS qos, MessageHandler handler);
 
-  /**
-   * Subscribes and returns a blocking stream of the messages that match {@code filter}; closing the stream
-   * unsubscribes.
-   */
-  MessageStream subscribeStream(String filter, QoS qos);
+    /**
+     * Subscribes and returns a blocking stream of the messages that match {@code filter}; closing the stream
+     * unsubscribes.
+     */
+    MessageStream subscribeStream(String filter, QoS qos);
 
-  /** Unsubscribes from a topic filter and forgets its handler. */
-  CompletableFuture<Void> unsubscribe(String filter);
+    /** Unsubscribes from a topic filter and forgets its handler. */
+    CompletableFuture<Void> unsubscribe(String filter);
 
-  /** True while a connection is established and accepted. */
-  boolean isConnected();
+    /** True while a connection is established and accepted. */
+    boolean isConnected();
 
-  /**
-   * Sends DISCONNECT, closes the connection, stops reconnecting, and closes the session store. Messages
-   * not yet acknowledged stay in the store for the next client on it; their futures fail. Idempotent.
-   */
-  @Override
-  void close();
+    /**
+     * Sends DISCONNECT, closes the connection, stops reconnecting, and closes the session store. Messages
+     * not yet acknowledged stay in the store for the next client on it; their futures fail. Idempotent.
+     */
+    @Override
+    void close();
 }

@@ -9,26 +9,30 @@ import io.berth.codec.ReasonCode;
  * {@link IllegalStateException} instead.
  */
 public final class MqttClientException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final transient ReasonCode reasonCode;
+    private final transient ReasonCode reasonCode;
 
-  public MqttClientException(String message) {
-    this(message, null, null);
-  }
+    public MqttClientException(String message) {
+        this(message, null, null);
+    }
 
-  public MqttClientException(String message, ReasonCode reasonCode) {
-    this(message, reasonCode, null);
-  }
+    public MqttClientException(String message, ReasonCode reasonCode) {
+        this(message, reasonCode, null);
+    }
 
-  public MqttClientException(String message, ReasonCode reasonCode, Throwable cause) {
-    super(reasonCode == null ? message : message + " (reason code 0x"
-        + Integer.toHexString(reasonCode.code()) + " " + reasonCode + ")", cause);
-    this.reasonCode = reasonCode;
-  }
+    public MqttClientException(String message, ReasonCode reasonCode, Throwable cause) {
+        super(
+                reasonCode == null
+                        ? message
+                        : message + " (reason code 0x" + Integer.toHexString(reasonCode.code()) + " " + reasonCode
+                                + ")",
+                cause);
+        this.reasonCode = reasonCode;
+    }
 
-  /** The broker's reason code, or null when the failure did not come from the broker. */
-  public ReasonCode reasonCode() {
-    return reasonCode;
-  }
+    /** The broker's reason code, or null when the failure did not come from the broker. */
+    public ReasonCode reasonCode() {
+        return reasonCode;
+    }
 }

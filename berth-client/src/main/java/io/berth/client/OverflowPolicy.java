@@ -7,10 +7,10 @@ package io.berth.client;
  * {@link PublishFuture} fails with {@link MqttClientException}.
  */
 public enum OverflowPolicy {
-  /** Refuse the new message; nothing already buffered changes. */
-  REJECT,
-  /** Drop the oldest buffered messages until the new one fits. */
-  DROP_OLDEST,
-  /** Drop the new message (like {@link #REJECT}, but reported as dropped). */
-  DROP_NEWEST
+    /** Refuse the new message; nothing already buffered changes. */
+    REJECT,
+    /** Drop the oldest buffered messages until the new one fits. */
+    DROP_OLDEST,
+    /** Drop the new message (like {@link #REJECT}, but reported as dropped). */
+    DROP_NEWEST
 }

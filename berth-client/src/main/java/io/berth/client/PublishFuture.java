@@ -14,10 +14,10 @@ import java.util.concurrent.CompletableFuture;
  * {@code ...Async} variants with an executor of their own.
  */
 public final class PublishFuture extends CompletableFuture<Void> {
-  private final CompletableFuture<Void> stored = new CompletableFuture<>();
+    private final CompletableFuture<Void> stored = new CompletableFuture<>();
 
-  /** Completes when the message is in the session store (or fails when it never will be). */
-  public CompletableFuture<Void> stored() {
-    return stored;
-  }
+    /** Completes when the message is in the session store (or fails when it never will be). */
+    public CompletableFuture<Void> stored() {
+        return stored;
+    }
 }

@@ -2,8 +2,8 @@ package io.berth.client;
 
 /** {@link KilledClientProcessScenarios} against Berth, embedded. */
 class KilledClientProcessBerthIT extends KilledClientProcessScenarios {
-  @Override
-  TestBroker.Kind kind() {
-    return TestBroker.Kind.BERTH;
-  }
+    @Override
+    TestBroker.Kind kind() {
+        return TestBroker.Kind.BERTH;
+    }
 }

@@ -15,31 +15,31 @@ import java.util.List;
  * <p>Arguments: broker port, store file, payload prefix, count.
  */
 public final class PublisherProcess {
-  private PublisherProcess() {}
+    private PublisherProcess() {}
 
-  public static void main(String[] args) throws Exception {
-    int port = Integer.parseInt(args[0]);
-    Path store = Path.of(args[1]);
-    String prefix = args[2];
-    int count = Integer.parseInt(args[3]);
-    try (MqttClient client = MqttClient.builder()
-        .serverAddress("127.0.0.1", port)
-        .clientId("killed-publisher")
-        .cleanStart(false)
-        .sessionExpiry(Duration.ofMinutes(5))
-        .reconnectDelay(Duration.ofMillis(10), Duration.ofMillis(200))
-        .sessionStore(ClientSessionStore.file(store))
-        .build()) {
-      client.connect().join();
-      List<PublishFuture> futures = new ArrayList<>();
-      for (int i = 1; i <= count; i++) {
-        String payload = prefix + i;
-        PublishFuture f = client.publish(Message.of("killed/x", payload, QoS.EXACTLY_ONCE));
-        f.stored().thenRun(() -> System.out.println("stored " + payload));
-        futures.add(f);
-      }
-      futures.forEach(f -> f.join());
-      System.out.println("done");
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        Path store = Path.of(args[1]);
+        String prefix = args[2];
+        int count = Integer.parseInt(args[3]);
+        try (MqttClient client = MqttClient.builder()
+                .serverAddress("127.0.0.1", port)
+                .clientId("killed-publisher")
+                .cleanStart(false)
+                .sessionExpiry(Duration.ofMinutes(5))
+                .reconnectDelay(Duration.ofMillis(10), Duration.ofMillis(200))
+                .sessionStore(ClientSessionStore.file(store))
+                .build()) {
+            client.connect().join();
+            List<PublishFuture> futures = new ArrayList<>();
+            for (int i = 1; i <= count; i++) {
+                String payload = prefix + i;
+                PublishFuture f = client.publish(Message.of("killed/x", payload, QoS.EXACTLY_ONCE));
+                f.stored().thenRun(() -> System.out.println("stored " + payload));
+                futures.add(f);
+            }
+            futures.forEach(f -> f.join());
+            System.out.println("done");
+        }
     }
-  }
 }

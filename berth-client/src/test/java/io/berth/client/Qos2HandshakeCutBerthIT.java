@@ -2,8 +2,8 @@ package io.berth.client;
 
 /** {@link Qos2HandshakeCutScenarios} against Berth, embedded. */
 class Qos2HandshakeCutBerthIT extends Qos2HandshakeCutScenarios {
-  @Override
-  TestBroker.Kind kind() {
-    return TestBroker.Kind.BERTH;
-  }
+    @Override
+    TestBroker.Kind kind() {
+        return TestBroker.Kind.BERTH;
+    }
 }

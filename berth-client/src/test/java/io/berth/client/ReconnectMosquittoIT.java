@@ -2,8 +2,8 @@ package io.berth.client;
 
 /** {@link ReconnectScenarios} against Debian's mosquitto. */
 class ReconnectMosquittoIT extends ReconnectScenarios {
-  @Override
-  TestBroker.Kind kind() {
-    return TestBroker.Kind.MOSQUITTO;
-  }
+    @Override
+    TestBroker.Kind kind() {
+        return TestBroker.Kind.MOSQUITTO;
+    }
 }

@@ -7,15 +7,15 @@ import java.util.Objects;
  * the properties.
  */
 public record ConnackPacket(boolean sessionPresent, ReasonCode reasonCode, MqttProperties properties)
-    implements MqttPacket {
+        implements MqttPacket {
 
-  public ConnackPacket {
-    Objects.requireNonNull(reasonCode, "reasonCode");
-    Objects.requireNonNull(properties, "properties");
-  }
+    public ConnackPacket {
+        Objects.requireNonNull(reasonCode, "reasonCode");
+        Objects.requireNonNull(properties, "properties");
+    }
 
-  @Override
-  public PacketType type() {
-    return PacketType.CONNACK;
-  }
+    @Override
+    public PacketType type() {
+        return PacketType.CONNACK;
+    }
 }

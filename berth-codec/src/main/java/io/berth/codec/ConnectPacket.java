@@ -7,27 +7,27 @@ import java.util.Objects;
  * when absent.
  */
 public record ConnectPacket(
-    MqttVersion version,
-    String clientId,
-    boolean cleanStart,
-    int keepAliveSeconds,
-    String username,
-    byte[] password,
-    Will will,
-    MqttProperties properties)
-    implements MqttPacket {
+        MqttVersion version,
+        String clientId,
+        boolean cleanStart,
+        int keepAliveSeconds,
+        String username,
+        byte[] password,
+        Will will,
+        MqttProperties properties)
+        implements MqttPacket {
 
-  public ConnectPacket {
-    Objects.requireNonNull(version, "version");
-    Objects.requireNonNull(clientId, "clientId");
-    Objects.requireNonNull(properties, "properties");
-    if (keepAliveSeconds < 0 || keepAliveSeconds > 65_535) {
-      throw new IllegalArgumentException("keep alive out of range: " + keepAliveSeconds);
+    public ConnectPacket {
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(properties, "properties");
+        if (keepAliveSeconds < 0 || keepAliveSeconds > 65_535) {
+            throw new IllegalArgumentException("keep alive out of range: " + keepAliveSeconds);
+        }
     }
-  }
 
-  @Override
-  public PacketType type() {
-    return PacketType.CONNECT;
-  }
+    @Override
+    public PacketType type() {
+        return PacketType.CONNECT;
+    }
 }

@@ -6,24 +6,24 @@ package io.berth.codec;
  * {@link DecodeFailure}. It has no stack trace: it is control flow, and malformed input is cheap to send.
  */
 final class DecodeException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final ReasonCode reasonCode;
+    private final ReasonCode reasonCode;
 
-  DecodeException(ReasonCode reasonCode, String message) {
-    super(message, null, false, false);
-    this.reasonCode = reasonCode;
-  }
+    DecodeException(ReasonCode reasonCode, String message) {
+        super(message, null, false, false);
+        this.reasonCode = reasonCode;
+    }
 
-  static DecodeException malformed(String message) {
-    return new DecodeException(ReasonCode.MALFORMED_PACKET, message);
-  }
+    static DecodeException malformed(String message) {
+        return new DecodeException(ReasonCode.MALFORMED_PACKET, message);
+    }
 
-  static DecodeException protocolError(String message) {
-    return new DecodeException(ReasonCode.PROTOCOL_ERROR, message);
-  }
+    static DecodeException protocolError(String message) {
+        return new DecodeException(ReasonCode.PROTOCOL_ERROR, message);
+    }
 
-  ReasonCode reasonCode() {
-    return reasonCode;
-  }
+    ReasonCode reasonCode() {
+        return reasonCode;
+    }
 }

@@ -11,8 +11,8 @@ import java.util.Objects;
  * the reason code (5.0 CONNECT) or a close (3.1.1).
  */
 public record DecodeFailure(ReasonCode reasonCode, String description, MqttVersion version, boolean inConnect) {
-  public DecodeFailure {
-    Objects.requireNonNull(reasonCode, "reasonCode");
-    Objects.requireNonNull(description, "description");
-  }
+    public DecodeFailure {
+        Objects.requireNonNull(reasonCode, "reasonCode");
+        Objects.requireNonNull(description, "description");
+    }
 }

@@ -31,195 +31,194 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: one instance per channel, used on the channel's event loop only; plain fields.
  */
 public final class MqttDecoder extends ByteToMessageDecoder {
-  private static final Logger LOG = LoggerFactory.getLogger(MqttDecoder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(MqttDecoder.class);
 
-  /** Bytes of the remaining length field at most (section 2.1.4). */
-  private static final int MAX_REMAINING_LENGTH_BYTES = 4;
+    /** Bytes of the remaining length field at most (section 2.1.4). */
+    private static final int MAX_REMAINING_LENGTH_BYTES = 4;
 
-  private final boolean server;
-  private int maxPacketSize;
-  private MqttVersion version;
-  private boolean connectDecoded;
-  private boolean failed;
+    private final boolean server;
+    private int maxPacketSize;
+    private MqttVersion version;
+    private boolean connectDecoded;
+    private boolean failed;
 
-  private MqttDecoder(boolean server, MqttVersion version, int maxPacketSize) {
-    this.server = server;
-    this.version = version;
-    maxPacketSize(maxPacketSize);
-  }
-
-  /** A decoder for a broker's connection: CONNECT first, version learnt from it. */
-  public static MqttDecoder forServer(int maxPacketSize) {
-    return new MqttDecoder(true, null, maxPacketSize);
-  }
-
-  /** A decoder for a client's connection, speaking {@code version}. */
-  public static MqttDecoder forClient(MqttVersion version, int maxPacketSize) {
-    if (version == null) {
-      throw new IllegalArgumentException("version is required");
+    private MqttDecoder(boolean server, MqttVersion version, int maxPacketSize) {
+        this.server = server;
+        this.version = version;
+        maxPacketSize(maxPacketSize);
     }
-    return new MqttDecoder(false, version, maxPacketSize);
-  }
 
-  /** The protocol version, or null while a server decoder has not read a CONNECT's protocol level. */
-  public MqttVersion version() {
-    return version;
-  }
+    /** A decoder for a broker's connection: CONNECT first, version learnt from it. */
+    public static MqttDecoder forServer(int maxPacketSize) {
+        return new MqttDecoder(true, null, maxPacketSize);
+    }
 
-  /** The largest packet accepted, in bytes including the fixed header. */
-  public int maxPacketSize() {
-    return maxPacketSize;
-  }
+    /** A decoder for a client's connection, speaking {@code version}. */
+    public static MqttDecoder forClient(MqttVersion version, int maxPacketSize) {
+        if (version == null) {
+            throw new IllegalArgumentException("version is required");
+        }
+        return new MqttDecoder(false, version, maxPacketSize);
+    }
 
-  /** Sets the largest packet accepted, in bytes including the fixed header. */
-  public void maxPacketSize(int maxPacketSize) {
-    if (maxPacketSize < 2) {
-      throw new IllegalArgumentException("maximum packet size below 2: " + maxPacketSize);
+    /** The protocol version, or null while a server decoder has not read a CONNECT's protocol level. */
+    public MqttVersion version() {
+        return version;
     }
-    this.maxPacketSize = maxPacketSize;
-  }
 
-  /** True once a {@link DecodeFailure} has been emitted. */
-  public boolean hasFailed() {
-    return failed;
-  }
+    /** The largest packet accepted, in bytes including the fixed header. */
+    public int maxPacketSize() {
+        return maxPacketSize;
+    }
 
-  @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (failed) {
-      in.skipBytes(in.readableBytes());
-      return;
+    /** Sets the largest packet accepted, in bytes including the fixed header. */
+    public void maxPacketSize(int maxPacketSize) {
+        if (maxPacketSize < 2) {
+            throw new IllegalArgumentException("maximum packet size below 2: " + maxPacketSize);
+        }
+        this.maxPacketSize = maxPacketSize;
     }
-    if (!in.isReadable()) {
-      return;
-    }
-    try {
-      MqttPacket packet = decodePacket(in);
-      if (packet != null) {
-        out.add(packet);
-      }
-    } catch (DecodeException e) {
-      out.add(fail(e.reasonCode(), e.getMessage(), in));
-    } catch (RuntimeException e) {
-      // A bug in a packet reader must not escape either: it still ends the connection cleanly.
-      LOG.warn("internal error while decoding", e);
-      out.add(fail(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "internal error: " + e, in));
-    }
-  }
 
-  private DecodeFailure fail(ReasonCode reasonCode, String description, ByteBuf in) {
-    failed = true;
-    in.skipBytes(in.readableBytes());
-    boolean inConnect = server && !connectDecoded;
-    LOG.debug("decode failure {} ({}): {}", reasonCode, version, description);
-    return new DecodeFailure(reasonCode, description, version, inConnect);
-  }
+    /** True once a {@link DecodeFailure} has been emitted. */
+    public boolean hasFailed() {
+        return failed;
+    }
 
-  /** One packet, or null when more bytes are needed. */
-  private MqttPacket decodePacket(ByteBuf in) {
-    int start = in.readerIndex();
-    int first = in.getUnsignedByte(start);
-    PacketType type = checkFirstByte(first);
-    int remainingLength = 0;
-    int index = start + 1;
-    for (int i = 0; ; i++) {
-      if (index >= in.writerIndex()) {
-        return null;
-      }
-      int b = in.getUnsignedByte(index++);
-      remainingLength |= (b & 0x7F) << (7 * i);
-      if ((b & 0x80) == 0) {
-        break;
-      }
-      if (i == MAX_REMAINING_LENGTH_BYTES - 1) {
-        throw DecodeException.malformed("remaining length longer than 4 bytes");
-      }
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (!in.isReadable()) {
+            return;
+        }
+        try {
+            MqttPacket packet = decodePacket(in);
+            if (packet != null) {
+                out.add(packet);
+            }
+        } catch (DecodeException e) {
+            out.add(fail(e.reasonCode(), e.getMessage(), in));
+        } catch (RuntimeException e) {
+            // A bug in a packet reader must not escape either: it still ends the connection cleanly.
+            LOG.warn("internal error while decoding", e);
+            out.add(fail(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "internal error: " + e, in));
+        }
     }
-    long packetSize = (long) (index - start) + remainingLength;
-    if (packetSize > maxPacketSize) {
-      throw new DecodeException(
-          ReasonCode.PACKET_TOO_LARGE,
-          type + " of " + packetSize + " bytes exceeds the maximum packet size " + maxPacketSize);
-    }
-    if (in.writerIndex() - start < packetSize) {
-      return null;
-    }
-    in.readerIndex(index);
-    PacketReader r = new PacketReader(in, remainingLength);
-    MqttPacket packet = readBody(type, first & 0x0F, r);
-    r.requireEnd(type.name());
-    return packet;
-  }
 
-  /** Checks type and flags as soon as the first byte is there, before any buffering. */
-  private PacketType checkFirstByte(int first) {
-    PacketType type = PacketType.fromValue(first >> 4);
-    int flags = first & 0x0F;
-    if (type == null || (type == PacketType.AUTH && version != null && !version.isV5())) {
-      throw DecodeException.malformed("reserved packet type " + (first >> 4));
+    private DecodeFailure fail(ReasonCode reasonCode, String description, ByteBuf in) {
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        boolean inConnect = server && !connectDecoded;
+        LOG.debug("decode failure {} ({}): {}", reasonCode, version, description);
+        return new DecodeFailure(reasonCode, description, version, inConnect);
     }
-    if (server && !connectDecoded && type != PacketType.CONNECT) {
-      throw DecodeException.protocolError("first packet is " + type + ", not CONNECT [MQTT-3.1.0-1]");
-    }
-    if (!(server ? sentByClient(type) : sentByServer(type))) {
-      throw DecodeException.protocolError(type + " must not be sent to a " + (server ? "server" : "client"));
-    }
-    int required = switch (type) {
-      case PUBREL, SUBSCRIBE, UNSUBSCRIBE -> 0x02;
-      default -> 0x00;
-    };
-    if (type == PacketType.PUBLISH) {
-      PublishDecoder.checkFlags(flags, version);
-    } else if (flags != required) {
-      throw DecodeException.malformed(
-          "reserved flags of " + type + " are " + flags + ", must be " + required
-              + (version == null || version.isV5() ? " [MQTT-2.1.3-1]" : " [MQTT-2.2.2-2]"));
-    }
-    return type;
-  }
 
-  private MqttPacket readBody(PacketType type, int flags, PacketReader r) {
-    return switch (type) {
-      case CONNECT -> readConnect(r);
-      case CONNACK -> ServerAckDecoder.readConnack(r, version);
-      case PUBLISH -> PublishDecoder.read(flags, r, version, server);
-      case PUBACK, PUBREC, PUBREL, PUBCOMP -> AckDecoder.read(type, r, version);
-      case SUBSCRIBE -> SubscribeDecoder.readSubscribe(r, version);
-      case SUBACK -> ServerAckDecoder.readSuback(r, version);
-      case UNSUBSCRIBE -> SubscribeDecoder.readUnsubscribe(r, version);
-      case UNSUBACK -> ServerAckDecoder.readUnsuback(r, version);
-      case PINGREQ -> PingreqPacket.INSTANCE;
-      case PINGRESP -> PingrespPacket.INSTANCE;
-      case DISCONNECT -> DisconnectDecoder.readDisconnect(r, version, !server);
-      case AUTH -> DisconnectDecoder.readAuth(r);
-    };
-  }
-
-  /**
-   * The first CONNECT sets the connection's version as soon as its protocol level is read; a later
-   * CONNECT is decoded with its own version and left to the broker to reject [MQTT-3.1.0-2].
-   */
-  private ConnectPacket readConnect(PacketReader r) {
-    MqttVersion connectVersion = ConnectDecoder.readVersion(r);
-    if (!connectDecoded) {
-      version = connectVersion;
+    /** One packet, or null when more bytes are needed. */
+    private MqttPacket decodePacket(ByteBuf in) {
+        int start = in.readerIndex();
+        int first = in.getUnsignedByte(start);
+        PacketType type = checkFirstByte(first);
+        int remainingLength = 0;
+        int index = start + 1;
+        for (int i = 0; ; i++) {
+            if (index >= in.writerIndex()) {
+                return null;
+            }
+            int b = in.getUnsignedByte(index++);
+            remainingLength |= (b & 0x7F) << (7 * i);
+            if ((b & 0x80) == 0) {
+                break;
+            }
+            if (i == MAX_REMAINING_LENGTH_BYTES - 1) {
+                throw DecodeException.malformed("remaining length longer than 4 bytes");
+            }
+        }
+        long packetSize = (long) (index - start) + remainingLength;
+        if (packetSize > maxPacketSize) {
+            throw new DecodeException(
+                    ReasonCode.PACKET_TOO_LARGE,
+                    type + " of " + packetSize + " bytes exceeds the maximum packet size " + maxPacketSize);
+        }
+        if (in.writerIndex() - start < packetSize) {
+            return null;
+        }
+        in.readerIndex(index);
+        PacketReader r = new PacketReader(in, remainingLength);
+        MqttPacket packet = readBody(type, first & 0x0F, r);
+        r.requireEnd(type.name());
+        return packet;
     }
-    ConnectPacket connect = ConnectDecoder.readRest(r, connectVersion);
-    connectDecoded = true;
-    return connect;
-  }
 
-  private static boolean sentByClient(PacketType type) {
-    return switch (type) {
-      case CONNACK, SUBACK, UNSUBACK, PINGRESP -> false;
-      default -> true;
-    };
-  }
+    /** Checks type and flags as soon as the first byte is there, before any buffering. */
+    private PacketType checkFirstByte(int first) {
+        PacketType type = PacketType.fromValue(first >> 4);
+        int flags = first & 0x0F;
+        if (type == null || (type == PacketType.AUTH && version != null && !version.isV5())) {
+            throw DecodeException.malformed("reserved packet type " + (first >> 4));
+        }
+        if (server && !connectDecoded && type != PacketType.CONNECT) {
+            throw DecodeException.protocolError("first packet is " + type + ", not CONNECT [MQTT-3.1.0-1]");
+        }
+        if (!(server ? sentByClient(type) : sentByServer(type))) {
+            throw DecodeException.protocolError(type + " must not be sent to a " + (server ? "server" : "client"));
+        }
+        int required = switch (type) {
+            case PUBREL, SUBSCRIBE, UNSUBSCRIBE -> 0x02;
+            default -> 0x00;
+        };
+        if (type == PacketType.PUBLISH) {
+            PublishDecoder.checkFlags(flags, version);
+        } else if (flags != required) {
+            throw DecodeException.malformed("reserved flags of " + type + " are " + flags + ", must be " + required
+                    + (version == null || version.isV5() ? " [MQTT-2.1.3-1]" : " [MQTT-2.2.2-2]"));
+        }
+        return type;
+    }
 
-  private static boolean sentByServer(PacketType type) {
-    return switch (type) {
-      case CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ -> false;
-      default -> true;
-    };
-  }
+    private MqttPacket readBody(PacketType type, int flags, PacketReader r) {
+        return switch (type) {
+            case CONNECT -> readConnect(r);
+            case CONNACK -> ServerAckDecoder.readConnack(r, version);
+            case PUBLISH -> PublishDecoder.read(flags, r, version, server);
+            case PUBACK, PUBREC, PUBREL, PUBCOMP -> AckDecoder.read(type, r, version);
+            case SUBSCRIBE -> SubscribeDecoder.readSubscribe(r, version);
+            case SUBACK -> ServerAckDecoder.readSuback(r, version);
+            case UNSUBSCRIBE -> SubscribeDecoder.readUnsubscribe(r, version);
+            case UNSUBACK -> ServerAckDecoder.readUnsuback(r, version);
+            case PINGREQ -> PingreqPacket.INSTANCE;
+            case PINGRESP -> PingrespPacket.INSTANCE;
+            case DISCONNECT -> DisconnectDecoder.readDisconnect(r, version, !server);
+            case AUTH -> DisconnectDecoder.readAuth(r);
+        };
+    }
+
+    /**
+     * The first CONNECT sets the connection's version as soon as its protocol level is read; a later
+     * CONNECT is decoded with its own version and left to the broker to reject [MQTT-3.1.0-2].
+     */
+    private ConnectPacket readConnect(PacketReader r) {
+        MqttVersion connectVersion = ConnectDecoder.readVersion(r);
+        if (!connectDecoded) {
+            version = connectVersion;
+        }
+        ConnectPacket connect = ConnectDecoder.readRest(r, connectVersion);
+        connectDecoded = true;
+        return connect;
+    }
+
+    private static boolean sentByClient(PacketType type) {
+        return switch (type) {
+            case CONNACK, SUBACK, UNSUBACK, PINGRESP -> false;
+            default -> true;
+        };
+    }
+
+    private static boolean sentByServer(PacketType type) {
+        return switch (type) {
+            case CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ -> false;
+            default -> true;
+        };
+    }
 }

@@ -2,10 +2,10 @@ package io.berth.codec;
 
 /** PINGREQ. */
 public record PingreqPacket() implements MqttPacket {
-  public static final PingreqPacket INSTANCE = new PingreqPacket();
+    public static final PingreqPacket INSTANCE = new PingreqPacket();
 
-  @Override
-  public PacketType type() {
-    return PacketType.PINGREQ;
-  }
+    @Override
+    public PacketType type() {
+        return PacketType.PINGREQ;
+    }
 }

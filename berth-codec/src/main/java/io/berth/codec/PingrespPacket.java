@@ -2,10 +2,10 @@ package io.berth.codec;
 
 /** PINGRESP. */
 public record PingrespPacket() implements MqttPacket {
-  public static final PingrespPacket INSTANCE = new PingrespPacket();
+    public static final PingrespPacket INSTANCE = new PingrespPacket();
 
-  @Override
-  public PacketType type() {
-    return PacketType.PINGRESP;
-  }
+    @Override
+    public PacketType type() {
+        return PacketType.PINGRESP;
+    }
 }

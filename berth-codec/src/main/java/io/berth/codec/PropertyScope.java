@@ -5,15 +5,15 @@ package io.berth.codec;
  * PUBACK standing for all four acknowledgements and the will properties of a CONNECT on their own.
  */
 enum PropertyScope {
-  CONNECT,
-  CONNACK,
-  PUBLISH,
-  PUBACK,
-  SUBSCRIBE,
-  SUBACK,
-  UNSUBSCRIBE,
-  UNSUBACK,
-  DISCONNECT,
-  AUTH,
-  WILL
+    CONNECT,
+    CONNACK,
+    PUBLISH,
+    PUBACK,
+    SUBSCRIBE,
+    SUBACK,
+    UNSUBSCRIBE,
+    UNSUBACK,
+    DISCONNECT,
+    AUTH,
+    WILL
 }

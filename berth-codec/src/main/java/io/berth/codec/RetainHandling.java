@@ -2,27 +2,27 @@ package io.berth.codec;
 
 /** MQTT 5 subscription option: when retained messages are sent on subscribe. */
 public enum RetainHandling {
-  SEND_ON_SUBSCRIBE(0),
-  SEND_IF_NEW_SUBSCRIPTION(1),
-  DO_NOT_SEND(2);
+    SEND_ON_SUBSCRIBE(0),
+    SEND_IF_NEW_SUBSCRIPTION(1),
+    DO_NOT_SEND(2);
 
-  private final int value;
+    private final int value;
 
-  RetainHandling(int value) {
-    this.value = value;
-  }
+    RetainHandling(int value) {
+        this.value = value;
+    }
 
-  public int value() {
-    return value;
-  }
+    public int value() {
+        return value;
+    }
 
-  /** The option for a wire value, or null for 3. */
-  public static RetainHandling fromValue(int value) {
-    return switch (value) {
-      case 0 -> SEND_ON_SUBSCRIBE;
-      case 1 -> SEND_IF_NEW_SUBSCRIPTION;
-      case 2 -> DO_NOT_SEND;
-      default -> null;
-    };
-  }
+    /** The option for a wire value, or null for 3. */
+    public static RetainHandling fromValue(int value) {
+        return switch (value) {
+            case 0 -> SEND_ON_SUBSCRIBE;
+            case 1 -> SEND_IF_NEW_SUBSCRIPTION;
+            case 2 -> DO_NOT_SEND;
+            default -> null;
+        };
+    }
 }

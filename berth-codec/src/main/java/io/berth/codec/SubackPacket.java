@@ -8,16 +8,16 @@ import java.util.Objects;
  * code as 0x80.
  */
 public record SubackPacket(int packetId, List<ReasonCode> reasonCodes, MqttProperties properties)
-    implements MqttPacket {
+        implements MqttPacket {
 
-  public SubackPacket {
-    PacketIds.require(packetId);
-    reasonCodes = List.copyOf(reasonCodes);
-    Objects.requireNonNull(properties, "properties");
-  }
+    public SubackPacket {
+        PacketIds.require(packetId);
+        reasonCodes = List.copyOf(reasonCodes);
+        Objects.requireNonNull(properties, "properties");
+    }
 
-  @Override
-  public PacketType type() {
-    return PacketType.SUBACK;
-  }
+    @Override
+    public PacketType type() {
+        return PacketType.SUBACK;
+    }
 }

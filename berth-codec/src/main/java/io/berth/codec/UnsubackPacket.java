@@ -5,16 +5,16 @@ import java.util.Objects;
 
 /** UNSUBACK; on 3.1.1 the reason codes are not sent and decode as an empty list. */
 public record UnsubackPacket(int packetId, List<ReasonCode> reasonCodes, MqttProperties properties)
-    implements MqttPacket {
+        implements MqttPacket {
 
-  public UnsubackPacket {
-    PacketIds.require(packetId);
-    reasonCodes = List.copyOf(reasonCodes);
-    Objects.requireNonNull(properties, "properties");
-  }
+    public UnsubackPacket {
+        PacketIds.require(packetId);
+        reasonCodes = List.copyOf(reasonCodes);
+        Objects.requireNonNull(properties, "properties");
+    }
 
-  @Override
-  public PacketType type() {
-    return PacketType.UNSUBACK;
-  }
+    @Override
+    public PacketType type() {
+        return PacketType.UNSUBACK;
+    }
 }

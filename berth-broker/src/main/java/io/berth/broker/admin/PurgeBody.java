@@ -17,78 +17,79 @@ import java.util.Map;
  * from now) and {@code "oldest"} (how many, oldest first), which must all hold for a message to go.
  */
 final class PurgeBody {
-  private PurgeBody() {}
+    private PurgeBody() {}
 
-  static Purge parse(byte[] body, long nowMillis) {
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(body);
-    } catch (JsonProcessingException e) {
-      throw AdminError.badRequest("the body is not JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw AdminError.badRequest("cannot read the body: " + e.getMessage());
-    }
-    if (root == null || !root.isObject() || root.isEmpty()) {
-      throw AdminError.badRequest(
-          "say what to purge: {\"all\": true}, or any of \"topic\", \"olderThan\", \"oldest\"");
-    }
-    boolean all = false;
-    String topic = null;
-    long olderThan = 0;
-    long oldest = 0;
-    Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
-      JsonNode v = f.getValue();
-      switch (f.getKey()) {
-        case "all" -> {
-          if (!v.isBoolean() || !v.booleanValue()) {
-            throw AdminError.badRequest("all must be true");
-          }
-          all = true;
+    static Purge parse(byte[] body, long nowMillis) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(body);
+        } catch (JsonProcessingException e) {
+            throw AdminError.badRequest("the body is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw AdminError.badRequest("cannot read the body: " + e.getMessage());
         }
-        case "topic" -> {
-          if (!v.isTextual()) {
-            throw AdminError.badRequest("topic must be a topic filter in a string");
-          }
-          topic = v.textValue();
+        if (root == null || !root.isObject() || root.isEmpty()) {
+            throw AdminError.badRequest(
+                    "say what to purge: {\"all\": true}, or any of \"topic\", \"olderThan\", \"oldest\"");
         }
-        case "olderThan" -> olderThan = olderThan(v, nowMillis);
-        case "oldest" -> {
-          if (!v.canConvertToLong() || !v.isIntegralNumber() || v.longValue() < 1) {
-            throw AdminError.badRequest("oldest must be a whole number of at least 1, not " + v);
-          }
-          oldest = v.longValue();
+        boolean all = false;
+        String topic = null;
+        long olderThan = 0;
+        long oldest = 0;
+        Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            JsonNode v = f.getValue();
+            switch (f.getKey()) {
+                case "all" -> {
+                    if (!v.isBoolean() || !v.booleanValue()) {
+                        throw AdminError.badRequest("all must be true");
+                    }
+                    all = true;
+                }
+                case "topic" -> {
+                    if (!v.isTextual()) {
+                        throw AdminError.badRequest("topic must be a topic filter in a string");
+                    }
+                    topic = v.textValue();
+                }
+                case "olderThan" -> olderThan = olderThan(v, nowMillis);
+                case "oldest" -> {
+                    if (!v.canConvertToLong() || !v.isIntegralNumber() || v.longValue() < 1) {
+                        throw AdminError.badRequest("oldest must be a whole number of at least 1, not " + v);
+                    }
+                    oldest = v.longValue();
+                }
+                default ->
+                    throw AdminError.badRequest(
+                            "unknown field '" + f.getKey() + "'; known: all, topic, olderThan, oldest");
+            }
         }
-        default -> throw AdminError.badRequest(
-            "unknown field '" + f.getKey() + "'; known: all, topic, olderThan, oldest");
-      }
+        if (all && root.size() > 1) {
+            throw AdminError.badRequest("all cannot be combined with topic, olderThan or oldest");
+        }
+        try {
+            return new Purge(topic, olderThan, oldest);
+        } catch (IllegalArgumentException e) {
+            throw AdminError.badRequest(e.getMessage());
+        }
     }
-    if (all && root.size() > 1) {
-      throw AdminError.badRequest("all cannot be combined with topic, olderThan or oldest");
-    }
-    try {
-      return new Purge(topic, olderThan, oldest);
-    } catch (IllegalArgumentException e) {
-      throw AdminError.badRequest(e.getMessage());
-    }
-  }
 
-  /** Wall-clock millis before which messages go: an instant, or now minus a duration. */
-  private static long olderThan(JsonNode v, long nowMillis) {
-    String text = v.isTextual() ? v.textValue().trim() : "";
-    try {
-      if (text.startsWith("P") || text.startsWith("p")) {
-        Duration d = Duration.parse(text);
-        if (d.isNegative() || d.isZero()) {
-          throw AdminError.badRequest("olderThan must be a positive duration, not " + text);
+    /** Wall-clock millis before which messages go: an instant, or now minus a duration. */
+    private static long olderThan(JsonNode v, long nowMillis) {
+        String text = v.isTextual() ? v.textValue().trim() : "";
+        try {
+            if (text.startsWith("P") || text.startsWith("p")) {
+                Duration d = Duration.parse(text);
+                if (d.isNegative() || d.isZero()) {
+                    throw AdminError.badRequest("olderThan must be a positive duration, not " + text);
+                }
+                return Math.max(1, nowMillis - d.toMillis());
+            }
+            return Math.max(1, Instant.parse(text).toEpochMilli());
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw AdminError.badRequest("olderThan must be an ISO-8601 instant (2026-01-31T12:00:00Z) or duration "
+                    + "(PT10M, P7D), not " + v);
         }
-        return Math.max(1, nowMillis - d.toMillis());
-      }
-      return Math.max(1, Instant.parse(text).toEpochMilli());
-    } catch (DateTimeParseException | ArithmeticException e) {
-      throw AdminError.badRequest("olderThan must be an ISO-8601 instant (2026-01-31T12:00:00Z) or duration "
-          + "(PT10M, P7D), not " + v);
     }
-  }
 }

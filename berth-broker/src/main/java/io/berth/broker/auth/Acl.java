@@ -34,160 +34,166 @@ import java.util.Set;
  * <p>Threading: immutable.
  */
 public final class Acl {
-  private final List<Section> sections;
+    private final List<Section> sections;
 
-  private Acl(List<Section> sections) {
-    this.sections = List.copyOf(sections);
-  }
+    private Acl(List<Section> sections) {
+        this.sections = List.copyOf(sections);
+    }
 
-  /** Parses the lines of an ACL file; errors name {@code source} and the line. */
-  public static Acl parse(List<String> lines, String source) {
-    List<Section> sections = new ArrayList<>();
-    Section current = null;
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      String[] words = line.split("\\s+");
-      String first = words[0].toLowerCase(Locale.ROOT);
-      try {
-        switch (first) {
-          case "everyone", "anonymous" -> {
-            words = expect(words, 1, first);
-            current = new Section(first.equals("everyone") ? Kind.EVERYONE : Kind.ANONYMOUS, "");
-            sections.add(current);
-          }
-          case "user", "client" -> {
-            words = expect(words, 2, first + " NAME");
-            current = new Section(first.equals("user") ? Kind.USER : Kind.CLIENT, words[1]);
-            sections.add(current);
-          }
-          default -> {
-            if (current == null) {
-              throw new IllegalArgumentException("a rule before any 'everyone', 'user', 'client' or "
-                  + "'anonymous' line");
+    /** Parses the lines of an ACL file; errors name {@code source} and the line. */
+    public static Acl parse(List<String> lines, String source) {
+        List<Section> sections = new ArrayList<>();
+        Section current = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
             }
-            current.rules.add(rule(expect(words, 2, "RIGHTS PATTERN, e.g. 'publish sensors/#'")));
-          }
+            String[] words = line.split("\\s+");
+            String first = words[0].toLowerCase(Locale.ROOT);
+            try {
+                switch (first) {
+                    case "everyone", "anonymous" -> {
+                        words = expect(words, 1, first);
+                        current = new Section(first.equals("everyone") ? Kind.EVERYONE : Kind.ANONYMOUS, "");
+                        sections.add(current);
+                    }
+                    case "user", "client" -> {
+                        words = expect(words, 2, first + " NAME");
+                        current = new Section(first.equals("user") ? Kind.USER : Kind.CLIENT, words[1]);
+                        sections.add(current);
+                    }
+                    default -> {
+                        if (current == null) {
+                            throw new IllegalArgumentException(
+                                    "a rule before any 'everyone', 'user', 'client' or " + "'anonymous' line");
+                        }
+                        current.rules.add(rule(expect(words, 2, "RIGHTS PATTERN, e.g. 'publish sensors/#'")));
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(source + ": line " + (i + 1) + ": " + e.getMessage());
+            }
         }
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(source + ": line " + (i + 1) + ": " + e.getMessage());
-      }
+        return new Acl(sections);
     }
-    return new Acl(sections);
-  }
 
-  /** True when {@code user} (empty when anonymous) with {@code clientId} may publish to {@code topic}. */
-  public boolean canPublish(String user, String clientId, String topic) {
-    return allows(Right.PUBLISH, user, clientId, topic);
-  }
+    /** True when {@code user} (empty when anonymous) with {@code clientId} may publish to {@code topic}. */
+    public boolean canPublish(String user, String clientId, String topic) {
+        return allows(Right.PUBLISH, user, clientId, topic);
+    }
 
-  /** True when the client may receive messages published to {@code topic}. */
-  public boolean canReceive(String user, String clientId, String topic) {
-    return allows(Right.RECEIVE, user, clientId, topic);
-  }
+    /** True when the client may receive messages published to {@code topic}. */
+    public boolean canReceive(String user, String clientId, String topic) {
+        return allows(Right.RECEIVE, user, clientId, topic);
+    }
 
-  /** True when the client may subscribe to {@code filter}. */
-  public boolean canSubscribe(String user, String clientId, String filter) {
-    return allows(Right.SUBSCRIBE, user, clientId, Topics.isShared(filter) ? Topics.shareFilter(filter) : filter);
-  }
+    /** True when the client may subscribe to {@code filter}. */
+    public boolean canSubscribe(String user, String clientId, String filter) {
+        return allows(Right.SUBSCRIBE, user, clientId, Topics.isShared(filter) ? Topics.shareFilter(filter) : filter);
+    }
 
-  private boolean allows(Right right, String user, String clientId, String topicOrFilter) {
-    for (Section s : sections) {
-      if (!s.appliesTo(user, clientId)) {
-        continue;
-      }
-      for (Rule r : s.rules) {
-        if (!r.rights.contains(right)) {
-          continue;
+    private boolean allows(Right right, String user, String clientId, String topicOrFilter) {
+        for (Section s : sections) {
+            if (!s.appliesTo(user, clientId)) {
+                continue;
+            }
+            for (Rule r : s.rules) {
+                if (!r.rights.contains(right)) {
+                    continue;
+                }
+                String pattern = r.substitute(user, clientId);
+                if (pattern == null) {
+                    continue;
+                }
+                boolean ok = right == Right.SUBSCRIBE
+                        ? TopicPatterns.contains(pattern, topicOrFilter)
+                        : Topics.matches(pattern, topicOrFilter);
+                if (ok) {
+                    return true;
+                }
+            }
         }
-        String pattern = r.substitute(user, clientId);
-        if (pattern == null) {
-          continue;
+        return false;
+    }
+
+    /** The first {@code n} words; more are allowed only as a comment starting with '#'. */
+    private static String[] expect(String[] words, int n, String form) {
+        if (words.length < n || (words.length > n && !words[n].startsWith("#"))) {
+            throw new IllegalArgumentException("expected " + form);
         }
-        boolean ok = right == Right.SUBSCRIBE
-            ? TopicPatterns.contains(pattern, topicOrFilter)
-            : Topics.matches(pattern, topicOrFilter);
-        if (ok) {
-          return true;
+        return java.util.Arrays.copyOf(words, n);
+    }
+
+    private static Rule rule(String[] words) {
+        Set<Right> rights = EnumSet.noneOf(Right.class);
+        for (String r : words[0].toLowerCase(Locale.ROOT).split(",")) {
+            switch (r) {
+                case "publish" -> rights.add(Right.PUBLISH);
+                case "subscribe" -> rights.add(Right.SUBSCRIBE);
+                case "receive" -> rights.add(Right.RECEIVE);
+                case "all" -> rights.addAll(EnumSet.allOf(Right.class));
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown right '" + r + "' (publish, subscribe, receive or all)");
+            }
         }
-      }
-    }
-    return false;
-  }
-
-  /** The first {@code n} words; more are allowed only as a comment starting with '#'. */
-  private static String[] expect(String[] words, int n, String form) {
-    if (words.length < n || (words.length > n && !words[n].startsWith("#"))) {
-      throw new IllegalArgumentException("expected " + form);
-    }
-    return java.util.Arrays.copyOf(words, n);
-  }
-
-  private static Rule rule(String[] words) {
-    Set<Right> rights = EnumSet.noneOf(Right.class);
-    for (String r : words[0].toLowerCase(Locale.ROOT).split(",")) {
-      switch (r) {
-        case "publish" -> rights.add(Right.PUBLISH);
-        case "subscribe" -> rights.add(Right.SUBSCRIBE);
-        case "receive" -> rights.add(Right.RECEIVE);
-        case "all" -> rights.addAll(EnumSet.allOf(Right.class));
-        default -> throw new IllegalArgumentException(
-            "unknown right '" + r + "' (publish, subscribe, receive or all)");
-      }
-    }
-    String pattern = words[1].strip();
-    String probe = pattern.replace("%u", "u").replace("%c", "c");
-    if (!Topics.isValidTopicFilter(probe) || Topics.isShared(probe)) {
-      throw new IllegalArgumentException("'" + pattern + "' is not a valid topic pattern");
-    }
-    return new Rule(rights, pattern);
-  }
-
-  private enum Kind { EVERYONE, ANONYMOUS, USER, CLIENT }
-
-  private static final class Section {
-    final Kind kind;
-    final String name;
-    final List<Rule> rules = new ArrayList<>();
-
-    Section(Kind kind, String name) {
-      this.kind = kind;
-      this.name = name;
-    }
-
-    boolean appliesTo(String user, String clientId) {
-      return switch (kind) {
-        case EVERYONE -> true;
-        case ANONYMOUS -> user.isEmpty();
-        case USER -> !user.isEmpty() && user.equals(name);
-        case CLIENT -> clientId.equals(name);
-      };
-    }
-  }
-
-  private record Rule(Set<Right> rights, String pattern) {
-    /** The pattern with %u and %c replaced; null when a name cannot be put in a topic safely. */
-    String substitute(String user, String clientId) {
-      String p = pattern;
-      if (p.contains("%u")) {
-        if (!safe(user)) {
-          return null;
+        String pattern = words[1].strip();
+        String probe = pattern.replace("%u", "u").replace("%c", "c");
+        if (!Topics.isValidTopicFilter(probe) || Topics.isShared(probe)) {
+            throw new IllegalArgumentException("'" + pattern + "' is not a valid topic pattern");
         }
-        p = p.replace("%u", user);
-      }
-      if (p.contains("%c")) {
-        if (!safe(clientId)) {
-          return null;
-        }
-        p = p.replace("%c", clientId);
-      }
-      return p;
+        return new Rule(rights, pattern);
     }
 
-    private static boolean safe(String name) {
-      return !name.isEmpty() && name.indexOf('+') < 0 && name.indexOf('#') < 0 && name.indexOf('/') < 0;
+    private enum Kind {
+        EVERYONE,
+        ANONYMOUS,
+        USER,
+        CLIENT
     }
-  }
+
+    private static final class Section {
+        final Kind kind;
+        final String name;
+        final List<Rule> rules = new ArrayList<>();
+
+        Section(Kind kind, String name) {
+            this.kind = kind;
+            this.name = name;
+        }
+
+        boolean appliesTo(String user, String clientId) {
+            return switch (kind) {
+                case EVERYONE -> true;
+                case ANONYMOUS -> user.isEmpty();
+                case USER -> !user.isEmpty() && user.equals(name);
+                case CLIENT -> clientId.equals(name);
+            };
+        }
+    }
+
+    private record Rule(Set<Right> rights, String pattern) {
+        /** The pattern with %u and %c replaced; null when a name cannot be put in a topic safely. */
+        String substitute(String user, String clientId) {
+            String p = pattern;
+            if (p.contains("%u")) {
+                if (!safe(user)) {
+                    return null;
+                }
+                p = p.replace("%u", user);
+            }
+            if (p.contains("%c")) {
+                if (!safe(clientId)) {
+                    return null;
+                }
+                p = p.replace("%c", clientId);
+            }
+            return p;
+        }
+
+        private static boolean safe(String name) {
+            return !name.isEmpty() && name.indexOf('+') < 0 && name.indexOf('#') < 0 && name.indexOf('/') < 0;
+        }
+    }
 }

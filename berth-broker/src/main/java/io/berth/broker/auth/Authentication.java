@@ -9,15 +9,15 @@ import io.berth.codec.ReasonCode;
  * @param refusal the CONNACK reason code of a refusal; null when accepted
  */
 public record Authentication(String principal, ReasonCode refusal) {
-  public static Authentication accepted(String principal) {
-    return new Authentication(principal, null);
-  }
+    public static Authentication accepted(String principal) {
+        return new Authentication(principal, null);
+    }
 
-  public static Authentication refused(ReasonCode reason) {
-    return new Authentication(null, reason);
-  }
+    public static Authentication refused(ReasonCode reason) {
+        return new Authentication(null, reason);
+    }
 
-  public boolean isAccepted() {
-    return refusal == null;
-  }
+    public boolean isAccepted() {
+        return refusal == null;
+    }
 }

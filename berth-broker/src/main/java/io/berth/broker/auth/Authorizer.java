@@ -8,27 +8,27 @@ package io.berth.broker.auth;
  * (no I/O).
  */
 public interface Authorizer {
-  /** Allows everything: the broker without an ACL file. */
-  Authorizer ALLOW_ALL = new Authorizer() {
-    @Override
-    public boolean canPublish(String user, String clientId, String topic) {
-      return true;
-    }
+    /** Allows everything: the broker without an ACL file. */
+    Authorizer ALLOW_ALL = new Authorizer() {
+        @Override
+        public boolean canPublish(String user, String clientId, String topic) {
+            return true;
+        }
 
-    @Override
-    public boolean canSubscribe(String user, String clientId, String filter) {
-      return true;
-    }
+        @Override
+        public boolean canSubscribe(String user, String clientId, String filter) {
+            return true;
+        }
 
-    @Override
-    public boolean canReceive(String user, String clientId, String topic) {
-      return true;
-    }
-  };
+        @Override
+        public boolean canReceive(String user, String clientId, String topic) {
+            return true;
+        }
+    };
 
-  boolean canPublish(String user, String clientId, String topic);
+    boolean canPublish(String user, String clientId, String topic);
 
-  boolean canSubscribe(String user, String clientId, String filter);
+    boolean canSubscribe(String user, String clientId, String filter);
 
-  boolean canReceive(String user, String clientId, String topic);
+    boolean canReceive(String user, String clientId, String topic);
 }

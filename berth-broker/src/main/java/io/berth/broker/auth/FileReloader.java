@@ -23,72 +23,72 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: one daemon thread checks every watch; {@link #watch} may be called from any thread.
  */
 public final class FileReloader implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(FileReloader.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FileReloader.class);
 
-  /** Reads the files again; throws when they cannot be used. */
-  @FunctionalInterface
-  public interface Reload {
-    void run() throws Exception;
-  }
-
-  private final ScheduledExecutorService timer;
-  private final long checkMillis;
-
-  public FileReloader(long checkMillis) {
-    this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("berth-reload", true));
-    this.checkMillis = checkMillis;
-  }
-
-  /** Checks {@code files} every interval and runs {@code reload} after a change. */
-  public void watch(String what, List<Path> files, Reload reload) {
-    Watch w = new Watch(what, List.copyOf(files), reload, stamps(files));
-    timer.scheduleWithFixedDelay(w::check, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
-  }
-
-  private static List<Object> stamps(List<Path> files) {
-    List<Object> out = new ArrayList<>();
-    for (Path f : files) {
-      try {
-        BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-        out.add(List.of(a.lastModifiedTime(), a.size(), Objects.toString(a.fileKey())));
-      } catch (IOException e) {
-        out.add("missing");
-      }
-    }
-    return out;
-  }
-
-  @Override
-  public void close() {
-    timer.shutdownNow();
-  }
-
-  /** Threading: runs on the reloader's thread only. */
-  private static final class Watch {
-    final String what;
-    final List<Path> files;
-    final Reload reload;
-    List<Object> seen;
-
-    Watch(String what, List<Path> files, Reload reload, List<Object> seen) {
-      this.what = what;
-      this.files = files;
-      this.reload = reload;
-      this.seen = seen;
+    /** Reads the files again; throws when they cannot be used. */
+    @FunctionalInterface
+    public interface Reload {
+        void run() throws Exception;
     }
 
-    void check() {
-      List<Object> now = stamps(files);
-      if (now.equals(seen)) {
-        return;
-      }
-      seen = now;
-      try {
-        reload.run();
-        LOG.info("reloaded {} from {}", what, files);
-      } catch (Exception e) {
-        LOG.warn("{} not reloaded, the previous one stays in force: {}", what, e.getMessage());
-      }
+    private final ScheduledExecutorService timer;
+    private final long checkMillis;
+
+    public FileReloader(long checkMillis) {
+        this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("berth-reload", true));
+        this.checkMillis = checkMillis;
     }
-  }
+
+    /** Checks {@code files} every interval and runs {@code reload} after a change. */
+    public void watch(String what, List<Path> files, Reload reload) {
+        Watch w = new Watch(what, List.copyOf(files), reload, stamps(files));
+        timer.scheduleWithFixedDelay(w::check, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private static List<Object> stamps(List<Path> files) {
+        List<Object> out = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+                out.add(List.of(a.lastModifiedTime(), a.size(), Objects.toString(a.fileKey())));
+            } catch (IOException e) {
+                out.add("missing");
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    /** Threading: runs on the reloader's thread only. */
+    private static final class Watch {
+        final String what;
+        final List<Path> files;
+        final Reload reload;
+        List<Object> seen;
+
+        Watch(String what, List<Path> files, Reload reload, List<Object> seen) {
+            this.what = what;
+            this.files = files;
+            this.reload = reload;
+            this.seen = seen;
+        }
+
+        void check() {
+            List<Object> now = stamps(files);
+            if (now.equals(seen)) {
+                return;
+            }
+            seen = now;
+            try {
+                reload.run();
+                LOG.info("reloaded {} from {}", what, files);
+            } catch (Exception e) {
+                LOG.warn("{} not reloaded, the previous one stays in force: {}", what, e.getMessage());
+            }
+        }
+    }
 }

@@ -17,92 +17,95 @@ import java.util.function.Function;
  * <p>Threading: one instance per connection, on its event loop.
  */
 public final class ScramServer {
-  public static final String METHOD = "SCRAM-SHA-256";
-  private static final SecureRandom RANDOM = new SecureRandom();
+    public static final String METHOD = "SCRAM-SHA-256";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Function<String, ScramCredentials> lookup;
-  private String user;
-  private String gs2Header;
-  private String clientFirstBare;
-  private String serverFirst;
-  private String nonce;
-  private ScramCredentials keys;
-  private boolean known;
+    private final Function<String, ScramCredentials> lookup;
+    private String user;
+    private String gs2Header;
+    private String clientFirstBare;
+    private String serverFirst;
+    private String nonce;
+    private ScramCredentials keys;
+    private boolean known;
 
-  ScramServer(Function<String, ScramCredentials> lookup) {
-    this.lookup = lookup;
-  }
+    ScramServer(Function<String, ScramCredentials> lookup) {
+        this.lookup = lookup;
+    }
 
-  /** Reads the client-first message; returns the server-first message, or null when it is malformed. */
-  public byte[] first(byte[] clientFirst) {
-    if (clientFirst == null || gs2Header != null) {
-      return null;
+    /** Reads the client-first message; returns the server-first message, or null when it is malformed. */
+    public byte[] first(byte[] clientFirst) {
+        if (clientFirst == null || gs2Header != null) {
+            return null;
+        }
+        String m = new String(clientFirst, StandardCharsets.UTF_8);
+        // gs2-header: "n,," or "y,," (no channel binding), optionally with an authzid we do not support
+        if (!(m.startsWith("n,,") || m.startsWith("y,,"))) {
+            return null;
+        }
+        gs2Header = m.substring(0, 3);
+        clientFirstBare = m.substring(3);
+        String[] attrs = clientFirstBare.split(",");
+        if (attrs.length < 2 || !attrs[0].startsWith("n=") || !attrs[1].startsWith("r=") || attrs[1].length() < 3) {
+            return null;
+        }
+        user = attrs[0].substring(2).replace("=2C", ",").replace("=3D", "=");
+        keys = lookup.apply(user);
+        known = keys != null;
+        if (!known) {
+            byte[] salt = new byte[16];
+            RANDOM.nextBytes(salt);
+            keys = new ScramCredentials(salt, ScramCredentials.DEFAULT_ITERATIONS, new byte[32], new byte[32]);
+        }
+        byte[] serverNonce = new byte[18];
+        RANDOM.nextBytes(serverNonce);
+        nonce = attrs[1].substring(2) + Base64.getEncoder().encodeToString(serverNonce);
+        serverFirst =
+                "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(keys.salt()) + ",i=" + keys.iterations();
+        return serverFirst.getBytes(StandardCharsets.UTF_8);
     }
-    String m = new String(clientFirst, StandardCharsets.UTF_8);
-    // gs2-header: "n,," or "y,," (no channel binding), optionally with an authzid we do not support
-    if (!(m.startsWith("n,,") || m.startsWith("y,,"))) {
-      return null;
-    }
-    gs2Header = m.substring(0, 3);
-    clientFirstBare = m.substring(3);
-    String[] attrs = clientFirstBare.split(",");
-    if (attrs.length < 2 || !attrs[0].startsWith("n=") || !attrs[1].startsWith("r=") || attrs[1].length() < 3) {
-      return null;
-    }
-    user = attrs[0].substring(2).replace("=2C", ",").replace("=3D", "=");
-    keys = lookup.apply(user);
-    known = keys != null;
-    if (!known) {
-      byte[] salt = new byte[16];
-      RANDOM.nextBytes(salt);
-      keys = new ScramCredentials(salt, ScramCredentials.DEFAULT_ITERATIONS, new byte[32], new byte[32]);
-    }
-    byte[] serverNonce = new byte[18];
-    RANDOM.nextBytes(serverNonce);
-    nonce = attrs[1].substring(2) + Base64.getEncoder().encodeToString(serverNonce);
-    serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(keys.salt()) + ",i=" + keys.iterations();
-    return serverFirst.getBytes(StandardCharsets.UTF_8);
-  }
 
-  /** Checks the client-final message; returns the server-final message, or null when the proof fails. */
-  public byte[] last(byte[] clientFinal) {
-    if (clientFinal == null || serverFirst == null) {
-      return null;
+    /** Checks the client-final message; returns the server-final message, or null when the proof fails. */
+    public byte[] last(byte[] clientFinal) {
+        if (clientFinal == null || serverFirst == null) {
+            return null;
+        }
+        String m = new String(clientFinal, StandardCharsets.UTF_8);
+        int proofAt = m.lastIndexOf(",p=");
+        if (proofAt < 0) {
+            return null;
+        }
+        String withoutProof = m.substring(0, proofAt);
+        String expectedBinding = "c=" + Base64.getEncoder().encodeToString(gs2Header.getBytes(StandardCharsets.UTF_8));
+        if (!withoutProof.startsWith(expectedBinding + ",r=" + nonce)) {
+            return null;
+        }
+        byte[] proof;
+        try {
+            proof = Base64.getDecoder().decode(m.substring(proofAt + 3));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        byte[] authMessage =
+                (clientFirstBare + "," + serverFirst + "," + withoutProof).getBytes(StandardCharsets.UTF_8);
+        byte[] signature = ScramCredentials.hmac(keys.storedKey(), authMessage);
+        if (proof.length != signature.length) {
+            return null;
+        }
+        byte[] clientKey = new byte[proof.length];
+        for (int i = 0; i < proof.length; i++) {
+            clientKey[i] = (byte) (proof[i] ^ signature[i]);
+        }
+        if (!MessageDigest.isEqual(ScramCredentials.sha256(clientKey), keys.storedKey()) || !known) {
+            return null;
+        }
+        String serverFinal =
+                "v=" + Base64.getEncoder().encodeToString(ScramCredentials.hmac(keys.serverKey(), authMessage));
+        return serverFinal.getBytes(StandardCharsets.UTF_8);
     }
-    String m = new String(clientFinal, StandardCharsets.UTF_8);
-    int proofAt = m.lastIndexOf(",p=");
-    if (proofAt < 0) {
-      return null;
-    }
-    String withoutProof = m.substring(0, proofAt);
-    String expectedBinding = "c=" + Base64.getEncoder().encodeToString(gs2Header.getBytes(StandardCharsets.UTF_8));
-    if (!withoutProof.startsWith(expectedBinding + ",r=" + nonce)) {
-      return null;
-    }
-    byte[] proof;
-    try {
-      proof = Base64.getDecoder().decode(m.substring(proofAt + 3));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    byte[] authMessage = (clientFirstBare + "," + serverFirst + "," + withoutProof).getBytes(StandardCharsets.UTF_8);
-    byte[] signature = ScramCredentials.hmac(keys.storedKey(), authMessage);
-    if (proof.length != signature.length) {
-      return null;
-    }
-    byte[] clientKey = new byte[proof.length];
-    for (int i = 0; i < proof.length; i++) {
-      clientKey[i] = (byte) (proof[i] ^ signature[i]);
-    }
-    if (!MessageDigest.isEqual(ScramCredentials.sha256(clientKey), keys.storedKey()) || !known) {
-      return null;
-    }
-    String serverFinal = "v=" + Base64.getEncoder().encodeToString(ScramCredentials.hmac(keys.serverKey(), authMessage));
-    return serverFinal.getBytes(StandardCharsets.UTF_8);
-  }
 
-  /** The user named in the client-first message, or null before it. */
-  public String user() {
-    return user;
-  }
+    /** The user named in the client-first message, or null before it. */
+    public String user() {
+        return user;
+    }
 }

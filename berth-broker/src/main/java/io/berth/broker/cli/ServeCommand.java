@@ -5,8 +5,8 @@ import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.ConfigFile;
 import io.berth.broker.config.Durability;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -14,96 +14,106 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the broker.")
 final class ServeCommand implements Callable<Integer> {
 
-  @Option(names = "--config", description = "YAML file with any of the options below (command line wins)")
-  Path config;
+    @Option(names = "--config", description = "YAML file with any of the options below (command line wins)")
+    Path config;
 
-  @Option(names = "--bind", description = "Address to listen on (default 127.0.0.1)")
-  String bind;
+    @Option(names = "--bind", description = "Address to listen on (default 127.0.0.1)")
+    String bind;
 
-  @Option(names = "--port", description = "TCP port (default 1883; 0 picks a free port)")
-  Integer port;
+    @Option(names = "--port", description = "TCP port (default 1883; 0 picks a free port)")
+    Integer port;
 
-  @Option(names = "--data", description = "Data folder (default ./data)")
-  Path data;
+    @Option(names = "--data", description = "Data folder (default ./data)")
+    Path data;
 
-  @Option(names = "--durability", description = "fsync | os | memory (default fsync)")
-  String durability;
+    @Option(names = "--durability", description = "fsync | os | memory (default fsync)")
+    String durability;
 
-  @Option(names = "--admin-bind", description = "Address of the admin HTTP API (default 127.0.0.1)")
-  String adminBind;
+    @Option(names = "--admin-bind", description = "Address of the admin HTTP API (default 127.0.0.1)")
+    String adminBind;
 
-  @Option(names = "--admin-port", description = "Port of the admin HTTP API (default 8088; 0 any free port; -1 off)")
-  Integer adminPort;
+    @Option(names = "--admin-port", description = "Port of the admin HTTP API (default 8088; 0 any free port; -1 off)")
+    Integer adminPort;
 
-  @Option(names = "--admin-token", description = "Bearer token the admin API requires (default none: loopback only)")
-  String adminToken;
+    @Option(names = "--admin-token", description = "Bearer token the admin API requires (default none: loopback only)")
+    String adminToken;
 
-  @Override
-  public Integer call() throws Exception {
-    BrokerConfig.Builder b;
-    try {
-      b = config == null ? BrokerConfig.builder() : ConfigFile.read(config).toBuilder();
-      if (bind != null) {
-        b.bind(bind);
-      }
-      if (port != null) {
-        b.port(port);
-      }
-      if (data != null) {
-        b.dataDir(data);
-      }
-      if (durability != null) {
-        b.durability(Durability.parse(durability));
-      }
-      if (adminBind != null) {
-        b.adminBind(adminBind);
-      }
-      if (adminPort != null) {
-        b.adminPort(adminPort);
-      }
-      if (adminToken != null) {
-        b.adminToken(adminToken);
-      }
-      if ((bind != null || port != null) && !b.security().listeners().isEmpty()) {
-        throw new IllegalArgumentException("--bind and --port apply only without 'listeners' in " + config);
-      }
-    } catch (IllegalArgumentException e) {
-      System.err.println("berth: " + e.getMessage());
-      return 2;
+    @Override
+    public Integer call() throws Exception {
+        BrokerConfig.Builder b;
+        try {
+            b = config == null ? BrokerConfig.builder() : ConfigFile.read(config).toBuilder();
+            if (bind != null) {
+                b.bind(bind);
+            }
+            if (port != null) {
+                b.port(port);
+            }
+            if (data != null) {
+                b.dataDir(data);
+            }
+            if (durability != null) {
+                b.durability(Durability.parse(durability));
+            }
+            if (adminBind != null) {
+                b.adminBind(adminBind);
+            }
+            if (adminPort != null) {
+                b.adminPort(adminPort);
+            }
+            if (adminToken != null) {
+                b.adminToken(adminToken);
+            }
+            if ((bind != null || port != null) && !b.security().listeners().isEmpty()) {
+                throw new IllegalArgumentException("--bind and --port apply only without 'listeners' in " + config);
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("berth: " + e.getMessage());
+            return 2;
+        }
+        BrokerConfig c;
+        Berth berth;
+        try {
+            c = b.build();
+            berth = Berth.builder().config(c).build().start();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("berth: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            berth.close();
+                            stopped.countDown();
+                        },
+                        "berth-shutdown"));
+        StringBuilder where = new StringBuilder();
+        for (int i = 0; i < c.listeners().size(); i++) {
+            where.append(i == 0 ? "" : ", ")
+                    .append(c.listeners()
+                            .get(i)
+                            .describe(berth.addresses().get(i).getPort()));
+        }
+        System.out.printf(
+                "Berth listening on %s (MQTT 3.1, 3.1.1, 5.0); %s; store: %s; data: %s; ready in %d ms%n",
+                where,
+                adminDescription(c, berth),
+                berth.storeDescription(),
+                c.dataDir().toAbsolutePath(),
+                berth.recoveryMillis());
+        System.out.flush();
+        stopped.await();
+        return 0;
     }
-    BrokerConfig c;
-    Berth berth;
-    try {
-      c = b.build();
-      berth = Berth.builder().config(c).build().start();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      System.err.println("berth: " + e.getMessage());
-      return 1;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      berth.close();
-      stopped.countDown();
-    }, "berth-shutdown"));
-    StringBuilder where = new StringBuilder();
-    for (int i = 0; i < c.listeners().size(); i++) {
-      where.append(i == 0 ? "" : ", ").append(c.listeners().get(i).describe(berth.addresses().get(i).getPort()));
-    }
-    System.out.printf("Berth listening on %s (MQTT 3.1, 3.1.1, 5.0); %s; store: %s; data: %s; ready in %d ms%n",
-        where, adminDescription(c, berth), berth.storeDescription(), c.dataDir().toAbsolutePath(),
-        berth.recoveryMillis());
-    System.out.flush();
-    stopped.await();
-    return 0;
-  }
 
-  /** The admin listener's part of the startup line. */
-  static String adminDescription(BrokerConfig c, Berth berth) {
-    if (berth.adminPort() < 0) {
-      return "admin API off";
+    /** The admin listener's part of the startup line. */
+    static String adminDescription(BrokerConfig c, Berth berth) {
+        if (berth.adminPort() < 0) {
+            return "admin API off";
+        }
+        String host = c.adminBind().contains(":") ? "[" + c.adminBind() + "]" : c.adminBind();
+        return "admin API and /metrics on http://" + host + ":" + berth.adminPort()
+                + (c.adminToken().isEmpty() ? " (loopback, no token)" : " (bearer token)");
     }
-    String host = c.adminBind().contains(":") ? "[" + c.adminBind() + "]" : c.adminBind();
-    return "admin API and /metrics on http://" + host + ":" + berth.adminPort()
-        + (c.adminToken().isEmpty() ? " (loopback, no token)" : " (bearer token)");
-  }
 }

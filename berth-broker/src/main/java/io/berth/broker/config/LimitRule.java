@@ -11,29 +11,29 @@ import java.util.regex.Pattern;
  * @param username user name, or null
  */
 public record LimitRule(String clientIdGlob, String username, QueueLimits limits) {
-  public LimitRule {
-    Objects.requireNonNull(limits, "limits");
-    if ((clientIdGlob == null) == (username == null)) {
-      throw new IllegalArgumentException("a limit rule needs exactly one of client-id or username");
+    public LimitRule {
+        Objects.requireNonNull(limits, "limits");
+        if ((clientIdGlob == null) == (username == null)) {
+            throw new IllegalArgumentException("a limit rule needs exactly one of client-id or username");
+        }
     }
-  }
 
-  boolean matches(String clientId, String user) {
-    if (username != null) {
-      return username.equals(user);
+    boolean matches(String clientId, String user) {
+        if (username != null) {
+            return username.equals(user);
+        }
+        return toRegex(clientIdGlob).matcher(clientId).matches();
     }
-    return toRegex(clientIdGlob).matcher(clientId).matches();
-  }
 
-  private static Pattern toRegex(String glob) {
-    StringBuilder b = new StringBuilder();
-    for (char c : glob.toCharArray()) {
-      switch (c) {
-        case '*' -> b.append(".*");
-        case '?' -> b.append('.');
-        default -> b.append(Pattern.quote(String.valueOf(c)));
-      }
+    private static Pattern toRegex(String glob) {
+        StringBuilder b = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            switch (c) {
+                case '*' -> b.append(".*");
+                case '?' -> b.append('.');
+                default -> b.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(b.toString());
     }
-    return Pattern.compile(b.toString());
-  }
 }

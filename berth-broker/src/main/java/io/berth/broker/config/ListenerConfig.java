@@ -19,100 +19,111 @@ import java.util.Objects;
  * @param path the HTTP path of the WebSocket endpoint (WS and WSS only)
  */
 public record ListenerConfig(
-    Transport transport,
-    String bind,
-    int port,
-    Path certFile,
-    Path keyFile,
-    Path clientCaFile,
-    boolean requireClientCertificate,
-    boolean certificateAsUsername,
-    String path) {
+        Transport transport,
+        String bind,
+        int port,
+        Path certFile,
+        Path keyFile,
+        Path clientCaFile,
+        boolean requireClientCertificate,
+        boolean certificateAsUsername,
+        String path) {
 
-  /** The transports a listener offers. */
-  public enum Transport {
-    TCP, TLS, WS, WSS;
+    /** The transports a listener offers. */
+    public enum Transport {
+        TCP,
+        TLS,
+        WS,
+        WSS;
 
-    public boolean secure() {
-      return this == TLS || this == WSS;
+        public boolean secure() {
+            return this == TLS || this == WSS;
+        }
+
+        public boolean webSocket() {
+            return this == WS || this == WSS;
+        }
+
+        /** Parses the name used in the config file: tcp, tls, ws or wss. */
+        public static Transport parse(String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "tcp", "mqtt" -> TCP;
+                case "tls", "mqtts" -> TLS;
+                case "ws", "websocket" -> WS;
+                case "wss" -> WSS;
+                default -> throw new IllegalArgumentException("expected tcp, tls, ws or wss, found '" + s + "'");
+            };
+        }
     }
 
-    public boolean webSocket() {
-      return this == WS || this == WSS;
+    public ListenerConfig {
+        Objects.requireNonNull(transport, "type");
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(path, "path");
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port: must be 0..65535, is " + port);
+        }
+        if (transport.secure() && (certFile == null || keyFile == null)) {
+            throw new IllegalArgumentException(transport.name().toLowerCase(java.util.Locale.ROOT)
+                    + " listener on port " + port + " needs cert and key");
+        }
+        if (!transport.secure() && (certFile != null || clientCaFile != null)) {
+            throw new IllegalArgumentException("cert, key and client-ca need a tls or wss listener");
+        }
+        if ((requireClientCertificate || certificateAsUsername) && clientCaFile == null) {
+            throw new IllegalArgumentException("client certificates need client-ca");
+        }
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path: must start with '/', is '" + path + "'");
+        }
     }
 
-    /** Parses the name used in the config file: tcp, tls, ws or wss. */
-    public static Transport parse(String s) {
-      return switch (s.toLowerCase(java.util.Locale.ROOT)) {
-        case "tcp", "mqtt" -> TCP;
-        case "tls", "mqtts" -> TLS;
-        case "ws", "websocket" -> WS;
-        case "wss" -> WSS;
-        default -> throw new IllegalArgumentException("expected tcp, tls, ws or wss, found '" + s + "'");
-      };
+    /** A plain TCP listener. */
+    public static ListenerConfig tcp(String bind, int port) {
+        return new ListenerConfig(Transport.TCP, bind, port, null, null, null, false, false, "/mqtt");
     }
-  }
 
-  public ListenerConfig {
-    Objects.requireNonNull(transport, "type");
-    Objects.requireNonNull(bind, "bind");
-    Objects.requireNonNull(path, "path");
-    if (port < 0 || port > 65_535) {
-      throw new IllegalArgumentException("port: must be 0..65535, is " + port);
+    /** A TLS listener without client certificates. */
+    public static ListenerConfig tls(String bind, int port, Path cert, Path key) {
+        return new ListenerConfig(Transport.TLS, bind, port, cert, key, null, false, false, "/mqtt");
     }
-    if (transport.secure() && (certFile == null || keyFile == null)) {
-      throw new IllegalArgumentException(transport.name().toLowerCase(java.util.Locale.ROOT)
-          + " listener on port " + port + " needs cert and key");
+
+    /** A WebSocket listener on {@code path}. */
+    public static ListenerConfig ws(String bind, int port, String path) {
+        return new ListenerConfig(Transport.WS, bind, port, null, null, null, false, false, path);
     }
-    if (!transport.secure() && (certFile != null || clientCaFile != null)) {
-      throw new IllegalArgumentException("cert, key and client-ca need a tls or wss listener");
+
+    /** A copy on another port. */
+    public ListenerConfig withPort(int p) {
+        return new ListenerConfig(
+                transport,
+                bind,
+                p,
+                certFile,
+                keyFile,
+                clientCaFile,
+                requireClientCertificate,
+                certificateAsUsername,
+                path);
     }
-    if ((requireClientCertificate || certificateAsUsername) && clientCaFile == null) {
-      throw new IllegalArgumentException("client certificates need client-ca");
+
+    /** True when every client of this listener is identified by its certificate. */
+    public boolean identifiesByCertificate() {
+        return requireClientCertificate && certificateAsUsername;
     }
-    if (!path.startsWith("/")) {
-      throw new IllegalArgumentException("path: must start with '/', is '" + path + "'");
+
+    /** True when {@link #bind} is a loopback address (127.0.0.0/8, ::1, localhost). */
+    public boolean loopback() {
+        try {
+            return InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
-  }
 
-  /** A plain TCP listener. */
-  public static ListenerConfig tcp(String bind, int port) {
-    return new ListenerConfig(Transport.TCP, bind, port, null, null, null, false, false, "/mqtt");
-  }
-
-  /** A TLS listener without client certificates. */
-  public static ListenerConfig tls(String bind, int port, Path cert, Path key) {
-    return new ListenerConfig(Transport.TLS, bind, port, cert, key, null, false, false, "/mqtt");
-  }
-
-  /** A WebSocket listener on {@code path}. */
-  public static ListenerConfig ws(String bind, int port, String path) {
-    return new ListenerConfig(Transport.WS, bind, port, null, null, null, false, false, path);
-  }
-
-  /** A copy on another port. */
-  public ListenerConfig withPort(int p) {
-    return new ListenerConfig(transport, bind, p, certFile, keyFile, clientCaFile, requireClientCertificate,
-        certificateAsUsername, path);
-  }
-
-  /** True when every client of this listener is identified by its certificate. */
-  public boolean identifiesByCertificate() {
-    return requireClientCertificate && certificateAsUsername;
-  }
-
-  /** True when {@link #bind} is a loopback address (127.0.0.0/8, ::1, localhost). */
-  public boolean loopback() {
-    try {
-      return InetAddress.getByName(bind).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
+    /** For the startup line: {@code tls 0.0.0.0:8883}. */
+    public String describe(int boundPort) {
+        String t = transport.name().toLowerCase(java.util.Locale.ROOT);
+        return t + " " + bind + ":" + boundPort + (transport.webSocket() ? path : "");
     }
-  }
-
-  /** For the startup line: {@code tls 0.0.0.0:8883}. */
-  public String describe(int boundPort) {
-    String t = transport.name().toLowerCase(java.util.Locale.ROOT);
-    return t + " " + bind + ":" + boundPort + (transport.webSocket() ? path : "");
-  }
 }

@@ -15,45 +15,45 @@ import java.util.Objects;
  * @param abuse limits against floods and guessing
  */
 public record SecurityConfig(
-    List<ListenerConfig> listeners,
-    Path passwordFile,
-    Path aclFile,
-    boolean allowAnonymous,
-    long reloadCheckMillis,
-    AbuseLimits abuse) {
+        List<ListenerConfig> listeners,
+        Path passwordFile,
+        Path aclFile,
+        boolean allowAnonymous,
+        long reloadCheckMillis,
+        AbuseLimits abuse) {
 
-  public static final SecurityConfig DEFAULT =
-      new SecurityConfig(List.of(), null, null, false, 2000, AbuseLimits.DEFAULT);
+    public static final SecurityConfig DEFAULT =
+            new SecurityConfig(List.of(), null, null, false, 2000, AbuseLimits.DEFAULT);
 
-  public SecurityConfig {
-    listeners = List.copyOf(listeners);
-    Objects.requireNonNull(abuse, "abuse");
-    if (reloadCheckMillis < 10) {
-      throw new IllegalArgumentException("reload-check-ms: must be at least 10, is " + reloadCheckMillis);
+    public SecurityConfig {
+        listeners = List.copyOf(listeners);
+        Objects.requireNonNull(abuse, "abuse");
+        if (reloadCheckMillis < 10) {
+            throw new IllegalArgumentException("reload-check-ms: must be at least 10, is " + reloadCheckMillis);
+        }
     }
-  }
 
-  public SecurityConfig withListeners(List<ListenerConfig> l) {
-    return new SecurityConfig(l, passwordFile, aclFile, allowAnonymous, reloadCheckMillis, abuse);
-  }
+    public SecurityConfig withListeners(List<ListenerConfig> l) {
+        return new SecurityConfig(l, passwordFile, aclFile, allowAnonymous, reloadCheckMillis, abuse);
+    }
 
-  public SecurityConfig withPasswordFile(Path p) {
-    return new SecurityConfig(listeners, p, aclFile, allowAnonymous, reloadCheckMillis, abuse);
-  }
+    public SecurityConfig withPasswordFile(Path p) {
+        return new SecurityConfig(listeners, p, aclFile, allowAnonymous, reloadCheckMillis, abuse);
+    }
 
-  public SecurityConfig withAclFile(Path p) {
-    return new SecurityConfig(listeners, passwordFile, p, allowAnonymous, reloadCheckMillis, abuse);
-  }
+    public SecurityConfig withAclFile(Path p) {
+        return new SecurityConfig(listeners, passwordFile, p, allowAnonymous, reloadCheckMillis, abuse);
+    }
 
-  public SecurityConfig withAllowAnonymous(boolean a) {
-    return new SecurityConfig(listeners, passwordFile, aclFile, a, reloadCheckMillis, abuse);
-  }
+    public SecurityConfig withAllowAnonymous(boolean a) {
+        return new SecurityConfig(listeners, passwordFile, aclFile, a, reloadCheckMillis, abuse);
+    }
 
-  public SecurityConfig withReloadCheckMillis(long m) {
-    return new SecurityConfig(listeners, passwordFile, aclFile, allowAnonymous, m, abuse);
-  }
+    public SecurityConfig withReloadCheckMillis(long m) {
+        return new SecurityConfig(listeners, passwordFile, aclFile, allowAnonymous, m, abuse);
+    }
 
-  public SecurityConfig withAbuse(AbuseLimits a) {
-    return new SecurityConfig(listeners, passwordFile, aclFile, allowAnonymous, reloadCheckMillis, a);
-  }
+    public SecurityConfig withAbuse(AbuseLimits a) {
+        return new SecurityConfig(listeners, passwordFile, aclFile, allowAnonymous, reloadCheckMillis, a);
+    }
 }

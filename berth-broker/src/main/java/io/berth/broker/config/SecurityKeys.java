@@ -14,84 +14,87 @@ import java.util.Map;
  * <p>Threading: stateless.
  */
 final class SecurityKeys {
-  private SecurityKeys() {}
+    private SecurityKeys() {}
 
-  /** Applies {@code key}; false when it is not a security key. */
-  static boolean apply(BrokerConfig.Builder b, String key, JsonNode v) {
-    SecurityConfig s = b.security();
-    AbuseLimits a = s.abuse();
-    switch (key) {
-      case "listeners" -> s = s.withListeners(listeners(v));
-      case "password-file" -> s = s.withPasswordFile(Path.of(ConfigValues.text(v)));
-      case "acl-file" -> s = s.withAclFile(Path.of(ConfigValues.text(v)));
-      case "allow-anonymous" -> s = s.withAllowAnonymous(ConfigValues.bool(v));
-      case "reload-check-ms" -> s = s.withReloadCheckMillis(ConfigValues.number(v));
-      case "max-connections-per-address" -> s = s.withAbuse(a.withMaxConnectionsPerAddress(ConfigValues.integer(v)));
-      case "connect-rate-per-address" -> s = s.withAbuse(a.withConnectsPerSecondPerAddress(ConfigValues.integer(v)));
-      case "login-backoff-max-ms" -> s = s.withAbuse(a.withLoginBackoffMaxMillis(ConfigValues.number(v)));
-      case "max-client-id-length" -> s = s.withAbuse(a.withMaxClientIdLength(ConfigValues.integer(v)));
-      case "max-subscriptions-per-session" -> s = s.withAbuse(a.withMaxSubscriptionsPerSession(ConfigValues.integer(v)));
-      case "max-topic-levels" -> s = s.withAbuse(a.withMaxTopicLevels(ConfigValues.integer(v)));
-      default -> {
-        return false;
-      }
-    }
-    b.security(s);
-    return true;
-  }
-
-  private static List<ListenerConfig> listeners(JsonNode v) {
-    if (!v.isArray()) {
-      throw new IllegalArgumentException("expected a list of listeners");
-    }
-    List<ListenerConfig> out = new ArrayList<>();
-    for (int i = 0; i < v.size(); i++) {
-      try {
-        out.add(listener(v.get(i)));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("listener " + (i + 1) + ": " + e.getMessage());
-      }
-    }
-    return out;
-  }
-
-  private static ListenerConfig listener(JsonNode v) {
-    if (!v.isObject()) {
-      throw new IllegalArgumentException("expected a mapping with type, bind, port, ...");
-    }
-    ListenerConfig.Transport type = ListenerConfig.Transport.TCP;
-    String bind = "127.0.0.1";
-    Integer port = null;
-    Path cert = null;
-    Path key = null;
-    Path ca = null;
-    boolean require = false;
-    boolean asUsername = false;
-    String path = "/mqtt";
-    Iterator<Map.Entry<String, JsonNode>> fields = v.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
-      JsonNode x = f.getValue();
-      try {
-        switch (f.getKey()) {
-          case "type" -> type = ListenerConfig.Transport.parse(ConfigValues.text(x));
-          case "bind" -> bind = ConfigValues.text(x);
-          case "port" -> port = ConfigValues.integer(x);
-          case "cert" -> cert = Path.of(ConfigValues.text(x));
-          case "key" -> key = Path.of(ConfigValues.text(x));
-          case "client-ca" -> ca = Path.of(ConfigValues.text(x));
-          case "require-client-certificate" -> require = ConfigValues.bool(x);
-          case "certificate-as-username" -> asUsername = ConfigValues.bool(x);
-          case "path" -> path = ConfigValues.text(x);
-          default -> throw new IllegalArgumentException("unknown option");
+    /** Applies {@code key}; false when it is not a security key. */
+    static boolean apply(BrokerConfig.Builder b, String key, JsonNode v) {
+        SecurityConfig s = b.security();
+        AbuseLimits a = s.abuse();
+        switch (key) {
+            case "listeners" -> s = s.withListeners(listeners(v));
+            case "password-file" -> s = s.withPasswordFile(Path.of(ConfigValues.text(v)));
+            case "acl-file" -> s = s.withAclFile(Path.of(ConfigValues.text(v)));
+            case "allow-anonymous" -> s = s.withAllowAnonymous(ConfigValues.bool(v));
+            case "reload-check-ms" -> s = s.withReloadCheckMillis(ConfigValues.number(v));
+            case "max-connections-per-address" ->
+                s = s.withAbuse(a.withMaxConnectionsPerAddress(ConfigValues.integer(v)));
+            case "connect-rate-per-address" ->
+                s = s.withAbuse(a.withConnectsPerSecondPerAddress(ConfigValues.integer(v)));
+            case "login-backoff-max-ms" -> s = s.withAbuse(a.withLoginBackoffMaxMillis(ConfigValues.number(v)));
+            case "max-client-id-length" -> s = s.withAbuse(a.withMaxClientIdLength(ConfigValues.integer(v)));
+            case "max-subscriptions-per-session" ->
+                s = s.withAbuse(a.withMaxSubscriptionsPerSession(ConfigValues.integer(v)));
+            case "max-topic-levels" -> s = s.withAbuse(a.withMaxTopicLevels(ConfigValues.integer(v)));
+            default -> {
+                return false;
+            }
         }
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(f.getKey() + ": " + e.getMessage());
-      }
+        b.security(s);
+        return true;
     }
-    if (port == null) {
-      throw new IllegalArgumentException("port is missing");
+
+    private static List<ListenerConfig> listeners(JsonNode v) {
+        if (!v.isArray()) {
+            throw new IllegalArgumentException("expected a list of listeners");
+        }
+        List<ListenerConfig> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            try {
+                out.add(listener(v.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("listener " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        return out;
     }
-    return new ListenerConfig(type, bind, port, cert, key, ca, require, asUsername, path);
-  }
+
+    private static ListenerConfig listener(JsonNode v) {
+        if (!v.isObject()) {
+            throw new IllegalArgumentException("expected a mapping with type, bind, port, ...");
+        }
+        ListenerConfig.Transport type = ListenerConfig.Transport.TCP;
+        String bind = "127.0.0.1";
+        Integer port = null;
+        Path cert = null;
+        Path key = null;
+        Path ca = null;
+        boolean require = false;
+        boolean asUsername = false;
+        String path = "/mqtt";
+        Iterator<Map.Entry<String, JsonNode>> fields = v.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            JsonNode x = f.getValue();
+            try {
+                switch (f.getKey()) {
+                    case "type" -> type = ListenerConfig.Transport.parse(ConfigValues.text(x));
+                    case "bind" -> bind = ConfigValues.text(x);
+                    case "port" -> port = ConfigValues.integer(x);
+                    case "cert" -> cert = Path.of(ConfigValues.text(x));
+                    case "key" -> key = Path.of(ConfigValues.text(x));
+                    case "client-ca" -> ca = Path.of(ConfigValues.text(x));
+                    case "require-client-certificate" -> require = ConfigValues.bool(x);
+                    case "certificate-as-username" -> asUsername = ConfigValues.bool(x);
+                    case "path" -> path = ConfigValues.text(x);
+                    default -> throw new IllegalArgumentException("unknown option");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(f.getKey() + ": " + e.getMessage());
+            }
+        }
+        if (port == null) {
+            throw new IllegalArgumentException("port is missing");
+        }
+        return new ListenerConfig(type, bind, port, cert, key, ca, require, asUsername, path);
+    }
 }

@@ -10,22 +10,22 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: called on the channel's event loop.
  */
 final class KeepAlive {
-  static final String NAME = "keepAlive";
+    static final String NAME = "keepAlive";
 
-  private KeepAlive() {}
+    private KeepAlive() {}
 
-  /** The handler that closes a connection that sends no CONNECT within {@code seconds}. */
-  static IdleStateHandler connectTimeout(int seconds) {
-    return new IdleStateHandler(seconds, 0, 0, TimeUnit.SECONDS);
-  }
-
-  /** [MQTT-3.1.2-24] replaces the connect timeout by 1.5 times the keep alive; 0 means none. */
-  static void install(ChannelPipeline pipeline, int keepAliveSeconds) {
-    if (keepAliveSeconds == 0) {
-      pipeline.remove(NAME);
-      return;
+    /** The handler that closes a connection that sends no CONNECT within {@code seconds}. */
+    static IdleStateHandler connectTimeout(int seconds) {
+        return new IdleStateHandler(seconds, 0, 0, TimeUnit.SECONDS);
     }
-    long millis = keepAliveSeconds * 1500L;
-    pipeline.replace(NAME, NAME, new IdleStateHandler(millis, 0, 0, TimeUnit.MILLISECONDS));
-  }
+
+    /** [MQTT-3.1.2-24] replaces the connect timeout by 1.5 times the keep alive; 0 means none. */
+    static void install(ChannelPipeline pipeline, int keepAliveSeconds) {
+        if (keepAliveSeconds == 0) {
+            pipeline.remove(NAME);
+            return;
+        }
+        long millis = keepAliveSeconds * 1500L;
+        pipeline.replace(NAME, NAME, new IdleStateHandler(millis, 0, 0, TimeUnit.MILLISECONDS));
+    }
 }

@@ -29,10 +29,9 @@ import io.berth.codec.SubscribePacket;
 import io.berth.codec.UnsubscribePacket;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.socket.SocketChannel;
-import java.util.concurrent.TimeUnit;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -59,379 +58,412 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: one instance per channel, on its event loop only; plain fields, no locks.
  */
 public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
-  private static final Logger LOG = LoggerFactory.getLogger(MqttConnectionHandler.class);
-  /** How long input is still read and dropped after the broker's DISCONNECT. */
-  static final long LINGER_MILLIS = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnectionHandler.class);
+    /** How long input is still read and dropped after the broker's DISCONNECT. */
+    static final long LINGER_MILLIS = 1_000;
 
-  private final BrokerConfig config;
-  private final Sessions sessions;
-  private final ConnectValidator validator;
-  private final Security security;
-  private final ListenerConfig listener;
-  private final Map<Integer, String> topicAliases = new HashMap<>();
-  /** A SCRAM exchange waiting for the client's AUTH; null otherwise. */
-  private PendingScram scram;
-  /** Packets decoded while CONNECT is being authenticated; null otherwise. */
-  private List<Object> held;
-  private boolean connectReceived;
-  private ScheduledFuture<?> connectDeadline;
-  private ChannelConnection connection;
-  private SessionShard shard;
-  private MqttVersion version;
-  private long connectExpiry;
-  private ChannelHandlerContext ctx;
-  /** The broker ended the connection; input is discarded until the socket closes. */
-  private boolean closing;
-  private boolean lossReported;
+    private final BrokerConfig config;
+    private final Sessions sessions;
+    private final ConnectValidator validator;
+    private final Security security;
+    private final ListenerConfig listener;
+    private final Map<Integer, String> topicAliases = new HashMap<>();
+    /** A SCRAM exchange waiting for the client's AUTH; null otherwise. */
+    private PendingScram scram;
+    /** Packets decoded while CONNECT is being authenticated; null otherwise. */
+    private List<Object> held;
 
-  public MqttConnectionHandler(BrokerConfig config, Sessions sessions, Security security,
-      ListenerConfig listener) {
-    this.config = config;
-    this.sessions = sessions;
-    this.security = security;
-    this.listener = listener;
-    this.validator = new ConnectValidator(config, security::limitHit);
-  }
+    private boolean connectReceived;
+    private ScheduledFuture<?> connectDeadline;
+    private ChannelConnection connection;
+    private SessionShard shard;
+    private MqttVersion version;
+    private long connectExpiry;
+    private ChannelHandlerContext ctx;
+    /** The broker ended the connection; input is discarded until the socket closes. */
+    private boolean closing;
 
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) {
-    connectDeadline = ctx.executor().schedule(() -> {
-      if (!connectReceived) {
-        close(ctx, ReasonCode.MAXIMUM_CONNECT_TIME, "no CONNECT within the connect timeout");
-      }
-    }, config.connectTimeoutSeconds(), TimeUnit.SECONDS);
-    ctx.fireChannelActive();
-  }
+    private boolean lossReported;
 
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (held != null) {
-      held.add(msg);
-      return;
+    public MqttConnectionHandler(BrokerConfig config, Sessions sessions, Security security, ListenerConfig listener) {
+        this.config = config;
+        this.sessions = sessions;
+        this.security = security;
+        this.listener = listener;
+        this.validator = new ConnectValidator(config, security::limitHit);
     }
-    try {
-      if (closing) {
-        return; // the broker ended this connection: what still arrives is read and dropped
-      }
-      if (msg instanceof DecodeFailure failure) {
-        onDecodeFailure(ctx, failure);
-      } else if (msg instanceof ConnectPacket connect) {
-        onConnect(ctx, connect);
-      } else if (scram != null && msg instanceof MqttPacket packet) {
-        onScramStep(ctx, packet);
-      } else if (msg instanceof MqttPacket packet) {
-        if (connection == null) {
-          // [MQTT-3.1.0-1] the first packet must be CONNECT (the decoder checks it too)
-          ctx.close();
-          return;
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        connectDeadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (!connectReceived) {
+                                close(ctx, ReasonCode.MAXIMUM_CONNECT_TIME, "no CONNECT within the connect timeout");
+                            }
+                        },
+                        config.connectTimeoutSeconds(),
+                        TimeUnit.SECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (held != null) {
+            held.add(msg);
+            return;
         }
-        onPacket(ctx, packet);
-      }
-    } finally {
-      ReferenceCountUtil.release(msg);
+        try {
+            if (closing) {
+                return; // the broker ended this connection: what still arrives is read and dropped
+            }
+            if (msg instanceof DecodeFailure failure) {
+                onDecodeFailure(ctx, failure);
+            } else if (msg instanceof ConnectPacket connect) {
+                onConnect(ctx, connect);
+            } else if (scram != null && msg instanceof MqttPacket packet) {
+                onScramStep(ctx, packet);
+            } else if (msg instanceof MqttPacket packet) {
+                if (connection == null) {
+                    // [MQTT-3.1.0-1] the first packet must be CONNECT (the decoder checks it too)
+                    ctx.close();
+                    return;
+                }
+                onPacket(ctx, packet);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
     }
-  }
 
-  private void onConnect(ChannelHandlerContext ctx, ConnectPacket connect) {
-    if (connectReceived) {
-      // [MQTT-3.1.0-2] a second CONNECT is a protocol error
-      protocolError(ctx, "second CONNECT");
-      return;
+    private void onConnect(ChannelHandlerContext ctx, ConnectPacket connect) {
+        if (connectReceived) {
+            // [MQTT-3.1.0-2] a second CONNECT is a protocol error
+            protocolError(ctx, "second CONNECT");
+            return;
+        }
+        version = connect.version();
+        ctx.pipeline().get(MqttEncoder.class).version(version);
+        ConnectValidator.Result result = validator.validate(connect);
+        connectReceived = true;
+        if (connectDeadline != null) {
+            connectDeadline.cancel(false);
+        }
+        if (result.refusal() != null) {
+            refuse(ctx, result.refusal(), "invalid CONNECT");
+            return;
+        }
+        String certificateName =
+                listener.certificateAsUsername() ? ClientCertificates.commonName(ctx.pipeline()) : null;
+        InetAddress address =
+                ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        Credentials credentials = new Credentials(connect.username(), connect.password(), certificateName, address);
+        if (ScramServer.METHOD.equals(connect.properties().authenticationMethod())) {
+            startScram(ctx, result, address);
+            return;
+        }
+        held = new ArrayList<>();
+        ctx.channel().config().setAutoRead(false);
+        Runnable check = () -> security.authenticate(credentials)
+                .whenComplete((auth, error) -> ctx.executor()
+                        .execute(() -> authenticated(
+                                ctx,
+                                result,
+                                error == null ? auth : Authentication.refused(ReasonCode.UNSPECIFIED_ERROR))));
+        long delay = security.loginDelayMillis(credentials);
+        if (delay > 0) {
+            // failed-login back-off: logins from an address that just failed wait before they are checked
+            ctx.executor().schedule(check, delay, TimeUnit.MILLISECONDS);
+        } else {
+            check.run();
+        }
     }
-    version = connect.version();
-    ctx.pipeline().get(MqttEncoder.class).version(version);
-    ConnectValidator.Result result = validator.validate(connect);
-    connectReceived = true;
-    if (connectDeadline != null) {
-      connectDeadline.cancel(false);
-    }
-    if (result.refusal() != null) {
-      refuse(ctx, result.refusal(), "invalid CONNECT");
-      return;
-    }
-    String certificateName = listener.certificateAsUsername()
-        ? ClientCertificates.commonName(ctx.pipeline()) : null;
-    InetAddress address = ctx.channel().remoteAddress() instanceof InetSocketAddress inet
-        ? inet.getAddress() : null;
-    Credentials credentials = new Credentials(connect.username(), connect.password(), certificateName, address);
-    if (ScramServer.METHOD.equals(connect.properties().authenticationMethod())) {
-      startScram(ctx, result, address);
-      return;
-    }
-    held = new ArrayList<>();
-    ctx.channel().config().setAutoRead(false);
-    Runnable check = () -> security.authenticate(credentials).whenComplete((auth, error) ->
-        ctx.executor().execute(() -> authenticated(ctx, result,
-            error == null ? auth : Authentication.refused(ReasonCode.UNSPECIFIED_ERROR))));
-    long delay = security.loginDelayMillis(credentials);
-    if (delay > 0) {
-      // failed-login back-off: logins from an address that just failed wait before they are checked
-      ctx.executor().schedule(check, delay, TimeUnit.MILLISECONDS);
-    } else {
-      check.run();
-    }
-  }
 
-  /** 5.0 enhanced authentication with SCRAM-SHA-256: answers the client-first message with AUTH. */
-  private void startScram(ChannelHandlerContext ctx, ConnectValidator.Result result, InetAddress address) {
-    ScramServer server = security.newScram();
-    if (server == null) {
-      refuse(ctx, ReasonCode.BAD_AUTHENTICATION_METHOD, "SCRAM without a password file");
-      return;
+    /** 5.0 enhanced authentication with SCRAM-SHA-256: answers the client-first message with AUTH. */
+    private void startScram(ChannelHandlerContext ctx, ConnectValidator.Result result, InetAddress address) {
+        ScramServer server = security.newScram();
+        if (server == null) {
+            refuse(ctx, ReasonCode.BAD_AUTHENTICATION_METHOD, "SCRAM without a password file");
+            return;
+        }
+        byte[] serverFirst = server.first(result.connect().properties().authenticationData());
+        if (serverFirst == null) {
+            refuse(ctx, ReasonCode.BAD_AUTHENTICATION_METHOD, "malformed SCRAM client-first message");
+            return;
+        }
+        scram = new PendingScram(server, result, address);
+        ctx.writeAndFlush(new AuthPacket(
+                ReasonCode.CONTINUE_AUTHENTICATION,
+                MqttProperties.builder()
+                        .authenticationMethod(ScramServer.METHOD)
+                        .authenticationData(serverFirst)
+                        .build()));
     }
-    byte[] serverFirst = server.first(result.connect().properties().authenticationData());
-    if (serverFirst == null) {
-      refuse(ctx, ReasonCode.BAD_AUTHENTICATION_METHOD, "malformed SCRAM client-first message");
-      return;
-    }
-    scram = new PendingScram(server, result, address);
-    ctx.writeAndFlush(new AuthPacket(ReasonCode.CONTINUE_AUTHENTICATION, MqttProperties.builder()
-        .authenticationMethod(ScramServer.METHOD).authenticationData(serverFirst).build()));
-  }
 
-  /** The client's answer to the server-first message; anything but AUTH is a protocol error. */
-  private void onScramStep(ChannelHandlerContext ctx, MqttPacket packet) {
-    PendingScram pending = scram;
-    scram = null;
-    if (!(packet instanceof AuthPacket auth) || auth.reasonCode() != ReasonCode.CONTINUE_AUTHENTICATION
-        || !ScramServer.METHOD.equals(auth.properties().authenticationMethod())) {
-      // [MQTT-3.1.2-30] only AUTH (or DISCONNECT) until CONNACK
-      ctx.close();
-      return;
+    /** The client's answer to the server-first message; anything but AUTH is a protocol error. */
+    private void onScramStep(ChannelHandlerContext ctx, MqttPacket packet) {
+        PendingScram pending = scram;
+        scram = null;
+        if (!(packet instanceof AuthPacket auth)
+                || auth.reasonCode() != ReasonCode.CONTINUE_AUTHENTICATION
+                || !ScramServer.METHOD.equals(auth.properties().authenticationMethod())) {
+            // [MQTT-3.1.2-30] only AUTH (or DISCONNECT) until CONNACK
+            ctx.close();
+            return;
+        }
+        byte[] serverFinal = pending.server().last(auth.properties().authenticationData());
+        String user = pending.server().user();
+        Authentication outcome =
+                security.scramDone(new Credentials(user, null, null, pending.address()), serverFinal != null);
+        String claimed = pending.connect().connect().username();
+        if (outcome.isAccepted() && claimed != null && !claimed.equals(user)) {
+            outcome = Authentication.refused(ReasonCode.NOT_AUTHORIZED);
+        }
+        ConnectValidator.Result result = outcome.isAccepted()
+                ? pending.connect()
+                        .withConnackProperties(pending.connect().connackProperties().toBuilder()
+                                .authenticationMethod(ScramServer.METHOD)
+                                .authenticationData(serverFinal)
+                                .build())
+                : pending.connect();
+        held = new ArrayList<>();
+        authenticated(ctx, result, outcome);
     }
-    byte[] serverFinal = pending.server().last(auth.properties().authenticationData());
-    String user = pending.server().user();
-    Authentication outcome = security.scramDone(new Credentials(user, null, null, pending.address()),
-        serverFinal != null);
-    String claimed = pending.connect().connect().username();
-    if (outcome.isAccepted() && claimed != null && !claimed.equals(user)) {
-      outcome = Authentication.refused(ReasonCode.NOT_AUTHORIZED);
-    }
-    ConnectValidator.Result result = outcome.isAccepted()
-        ? pending.connect().withConnackProperties(pending.connect().connackProperties().toBuilder()
-            .authenticationMethod(ScramServer.METHOD).authenticationData(serverFinal).build())
-        : pending.connect();
-    held = new ArrayList<>();
-    authenticated(ctx, result, outcome);
-  }
 
-  private record PendingScram(ScramServer server, ConnectValidator.Result connect, InetAddress address) {}
+    private record PendingScram(ScramServer server, ConnectValidator.Result connect, InetAddress address) {}
 
-  /** Continues a CONNECT once its credentials are checked; runs on the event loop. */
-  private void authenticated(ChannelHandlerContext ctx, ConnectValidator.Result result, Authentication auth) {
-    List<Object> pending = held;
-    held = null;
-    if (!ctx.channel().isActive()) {
-      pending.forEach(ReferenceCountUtil::release);
-      return;
+    /** Continues a CONNECT once its credentials are checked; runs on the event loop. */
+    private void authenticated(ChannelHandlerContext ctx, ConnectValidator.Result result, Authentication auth) {
+        List<Object> pending = held;
+        held = null;
+        if (!ctx.channel().isActive()) {
+            pending.forEach(ReferenceCountUtil::release);
+            return;
+        }
+        if (!auth.isAccepted()) {
+            pending.forEach(ReferenceCountUtil::release);
+            refuse(ctx, auth.refusal(), "login refused");
+            return;
+        }
+        String principal = auth.principal();
+        if (result.connect().will() != null
+                && !security.canPublish(
+                        principal, result.clientId(), result.connect().will().topic())) {
+            pending.forEach(ReferenceCountUtil::release);
+            refuse(ctx, ReasonCode.NOT_AUTHORIZED, "the ACL denies the will topic");
+            return;
+        }
+        KeepAlive.install(ctx.pipeline(), result.keepAliveSeconds());
+        if (result.outboundTopicAliases() > 0) {
+            ctx.pipeline()
+                    .addLast(
+                            TopicAliasHandler.NAME,
+                            new TopicAliasHandler(result.outboundTopicAliases(), result.maximumPacketSize()));
+        }
+        connectExpiry = result.expiry();
+        connection = new ChannelConnection(
+                ctx.channel(), result.clientId(), version, result.sendWindow(), result.maximumPacketSize());
+        shard = sessions.shardOf(result.clientId());
+        shard.connect(result.withConnection(connection, principal));
+        ctx.channel().config().setAutoRead(true);
+        for (Object m : pending) {
+            channelRead(ctx, m);
+        }
     }
-    if (!auth.isAccepted()) {
-      pending.forEach(ReferenceCountUtil::release);
-      refuse(ctx, auth.refusal(), "login refused");
-      return;
-    }
-    String principal = auth.principal();
-    if (result.connect().will() != null
-        && !security.canPublish(principal, result.clientId(), result.connect().will().topic())) {
-      pending.forEach(ReferenceCountUtil::release);
-      refuse(ctx, ReasonCode.NOT_AUTHORIZED, "the ACL denies the will topic");
-      return;
-    }
-    KeepAlive.install(ctx.pipeline(), result.keepAliveSeconds());
-    if (result.outboundTopicAliases() > 0) {
-      ctx.pipeline().addLast(TopicAliasHandler.NAME,
-          new TopicAliasHandler(result.outboundTopicAliases(), result.maximumPacketSize()));
-    }
-    connectExpiry = result.expiry();
-    connection = new ChannelConnection(ctx.channel(), result.clientId(), version,
-        result.sendWindow(), result.maximumPacketSize());
-    shard = sessions.shardOf(result.clientId());
-    shard.connect(result.withConnection(connection, principal));
-    ctx.channel().config().setAutoRead(true);
-    for (Object m : pending) {
-      channelRead(ctx, m);
-    }
-  }
 
-  /** Answers CONNECT with a refusal (3.1.1: the matching return code) and closes. */
-  private void refuse(ChannelHandlerContext ctx, ReasonCode reason, String why) {
-    LOG.debug("CONNECT from {} refused: {} ({})", ctx.channel().remoteAddress(), why, reason);
-    ctx.writeAndFlush(new ConnackPacket(false, reason, MqttProperties.EMPTY))
-        .addListener(ChannelFutureListener.CLOSE);
-  }
-
-  private void onPacket(ChannelHandlerContext ctx, MqttPacket packet) {
-    if (packet instanceof PublishPacket p) {
-      PublishPacket resolved = resolveAlias(ctx, p);
-      if (resolved != null && ConnectValidator.levels(resolved.topic()) > config.security().abuse().maxTopicLevels()) {
-        security.limitHit("max-topic-levels");
-        close(ctx, ReasonCode.TOPIC_NAME_INVALID, "topic with too many levels");
-        return;
-      }
-      if (resolved != null) {
-        connection.inboundStarted();
-        shard.publish(connection, resolved);
-      }
-    } else if (packet instanceof PubackPacket p) {
-      shard.puback(connection, p);
-    } else if (packet instanceof PubrecPacket p) {
-      shard.pubrec(connection, p);
-    } else if (packet instanceof PubrelPacket p) {
-      shard.pubrel(connection, p);
-    } else if (packet instanceof PubcompPacket p) {
-      shard.pubcomp(connection, p);
-    } else if (packet instanceof SubscribePacket p) {
-      shard.subscribe(connection, p);
-    } else if (packet instanceof UnsubscribePacket p) {
-      shard.unsubscribe(connection, p);
-    } else if (packet instanceof PingreqPacket) {
-      // [MQTT-3.12.4-1]
-      ctx.writeAndFlush(PingrespPacket.INSTANCE);
-    } else if (packet instanceof DisconnectPacket p) {
-      Long expiry = p.properties().sessionExpiryInterval();
-      if (connectExpiry == 0 && expiry != null && expiry != 0) {
-        // [MQTT-3.14.2-2] zero in CONNECT cannot become non-zero in DISCONNECT; the will is sent
-        protocolError(ctx, "session expiry set in DISCONNECT after zero in CONNECT");
-        return;
-      }
-      shard.disconnect(connection, p);
-      ctx.close();
-    } else if (packet instanceof AuthPacket) {
-      // no authentication method was agreed in CONNECT: AUTH is a protocol error [MQTT-4.12.0-1]
-      protocolError(ctx, "AUTH without an authentication method");
-    } else {
-      // CONNACK, SUBACK, UNSUBACK, PINGRESP travel from server to client only
-      protocolError(ctx, packet.type() + " sent to the server");
+    /** Answers CONNECT with a refusal (3.1.1: the matching return code) and closes. */
+    private void refuse(ChannelHandlerContext ctx, ReasonCode reason, String why) {
+        LOG.debug("CONNECT from {} refused: {} ({})", ctx.channel().remoteAddress(), why, reason);
+        ctx.writeAndFlush(new ConnackPacket(false, reason, MqttProperties.EMPTY))
+                .addListener(ChannelFutureListener.CLOSE);
     }
-  }
 
-  /** Resolves an inbound topic alias (5.0 section 3.3.2.3.4); null when the connection was closed. */
-  private PublishPacket resolveAlias(ChannelHandlerContext ctx, PublishPacket p) {
-    Integer alias = p.properties().topicAlias();
-    if (alias == null) {
-      return p;
+    private void onPacket(ChannelHandlerContext ctx, MqttPacket packet) {
+        if (packet instanceof PublishPacket p) {
+            PublishPacket resolved = resolveAlias(ctx, p);
+            if (resolved != null
+                    && ConnectValidator.levels(resolved.topic())
+                            > config.security().abuse().maxTopicLevels()) {
+                security.limitHit("max-topic-levels");
+                close(ctx, ReasonCode.TOPIC_NAME_INVALID, "topic with too many levels");
+                return;
+            }
+            if (resolved != null) {
+                connection.inboundStarted();
+                shard.publish(connection, resolved);
+            }
+        } else if (packet instanceof PubackPacket p) {
+            shard.puback(connection, p);
+        } else if (packet instanceof PubrecPacket p) {
+            shard.pubrec(connection, p);
+        } else if (packet instanceof PubrelPacket p) {
+            shard.pubrel(connection, p);
+        } else if (packet instanceof PubcompPacket p) {
+            shard.pubcomp(connection, p);
+        } else if (packet instanceof SubscribePacket p) {
+            shard.subscribe(connection, p);
+        } else if (packet instanceof UnsubscribePacket p) {
+            shard.unsubscribe(connection, p);
+        } else if (packet instanceof PingreqPacket) {
+            // [MQTT-3.12.4-1]
+            ctx.writeAndFlush(PingrespPacket.INSTANCE);
+        } else if (packet instanceof DisconnectPacket p) {
+            Long expiry = p.properties().sessionExpiryInterval();
+            if (connectExpiry == 0 && expiry != null && expiry != 0) {
+                // [MQTT-3.14.2-2] zero in CONNECT cannot become non-zero in DISCONNECT; the will is sent
+                protocolError(ctx, "session expiry set in DISCONNECT after zero in CONNECT");
+                return;
+            }
+            shard.disconnect(connection, p);
+            ctx.close();
+        } else if (packet instanceof AuthPacket) {
+            // no authentication method was agreed in CONNECT: AUTH is a protocol error [MQTT-4.12.0-1]
+            protocolError(ctx, "AUTH without an authentication method");
+        } else {
+            // CONNACK, SUBACK, UNSUBACK, PINGRESP travel from server to client only
+            protocolError(ctx, packet.type() + " sent to the server");
+        }
     }
-    if (alias == 0 || alias > config.topicAliasMaximum()) {
-      // [MQTT-3.3.2-9] [MQTT-3.3.2-10]
-      close(ctx, ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " out of range");
-      return null;
+
+    /** Resolves an inbound topic alias (5.0 section 3.3.2.3.4); null when the connection was closed. */
+    private PublishPacket resolveAlias(ChannelHandlerContext ctx, PublishPacket p) {
+        Integer alias = p.properties().topicAlias();
+        if (alias == null) {
+            return p;
+        }
+        if (alias == 0 || alias > config.topicAliasMaximum()) {
+            // [MQTT-3.3.2-9] [MQTT-3.3.2-10]
+            close(ctx, ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " out of range");
+            return null;
+        }
+        String topic = p.topic();
+        if (topic.isEmpty()) {
+            topic = topicAliases.get(alias);
+            if (topic == null) {
+                protocolError(ctx, "unknown topic alias " + alias);
+                return null;
+            }
+        } else {
+            topicAliases.put(alias, topic);
+        }
+        return new PublishPacket(
+                topic,
+                p.qos(),
+                p.retain(),
+                p.dup(),
+                p.packetId(),
+                p.payload(),
+                p.properties().toBuilder().topicAlias(null).build());
     }
-    String topic = p.topic();
-    if (topic.isEmpty()) {
-      topic = topicAliases.get(alias);
-      if (topic == null) {
-        protocolError(ctx, "unknown topic alias " + alias);
-        return null;
-      }
-    } else {
-      topicAliases.put(alias, topic);
+
+    private void onDecodeFailure(ChannelHandlerContext ctx, DecodeFailure failure) {
+        LOG.debug(
+                "malformed input from {} ({}): {} {}",
+                describe(ctx),
+                failure.reasonCode(),
+                failure.description(),
+                failure.inConnect() ? "in CONNECT" : "");
+        MqttVersion v = failure.version() != null ? failure.version() : version;
+        if (failure.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
+            // [MQTT-3.1.2-2] answer with return code 0x01 (3.1.1 format) and close
+            MqttEncoder encoder = ctx.pipeline().get(MqttEncoder.class);
+            encoder.version(MqttVersion.V3_1_1);
+            ctx.writeAndFlush(new ConnackPacket(false, ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, MqttProperties.EMPTY))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (connection == null && v != null && v.isV5() && failure.inConnect()) {
+            // 5.0 section 3.2.2.2: a bad CONNECT is answered by CONNACK with the reason code
+            ctx.pipeline().get(MqttEncoder.class).version(v);
+            ctx.writeAndFlush(new ConnackPacket(false, failure.reasonCode(), MqttProperties.EMPTY))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        disconnect(failure.reasonCode());
     }
-    return new PublishPacket(topic, p.qos(), p.retain(), p.dup(), p.packetId(), p.payload(),
-        p.properties().toBuilder().topicAlias(null).build());
-  }
 
-  private void onDecodeFailure(ChannelHandlerContext ctx, DecodeFailure failure) {
-    LOG.debug("malformed input from {} ({}): {} {}", describe(ctx), failure.reasonCode(),
-        failure.description(), failure.inConnect() ? "in CONNECT" : "");
-    MqttVersion v = failure.version() != null ? failure.version() : version;
-    if (failure.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
-      // [MQTT-3.1.2-2] answer with return code 0x01 (3.1.1 format) and close
-      MqttEncoder encoder = ctx.pipeline().get(MqttEncoder.class);
-      encoder.version(MqttVersion.V3_1_1);
-      ctx.writeAndFlush(new ConnackPacket(false, ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, MqttProperties.EMPTY))
-          .addListener(ChannelFutureListener.CLOSE);
-      return;
+    private void protocolError(ChannelHandlerContext ctx, String what) {
+        close(ctx, ReasonCode.PROTOCOL_ERROR, what);
     }
-    if (connection == null && v != null && v.isV5() && failure.inConnect()) {
-      // 5.0 section 3.2.2.2: a bad CONNECT is answered by CONNACK with the reason code
-      ctx.pipeline().get(MqttEncoder.class).version(v);
-      ctx.writeAndFlush(new ConnackPacket(false, failure.reasonCode(), MqttProperties.EMPTY))
-          .addListener(ChannelFutureListener.CLOSE);
-      return;
+
+    private void close(ChannelHandlerContext ctx, ReasonCode reason, String what) {
+        LOG.debug("closing {}: {} ({})", describe(ctx), what, reason);
+        disconnect(reason);
     }
-    disconnect(failure.reasonCode());
-  }
 
-  private void protocolError(ChannelHandlerContext ctx, String what) {
-    close(ctx, ReasonCode.PROTOCOL_ERROR, what);
-  }
-
-  private void close(ChannelHandlerContext ctx, ReasonCode reason, String what) {
-    LOG.debug("closing {}: {} ({})", describe(ctx), what, reason);
-    disconnect(reason);
-  }
-
-  /**
-   * Ends the connection from the broker's side. The session is told at once. On 5.0 a DISCONNECT with
-   * {@code reason} goes out first; then the sending side is shut and what the client still sends is
-   * read and dropped until it closes (at most {@link #LINGER_MILLIS}), so that a client busy writing
-   * reads why rather than a connection reset. 3.1.1 has no DISCONNECT from the server: it is closed.
-   * Runs on the event loop.
-   */
-  void disconnect(ReasonCode reason) {
-    if (closing) {
-      return;
+    /**
+     * Ends the connection from the broker's side. The session is told at once. On 5.0 a DISCONNECT with
+     * {@code reason} goes out first; then the sending side is shut and what the client still sends is
+     * read and dropped until it closes (at most {@link #LINGER_MILLIS}), so that a client busy writing
+     * reads why rather than a connection reset. 3.1.1 has no DISCONNECT from the server: it is closed.
+     * Runs on the event loop.
+     */
+    void disconnect(ReasonCode reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        reportLoss();
+        Channel channel = ctx.channel();
+        if (connection == null || version == null || !version.isV5() || !channel.isActive()) {
+            channel.close();
+            return;
+        }
+        ctx.writeAndFlush(DisconnectPacket.of(reason)).addListener(f -> {
+            if (f.isSuccess() && channel instanceof SocketChannel socket) {
+                socket.shutdownOutput();
+                channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                channel.close();
+            }
+        });
     }
-    closing = true;
-    reportLoss();
-    Channel channel = ctx.channel();
-    if (connection == null || version == null || !version.isV5() || !channel.isActive()) {
-      channel.close();
-      return;
+
+    private void reportLoss() {
+        if (connection != null && !lossReported) {
+            lossReported = true;
+            shard.connectionLost(connection);
+        }
     }
-    ctx.writeAndFlush(DisconnectPacket.of(reason)).addListener(f -> {
-      if (f.isSuccess() && channel instanceof SocketChannel socket) {
-        socket.shutdownOutput();
-        channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
-      } else {
-        channel.close();
-      }
-    });
-  }
 
-  private void reportLoss() {
-    if (connection != null && !lossReported) {
-      lossReported = true;
-      shard.connectionLost(connection);
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            // [MQTT-3.1.2-24] nothing for 1.5 times the keep alive (or no CONNECT in time): close
+            close(ctx, ReasonCode.KEEP_ALIVE_TIMEOUT, connection == null ? "no CONNECT in time" : "keep alive expired");
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
     }
-  }
 
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
-      // [MQTT-3.1.2-24] nothing for 1.5 times the keep alive (or no CONNECT in time): close
-      close(ctx, ReasonCode.KEEP_ALIVE_TIMEOUT, connection == null ? "no CONNECT in time" : "keep alive expired");
-    } else {
-      ctx.fireUserEventTriggered(evt);
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (connectDeadline != null) {
+            connectDeadline.cancel(false);
+        }
+        reportLoss();
+        ctx.fireChannelInactive();
     }
-  }
 
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    if (connectDeadline != null) {
-      connectDeadline.cancel(false);
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.fireChannelWritabilityChanged();
     }
-    reportLoss();
-    ctx.fireChannelInactive();
-  }
 
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    ctx.fireChannelWritabilityChanged();
-  }
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("closing {} after an error: {}", describe(ctx), cause.toString());
+        ctx.close();
+    }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug("closing {} after an error: {}", describe(ctx), cause.toString());
-    ctx.close();
-  }
-
-  private String describe(ChannelHandlerContext ctx) {
-    return connection != null ? connection.describe() : "connection from " + ctx.channel().remoteAddress();
-  }
+    private String describe(ChannelHandlerContext ctx) {
+        return connection != null
+                ? connection.describe()
+                : "connection from " + ctx.channel().remoteAddress();
+    }
 }

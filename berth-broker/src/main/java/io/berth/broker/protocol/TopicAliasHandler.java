@@ -23,52 +23,57 @@ import java.util.Map;
  * <p>Threading: one instance per channel, on its event loop only; plain fields, no locks.
  */
 final class TopicAliasHandler extends ChannelOutboundHandlerAdapter {
-  static final String NAME = "topicAliases";
+    static final String NAME = "topicAliases";
 
-  private final int maximum;
-  private final long maximumPacketSize;
-  private final Map<String, Integer> aliases = new HashMap<>();
+    private final int maximum;
+    private final long maximumPacketSize;
+    private final Map<String, Integer> aliases = new HashMap<>();
 
-  TopicAliasHandler(int maximum, long maximumPacketSize) {
-    if (maximum < 1) {
-      throw new IllegalArgumentException("maximum must be at least 1, is " + maximum);
+    TopicAliasHandler(int maximum, long maximumPacketSize) {
+        if (maximum < 1) {
+            throw new IllegalArgumentException("maximum must be at least 1, is " + maximum);
+        }
+        this.maximum = maximum;
+        this.maximumPacketSize = maximumPacketSize;
     }
-    this.maximum = maximum;
-    this.maximumPacketSize = maximumPacketSize;
-  }
 
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    ctx.write(msg instanceof PublishPacket p ? alias(p) : msg, promise);
-  }
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        ctx.write(msg instanceof PublishPacket p ? alias(p) : msg, promise);
+    }
 
-  private PublishPacket alias(PublishPacket p) {
-    if (p.properties().topicAlias() != null) {
-      return p;
+    private PublishPacket alias(PublishPacket p) {
+        if (p.properties().topicAlias() != null) {
+            return p;
+        }
+        Integer alias = aliases.get(p.topic());
+        if (alias != null) {
+            PublishPacket aliased = withAlias(p, "", alias);
+            return fits(aliased) ? aliased : p;
+        }
+        if (aliases.size() >= maximum) {
+            return p;
+        }
+        PublishPacket first = withAlias(p, p.topic(), aliases.size() + 1);
+        if (!fits(first)) {
+            return p;
+        }
+        aliases.put(p.topic(), aliases.size() + 1);
+        return first;
     }
-    Integer alias = aliases.get(p.topic());
-    if (alias != null) {
-      PublishPacket aliased = withAlias(p, "", alias);
-      return fits(aliased) ? aliased : p;
-    }
-    if (aliases.size() >= maximum) {
-      return p;
-    }
-    PublishPacket first = withAlias(p, p.topic(), aliases.size() + 1);
-    if (!fits(first)) {
-      return p;
-    }
-    aliases.put(p.topic(), aliases.size() + 1);
-    return first;
-  }
 
-  private boolean fits(PublishPacket p) {
-    return maximumPacketSize == Long.MAX_VALUE
-        || MqttEncoder.encodedSize(p, MqttVersion.V5) <= maximumPacketSize;
-  }
+    private boolean fits(PublishPacket p) {
+        return maximumPacketSize == Long.MAX_VALUE || MqttEncoder.encodedSize(p, MqttVersion.V5) <= maximumPacketSize;
+    }
 
-  private static PublishPacket withAlias(PublishPacket p, String topic, int alias) {
-    return new PublishPacket(topic, p.qos(), p.retain(), p.dup(), p.packetId(), p.payload(),
-        p.properties().toBuilder().topicAlias(alias).build());
-  }
+    private static PublishPacket withAlias(PublishPacket p, String topic, int alias) {
+        return new PublishPacket(
+                topic,
+                p.qos(),
+                p.retain(),
+                p.dup(),
+                p.packetId(),
+                p.payload(),
+                p.properties().toBuilder().topicAlias(alias).build());
+    }
 }

@@ -16,136 +16,138 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (a later subscription to the same filter reuses them).
  */
 public final class TopicTree {
-  private final Node root = new Node();
-  private final AtomicInteger size = new AtomicInteger();
+    private final Node root = new Node();
+    private final AtomicInteger size = new AtomicInteger();
 
-  /** Adds or replaces the subscription of {@code clientId} to {@code sub.filter()}. */
-  public void subscribe(String clientId, Subscription sub) {
-    String filter = sub.filter();
-    String group = Topics.isShared(filter) ? Topics.shareGroup(filter) : null;
-    Node node = root;
-    for (String level : levels(filter)) {
-      node = node.children.computeIfAbsent(level, l -> new Node());
-    }
-    Subscription previous =
-        group == null
-            ? node.subscribers.put(clientId, sub)
-            : node.shared.computeIfAbsent(group, g -> new SharedGroup(g)).members.put(clientId, sub);
-    if (previous == null) {
-      size.incrementAndGet();
-    }
-  }
-
-  /** Removes the subscription of {@code clientId} to {@code filter}; true when there was one. */
-  public boolean unsubscribe(String clientId, String filter) {
-    String group = Topics.isShared(filter) ? Topics.shareGroup(filter) : null;
-    Node node = root;
-    for (String level : levels(filter)) {
-      node = node.children.get(level);
-      if (node == null) {
-        return false;
-      }
-    }
-    Subscription removed;
-    if (group == null) {
-      removed = node.subscribers.remove(clientId);
-    } else {
-      SharedGroup g = node.shared.get(group);
-      removed = g == null ? null : g.members.remove(clientId);
-    }
-    if (removed != null) {
-      size.decrementAndGet();
-    }
-    return removed != null;
-  }
-
-  /** The levels of a filter, without a {@code $share/group/} prefix. */
-  private static String[] levels(String filter) {
-    return (Topics.isShared(filter) ? Topics.shareFilter(filter) : filter).split("/", -1);
-  }
-
-  /** How many subscriptions the tree holds. */
-  public int size() {
-    return size.get();
-  }
-
-  /** Calls {@code visitor} for every subscription whose filter matches {@code topic}. */
-  public void match(String topic, MatchVisitor visitor) {
-    String[] levels = topic.split("/", -1);
-    boolean dollar = topic.startsWith("$");
-    match(root, levels, 0, dollar, visitor);
-  }
-
-  private static void match(Node node, String[] levels, int i, boolean dollar, MatchVisitor visitor) {
-    // [MQTT-4.7.2-1] topics starting with $ are not matched by filters starting with a wildcard
-    boolean wildcardsAllowed = !(i == 0 && dollar);
-    if (wildcardsAllowed) {
-      Node multi = node.children.get("#");
-      if (multi != null) {
-        visit(multi, visitor);
-      }
-    }
-    if (i == levels.length) {
-      visit(node, visitor);
-      return;
-    }
-    Node exact = node.children.get(levels[i]);
-    if (exact != null) {
-      match(exact, levels, i + 1, dollar, visitor);
-    }
-    if (wildcardsAllowed) {
-      Node single = node.children.get("+");
-      if (single != null) {
-        match(single, levels, i + 1, dollar, visitor);
-      }
-    }
-  }
-
-  private static void visit(Node node, MatchVisitor visitor) {
-    for (Map.Entry<String, Subscription> e : node.subscribers.entrySet()) {
-      visitor.subscriber(e.getKey(), e.getValue());
-    }
-    for (SharedGroup g : node.shared.values()) {
-      if (!g.members.isEmpty()) {
-        visitor.sharedGroup(g);
-      }
-    }
-  }
-
-  /** Receives the matches of one topic. */
-  public interface MatchVisitor {
-    void subscriber(String clientId, Subscription subscription);
-
-    void sharedGroup(SharedGroup group);
-  }
-
-  /** The members of one shared subscription group at one filter. */
-  public static final class SharedGroup {
-    private final String name;
-    final Map<String, Subscription> members = new ConcurrentHashMap<>();
-    private final AtomicInteger next = new AtomicInteger();
-
-    SharedGroup(String name) {
-      this.name = name;
+    /** Adds or replaces the subscription of {@code clientId} to {@code sub.filter()}. */
+    public void subscribe(String clientId, Subscription sub) {
+        String filter = sub.filter();
+        String group = Topics.isShared(filter) ? Topics.shareGroup(filter) : null;
+        Node node = root;
+        for (String level : levels(filter)) {
+            node = node.children.computeIfAbsent(level, l -> new Node());
+        }
+        Subscription previous = group == null
+                ? node.subscribers.put(clientId, sub)
+                : node.shared
+                        .computeIfAbsent(group, g -> new SharedGroup(g))
+                        .members
+                        .put(clientId, sub);
+        if (previous == null) {
+            size.incrementAndGet();
+        }
     }
 
-    public String name() {
-      return name;
+    /** Removes the subscription of {@code clientId} to {@code filter}; true when there was one. */
+    public boolean unsubscribe(String clientId, String filter) {
+        String group = Topics.isShared(filter) ? Topics.shareGroup(filter) : null;
+        Node node = root;
+        for (String level : levels(filter)) {
+            node = node.children.get(level);
+            if (node == null) {
+                return false;
+            }
+        }
+        Subscription removed;
+        if (group == null) {
+            removed = node.subscribers.remove(clientId);
+        } else {
+            SharedGroup g = node.shared.get(group);
+            removed = g == null ? null : g.members.remove(clientId);
+        }
+        if (removed != null) {
+            size.decrementAndGet();
+        }
+        return removed != null;
     }
 
-    public Map<String, Subscription> members() {
-      return members;
+    /** The levels of a filter, without a {@code $share/group/} prefix. */
+    private static String[] levels(String filter) {
+        return (Topics.isShared(filter) ? Topics.shareFilter(filter) : filter).split("/", -1);
     }
 
-    /** A rotating start index for choosing the next member. */
-    public int nextIndex() {
-      return next.getAndIncrement() & Integer.MAX_VALUE;
+    /** How many subscriptions the tree holds. */
+    public int size() {
+        return size.get();
     }
-  }
 
-  private static final class Node {
-    final Map<String, Node> children = new ConcurrentHashMap<>();
-    final Map<String, Subscription> subscribers = new ConcurrentHashMap<>();
-    final Map<String, SharedGroup> shared = new ConcurrentHashMap<>();
-  }
+    /** Calls {@code visitor} for every subscription whose filter matches {@code topic}. */
+    public void match(String topic, MatchVisitor visitor) {
+        String[] levels = topic.split("/", -1);
+        boolean dollar = topic.startsWith("$");
+        match(root, levels, 0, dollar, visitor);
+    }
+
+    private static void match(Node node, String[] levels, int i, boolean dollar, MatchVisitor visitor) {
+        // [MQTT-4.7.2-1] topics starting with $ are not matched by filters starting with a wildcard
+        boolean wildcardsAllowed = !(i == 0 && dollar);
+        if (wildcardsAllowed) {
+            Node multi = node.children.get("#");
+            if (multi != null) {
+                visit(multi, visitor);
+            }
+        }
+        if (i == levels.length) {
+            visit(node, visitor);
+            return;
+        }
+        Node exact = node.children.get(levels[i]);
+        if (exact != null) {
+            match(exact, levels, i + 1, dollar, visitor);
+        }
+        if (wildcardsAllowed) {
+            Node single = node.children.get("+");
+            if (single != null) {
+                match(single, levels, i + 1, dollar, visitor);
+            }
+        }
+    }
+
+    private static void visit(Node node, MatchVisitor visitor) {
+        for (Map.Entry<String, Subscription> e : node.subscribers.entrySet()) {
+            visitor.subscriber(e.getKey(), e.getValue());
+        }
+        for (SharedGroup g : node.shared.values()) {
+            if (!g.members.isEmpty()) {
+                visitor.sharedGroup(g);
+            }
+        }
+    }
+
+    /** Receives the matches of one topic. */
+    public interface MatchVisitor {
+        void subscriber(String clientId, Subscription subscription);
+
+        void sharedGroup(SharedGroup group);
+    }
+
+    /** The members of one shared subscription group at one filter. */
+    public static final class SharedGroup {
+        private final String name;
+        final Map<String, Subscription> members = new ConcurrentHashMap<>();
+        private final AtomicInteger next = new AtomicInteger();
+
+        SharedGroup(String name) {
+            this.name = name;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public Map<String, Subscription> members() {
+            return members;
+        }
+
+        /** A rotating start index for choosing the next member. */
+        public int nextIndex() {
+            return next.getAndIncrement() & Integer.MAX_VALUE;
+        }
+    }
+
+    private static final class Node {
+        final Map<String, Node> children = new ConcurrentHashMap<>();
+        final Map<String, Subscription> subscribers = new ConcurrentHashMap<>();
+        final Map<String, SharedGroup> shared = new ConcurrentHashMap<>();
+    }
 }

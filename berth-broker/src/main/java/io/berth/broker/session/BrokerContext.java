@@ -22,13 +22,13 @@ import java.util.function.LongSupplier;
  * @param authorizer the topic rights of each client (the ACL)
  */
 public record BrokerContext(
-    BrokerConfig config,
-    SessionStore durableStore,
-    SessionStore volatileStore,
-    TopicTree tree,
-    RetainedIndex retained,
-    Set<String> online,
-    AtomicLong messageIds,
-    LongSupplier clock,
-    BrokerMetrics metrics,
-    Authorizer authorizer) {}
+        BrokerConfig config,
+        SessionStore durableStore,
+        SessionStore volatileStore,
+        TopicTree tree,
+        RetainedIndex retained,
+        Set<String> online,
+        AtomicLong messageIds,
+        LongSupplier clock,
+        BrokerMetrics metrics,
+        Authorizer authorizer) {}

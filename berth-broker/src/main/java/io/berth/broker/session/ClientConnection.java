@@ -11,41 +11,41 @@ import io.berth.codec.ReasonCode;
  * any thread.
  */
 public interface ClientConnection {
-  String clientId();
+    String clientId();
 
-  MqttVersion version();
+    MqttVersion version();
 
-  /** The client's Receive Maximum (5.0), or the broker's in-flight window for 3.1.1. */
-  int sendWindow();
+    /** The client's Receive Maximum (5.0), or the broker's in-flight window for 3.1.1. */
+    int sendWindow();
 
-  /** The largest packet the client accepts, in bytes. */
-  long maximumPacketSize();
+    /** The largest packet the client accepts, in bytes. */
+    long maximumPacketSize();
 
-  /** Writes a packet (flushed at the end of the current burst of work). */
-  void send(MqttPacket packet);
+    /** Writes a packet (flushed at the end of the current burst of work). */
+    void send(MqttPacket packet);
 
-  /** Flushes what {@link #send} wrote. */
-  void flush();
+    /** Flushes what {@link #send} wrote. */
+    void flush();
 
-  /** Ends the connection: on 5.0 with a DISCONNECT carrying {@code reason}, on 3.1.1 by closing. */
-  void close(ReasonCode reason);
+    /** Ends the connection: on 5.0 with a DISCONNECT carrying {@code reason}, on 3.1.1 by closing. */
+    void close(ReasonCode reason);
 
-  /**
-   * Answers CONNECT with a CONNACK carrying {@code reason} (3.1.1: the matching return code) and
-   * closes, without a DISCONNECT [MQTT-3.2.2-7].
-   */
-  void refuse(ReasonCode reason);
+    /**
+     * Answers CONNECT with a CONNACK carrying {@code reason} (3.1.1: the matching return code) and
+     * closes, without a DISCONNECT [MQTT-3.2.2-7].
+     */
+    void refuse(ReasonCode reason);
 
-  /** False once the socket's outbound buffer is above its high-water mark. */
-  boolean isWritable();
+    /** False once the socket's outbound buffer is above its high-water mark. */
+    boolean isWritable();
 
-  /**
-   * An inbound PUBLISH handed to the session is finished: routed (QoS 0) or acknowledged (QoS 1/2).
-   * The connection stops reading while too many are unfinished, so a fast publisher cannot fill the
-   * broker's memory.
-   */
-  void inboundDone();
+    /**
+     * An inbound PUBLISH handed to the session is finished: routed (QoS 0) or acknowledged (QoS 1/2).
+     * The connection stops reading while too many are unfinished, so a fast publisher cannot fill the
+     * broker's memory.
+     */
+    void inboundDone();
 
-  /** A short description for log lines: client id and remote address. */
-  String describe();
+    /** A short description for log lines: client id and remote address. */
+    String describe();
 }

@@ -15,17 +15,17 @@ import java.util.Objects;
  * @param connackProperties what the CONNACK announces (limits, assigned id, server keep alive)
  */
 public record ConnectRequest(
-    ClientConnection connection,
-    String clientId,
-    boolean cleanStart,
-    long expiryIntervalSeconds,
-    Will will,
-    String principal,
-    MqttProperties connackProperties) {
-  public ConnectRequest {
-    Objects.requireNonNull(connection, "connection");
-    Objects.requireNonNull(clientId, "clientId");
-    Objects.requireNonNull(principal, "principal");
-    Objects.requireNonNull(connackProperties, "connackProperties");
-  }
+        ClientConnection connection,
+        String clientId,
+        boolean cleanStart,
+        long expiryIntervalSeconds,
+        Will will,
+        String principal,
+        MqttProperties connackProperties) {
+    public ConnectRequest {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(connackProperties, "connackProperties");
+    }
 }

@@ -12,26 +12,26 @@ import io.berth.codec.Topics;
  * @param oldest at most this many (the oldest first), or 0 for no limit
  */
 public record Purge(String topicFilter, long olderThanMillis, long oldest) {
-  public Purge {
-    if (topicFilter != null && !Topics.isValidTopicFilter(topicFilter)) {
-      throw new IllegalArgumentException("not a valid topic filter: '" + topicFilter + "'");
+    public Purge {
+        if (topicFilter != null && !Topics.isValidTopicFilter(topicFilter)) {
+            throw new IllegalArgumentException("not a valid topic filter: '" + topicFilter + "'");
+        }
+        if (olderThanMillis < 0 || oldest < 0) {
+            throw new IllegalArgumentException("older-than and oldest must not be negative");
+        }
     }
-    if (olderThanMillis < 0 || oldest < 0) {
-      throw new IllegalArgumentException("older-than and oldest must not be negative");
-    }
-  }
 
-  public static Purge all() {
-    return new Purge(null, 0, 0);
-  }
+    public static Purge all() {
+        return new Purge(null, 0, 0);
+    }
 
-  boolean matches(StoredMessage m, long alreadyTaken, long now) {
-    if (oldest > 0 && alreadyTaken >= oldest) {
-      return false;
+    boolean matches(StoredMessage m, long alreadyTaken, long now) {
+        if (oldest > 0 && alreadyTaken >= oldest) {
+            return false;
+        }
+        if (olderThanMillis > 0 && m.arrivalMillis() >= olderThanMillis) {
+            return false;
+        }
+        return topicFilter == null || Topics.matches(topicFilter, m.topic());
     }
-    if (olderThanMillis > 0 && m.arrivalMillis() >= olderThanMillis) {
-      return false;
-    }
-    return topicFilter == null || Topics.matches(topicFilter, m.topic());
-  }
 }

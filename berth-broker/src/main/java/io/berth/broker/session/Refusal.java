@@ -9,6 +9,6 @@ import io.berth.broker.config.OverflowPolicy;
  *     (the broker-wide budget of queued bytes)
  */
 record Refusal(OverflowPolicy policy, String reason) {
-  static final String QUEUE_FULL = "queue-full";
-  static final String BUDGET = "budget";
+    static final String QUEUE_FULL = "queue-full";
+    static final String BUDGET = "budget";
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * @param rejected true when a queue refused the message under the reject policy
  */
 record Reservation(List<Prepared> prepared, boolean rejected) {
-  Reservation {
-    prepared = List.copyOf(prepared);
-  }
+    Reservation {
+        prepared = List.copyOf(prepared);
+    }
 }

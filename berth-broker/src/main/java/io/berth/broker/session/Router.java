@@ -22,163 +22,171 @@ import java.util.concurrent.CompletableFuture;
  * <p>Threading: stateless apart from final references; called on the publisher's shard.
  */
 final class Router {
-  private final BrokerContext context;
-  private final SessionShard[] shards;
+    private final BrokerContext context;
+    private final SessionShard[] shards;
 
-  Router(BrokerContext context, SessionShard[] shards) {
-    this.context = context;
-    this.shards = shards;
-  }
+    Router(BrokerContext context, SessionShard[] shards) {
+        this.context = context;
+        this.shards = shards;
+    }
 
-  /**
-   * Routes {@code message} and commits it with {@code extra} (commands of the publisher's session on
-   * {@code extraStore}). The future completes when all of it is committed.
-   */
-  CompletableFuture<Routed> publish(StoredMessage message, SessionStore extraStore, List<StoreCommand> extra) {
-    List<StoreCommand> durable = new ArrayList<>();
-    if (message.retain()) {
-      // [MQTT-3.3.1-6] [MQTT-3.3.1-10] a retained message replaces the previous one; empty clears it
-      if (message.payload().length == 0) {
-        context.retained().remove(message.topic());
-        durable.add(new StoreCommand.DeleteRetained(message.topic()));
-      } else {
-        context.retained().put(message);
-        durable.add(new StoreCommand.PutRetained(message));
-      }
+    /**
+     * Routes {@code message} and commits it with {@code extra} (commands of the publisher's session on
+     * {@code extraStore}). The future completes when all of it is committed.
+     */
+    CompletableFuture<Routed> publish(StoredMessage message, SessionStore extraStore, List<StoreCommand> extra) {
+        List<StoreCommand> durable = new ArrayList<>();
+        if (message.retain()) {
+            // [MQTT-3.3.1-6] [MQTT-3.3.1-10] a retained message replaces the previous one; empty clears it
+            if (message.payload().length == 0) {
+                context.retained().remove(message.topic());
+                durable.add(new StoreCommand.DeleteRetained(message.topic()));
+            } else {
+                context.retained().put(message);
+                durable.add(new StoreCommand.PutRetained(message));
+            }
+        }
+        Map<Integer, List<Delivery>> byShard = match(message);
+        if (byShard.isEmpty()) {
+            return commit(durable, extraStore, extra, List.of()).thenApply(v -> Routed.STORED);
+        }
+        List<CompletableFuture<Reservation>> prepares = new ArrayList<>(byShard.size());
+        for (Map.Entry<Integer, List<Delivery>> e : byShard.entrySet()) {
+            prepares.add(shards[e.getKey()].prepare(message, e.getValue()));
+        }
+        return CompletableFuture.allOf(prepares.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> {
+                    List<Prepared> all = new ArrayList<>();
+                    boolean rejected = false;
+                    for (CompletableFuture<Reservation> p : prepares) {
+                        Reservation r = p.join();
+                        all.addAll(r.prepared());
+                        rejected |= r.rejected();
+                    }
+                    Routed routed = rejected ? Routed.QUOTA_EXCEEDED : Routed.STORED;
+                    return commit(durable, extraStore, extra, all).thenApply(x -> routed);
+                });
     }
-    Map<Integer, List<Delivery>> byShard = match(message);
-    if (byShard.isEmpty()) {
-      return commit(durable, extraStore, extra, List.of()).thenApply(v -> Routed.STORED);
+
+    private CompletableFuture<Void> commit(
+            List<StoreCommand> durable, SessionStore extraStore, List<StoreCommand> extra, List<Prepared> prepared) {
+        Map<SessionStore, List<StoreCommand>> byStore = new IdentityHashMap<>();
+        if (!durable.isEmpty()) {
+            byStore.put(context.durableStore(), durable);
+        }
+        if (!extra.isEmpty()) {
+            byStore.computeIfAbsent(extraStore, s -> new ArrayList<>()).addAll(extra);
+        }
+        for (Prepared p : prepared) {
+            byStore.computeIfAbsent(p.store(), s -> new ArrayList<>()).add(p.enqueue());
+        }
+        Map<SessionStore, CompletableFuture<Void>> commits = new IdentityHashMap<>();
+        for (Map.Entry<SessionStore, List<StoreCommand>> e : byStore.entrySet()) {
+            commits.put(e.getKey(), e.getKey().submit(e.getValue()));
+        }
+        if (!prepared.isEmpty()) {
+            Map<Integer, List<Prepared>> byShard = new HashMap<>();
+            for (Prepared p : prepared) {
+                byShard.computeIfAbsent(shardIndex(p.clientId()), i -> new ArrayList<>())
+                        .add(p);
+            }
+            for (Map.Entry<Integer, List<Prepared>> e : byShard.entrySet()) {
+                SessionShard shard = shards[e.getKey()];
+                List<Prepared> list = e.getValue();
+                // one store per shard list in practice; wait for every store the list touches
+                CompletableFuture<?>[] waits = list.stream()
+                        .map(p -> commits.get(p.store()))
+                        .distinct()
+                        .toArray(CompletableFuture[]::new);
+                CompletableFuture.allOf(waits).whenComplete((v, error) -> shard.committed(list, error));
+            }
+        }
+        return CompletableFuture.allOf(commits.values().toArray(CompletableFuture[]::new));
     }
-    List<CompletableFuture<Reservation>> prepares = new ArrayList<>(byShard.size());
-    for (Map.Entry<Integer, List<Delivery>> e : byShard.entrySet()) {
-      prepares.add(shards[e.getKey()].prepare(message, e.getValue()));
+
+    int shardIndex(String clientId) {
+        return Math.floorMod(clientId.hashCode(), shards.length);
     }
-    return CompletableFuture.allOf(prepares.toArray(CompletableFuture[]::new))
-        .thenCompose(v -> {
-          List<Prepared> all = new ArrayList<>();
-          boolean rejected = false;
-          for (CompletableFuture<Reservation> p : prepares) {
-            Reservation r = p.join();
-            all.addAll(r.prepared());
-            rejected |= r.rejected();
-          }
-          Routed routed = rejected ? Routed.QUOTA_EXCEEDED : Routed.STORED;
-          return commit(durable, extraStore, extra, all).thenApply(x -> routed);
+
+    /** The deliveries of a message, grouped by the shard of each subscriber. */
+    private Map<Integer, List<Delivery>> match(StoredMessage message) {
+        Map<String, DeliveryBuilder> direct = new HashMap<>();
+        List<Delivery> shared = new ArrayList<>();
+        context.tree().match(message.topic(), new TopicTree.MatchVisitor() {
+            @Override
+            public void subscriber(String clientId, Subscription sub) {
+                // [MQTT-3.8.3-3] No Local: not to the publisher's own subscription
+                if (sub.noLocal() && clientId.equals(message.publisherId())) {
+                    return;
+                }
+                direct.computeIfAbsent(clientId, DeliveryBuilder::new).add(message, sub);
+            }
+
+            @Override
+            public void sharedGroup(TopicTree.SharedGroup group) {
+                Map.Entry<String, Subscription> member = chooseMember(group);
+                if (member != null) {
+                    shared.add(new DeliveryBuilder(member.getKey())
+                            .add(message, member.getValue())
+                            .build());
+                }
+            }
         });
-  }
-
-  private CompletableFuture<Void> commit(
-      List<StoreCommand> durable, SessionStore extraStore, List<StoreCommand> extra, List<Prepared> prepared) {
-    Map<SessionStore, List<StoreCommand>> byStore = new IdentityHashMap<>();
-    if (!durable.isEmpty()) {
-      byStore.put(context.durableStore(), durable);
-    }
-    if (!extra.isEmpty()) {
-      byStore.computeIfAbsent(extraStore, s -> new ArrayList<>()).addAll(extra);
-    }
-    for (Prepared p : prepared) {
-      byStore.computeIfAbsent(p.store(), s -> new ArrayList<>()).add(p.enqueue());
-    }
-    Map<SessionStore, CompletableFuture<Void>> commits = new IdentityHashMap<>();
-    for (Map.Entry<SessionStore, List<StoreCommand>> e : byStore.entrySet()) {
-      commits.put(e.getKey(), e.getKey().submit(e.getValue()));
-    }
-    if (!prepared.isEmpty()) {
-      Map<Integer, List<Prepared>> byShard = new HashMap<>();
-      for (Prepared p : prepared) {
-        byShard.computeIfAbsent(shardIndex(p.clientId()), i -> new ArrayList<>()).add(p);
-      }
-      for (Map.Entry<Integer, List<Prepared>> e : byShard.entrySet()) {
-        SessionShard shard = shards[e.getKey()];
-        List<Prepared> list = e.getValue();
-        // one store per shard list in practice; wait for every store the list touches
-        CompletableFuture<?>[] waits = list.stream().map(p -> commits.get(p.store()))
-            .distinct().toArray(CompletableFuture[]::new);
-        CompletableFuture.allOf(waits).whenComplete((v, error) -> shard.committed(list, error));
-      }
-    }
-    return CompletableFuture.allOf(commits.values().toArray(CompletableFuture[]::new));
-  }
-
-  int shardIndex(String clientId) {
-    return Math.floorMod(clientId.hashCode(), shards.length);
-  }
-
-  /** The deliveries of a message, grouped by the shard of each subscriber. */
-  private Map<Integer, List<Delivery>> match(StoredMessage message) {
-    Map<String, DeliveryBuilder> direct = new HashMap<>();
-    List<Delivery> shared = new ArrayList<>();
-    context.tree().match(message.topic(), new TopicTree.MatchVisitor() {
-      @Override
-      public void subscriber(String clientId, Subscription sub) {
-        // [MQTT-3.8.3-3] No Local: not to the publisher's own subscription
-        if (sub.noLocal() && clientId.equals(message.publisherId())) {
-          return;
+        Map<Integer, List<Delivery>> byShard = new HashMap<>();
+        for (DeliveryBuilder b : direct.values()) {
+            byShard.computeIfAbsent(shardIndex(b.clientId), i -> new ArrayList<>())
+                    .add(b.build());
         }
-        direct.computeIfAbsent(clientId, DeliveryBuilder::new).add(message, sub);
-      }
-
-      @Override
-      public void sharedGroup(TopicTree.SharedGroup group) {
-        Map.Entry<String, Subscription> member = chooseMember(group);
-        if (member != null) {
-          shared.add(new DeliveryBuilder(member.getKey()).add(message, member.getValue()).build());
+        for (Delivery d : shared) {
+            byShard.computeIfAbsent(shardIndex(d.clientId()), i -> new ArrayList<>())
+                    .add(d);
         }
-      }
-    });
-    Map<Integer, List<Delivery>> byShard = new HashMap<>();
-    for (DeliveryBuilder b : direct.values()) {
-      byShard.computeIfAbsent(shardIndex(b.clientId), i -> new ArrayList<>()).add(b.build());
-    }
-    for (Delivery d : shared) {
-      byShard.computeIfAbsent(shardIndex(d.clientId()), i -> new ArrayList<>()).add(d);
-    }
-    return byShard;
-  }
-
-  /** One member of a shared group, round robin, preferring members that are online. */
-  private Map.Entry<String, Subscription> chooseMember(TopicTree.SharedGroup group) {
-    List<Map.Entry<String, Subscription>> members = new ArrayList<>(group.members().entrySet());
-    if (members.isEmpty()) {
-      return null;
-    }
-    int start = group.nextIndex();
-    for (int i = 0; i < members.size(); i++) {
-      Map.Entry<String, Subscription> m = members.get((start + i) % members.size());
-      if (context.online().contains(m.getKey())) {
-        return m;
-      }
-    }
-    return members.get(start % members.size());
-  }
-
-  /** Merges the matching subscriptions of one client into one delivery. */
-  private static final class DeliveryBuilder {
-    final String clientId;
-    QoS qos;
-    boolean retain;
-    final List<Integer> ids = new ArrayList<>(1);
-
-    DeliveryBuilder(String clientId) {
-      this.clientId = clientId;
+        return byShard;
     }
 
-    DeliveryBuilder add(StoredMessage message, Subscription sub) {
-      // [MQTT-3.3.5-1] delivered with the maximum QoS of the overlapping subscriptions, each capped at
-      // the published QoS
-      QoS q = QoS.min(message.qos(), sub.qos());
-      qos = qos == null ? q : QoS.max(qos, q);
-      // [MQTT-3.3.1-12] Retain As Published keeps the flag; otherwise it is cleared [MQTT-3.3.1-9]
-      retain |= message.retain() && sub.retainAsPublished();
-      if (sub.subscriptionId() > 0) {
-        ids.add(sub.subscriptionId());
-      }
-      return this;
+    /** One member of a shared group, round robin, preferring members that are online. */
+    private Map.Entry<String, Subscription> chooseMember(TopicTree.SharedGroup group) {
+        List<Map.Entry<String, Subscription>> members =
+                new ArrayList<>(group.members().entrySet());
+        if (members.isEmpty()) {
+            return null;
+        }
+        int start = group.nextIndex();
+        for (int i = 0; i < members.size(); i++) {
+            Map.Entry<String, Subscription> m = members.get((start + i) % members.size());
+            if (context.online().contains(m.getKey())) {
+                return m;
+            }
+        }
+        return members.get(start % members.size());
     }
 
-    Delivery build() {
-      return new Delivery(clientId, qos, retain, ids);
+    /** Merges the matching subscriptions of one client into one delivery. */
+    private static final class DeliveryBuilder {
+        final String clientId;
+        QoS qos;
+        boolean retain;
+        final List<Integer> ids = new ArrayList<>(1);
+
+        DeliveryBuilder(String clientId) {
+            this.clientId = clientId;
+        }
+
+        DeliveryBuilder add(StoredMessage message, Subscription sub) {
+            // [MQTT-3.3.5-1] delivered with the maximum QoS of the overlapping subscriptions, each capped at
+            // the published QoS
+            QoS q = QoS.min(message.qos(), sub.qos());
+            qos = qos == null ? q : QoS.max(qos, q);
+            // [MQTT-3.3.1-12] Retain As Published keeps the flag; otherwise it is cleared [MQTT-3.3.1-9]
+            retain |= message.retain() && sub.retainAsPublished();
+            if (sub.subscriptionId() > 0) {
+                ids.add(sub.subscriptionId());
+            }
+            return this;
+        }
+
+        Delivery build() {
+            return new Delivery(clientId, qos, retain, ids);
+        }
     }
-  }
 }

@@ -16,47 +16,49 @@ import java.util.concurrent.Future;
  * thread only.
  */
 final class Session {
-  final String clientId;
-  /** Distinguishes this session from an earlier or later one with the same client id. */
-  final long incarnation;
-  /** The durable store, or the volatile one for a session that ends with its connection. */
-  final SessionStore store;
-  final OutboundQueue outbound;
-  final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
-  /** Inbound QoS 2 packet ids whose PUBREL has not come, each with the commit of its PUBLISH. */
-  final Map<Integer, CompletableFuture<Routed>> inbound = new HashMap<>();
+    final String clientId;
+    /** Distinguishes this session from an earlier or later one with the same client id. */
+    final long incarnation;
+    /** The durable store, or the volatile one for a session that ends with its connection. */
+    final SessionStore store;
 
-  SessionRecord record;
-  /** The connection, from CONNECT until it closes; null while offline. */
-  ClientConnection connection;
-  /** True once CONNACK went out on {@link #connection}. */
-  boolean attached;
-  /** Inbound QoS 1/2 publishes of this connection not yet acknowledged (PUBACK/PUBCOMP). */
-  int inboundUnacked;
-  /** Completes when the last acknowledgement to the client was sent, to keep acknowledgements in order. */
-  CompletableFuture<Void> lastAck = CompletableFuture.completedFuture(null);
-  Future<?> expiryTimer;
-  Future<?> willTimer;
+    final OutboundQueue outbound;
+    final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    /** Inbound QoS 2 packet ids whose PUBREL has not come, each with the commit of its PUBLISH. */
+    final Map<Integer, CompletableFuture<Routed>> inbound = new HashMap<>();
 
-  Session(String clientId, long incarnation, SessionStore store, OutboundQueue outbound) {
-    this.clientId = clientId;
-    this.incarnation = incarnation;
-    this.store = store;
-    this.outbound = outbound;
-  }
+    SessionRecord record;
+    /** The connection, from CONNECT until it closes; null while offline. */
+    ClientConnection connection;
+    /** True once CONNACK went out on {@link #connection}. */
+    boolean attached;
+    /** Inbound QoS 1/2 publishes of this connection not yet acknowledged (PUBACK/PUBCOMP). */
+    int inboundUnacked;
+    /** Completes when the last acknowledgement to the client was sent, to keep acknowledgements in order. */
+    CompletableFuture<Void> lastAck = CompletableFuture.completedFuture(null);
 
-  boolean isConnectedTo(ClientConnection conn) {
-    return connection == conn;
-  }
+    Future<?> expiryTimer;
+    Future<?> willTimer;
 
-  void cancelTimers() {
-    if (expiryTimer != null) {
-      expiryTimer.cancel(false);
-      expiryTimer = null;
+    Session(String clientId, long incarnation, SessionStore store, OutboundQueue outbound) {
+        this.clientId = clientId;
+        this.incarnation = incarnation;
+        this.store = store;
+        this.outbound = outbound;
     }
-    if (willTimer != null) {
-      willTimer.cancel(false);
-      willTimer = null;
+
+    boolean isConnectedTo(ClientConnection conn) {
+        return connection == conn;
     }
-  }
+
+    void cancelTimers() {
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+            expiryTimer = null;
+        }
+        if (willTimer != null) {
+            willTimer.cancel(false);
+            willTimer = null;
+        }
+    }
 }

@@ -19,22 +19,22 @@ import java.util.List;
  * @param limits the queue limits that apply to it
  */
 public record SessionInfo(
-    String clientId,
-    boolean online,
-    String protocol,
-    long lastSeenMillis,
-    long expiryIntervalSeconds,
-    long queuedMessages,
-    long queuedBytes,
-    int inflight,
-    List<Integer> inboundQos2,
-    List<Subscription> subscriptions,
-    String willTopic,
-    String owner,
-    QueueLimits limits) {
+        String clientId,
+        boolean online,
+        String protocol,
+        long lastSeenMillis,
+        long expiryIntervalSeconds,
+        long queuedMessages,
+        long queuedBytes,
+        int inflight,
+        List<Integer> inboundQos2,
+        List<Subscription> subscriptions,
+        String willTopic,
+        String owner,
+        QueueLimits limits) {
 
-  public SessionInfo {
-    inboundQos2 = List.copyOf(inboundQos2);
-    subscriptions = List.copyOf(subscriptions);
-  }
+    public SessionInfo {
+        inboundQos2 = List.copyOf(inboundQos2);
+        subscriptions = List.copyOf(subscriptions);
+    }
 }

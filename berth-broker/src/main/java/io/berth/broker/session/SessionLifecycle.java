@@ -22,264 +22,283 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: runs on its shard's thread only.
  */
 final class SessionLifecycle {
-  private static final Logger LOG = LoggerFactory.getLogger(SessionLifecycle.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SessionLifecycle.class);
 
-  private final SessionShard shard;
-  private final Sessions owner;
+    private final SessionShard shard;
+    private final Sessions owner;
 
-  SessionLifecycle(SessionShard shard, Sessions owner) {
-    this.shard = shard;
-    this.owner = owner;
-  }
+    SessionLifecycle(SessionShard shard, Sessions owner) {
+        this.shard = shard;
+        this.owner = owner;
+    }
 
-  void connect(ConnectRequest r) {
-    ClientConnection conn = r.connection();
-    Session existing = shard.sessions.get(r.clientId());
-    if (existing != null && !existing.record.owner().equals(r.principal())) {
-      // a session belongs to the principal that created it: nobody else resumes, takes over or cleans
-      // it; the session, its connection and its queue are left exactly as they are
-      LOG.warn("CONNECT of {} as '{}' refused: the session of '{}' belongs to another principal",
-          conn.describe(), r.principal(), r.clientId());
-      shard.context.metrics().authFailed("session-owner");
-      conn.refuse(ReasonCode.NOT_AUTHORIZED);
-      return;
+    void connect(ConnectRequest r) {
+        ClientConnection conn = r.connection();
+        Session existing = shard.sessions.get(r.clientId());
+        if (existing != null && !existing.record.owner().equals(r.principal())) {
+            // a session belongs to the principal that created it: nobody else resumes, takes over or cleans
+            // it; the session, its connection and its queue are left exactly as they are
+            LOG.warn(
+                    "CONNECT of {} as '{}' refused: the session of '{}' belongs to another principal",
+                    conn.describe(),
+                    r.principal(),
+                    r.clientId());
+            shard.context.metrics().authFailed("session-owner");
+            conn.refuse(ReasonCode.NOT_AUTHORIZED);
+            return;
+        }
+        if (existing != null && existing.connection != null) {
+            takeOver(existing);
+        }
+        boolean present = false;
+        long continueAt = 0;
+        if (existing != null) {
+            existing.cancelTimers();
+            if (r.cleanStart()) {
+                // [MQTT-3.1.2-4] Clean Start discards the existing session
+                continueAt = existing.outbound.tail();
+                end(existing, true);
+                existing = null;
+            } else {
+                // [MQTT-3.1.2-5] resume; a delayed will is cancelled by a reconnect in time
+                present = true;
+            }
+        }
+        Session s = existing;
+        if (s == null) {
+            s = newSession(r.clientId(), r.expiryIntervalSeconds(), r.principal());
+            s.outbound.startAt(continueAt);
+        }
+        s.record =
+                new SessionRecord(r.clientId(), conn.version(), r.expiryIntervalSeconds(), 0, r.will(), r.principal());
+        s.connection = conn;
+        s.attached = false;
+        s.inboundUnacked = 0;
+        s.lastAck = CompletableFuture.completedFuture(null);
+        Session session = s;
+        boolean sessionPresent = present;
+        s.store
+                .submit(new StoreCommand.PutSession(s.record))
+                .whenCompleteAsync(
+                        (v, error) -> {
+                            if (!session.isConnectedTo(conn) || shard.sessions.get(session.clientId) != session) {
+                                return;
+                            }
+                            if (error != null) {
+                                LOG.warn("session of {} could not be stored: {}", conn.describe(), error.toString());
+                                conn.send(
+                                        new ConnackPacket(false, ReasonCode.SERVER_UNAVAILABLE, MqttProperties.EMPTY));
+                                conn.close(ReasonCode.SERVER_UNAVAILABLE);
+                                return;
+                            }
+                            // [MQTT-3.2.2-2] [MQTT-3.2.2-3] Session Present says whether a session was resumed
+                            conn.send(new ConnackPacket(sessionPresent, ReasonCode.SUCCESS, r.connackProperties()));
+                            session.attached = true;
+                            shard.context.online().add(session.clientId);
+                            shard.context.metrics().sessionOnline();
+                            // [MQTT-4.4.0-1] unacknowledged PUBLISH and PUBREL are resent first, then the queue
+                            session.outbound.attach(conn);
+                            conn.flush();
+                        },
+                        shard.executor);
     }
-    if (existing != null && existing.connection != null) {
-      takeOver(existing);
-    }
-    boolean present = false;
-    long continueAt = 0;
-    if (existing != null) {
-      existing.cancelTimers();
-      if (r.cleanStart()) {
-        // [MQTT-3.1.2-4] Clean Start discards the existing session
-        continueAt = existing.outbound.tail();
-        end(existing, true);
-        existing = null;
-      } else {
-        // [MQTT-3.1.2-5] resume; a delayed will is cancelled by a reconnect in time
-        present = true;
-      }
-    }
-    Session s = existing;
-    if (s == null) {
-      s = newSession(r.clientId(), r.expiryIntervalSeconds(), r.principal());
-      s.outbound.startAt(continueAt);
-    }
-    s.record = new SessionRecord(r.clientId(), conn.version(), r.expiryIntervalSeconds(), 0, r.will(),
-        r.principal());
-    s.connection = conn;
-    s.attached = false;
-    s.inboundUnacked = 0;
-    s.lastAck = CompletableFuture.completedFuture(null);
-    Session session = s;
-    boolean sessionPresent = present;
-    s.store.submit(new StoreCommand.PutSession(s.record)).whenCompleteAsync((v, error) -> {
-      if (!session.isConnectedTo(conn) || shard.sessions.get(session.clientId) != session) {
-        return;
-      }
-      if (error != null) {
-        LOG.warn("session of {} could not be stored: {}", conn.describe(), error.toString());
-        conn.send(new ConnackPacket(false, ReasonCode.SERVER_UNAVAILABLE, MqttProperties.EMPTY));
-        conn.close(ReasonCode.SERVER_UNAVAILABLE);
-        return;
-      }
-      // [MQTT-3.2.2-2] [MQTT-3.2.2-3] Session Present says whether a session was resumed
-      conn.send(new ConnackPacket(sessionPresent, ReasonCode.SUCCESS, r.connackProperties()));
-      session.attached = true;
-      shard.context.online().add(session.clientId);
-      shard.context.metrics().sessionOnline();
-      // [MQTT-4.4.0-1] unacknowledged PUBLISH and PUBREL are resent first, then the queue
-      session.outbound.attach(conn);
-      conn.flush();
-    }, shard.executor);
-  }
 
-  private Session newSession(String clientId, long expiry, String owner) {
-    BrokerContext c = shard.context;
-    Session s = new Session(clientId, shard.nextIncarnation(), shard.storeFor(expiry),
-        new OutboundQueue(clientId, shard.storeFor(expiry), shard.executor, c.clock(), c.metrics(),
-            shard.queueEvents()));
-    s.outbound.limits(c.config().limits().of(clientId, owner));
-    shard.sessions.put(clientId, s);
-    c.metrics().sessionCreated();
-    return s;
-  }
+    private Session newSession(String clientId, long expiry, String owner) {
+        BrokerContext c = shard.context;
+        Session s = new Session(
+                clientId,
+                shard.nextIncarnation(),
+                shard.storeFor(expiry),
+                new OutboundQueue(
+                        clientId, shard.storeFor(expiry), shard.executor, c.clock(), c.metrics(), shard.queueEvents()));
+        s.outbound.limits(c.config().limits().of(clientId, owner));
+        shard.sessions.put(clientId, s);
+        c.metrics().sessionCreated();
+        return s;
+    }
 
-  /** [MQTT-3.1.4-3] a second connection with the same client id closes the first. */
-  private void takeOver(Session s) {
-    ClientConnection old = s.connection;
-    detach(s);
-    Will will = s.record.will();
-    // 5.0 section 3.1.3.2.2: a will without delay goes when the old connection closes; one with a delay
-    // is cancelled by the resumed session, or goes when a clean start ends the session
-    if (will != null && willDelay(will) == 0) {
-      publishWill(s, will);
-      s.record = s.record.withWill(null);
+    /** [MQTT-3.1.4-3] a second connection with the same client id closes the first. */
+    private void takeOver(Session s) {
+        ClientConnection old = s.connection;
+        detach(s);
+        Will will = s.record.will();
+        // 5.0 section 3.1.3.2.2: a will without delay goes when the old connection closes; one with a delay
+        // is cancelled by the resumed session, or goes when a clean start ends the session
+        if (will != null && willDelay(will) == 0) {
+            publishWill(s, will);
+            s.record = s.record.withWill(null);
+        }
+        LOG.info("session of {} taken over", old.describe());
+        old.close(ReasonCode.SESSION_TAKEN_OVER);
     }
-    LOG.info("session of {} taken over", old.describe());
-    old.close(ReasonCode.SESSION_TAKEN_OVER);
-  }
 
-  private void detach(Session s) {
-    if (s.attached) {
-      shard.context.metrics().sessionOffline();
+    private void detach(Session s) {
+        if (s.attached) {
+            shard.context.metrics().sessionOffline();
+        }
+        s.connection = null;
+        s.attached = false;
+        s.outbound.detach();
+        shard.context.online().remove(s.clientId);
     }
-    s.connection = null;
-    s.attached = false;
-    s.outbound.detach();
-    shard.context.online().remove(s.clientId);
-  }
 
-  void disconnect(ClientConnection conn, DisconnectPacket packet) {
-    Session s = shard.sessions.get(conn.clientId());
-    if (s == null || !s.isConnectedTo(conn)) {
-      return;
+    void disconnect(ClientConnection conn, DisconnectPacket packet) {
+        Session s = shard.sessions.get(conn.clientId());
+        if (s == null || !s.isConnectedTo(conn)) {
+            return;
+        }
+        Long newExpiry = packet.properties().sessionExpiryInterval();
+        if (newExpiry != null) {
+            if (s.record.expiryIntervalSeconds() == 0 && newExpiry != 0) {
+                // [MQTT-3.14.2-2] zero in CONNECT cannot become non-zero in DISCONNECT
+                conn.close(ReasonCode.PROTOCOL_ERROR);
+                return;
+            }
+            s.record = s.record.withExpiry(
+                    Math.min(newExpiry, shard.context.config().maxSessionExpirySeconds()));
+        }
+        if (packet.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL_MESSAGE) {
+            // [MQTT-3.1.2-10] [MQTT-3.14.4-3] a normal DISCONNECT discards the will
+            s.record = s.record.withWill(null);
+        }
     }
-    Long newExpiry = packet.properties().sessionExpiryInterval();
-    if (newExpiry != null) {
-      if (s.record.expiryIntervalSeconds() == 0 && newExpiry != 0) {
-        // [MQTT-3.14.2-2] zero in CONNECT cannot become non-zero in DISCONNECT
-        conn.close(ReasonCode.PROTOCOL_ERROR);
-        return;
-      }
-      s.record = s.record.withExpiry(Math.min(newExpiry, shard.context.config().maxSessionExpirySeconds()));
-    }
-    if (packet.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL_MESSAGE) {
-      // [MQTT-3.1.2-10] [MQTT-3.14.4-3] a normal DISCONNECT discards the will
-      s.record = s.record.withWill(null);
-    }
-  }
 
-  void connectionLost(ClientConnection conn) {
-    Session s = shard.sessions.get(conn.clientId());
-    if (s == null || !s.isConnectedTo(conn)) {
-      return;
+    void connectionLost(ClientConnection conn) {
+        Session s = shard.sessions.get(conn.clientId());
+        if (s == null || !s.isConnectedTo(conn)) {
+            return;
+        }
+        detach(s);
+        SessionRecord rec = s.record;
+        Will will = rec.will();
+        if (rec.expiryIntervalSeconds() == 0) {
+            // the session ends with the connection; so does any will delay
+            if (will != null) {
+                publishWill(s, will);
+            }
+            end(s, false);
+            return;
+        }
+        long now = shard.context.clock().getAsLong();
+        if (will != null && willDelay(will) == 0) {
+            publishWill(s, will);
+            will = null;
+        }
+        s.record = rec.withDisconnectedAt(now).withWill(will);
+        s.store.submit(new StoreCommand.PutSession(s.record));
+        scheduleTimers(s, 0);
     }
-    detach(s);
-    SessionRecord rec = s.record;
-    Will will = rec.will();
-    if (rec.expiryIntervalSeconds() == 0) {
-      // the session ends with the connection; so does any will delay
-      if (will != null) {
-        publishWill(s, will);
-      }
-      end(s, false);
-      return;
-    }
-    long now = shard.context.clock().getAsLong();
-    if (will != null && willDelay(will) == 0) {
-      publishWill(s, will);
-      will = null;
-    }
-    s.record = rec.withDisconnectedAt(now).withWill(will);
-    s.store.submit(new StoreCommand.PutSession(s.record));
-    scheduleTimers(s, 0);
-  }
 
-  /** Schedules expiry and the delayed will of an offline session, {@code elapsedMillis} after it left. */
-  private void scheduleTimers(Session s, long elapsedMillis) {
-    long expiry = s.record.expiryIntervalSeconds();
-    if (expiry != SessionRecord.NEVER_EXPIRES) {
-      long delay = Math.max(0, expiry * 1000 - elapsedMillis);
-      s.expiryTimer = shard.executor.schedule(() -> expire(s), delay, TimeUnit.MILLISECONDS);
+    /** Schedules expiry and the delayed will of an offline session, {@code elapsedMillis} after it left. */
+    private void scheduleTimers(Session s, long elapsedMillis) {
+        long expiry = s.record.expiryIntervalSeconds();
+        if (expiry != SessionRecord.NEVER_EXPIRES) {
+            long delay = Math.max(0, expiry * 1000 - elapsedMillis);
+            s.expiryTimer = shard.executor.schedule(() -> expire(s), delay, TimeUnit.MILLISECONDS);
+        }
+        Will will = s.record.will();
+        if (will != null) {
+            // the will goes at its delay or at session end, whichever is earlier
+            long delay = Math.max(0, willDelay(will) * 1000 - elapsedMillis);
+            s.willTimer = shard.executor.schedule(() -> delayedWill(s), delay, TimeUnit.MILLISECONDS);
+        }
     }
-    Will will = s.record.will();
-    if (will != null) {
-      // the will goes at its delay or at session end, whichever is earlier
-      long delay = Math.max(0, willDelay(will) * 1000 - elapsedMillis);
-      s.willTimer = shard.executor.schedule(() -> delayedWill(s), delay, TimeUnit.MILLISECONDS);
-    }
-  }
 
-  private void delayedWill(Session s) {
-    if (shard.sessions.get(s.clientId) != s || s.connection != null || s.record.will() == null) {
-      return;
+    private void delayedWill(Session s) {
+        if (shard.sessions.get(s.clientId) != s || s.connection != null || s.record.will() == null) {
+            return;
+        }
+        publishWill(s, s.record.will());
+        s.record = s.record.withWill(null);
+        s.store.submit(new StoreCommand.PutSession(s.record));
     }
-    publishWill(s, s.record.will());
-    s.record = s.record.withWill(null);
-    s.store.submit(new StoreCommand.PutSession(s.record));
-  }
 
-  private void expire(Session s) {
-    if (shard.sessions.get(s.clientId) != s || s.connection != null) {
-      return;
+    private void expire(Session s) {
+        if (shard.sessions.get(s.clientId) != s || s.connection != null) {
+            return;
+        }
+        LOG.debug("session of {} expired", s.clientId);
+        end(s, true);
     }
-    LOG.debug("session of {} expired", s.clientId);
-    end(s, true);
-  }
 
-  /** Ends a session on an operator's request, closing its connection first. */
-  boolean endByOperator(String clientId) {
-    Session s = shard.sessions.get(clientId);
-    if (s == null) {
-      return false;
+    /** Ends a session on an operator's request, closing its connection first. */
+    boolean endByOperator(String clientId) {
+        Session s = shard.sessions.get(clientId);
+        if (s == null) {
+            return false;
+        }
+        if (s.connection != null) {
+            ClientConnection conn = s.connection;
+            detach(s);
+            conn.close(ReasonCode.ADMINISTRATIVE_ACTION);
+        }
+        end(s, true);
+        return true;
     }
-    if (s.connection != null) {
-      ClientConnection conn = s.connection;
-      detach(s);
-      conn.close(ReasonCode.ADMINISTRATIVE_ACTION);
-    }
-    end(s, true);
-    return true;
-  }
 
-  /** Ends a session: its delayed will goes out if {@code sendWill}, everything it held is removed. */
-  private void end(Session s, boolean sendWill) {
-    s.cancelTimers();
-    if (sendWill && s.record.will() != null) {
-      publishWill(s, s.record.will());
+    /** Ends a session: its delayed will goes out if {@code sendWill}, everything it held is removed. */
+    private void end(Session s, boolean sendWill) {
+        s.cancelTimers();
+        if (sendWill && s.record.will() != null) {
+            publishWill(s, s.record.will());
+        }
+        for (Subscription sub : s.subscriptions.values()) {
+            shard.context.tree().unsubscribe(s.clientId, sub.filter());
+        }
+        shard.sessions.remove(s.clientId);
+        shard.context.metrics().sessionEnded();
+        shard.context.metrics().queued(-s.outbound.count(), -s.outbound.bytes());
+        s.store.submit(new StoreCommand.DeleteSession(s.clientId));
     }
-    for (Subscription sub : s.subscriptions.values()) {
-      shard.context.tree().unsubscribe(s.clientId, sub.filter());
-    }
-    shard.sessions.remove(s.clientId);
-    shard.context.metrics().sessionEnded();
-    shard.context.metrics().queued(-s.outbound.count(), -s.outbound.bytes());
-    s.store.submit(new StoreCommand.DeleteSession(s.clientId));
-  }
 
-  private void publishWill(Session s, Will will) {
-    if (!shard.context.authorizer().canPublish(s.record.owner(), s.clientId, will.topic())) {
-      // the ACL may have changed since CONNECT, where the will was checked first
-      LOG.debug("will of '{}' to '{}' denied by the ACL", s.clientId, will.topic());
-      return;
+    private void publishWill(Session s, Will will) {
+        if (!shard.context.authorizer().canPublish(s.record.owner(), s.clientId, will.topic())) {
+            // the ACL may have changed since CONNECT, where the will was checked first
+            LOG.debug("will of '{}' to '{}' denied by the ACL", s.clientId, will.topic());
+            return;
+        }
+        MqttProperties p = will.properties();
+        MqttProperties forwarded = MqttProperties.builder()
+                .payloadFormatIndicator(p.payloadFormatIndicator())
+                .messageExpiryInterval(p.messageExpiryInterval())
+                .contentType(p.contentType())
+                .responseTopic(p.responseTopic())
+                .correlationData(p.correlationData())
+                .userProperties(p.userProperties())
+                .build();
+        StoredMessage message = new StoredMessage(
+                shard.context.messageIds().getAndIncrement(),
+                will.topic(),
+                will.payload(),
+                will.qos(),
+                will.retain(),
+                forwarded,
+                shard.context.clock().getAsLong(),
+                s.clientId);
+        owner.router().publish(message, s.store, List.of());
     }
-    MqttProperties p = will.properties();
-    MqttProperties forwarded = MqttProperties.builder()
-        .payloadFormatIndicator(p.payloadFormatIndicator())
-        .messageExpiryInterval(p.messageExpiryInterval())
-        .contentType(p.contentType())
-        .responseTopic(p.responseTopic())
-        .correlationData(p.correlationData())
-        .userProperties(p.userProperties())
-        .build();
-    StoredMessage message = new StoredMessage(shard.context.messageIds().getAndIncrement(), will.topic(),
-        will.payload(), will.qos(), will.retain(), forwarded, shard.context.clock().getAsLong(), s.clientId);
-    owner.router().publish(message, s.store, List.of());
-  }
 
-  private static long willDelay(Will will) {
-    Long d = will.properties().willDelayInterval();
-    return d == null ? 0 : d;
-  }
+    private static long willDelay(Will will) {
+        Long d = will.properties().willDelayInterval();
+        return d == null ? 0 : d;
+    }
 
-  /** Puts a recovered session back, offline, with its timers running from its disconnect time. */
-  void restore(RecoveredSession r) {
-    SessionRecord rec = r.record();
-    Session s = newSession(rec.clientId(), rec.expiryIntervalSeconds(), rec.owner());
-    s.record = rec.disconnectedAtMillis() == 0
-        ? rec.withDisconnectedAt(shard.context.clock().getAsLong())
-        : rec;
-    s.outbound.restore(r, rec.disconnectedAtMillis() == 0);
-    for (Subscription sub : r.subscriptions()) {
-      s.subscriptions.put(sub.filter(), sub);
-      shard.context.tree().subscribe(s.clientId, sub);
+    /** Puts a recovered session back, offline, with its timers running from its disconnect time. */
+    void restore(RecoveredSession r) {
+        SessionRecord rec = r.record();
+        Session s = newSession(rec.clientId(), rec.expiryIntervalSeconds(), rec.owner());
+        s.record = rec.disconnectedAtMillis() == 0
+                ? rec.withDisconnectedAt(shard.context.clock().getAsLong())
+                : rec;
+        s.outbound.restore(r, rec.disconnectedAtMillis() == 0);
+        for (Subscription sub : r.subscriptions()) {
+            s.subscriptions.put(sub.filter(), sub);
+            shard.context.tree().subscribe(s.clientId, sub);
+        }
+        for (int packetId : r.inbound()) {
+            s.inbound.put(packetId, CompletableFuture.completedFuture(Routed.STORED));
+        }
+        long elapsed = Math.max(0, shard.context.clock().getAsLong() - s.record.disconnectedAtMillis());
+        scheduleTimers(s, elapsed);
     }
-    for (int packetId : r.inbound()) {
-      s.inbound.put(packetId, CompletableFuture.completedFuture(Routed.STORED));
-    }
-    long elapsed = Math.max(0, shard.context.clock().getAsLong() - s.record.disconnectedAtMillis());
-    scheduleTimers(s, elapsed);
-  }
 }

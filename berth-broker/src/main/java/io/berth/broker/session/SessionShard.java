@@ -1,6 +1,7 @@
 package io.berth.broker.session;
 
-import io.berth.broker.config.OverflowPolicy;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.broker.config.QueueLimits;
 import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionStore;
@@ -20,8 +21,6 @@ import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,232 +37,245 @@ import java.util.concurrent.TimeUnit;
  * single thread.
  */
 public final class SessionShard {
-  final int index;
-  final EventExecutor executor;
-  final BrokerContext context;
-  final Map<String, Session> sessions = new HashMap<>();
-  private final SessionLifecycle lifecycle;
-  private final ClientRequests requests;
-  private long incarnations;
-  private final DropLog dropLog = new DropLog();
-  private final Sessions owner;
-  private final ObjectMapper json = new ObjectMapper();
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionShard.class);
+    final int index;
+    final EventExecutor executor;
+    final BrokerContext context;
+    final Map<String, Session> sessions = new HashMap<>();
+    private final SessionLifecycle lifecycle;
+    private final ClientRequests requests;
+    private long incarnations;
+    private final DropLog dropLog = new DropLog();
+    private final Sessions owner;
+    private final ObjectMapper json = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionShard.class);
 
-  SessionShard(int index, BrokerContext context, Sessions owner) {
-    this.owner = owner;
-    this.index = index;
-    this.context = context;
-    this.executor = new DefaultEventExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
-    this.lifecycle = new SessionLifecycle(this, owner);
-    this.requests = new ClientRequests(this, owner);
-  }
+    SessionShard(int index, BrokerContext context, Sessions owner) {
+        this.owner = owner;
+        this.index = index;
+        this.context = context;
+        this.executor = new DefaultEventExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
+        this.lifecycle = new SessionLifecycle(this, owner);
+        this.requests = new ClientRequests(this, owner);
+    }
 
-  // ---- entry points: any thread ----
+    // ---- entry points: any thread ----
 
-  public void connect(ConnectRequest request) {
-    executor.execute(() -> lifecycle.connect(request));
-  }
+    public void connect(ConnectRequest request) {
+        executor.execute(() -> lifecycle.connect(request));
+    }
 
-  public void publish(ClientConnection conn, PublishPacket packet) {
-    executor.execute(() -> requests.publish(conn, packet));
-  }
+    public void publish(ClientConnection conn, PublishPacket packet) {
+        executor.execute(() -> requests.publish(conn, packet));
+    }
 
-  public void puback(ClientConnection conn, PubackPacket packet) {
-    executor.execute(() -> withSession(conn, s -> s.outbound.onPuback(packet.packetId())));
-  }
+    public void puback(ClientConnection conn, PubackPacket packet) {
+        executor.execute(() -> withSession(conn, s -> s.outbound.onPuback(packet.packetId())));
+    }
 
-  public void pubrec(ClientConnection conn, PubrecPacket packet) {
-    executor.execute(() -> withSession(conn,
-        s -> s.outbound.onPubrec(packet.packetId(), packet.reasonCode())));
-  }
+    public void pubrec(ClientConnection conn, PubrecPacket packet) {
+        executor.execute(() -> withSession(conn, s -> s.outbound.onPubrec(packet.packetId(), packet.reasonCode())));
+    }
 
-  public void pubrel(ClientConnection conn, PubrelPacket packet) {
-    executor.execute(() -> requests.pubrel(conn, packet));
-  }
+    public void pubrel(ClientConnection conn, PubrelPacket packet) {
+        executor.execute(() -> requests.pubrel(conn, packet));
+    }
 
-  public void pubcomp(ClientConnection conn, PubcompPacket packet) {
-    executor.execute(() -> withSession(conn, s -> s.outbound.onPubcomp(packet.packetId())));
-  }
+    public void pubcomp(ClientConnection conn, PubcompPacket packet) {
+        executor.execute(() -> withSession(conn, s -> s.outbound.onPubcomp(packet.packetId())));
+    }
 
-  public void subscribe(ClientConnection conn, SubscribePacket packet) {
-    executor.execute(() -> requests.subscribe(conn, packet));
-  }
+    public void subscribe(ClientConnection conn, SubscribePacket packet) {
+        executor.execute(() -> requests.subscribe(conn, packet));
+    }
 
-  public void unsubscribe(ClientConnection conn, UnsubscribePacket packet) {
-    executor.execute(() -> requests.unsubscribe(conn, packet));
-  }
+    public void unsubscribe(ClientConnection conn, UnsubscribePacket packet) {
+        executor.execute(() -> requests.unsubscribe(conn, packet));
+    }
 
-  public void disconnect(ClientConnection conn, DisconnectPacket packet) {
-    executor.execute(() -> lifecycle.disconnect(conn, packet));
-  }
+    public void disconnect(ClientConnection conn, DisconnectPacket packet) {
+        executor.execute(() -> lifecycle.disconnect(conn, packet));
+    }
 
-  public void connectionLost(ClientConnection conn) {
-    executor.execute(() -> lifecycle.connectionLost(conn));
-  }
+    public void connectionLost(ClientConnection conn) {
+        executor.execute(() -> lifecycle.connectionLost(conn));
+    }
 
-  /** Reserves queue positions for a message (called by the router on the publisher's shard). */
-  CompletableFuture<Reservation> prepare(StoredMessage message, List<Delivery> deliveries) {
-    CompletableFuture<Reservation> result = new CompletableFuture<>();
-    executor.execute(() -> result.complete(reserve(message, deliveries)));
-    return result;
-  }
+    /** Reserves queue positions for a message (called by the router on the publisher's shard). */
+    CompletableFuture<Reservation> prepare(StoredMessage message, List<Delivery> deliveries) {
+        CompletableFuture<Reservation> result = new CompletableFuture<>();
+        executor.execute(() -> result.complete(reserve(message, deliveries)));
+        return result;
+    }
 
-  /** The reserved positions were committed (or failed with {@code error}). */
-  void committed(List<Prepared> prepared, Throwable error) {
-    executor.execute(() -> {
-      for (Prepared p : prepared) {
-        Session s = sessions.get(p.clientId());
-        if (s == null || s.incarnation != p.incarnation()) {
-          // the session ended or was replaced meanwhile: take the entry out again
-          if (error == null) {
-            p.store().submit(new StoreCommand.Dequeue(p.clientId(), p.enqueue().entry().seq(),
-                p.enqueue().message().id()));
-          }
-          continue;
+    /** The reserved positions were committed (or failed with {@code error}). */
+    void committed(List<Prepared> prepared, Throwable error) {
+        executor.execute(() -> {
+            for (Prepared p : prepared) {
+                Session s = sessions.get(p.clientId());
+                if (s == null || s.incarnation != p.incarnation()) {
+                    // the session ended or was replaced meanwhile: take the entry out again
+                    if (error == null) {
+                        p.store()
+                                .submit(new StoreCommand.Dequeue(
+                                        p.clientId(),
+                                        p.enqueue().entry().seq(),
+                                        p.enqueue().message().id()));
+                    }
+                    continue;
+                }
+                s.outbound.onCommitted(p.enqueue(), error);
+            }
+        });
+    }
+
+    /** Puts a session read from the store back; runs before the broker accepts connections. */
+    CompletableFuture<Void> restore(List<RecoveredSession> recovered) {
+        return CompletableFuture.runAsync(
+                () -> {
+                    for (RecoveredSession r : recovered) {
+                        lifecycle.restore(r);
+                    }
+                },
+                executor);
+    }
+
+    /** Runs {@code task} on the shard's thread. */
+    <T> CompletableFuture<T> call(java.util.concurrent.Callable<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** Ends a session on an operator's request; false when there is none. */
+    boolean adminDelete(String clientId) {
+        return lifecycle.endByOperator(clientId);
+    }
+
+    /** Stops the shard's thread; pending tasks run first. */
+    void shutdown() {
+        executor.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+
+    // ---- on the shard's thread ----
+
+    long nextIncarnation() {
+        return ((long) index << 48) | ++incarnations;
+    }
+
+    private Reservation reserve(StoredMessage message, List<Delivery> deliveries) {
+        List<Prepared> out = new ArrayList<>(deliveries.size());
+        boolean rejected = false;
+        for (Delivery d : deliveries) {
+            Session s = sessions.get(d.clientId());
+            if (s == null || !context.authorizer().canReceive(s.record.owner(), s.clientId, message.topic())) {
+                continue;
+            }
+            if (d.qos() == QoS.AT_MOST_ONCE) {
+                boolean online = s.connection != null && s.attached;
+                if (online) {
+                    requests.sendQos0(s, message, d);
+                    continue;
+                }
+                if (!context.config().queueQos0Offline()) {
+                    continue;
+                }
+            }
+            Refusal refusal =
+                    s.outbound.admit(message, context.config().limits().queuedBytesBudget());
+            if (refusal != null) {
+                rejected |= refuse(s, refusal);
+                continue;
+            }
+            out.add(new Prepared(s.clientId, s.incarnation, s.store, s.outbound.reserve(message, d)));
         }
-        s.outbound.onCommitted(p.enqueue(), error);
-      }
-    });
-  }
+        return new Reservation(out, rejected);
+    }
 
-  /** Puts a session read from the store back; runs before the broker accepts connections. */
-  CompletableFuture<Void> restore(List<RecoveredSession> recovered) {
-    return CompletableFuture.runAsync(() -> {
-      for (RecoveredSession r : recovered) {
-        lifecycle.restore(r);
-      }
-    }, executor);
-  }
-
-  /** Runs {@code task} on the shard's thread. */
-  <T> CompletableFuture<T> call(java.util.concurrent.Callable<T> task) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    executor.execute(() -> {
-      try {
-        result.complete(task.call());
-      } catch (Exception | Error e) {
-        result.completeExceptionally(e);
-      }
-    });
-    return result;
-  }
-
-  /** Ends a session on an operator's request; false when there is none. */
-  boolean adminDelete(String clientId) {
-    return lifecycle.endByOperator(clientId);
-  }
-
-  /** Stops the shard's thread; pending tasks run first. */
-  void shutdown() {
-    executor.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-  }
-
-  // ---- on the shard's thread ----
-
-  long nextIncarnation() {
-    return ((long) index << 48) | ++incarnations;
-  }
-
-  private Reservation reserve(StoredMessage message, List<Delivery> deliveries) {
-    List<Prepared> out = new ArrayList<>(deliveries.size());
-    boolean rejected = false;
-    for (Delivery d : deliveries) {
-      Session s = sessions.get(d.clientId());
-      if (s == null || !context.authorizer().canReceive(s.record.owner(), s.clientId, message.topic())) {
-        continue;
-      }
-      if (d.qos() == QoS.AT_MOST_ONCE) {
-        boolean online = s.connection != null && s.attached;
-        if (online) {
-          requests.sendQos0(s, message, d);
-          continue;
+    /** Applies an overflow policy to a message that does not fit; true when the publisher is told. */
+    private boolean refuse(Session s, Refusal refusal) {
+        context.metrics().dropped(refusal.reason());
+        dropLog.dropped(s.clientId, refusal);
+        switch (refusal.policy()) {
+            case REJECT:
+                return true;
+            case DISCONNECT:
+                if (s.connection != null) {
+                    s.connection.close(ReasonCode.QUOTA_EXCEEDED);
+                }
+                return false;
+            default:
+                return false;
         }
-        if (!context.config().queueQos0Offline()) {
-          continue;
+    }
+
+    /** What the queues of this shard report: watermark crossings and evictions. */
+    OutboundQueue.QueueEvents queueEvents() {
+        return new OutboundQueue.QueueEvents() {
+            @Override
+            public void crossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {
+                watermarkCrossed(clientId, high, count, bytes, limits);
+            }
+
+            @Override
+            public void evicted(String clientId, Refusal refusal) {
+                dropLog.dropped(clientId, refusal);
+            }
+        };
+    }
+
+    /** Reports a queue crossing its watermark: a log line, a metric and a $SYS event. */
+    void watermarkCrossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {
+        String state = high ? "high" : "drained";
+        context.metrics().watermark(state);
+        if (high) {
+            LOG.warn(
+                    "queue of '{}' passed {}% of its limits: {} messages, {} bytes (limits {} / {})",
+                    clientId, limits.watermarkPercent(), count, bytes, limits.maxMessages(), limits.maxBytes());
+        } else {
+            LOG.info(
+                    "queue of '{}' drained below {}%: {} messages, {} bytes",
+                    clientId, limits.watermarkPercent(), count, bytes);
         }
-      }
-      Refusal refusal = s.outbound.admit(message, context.config().limits().queuedBytesBudget());
-      if (refusal != null) {
-        rejected |= refuse(s, refusal);
-        continue;
-      }
-      out.add(new Prepared(s.clientId, s.incarnation, s.store, s.outbound.reserve(message, d)));
-    }
-    return new Reservation(out, rejected);
-  }
-
-  /** Applies an overflow policy to a message that does not fit; true when the publisher is told. */
-  private boolean refuse(Session s, Refusal refusal) {
-    context.metrics().dropped(refusal.reason());
-    dropLog.dropped(s.clientId, refusal);
-    switch (refusal.policy()) {
-      case REJECT:
-        return true;
-      case DISCONNECT:
-        if (s.connection != null) {
-          s.connection.close(ReasonCode.QUOTA_EXCEEDED);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("event", "queue-watermark");
+        fields.put("state", state);
+        fields.put("clientId", clientId);
+        fields.put("messages", count);
+        fields.put("bytes", bytes);
+        fields.put("maxMessages", limits.maxMessages());
+        fields.put("maxBytes", limits.maxBytes());
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-        return false;
-      default:
-        return false;
+        StoredMessage event = new StoredMessage(
+                context.messageIds().getAndIncrement(),
+                "$SYS/berth/events/queue-watermark",
+                payload,
+                QoS.AT_LEAST_ONCE,
+                false,
+                io.berth.codec.MqttProperties.EMPTY,
+                context.clock().getAsLong(),
+                "");
+        owner.router().publish(event, context.volatileStore(), List.of());
     }
-  }
 
-  /** What the queues of this shard report: watermark crossings and evictions. */
-  OutboundQueue.QueueEvents queueEvents() {
-    return new OutboundQueue.QueueEvents() {
-      @Override
-      public void crossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {
-        watermarkCrossed(clientId, high, count, bytes, limits);
-      }
-
-      @Override
-      public void evicted(String clientId, Refusal refusal) {
-        dropLog.dropped(clientId, refusal);
-      }
-    };
-  }
-
-  /** Reports a queue crossing its watermark: a log line, a metric and a $SYS event. */
-  void watermarkCrossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {
-    String state = high ? "high" : "drained";
-    context.metrics().watermark(state);
-    if (high) {
-      LOG.warn("queue of '{}' passed {}% of its limits: {} messages, {} bytes (limits {} / {})", clientId,
-          limits.watermarkPercent(), count, bytes, limits.maxMessages(), limits.maxBytes());
-    } else {
-      LOG.info("queue of '{}' drained below {}%: {} messages, {} bytes", clientId,
-          limits.watermarkPercent(), count, bytes);
+    private void withSession(ClientConnection conn, java.util.function.Consumer<Session> action) {
+        Session s = sessions.get(conn.clientId());
+        if (s != null && s.isConnectedTo(conn)) {
+            action.accept(s);
+        }
     }
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("event", "queue-watermark");
-    fields.put("state", state);
-    fields.put("clientId", clientId);
-    fields.put("messages", count);
-    fields.put("bytes", bytes);
-    fields.put("maxMessages", limits.maxMessages());
-    fields.put("maxBytes", limits.maxBytes());
-    byte[] payload;
-    try {
-      payload = json.writeValueAsBytes(fields);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    StoredMessage event = new StoredMessage(context.messageIds().getAndIncrement(),
-        "$SYS/berth/events/queue-watermark", payload,
-        QoS.AT_LEAST_ONCE, false, io.berth.codec.MqttProperties.EMPTY, context.clock().getAsLong(), "");
-    owner.router().publish(event, context.volatileStore(), List.of());
-  }
 
-  private void withSession(ClientConnection conn, java.util.function.Consumer<Session> action) {
-    Session s = sessions.get(conn.clientId());
-    if (s != null && s.isConnectedTo(conn)) {
-      action.accept(s);
+    SessionStore storeFor(long expiryIntervalSeconds) {
+        return expiryIntervalSeconds == 0 ? context.volatileStore() : context.durableStore();
     }
-  }
-
-  SessionStore storeFor(long expiryIntervalSeconds) {
-    return expiryIntervalSeconds == 0 ? context.volatileStore() : context.durableStore();
-  }
 }

@@ -13,56 +13,56 @@ import java.util.concurrent.CompletableFuture;
  * <p>Threading: immutable after construction; its methods may be called from any thread.
  */
 public final class Sessions implements AutoCloseable {
-  private final BrokerContext context;
-  private final SessionShard[] shards;
-  private final Router router;
+    private final BrokerContext context;
+    private final SessionShard[] shards;
+    private final Router router;
 
-  public Sessions(BrokerContext context) {
-    this.context = context;
-    this.shards = new SessionShard[context.config().shards()];
-    for (int i = 0; i < shards.length; i++) {
-      shards[i] = new SessionShard(i, context, this);
+    public Sessions(BrokerContext context) {
+        this.context = context;
+        this.shards = new SessionShard[context.config().shards()];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = new SessionShard(i, context, this);
+        }
+        this.router = new Router(context, shards);
     }
-    this.router = new Router(context, shards);
-  }
 
-  /** The shard that owns the session of {@code clientId}. */
-  public SessionShard shardOf(String clientId) {
-    return shards[router.shardIndex(clientId)];
-  }
-
-  List<SessionShard> shards() {
-    return List.of(shards);
-  }
-
-  Router router() {
-    return router;
-  }
-
-  BrokerContext context() {
-    return context;
-  }
-
-  /** Puts back the sessions of a recovered store; completes when every shard has them. */
-  public void restore(SessionStore.Recovery recovery) {
-    List<List<RecoveredSession>> byShard = new ArrayList<>();
-    for (int i = 0; i < shards.length; i++) {
-      byShard.add(new ArrayList<>());
+    /** The shard that owns the session of {@code clientId}. */
+    public SessionShard shardOf(String clientId) {
+        return shards[router.shardIndex(clientId)];
     }
-    for (RecoveredSession r : recovery.sessions()) {
-      byShard.get(router.shardIndex(r.record().clientId())).add(r);
-    }
-    CompletableFuture<?>[] done = new CompletableFuture<?>[shards.length];
-    for (int i = 0; i < shards.length; i++) {
-      done[i] = shards[i].restore(byShard.get(i));
-    }
-    CompletableFuture.allOf(done).join();
-  }
 
-  @Override
-  public void close() {
-    for (SessionShard shard : shards) {
-      shard.shutdown();
+    List<SessionShard> shards() {
+        return List.of(shards);
     }
-  }
+
+    Router router() {
+        return router;
+    }
+
+    BrokerContext context() {
+        return context;
+    }
+
+    /** Puts back the sessions of a recovered store; completes when every shard has them. */
+    public void restore(SessionStore.Recovery recovery) {
+        List<List<RecoveredSession>> byShard = new ArrayList<>();
+        for (int i = 0; i < shards.length; i++) {
+            byShard.add(new ArrayList<>());
+        }
+        for (RecoveredSession r : recovery.sessions()) {
+            byShard.get(router.shardIndex(r.record().clientId())).add(r);
+        }
+        CompletableFuture<?>[] done = new CompletableFuture<?>[shards.length];
+        for (int i = 0; i < shards.length; i++) {
+            done[i] = shards[i].restore(byShard.get(i));
+        }
+        CompletableFuture.allOf(done).join();
+    }
+
+    @Override
+    public void close() {
+        for (SessionShard shard : shards) {
+            shard.shutdown();
+        }
+    }
 }

@@ -8,7 +8,7 @@ package io.berth.broker.store;
  */
 @FunctionalInterface
 public interface CommitListener {
-  CommitListener NONE = (commands, nanos) -> {};
+    CommitListener NONE = (commands, nanos) -> {};
 
-  void committed(int commands, long nanos);
+    void committed(int commands, long nanos);
 }

@@ -14,10 +14,9 @@ import java.util.Objects;
  * @param retain the RETAIN flag to deliver with
  * @param subscriptionIds the subscription identifiers of the matching subscriptions (5.0)
  */
-public record QueueEntry(
-    long seq, long messageId, QoS qos, boolean retain, List<Integer> subscriptionIds) {
-  public QueueEntry {
-    Objects.requireNonNull(qos, "qos");
-    subscriptionIds = List.copyOf(subscriptionIds);
-  }
+public record QueueEntry(long seq, long messageId, QoS qos, boolean retain, List<Integer> subscriptionIds) {
+    public QueueEntry {
+        Objects.requireNonNull(qos, "qos");
+        subscriptionIds = List.copyOf(subscriptionIds);
+    }
 }

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /** A queue entry read back together with its message. */
 public record QueuedMessage(QueueEntry entry, StoredMessage message) {
-  public QueuedMessage {
-    Objects.requireNonNull(entry, "entry");
-    Objects.requireNonNull(message, "message");
-  }
+    public QueuedMessage {
+        Objects.requireNonNull(entry, "entry");
+        Objects.requireNonNull(message, "message");
+    }
 }

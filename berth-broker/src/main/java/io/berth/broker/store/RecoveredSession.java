@@ -16,19 +16,19 @@ import java.util.Set;
  * @param inbound packet ids of inbound QoS 2 messages whose PUBREL has not come
  */
 public record RecoveredSession(
-    SessionRecord record,
-    List<Subscription> subscriptions,
-    long queueHead,
-    long queueTail,
-    long queuedCount,
-    long queuedBytes,
-    List<InflightRecord> inflight,
-    Set<Integer> inbound) {
+        SessionRecord record,
+        List<Subscription> subscriptions,
+        long queueHead,
+        long queueTail,
+        long queuedCount,
+        long queuedBytes,
+        List<InflightRecord> inflight,
+        Set<Integer> inbound) {
 
-  public RecoveredSession {
-    Objects.requireNonNull(record, "record");
-    subscriptions = List.copyOf(subscriptions);
-    inflight = List.copyOf(inflight);
-    inbound = Set.copyOf(inbound);
-  }
+    public RecoveredSession {
+        Objects.requireNonNull(record, "record");
+        subscriptions = List.copyOf(subscriptions);
+        inflight = List.copyOf(inflight);
+        inbound = Set.copyOf(inbound);
+    }
 }

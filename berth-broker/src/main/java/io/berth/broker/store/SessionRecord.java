@@ -16,34 +16,34 @@ import java.util.Objects;
  * @param owner the principal that created the session, or empty when anonymous
  */
 public record SessionRecord(
-    String clientId,
-    MqttVersion version,
-    long expiryIntervalSeconds,
-    long disconnectedAtMillis,
-    Will will,
-    String owner) {
+        String clientId,
+        MqttVersion version,
+        long expiryIntervalSeconds,
+        long disconnectedAtMillis,
+        Will will,
+        String owner) {
 
-  /** The expiry interval that means "never". */
-  public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
+    /** The expiry interval that means "never". */
+    public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
 
-  public SessionRecord {
-    Objects.requireNonNull(clientId, "clientId");
-    Objects.requireNonNull(version, "version");
-    Objects.requireNonNull(owner, "owner");
-    if (expiryIntervalSeconds < 0 || expiryIntervalSeconds > NEVER_EXPIRES) {
-      throw new IllegalArgumentException("expiry interval out of range: " + expiryIntervalSeconds);
+    public SessionRecord {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(owner, "owner");
+        if (expiryIntervalSeconds < 0 || expiryIntervalSeconds > NEVER_EXPIRES) {
+            throw new IllegalArgumentException("expiry interval out of range: " + expiryIntervalSeconds);
+        }
     }
-  }
 
-  public SessionRecord withDisconnectedAt(long millis) {
-    return new SessionRecord(clientId, version, expiryIntervalSeconds, millis, will, owner);
-  }
+    public SessionRecord withDisconnectedAt(long millis) {
+        return new SessionRecord(clientId, version, expiryIntervalSeconds, millis, will, owner);
+    }
 
-  public SessionRecord withWill(Will newWill) {
-    return new SessionRecord(clientId, version, expiryIntervalSeconds, disconnectedAtMillis, newWill, owner);
-  }
+    public SessionRecord withWill(Will newWill) {
+        return new SessionRecord(clientId, version, expiryIntervalSeconds, disconnectedAtMillis, newWill, owner);
+    }
 
-  public SessionRecord withExpiry(long seconds) {
-    return new SessionRecord(clientId, version, seconds, disconnectedAtMillis, will, owner);
-  }
+    public SessionRecord withExpiry(long seconds) {
+        return new SessionRecord(clientId, version, seconds, disconnectedAtMillis, will, owner);
+    }
 }

@@ -14,40 +14,40 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface SessionStore extends AutoCloseable {
 
-  /** Submits commands to be committed together, in order. */
-  CompletableFuture<Void> submit(List<StoreCommand> commands);
+    /** Submits commands to be committed together, in order. */
+    CompletableFuture<Void> submit(List<StoreCommand> commands);
 
-  /** Submits one command. */
-  default CompletableFuture<Void> submit(StoreCommand command) {
-    return submit(List.of(command));
-  }
-
-  /** Everything needed to resume the sessions at start; queued messages are not read. */
-  Recovery recover();
-
-  /**
-   * Up to {@code max} queued messages of a session with {@code fromSeq <= seq < toSeq}, in order.
-   */
-  List<QueuedMessage> readQueue(String clientId, long fromSeq, long toSeq, int max);
-
-  /** True when acknowledged state survives a crash of the process. */
-  boolean durable();
-
-  /** A short description for the startup line, e.g. "memory (not durable)". */
-  String describe();
-
-  @Override
-  void close();
-
-  /** What {@link #recover()} returns. */
-  record Recovery(List<RecoveredSession> sessions, List<StoredMessage> retained, long nextMessageId) {
-    public Recovery {
-      sessions = List.copyOf(sessions);
-      retained = List.copyOf(retained);
+    /** Submits one command. */
+    default CompletableFuture<Void> submit(StoreCommand command) {
+        return submit(List.of(command));
     }
 
-    public static Recovery empty() {
-      return new Recovery(List.of(), List.of(), 1);
+    /** Everything needed to resume the sessions at start; queued messages are not read. */
+    Recovery recover();
+
+    /**
+     * Up to {@code max} queued messages of a session with {@code fromSeq <= seq < toSeq}, in order.
+     */
+    List<QueuedMessage> readQueue(String clientId, long fromSeq, long toSeq, int max);
+
+    /** True when acknowledged state survives a crash of the process. */
+    boolean durable();
+
+    /** A short description for the startup line, e.g. "memory (not durable)". */
+    String describe();
+
+    @Override
+    void close();
+
+    /** What {@link #recover()} returns. */
+    record Recovery(List<RecoveredSession> sessions, List<StoredMessage> retained, long nextMessageId) {
+        public Recovery {
+            sessions = List.copyOf(sessions);
+            retained = List.copyOf(retained);
+        }
+
+        public static Recovery empty() {
+            return new Recovery(List.of(), List.of(), 1);
+        }
     }
-  }
 }

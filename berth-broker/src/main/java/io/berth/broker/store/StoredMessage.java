@@ -18,31 +18,31 @@ import java.util.Objects;
  * @param publisherId client id of the publisher (for No Local), empty when the broker published it
  */
 public record StoredMessage(
-    long id,
-    String topic,
-    byte[] payload,
-    QoS qos,
-    boolean retain,
-    MqttProperties properties,
-    long arrivalMillis,
-    String publisherId) {
+        long id,
+        String topic,
+        byte[] payload,
+        QoS qos,
+        boolean retain,
+        MqttProperties properties,
+        long arrivalMillis,
+        String publisherId) {
 
-  public StoredMessage {
-    Objects.requireNonNull(topic, "topic");
-    Objects.requireNonNull(payload, "payload");
-    Objects.requireNonNull(qos, "qos");
-    Objects.requireNonNull(properties, "properties");
-    Objects.requireNonNull(publisherId, "publisherId");
-  }
+    public StoredMessage {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(qos, "qos");
+        Objects.requireNonNull(properties, "properties");
+        Objects.requireNonNull(publisherId, "publisherId");
+    }
 
-  /** Wall-clock time at which the message expires, or {@link Long#MAX_VALUE} when it never does. */
-  public long expiresAtMillis() {
-    Long interval = properties.messageExpiryInterval();
-    return interval == null ? Long.MAX_VALUE : arrivalMillis + interval * 1000L;
-  }
+    /** Wall-clock time at which the message expires, or {@link Long#MAX_VALUE} when it never does. */
+    public long expiresAtMillis() {
+        Long interval = properties.messageExpiryInterval();
+        return interval == null ? Long.MAX_VALUE : arrivalMillis + interval * 1000L;
+    }
 
-  /** Payload plus topic length: what a queue limit in bytes counts. */
-  public int sizeBytes() {
-    return payload.length + topic.length();
-  }
+    /** Payload plus topic length: what a queue limit in bytes counts. */
+    public int sizeBytes() {
+        return payload.length + topic.length();
+    }
 }

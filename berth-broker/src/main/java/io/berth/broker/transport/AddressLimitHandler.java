@@ -19,41 +19,42 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: one instance per channel, on its event loop.
  */
 final class AddressLimitHandler extends ChannelInboundHandlerAdapter {
-  private static final Logger LOG = LoggerFactory.getLogger(AddressLimitHandler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AddressLimitHandler.class);
 
-  private final Security security;
-  private InetAddress counted;
+    private final Security security;
+    private InetAddress counted;
 
-  AddressLimitHandler(Security security) {
-    this.security = security;
-  }
-
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) {
-    SocketAddress remote = ctx.channel().remoteAddress();
-    if (!(remote instanceof InetSocketAddress inet) || inet.getAddress() == null) {
-      ctx.fireChannelActive();
-      return;
+    AddressLimitHandler(Security security) {
+        this.security = security;
     }
-    AddressLimits.Verdict verdict = security.addressLimits().opened(inet.getAddress());
-    if (verdict != AddressLimits.Verdict.ACCEPTED) {
-      String limit = verdict == AddressLimits.Verdict.TOO_FAST
-          ? "connect-rate-per-address" : "max-connections-per-address";
-      security.limitHit(limit);
-      LOG.debug("connection from {} refused: {}", remote, limit.toLowerCase(Locale.ROOT));
-      ctx.close();
-      return;
-    }
-    counted = inet.getAddress();
-    ctx.fireChannelActive();
-  }
 
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    if (counted != null) {
-      security.addressLimits().closed(counted);
-      counted = null;
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (!(remote instanceof InetSocketAddress inet) || inet.getAddress() == null) {
+            ctx.fireChannelActive();
+            return;
+        }
+        AddressLimits.Verdict verdict = security.addressLimits().opened(inet.getAddress());
+        if (verdict != AddressLimits.Verdict.ACCEPTED) {
+            String limit = verdict == AddressLimits.Verdict.TOO_FAST
+                    ? "connect-rate-per-address"
+                    : "max-connections-per-address";
+            security.limitHit(limit);
+            LOG.debug("connection from {} refused: {}", remote, limit.toLowerCase(Locale.ROOT));
+            ctx.close();
+            return;
+        }
+        counted = inet.getAddress();
+        ctx.fireChannelActive();
     }
-    ctx.fireChannelInactive();
-  }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (counted != null) {
+            security.addressLimits().closed(counted);
+            counted = null;
+        }
+        ctx.fireChannelInactive();
+    }
 }

@@ -36,101 +36,105 @@ import java.util.concurrent.TimeUnit;
  * live on the worker event loops.
  */
 public final class MqttServer implements AutoCloseable {
-  /** WebSocket subprotocols accepted: MQTT 3.1.1 and 5.0 use "mqtt", MQTT 3.1 clients "mqttv3.1". */
-  static final String SUBPROTOCOLS = "mqtt,mqttv3.1";
-  private static final int MAX_HANDSHAKE_REQUEST_BYTES = 16 * 1024;
+    /** WebSocket subprotocols accepted: MQTT 3.1.1 and 5.0 use "mqtt", MQTT 3.1 clients "mqttv3.1". */
+    static final String SUBPROTOCOLS = "mqtt,mqttv3.1";
 
-  private final BrokerConfig config;
-  private final Sessions sessions;
-  private final Security security;
-  private final List<Channel> channels = new ArrayList<>();
-  private EventLoopGroup boss;
-  private EventLoopGroup workers;
+    private static final int MAX_HANDSHAKE_REQUEST_BYTES = 16 * 1024;
 
-  public MqttServer(BrokerConfig config, Sessions sessions, Security security) {
-    this.config = config;
-    this.sessions = sessions;
-    this.security = security;
-  }
+    private final BrokerConfig config;
+    private final Sessions sessions;
+    private final Security security;
+    private final List<Channel> channels = new ArrayList<>();
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
 
-  /**
-   * Binds every listener; returns the bound addresses in the order of the configuration. Fails with a
-   * clear message when a port is taken or a certificate cannot be used.
-   */
-  public List<InetSocketAddress> start() {
-    boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("berth-accept", true),
-        NioIoHandler.newFactory());
-    workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("berth-io", true),
-        NioIoHandler.newFactory());
-    List<InetSocketAddress> bound = new ArrayList<>();
-    for (ListenerConfig l : config.listeners()) {
-      try {
-        bound.add(bind(l));
-      } catch (RuntimeException e) {
-        close();
-        throw e;
-      }
+    public MqttServer(BrokerConfig config, Sessions sessions, Security security) {
+        this.config = config;
+        this.sessions = sessions;
+        this.security = security;
     }
-    return bound;
-  }
 
-  private InetSocketAddress bind(ListenerConfig l) {
-    TlsContext tls = l.transport().secure() ? new TlsContext(l, security.reloader()) : null;
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            pipeline(ch, l, tls);
-          }
-        });
-    try {
-      Channel channel = bootstrap.bind(l.bind(), l.port()).syncUninterruptibly().channel();
-      channels.add(channel);
-      return (InetSocketAddress) channel.localAddress();
-    } catch (Exception e) {
-      String why = e instanceof BindException ? "the address is in use or not available" : e.toString();
-      throw new IllegalStateException("cannot listen on " + l.describe(l.port()) + ": " + why, e);
+    /**
+     * Binds every listener; returns the bound addresses in the order of the configuration. Fails with a
+     * clear message when a port is taken or a certificate cannot be used.
+     */
+    public List<InetSocketAddress> start() {
+        boss = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("berth-accept", true), NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(
+                0, new DefaultThreadFactory("berth-io", true), NioIoHandler.newFactory());
+        List<InetSocketAddress> bound = new ArrayList<>();
+        for (ListenerConfig l : config.listeners()) {
+            try {
+                bound.add(bind(l));
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+        return bound;
     }
-  }
 
-  private void pipeline(SocketChannel ch, ListenerConfig l, TlsContext tls) {
-    ChannelPipeline p = ch.pipeline();
-    p.addLast("addressLimits", new AddressLimitHandler(security));
-    if (tls != null) {
-      p.addLast("tls", tls.newHandler(ch.alloc()));
+    private InetSocketAddress bind(ListenerConfig l) {
+        TlsContext tls = l.transport().secure() ? new TlsContext(l, security.reloader()) : null;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        pipeline(ch, l, tls);
+                    }
+                });
+        try {
+            Channel channel =
+                    bootstrap.bind(l.bind(), l.port()).syncUninterruptibly().channel();
+            channels.add(channel);
+            return (InetSocketAddress) channel.localAddress();
+        } catch (Exception e) {
+            String why = e instanceof BindException ? "the address is in use or not available" : e.toString();
+            throw new IllegalStateException("cannot listen on " + l.describe(l.port()) + ": " + why, e);
+        }
     }
-    if (l.transport().webSocket()) {
-      p.addLast("http", new HttpServerCodec());
-      p.addLast("httpAggregator", new HttpObjectAggregator(MAX_HANDSHAKE_REQUEST_BYTES));
-      p.addLast("webSocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-          .websocketPath(l.path())
-          .subprotocols(SUBPROTOCOLS)
-          .maxFramePayloadLength(config.maxPacketSize())
-          .handshakeTimeoutMillis(config.connectTimeoutSeconds() * 1000L)
-          .build()));
-      p.addLast("webSocketDecoder", new WebSocketFrames.Decoder());
-      p.addLast("webSocketEncoder", new WebSocketFrames.Encoder());
-    }
-    Pipelines.server(p, config, new MqttConnectionHandler(config, sessions, security, l));
-  }
 
-  @Override
-  public void close() {
-    for (Channel channel : channels) {
-      channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    private void pipeline(SocketChannel ch, ListenerConfig l, TlsContext tls) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("addressLimits", new AddressLimitHandler(security));
+        if (tls != null) {
+            p.addLast("tls", tls.newHandler(ch.alloc()));
+        }
+        if (l.transport().webSocket()) {
+            p.addLast("http", new HttpServerCodec());
+            p.addLast("httpAggregator", new HttpObjectAggregator(MAX_HANDSHAKE_REQUEST_BYTES));
+            p.addLast(
+                    "webSocket",
+                    new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                            .websocketPath(l.path())
+                            .subprotocols(SUBPROTOCOLS)
+                            .maxFramePayloadLength(config.maxPacketSize())
+                            .handshakeTimeoutMillis(config.connectTimeoutSeconds() * 1000L)
+                            .build()));
+            p.addLast("webSocketDecoder", new WebSocketFrames.Decoder());
+            p.addLast("webSocketEncoder", new WebSocketFrames.Encoder());
+        }
+        Pipelines.server(p, config, new MqttConnectionHandler(config, sessions, security, l));
     }
-    channels.clear();
-    if (workers != null) {
-      workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+
+    @Override
+    public void close() {
+        for (Channel channel : channels) {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        channels.clear();
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
-    if (boss != null) {
-      boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    }
-  }
 }

@@ -8,9 +8,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.nio.file.Path;
 import javax.net.ssl.SSLException;
 
 /**
@@ -22,46 +22,49 @@ import javax.net.ssl.SSLException;
  * context is a volatile immutable reference.
  */
 final class TlsContext {
-  static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-  private final ListenerConfig listener;
-  private volatile SslContext context;
+    private final ListenerConfig listener;
+    private volatile SslContext context;
 
-  TlsContext(ListenerConfig listener, FileReloader reloader) {
-    this.listener = listener;
-    try {
-      this.context = build(listener);
-    } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalStateException("listener " + listener.describe(listener.port())
-          + ": cannot use the certificate " + listener.certFile() + " and key " + listener.keyFile()
-          + ": " + e.getMessage(), e);
+    TlsContext(ListenerConfig listener, FileReloader reloader) {
+        this.listener = listener;
+        try {
+            this.context = build(listener);
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalStateException(
+                    "listener " + listener.describe(listener.port())
+                            + ": cannot use the certificate " + listener.certFile() + " and key " + listener.keyFile()
+                            + ": " + e.getMessage(),
+                    e);
+        }
+        List<Path> files = new ArrayList<>(List.of(listener.certFile(), listener.keyFile()));
+        if (listener.clientCaFile() != null) {
+            files.add(listener.clientCaFile());
+        }
+        reloader.watch(
+                "TLS certificate of " + listener.describe(listener.port()), files, () -> context = build(listener));
     }
-    List<Path> files = new ArrayList<>(List.of(listener.certFile(), listener.keyFile()));
-    if (listener.clientCaFile() != null) {
-      files.add(listener.clientCaFile());
+
+    private static SslContext build(ListenerConfig l) throws SSLException {
+        SslContextBuilder b = SslContextBuilder.forServer(
+                        l.certFile().toFile(), l.keyFile().toFile())
+                .sslProvider(SslProvider.JDK)
+                .protocols(PROTOCOLS);
+        if (l.clientCaFile() != null) {
+            b.trustManager(l.clientCaFile().toFile())
+                    .clientAuth(l.requireClientCertificate() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+        }
+        return b.build();
     }
-    reloader.watch("TLS certificate of " + listener.describe(listener.port()), files,
-        () -> context = build(listener));
-  }
 
-  private static SslContext build(ListenerConfig l) throws SSLException {
-    SslContextBuilder b = SslContextBuilder.forServer(l.certFile().toFile(), l.keyFile().toFile())
-        .sslProvider(SslProvider.JDK)
-        .protocols(PROTOCOLS);
-    if (l.clientCaFile() != null) {
-      b.trustManager(l.clientCaFile().toFile())
-          .clientAuth(l.requireClientCertificate() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+    SslHandler newHandler(ByteBufAllocator alloc) {
+        SslHandler h = context.newHandler(alloc);
+        h.setHandshakeTimeoutMillis(10_000);
+        return h;
     }
-    return b.build();
-  }
 
-  SslHandler newHandler(ByteBufAllocator alloc) {
-    SslHandler h = context.newHandler(alloc);
-    h.setHandshakeTimeoutMillis(10_000);
-    return h;
-  }
-
-  ListenerConfig listener() {
-    return listener;
-  }
+    ListenerConfig listener() {
+        return listener;
+    }
 }

@@ -23,31 +23,31 @@ import java.util.List;
  * <p>Threading: stateless handlers, on the channel's event loop.
  */
 final class WebSocketFrames {
-  private WebSocketFrames() {}
+    private WebSocketFrames() {}
 
-  /** Inbound: frames to bytes. */
-  static final class Decoder extends MessageToMessageDecoder<Object> {
-    @Override
-    protected void decode(ChannelHandlerContext ctx, Object msg, List<Object> out) {
-      if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
-        out.add(((WebSocketFrame) msg).content().retain());
-      } else if (msg instanceof FullHttpRequest) {
-        DefaultFullHttpResponse notFound = new DefaultFullHttpResponse(
-            ((FullHttpRequest) msg).protocolVersion(), HttpResponseStatus.NOT_FOUND);
-        notFound.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-        ctx.writeAndFlush(notFound).addListener(ChannelFutureListener.CLOSE);
-      } else {
-        // [MQTT-6.0.0-1] a frame that is not binary closes the connection
-        ctx.close();
-      }
+    /** Inbound: frames to bytes. */
+    static final class Decoder extends MessageToMessageDecoder<Object> {
+        @Override
+        protected void decode(ChannelHandlerContext ctx, Object msg, List<Object> out) {
+            if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
+                out.add(((WebSocketFrame) msg).content().retain());
+            } else if (msg instanceof FullHttpRequest) {
+                DefaultFullHttpResponse notFound = new DefaultFullHttpResponse(
+                        ((FullHttpRequest) msg).protocolVersion(), HttpResponseStatus.NOT_FOUND);
+                notFound.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+                ctx.writeAndFlush(notFound).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                // [MQTT-6.0.0-1] a frame that is not binary closes the connection
+                ctx.close();
+            }
+        }
     }
-  }
 
-  /** Outbound: bytes to one binary frame. */
-  static final class Encoder extends MessageToMessageEncoder<ByteBuf> {
-    @Override
-    protected void encode(ChannelHandlerContext ctx, ByteBuf msg, List<Object> out) {
-      out.add(new BinaryWebSocketFrame(msg.retain()));
+    /** Outbound: bytes to one binary frame. */
+    static final class Encoder extends MessageToMessageEncoder<ByteBuf> {
+        @Override
+        protected void encode(ChannelHandlerContext ctx, ByteBuf msg, List<Object> out) {
+            out.add(new BinaryWebSocketFrame(msg.retain()));
+        }
     }
-  }
 }

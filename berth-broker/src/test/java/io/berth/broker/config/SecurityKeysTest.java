@@ -10,18 +10,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SecurityKeysTest {
-  @TempDir
-  Path dir;
+    @TempDir
+    Path dir;
 
-  private BrokerConfig read(String yaml) throws Exception {
-    Path f = dir.resolve("berth.yml");
-    Files.writeString(f, yaml);
-    return ConfigFile.read(f);
-  }
+    private BrokerConfig read(String yaml) throws Exception {
+        Path f = dir.resolve("berth.yml");
+        Files.writeString(f, yaml);
+        return ConfigFile.read(f);
+    }
 
-  @Test
-  void listenersPasswordAclAndLimits_areRead() throws Exception {
-    BrokerConfig c = read("""
+    @Test
+    void listenersPasswordAclAndLimits_areRead() throws Exception {
+        BrokerConfig c = read("""
         listeners:
           - type: tcp
             bind: 0.0.0.0
@@ -48,33 +48,34 @@ class SecurityKeysTest {
         max-subscriptions-per-session: 100
         max-topic-levels: 16
         """);
-    assertThat(c.listeners()).hasSize(3);
-    assertThat(c.listeners().get(0).loopback()).isFalse();
-    ListenerConfig tls = c.listeners().get(1);
-    assertThat(tls.transport()).isEqualTo(Transport.TLS);
-    assertThat(tls.bind()).isEqualTo("127.0.0.1");
-    assertThat(tls.identifiesByCertificate()).isTrue();
-    assertThat(c.listeners().get(2).path()).isEqualTo("/ws");
-    assertThat(c.security().passwordFile()).isEqualTo(Path.of("passwd"));
-    assertThat(c.security().aclFile()).isEqualTo(Path.of("berth.acl"));
-    assertThat(c.security().abuse()).isEqualTo(new AbuseLimits(50, 5, 2000, 64, 100, 16));
-  }
+        assertThat(c.listeners()).hasSize(3);
+        assertThat(c.listeners().get(0).loopback()).isFalse();
+        ListenerConfig tls = c.listeners().get(1);
+        assertThat(tls.transport()).isEqualTo(Transport.TLS);
+        assertThat(tls.bind()).isEqualTo("127.0.0.1");
+        assertThat(tls.identifiesByCertificate()).isTrue();
+        assertThat(c.listeners().get(2).path()).isEqualTo("/ws");
+        assertThat(c.security().passwordFile()).isEqualTo(Path.of("passwd"));
+        assertThat(c.security().aclFile()).isEqualTo(Path.of("berth.acl"));
+        assertThat(c.security().abuse()).isEqualTo(new AbuseLimits(50, 5, 2000, 64, 100, 16));
+    }
 
-  @Test
-  void withoutListeners_theBindAndPortMakeOneTcpListener() throws Exception {
-    BrokerConfig c = read("port: 1999\n");
-    assertThat(c.listeners()).containsExactly(ListenerConfig.tcp("127.0.0.1", 1999));
-  }
+    @Test
+    void withoutListeners_theBindAndPortMakeOneTcpListener() throws Exception {
+        BrokerConfig c = read("port: 1999\n");
+        assertThat(c.listeners()).containsExactly(ListenerConfig.tcp("127.0.0.1", 1999));
+    }
 
-  @Test
-  void mistakes_nameTheFileTheListenerAndTheKey() {
-    assertThatThrownBy(() -> read("listeners:\n  - type: tls\n    port: 8883\n"))
-        .hasMessageContaining("berth.yml").hasMessageContaining("listener 1").hasMessageContaining("cert and key");
-    assertThatThrownBy(() -> read("listeners:\n  - type: quic\n    port: 1\n"))
-        .hasMessageContaining("listener 1: type: expected tcp, tls, ws or wss");
-    assertThatThrownBy(() -> read("listeners:\n  - port: 1\n    colour: red\n"))
-        .hasMessageContaining("colour: unknown option");
-    assertThatThrownBy(() -> read("max-client-id-length: 5\n"))
-        .hasMessageContaining("max-client-id-length");
-  }
+    @Test
+    void mistakes_nameTheFileTheListenerAndTheKey() {
+        assertThatThrownBy(() -> read("listeners:\n  - type: tls\n    port: 8883\n"))
+                .hasMessageContaining("berth.yml")
+                .hasMessageContaining("listener 1")
+                .hasMessageContaining("cert and key");
+        assertThatThrownBy(() -> read("listeners:\n  - type: quic\n    port: 1\n"))
+                .hasMessageContaining("listener 1: type: expected tcp, tls, ws or wss");
+        assertThatThrownBy(() -> read("listeners:\n  - port: 1\n    colour: red\n"))
+                .hasMessageContaining("colour: unknown option");
+        assertThatThrownBy(() -> read("max-client-id-length: 5\n")).hasMessageContaining("max-client-id-length");
+    }
 }

@@ -29,106 +29,107 @@ import java.util.concurrent.CompletableFuture;
  * {@link #brokerMaximumPacketSize()} may be read from any thread.
  */
 final class ClientSession {
-  /** The largest packet MQTT can express (remaining length 268,435,455 plus a 5-byte fixed header). */
-  static final long MAX_PACKET_SIZE = 268_435_460L;
-  private static final int DEFAULT_RECEIVE_MAXIMUM = PacketIds.MAX;
+    /** The largest packet MQTT can express (remaining length 268,435,455 plus a 5-byte fixed header). */
+    static final long MAX_PACKET_SIZE = 268_435_460L;
 
-  private final ClientConfig config;
-  private final Link link;
-  private final Notifier notifier;
-  private final Subscriptions subscriptions;
-  private final OutgoingFlow outgoing;
-  private final InboundFlow inbound;
-  private volatile boolean connected;
-  private volatile long brokerMaximumPacketSize = MAX_PACKET_SIZE;
+    private static final int DEFAULT_RECEIVE_MAXIMUM = PacketIds.MAX;
 
-  ClientSession(ClientConfig config, EventLoop loop, Notifier notifier) {
-    this.config = config;
-    this.notifier = notifier;
-    this.link = new Link(loop, config.version());
-    PacketIdAllocator ids = new PacketIdAllocator();
-    this.subscriptions = new Subscriptions(link, ids, notifier);
-    this.outgoing = new OutgoingFlow(config, loop, link, ids, notifier);
-    this.inbound = new InboundFlow(config, loop, link, subscriptions);
-  }
+    private final ClientConfig config;
+    private final Link link;
+    private final Notifier notifier;
+    private final Subscriptions subscriptions;
+    private final OutgoingFlow outgoing;
+    private final InboundFlow inbound;
+    private volatile boolean connected;
+    private volatile long brokerMaximumPacketSize = MAX_PACKET_SIZE;
 
-  void restore(StoredSession stored) {
-    outgoing.restore(stored);
-    inbound.restore(stored.inboundPacketIds());
-  }
-
-  void publish(Message message, PublishFuture future) {
-    outgoing.publish(message, future);
-  }
-
-  void subscribe(String filter, QoS qos, MessageHandler handler, CompletableFuture<QoS> done) {
-    subscriptions.subscribe(filter, qos, handler, done);
-  }
-
-  void unsubscribe(String filter, CompletableFuture<Void> done) {
-    subscriptions.unsubscribe(filter, done);
-  }
-
-  /** A CONNACK accepted {@code ch}: resume or restart the session on it. */
-  ConnectResult onConnack(Channel ch, ConnackPacket connack, String clientId) {
-    MqttProperties p = connack.properties();
-    int receiveMaximum = Math.min(config.maxInflight(),
-        p.receiveMaximum() == null ? DEFAULT_RECEIVE_MAXIMUM : p.receiveMaximum());
-    long maxPacket = p.maximumPacketSize() == null ? MAX_PACKET_SIZE : p.maximumPacketSize();
-    brokerMaximumPacketSize = maxPacket;
-    link.up(ch, receiveMaximum, maxPacket);
-    boolean sessionPresent = connack.sessionPresent();
-    if (!sessionPresent) {
-      inbound.sessionLost();
+    ClientSession(ClientConfig config, EventLoop loop, Notifier notifier) {
+        this.config = config;
+        this.notifier = notifier;
+        this.link = new Link(loop, config.version());
+        PacketIdAllocator ids = new PacketIdAllocator();
+        this.subscriptions = new Subscriptions(link, ids, notifier);
+        this.outgoing = new OutgoingFlow(config, loop, link, ids, notifier);
+        this.inbound = new InboundFlow(config, loop, link, subscriptions);
     }
-    subscriptions.onConnected(sessionPresent);
-    outgoing.onConnected(sessionPresent);
-    connected = true;
-    ConnectResult result = new ConnectResult(sessionPresent, clientId, receiveMaximum);
-    notifier.connected(result);
-    return result;
-  }
 
-  /** Routes a packet that arrived on the accepted connection; false for a packet a client never gets. */
-  boolean onPacket(MqttPacket packet) {
-    switch (packet.type()) {
-      case PUBLISH -> inbound.onPublish((PublishPacket) packet);
-      case PUBACK -> outgoing.onPuback((PubackPacket) packet);
-      case PUBREC -> outgoing.onPubrec((PubrecPacket) packet);
-      case PUBREL -> inbound.onPubrel((PubrelPacket) packet);
-      case PUBCOMP -> outgoing.onPubcomp((PubcompPacket) packet);
-      case SUBACK -> subscriptions.onSuback((SubackPacket) packet);
-      case UNSUBACK -> subscriptions.onUnsuback((UnsubackPacket) packet);
-      default -> {
-        return false;
-      }
+    void restore(StoredSession stored) {
+        outgoing.restore(stored);
+        inbound.restore(stored.inboundPacketIds());
     }
-    return true;
-  }
 
-  /** The accepted connection closed. */
-  void onDisconnected(String cause) {
-    link.down();
-    connected = false;
-    notifier.disconnected(cause);
-  }
+    void publish(Message message, PublishFuture future) {
+        outgoing.publish(message, future);
+    }
 
-  void close() {
-    link.down();
-    connected = false;
-    outgoing.close();
-    subscriptions.close();
-  }
+    void subscribe(String filter, QoS qos, MessageHandler handler, CompletableFuture<QoS> done) {
+        subscriptions.subscribe(filter, qos, handler, done);
+    }
 
-  boolean isConnected() {
-    return connected;
-  }
+    void unsubscribe(String filter, CompletableFuture<Void> done) {
+        subscriptions.unsubscribe(filter, done);
+    }
 
-  long brokerMaximumPacketSize() {
-    return brokerMaximumPacketSize;
-  }
+    /** A CONNACK accepted {@code ch}: resume or restart the session on it. */
+    ConnectResult onConnack(Channel ch, ConnackPacket connack, String clientId) {
+        MqttProperties p = connack.properties();
+        int receiveMaximum = Math.min(
+                config.maxInflight(), p.receiveMaximum() == null ? DEFAULT_RECEIVE_MAXIMUM : p.receiveMaximum());
+        long maxPacket = p.maximumPacketSize() == null ? MAX_PACKET_SIZE : p.maximumPacketSize();
+        brokerMaximumPacketSize = maxPacket;
+        link.up(ch, receiveMaximum, maxPacket);
+        boolean sessionPresent = connack.sessionPresent();
+        if (!sessionPresent) {
+            inbound.sessionLost();
+        }
+        subscriptions.onConnected(sessionPresent);
+        outgoing.onConnected(sessionPresent);
+        connected = true;
+        ConnectResult result = new ConnectResult(sessionPresent, clientId, receiveMaximum);
+        notifier.connected(result);
+        return result;
+    }
 
-  int unfinishedMessages() {
-    return outgoing.unfinished();
-  }
+    /** Routes a packet that arrived on the accepted connection; false for a packet a client never gets. */
+    boolean onPacket(MqttPacket packet) {
+        switch (packet.type()) {
+            case PUBLISH -> inbound.onPublish((PublishPacket) packet);
+            case PUBACK -> outgoing.onPuback((PubackPacket) packet);
+            case PUBREC -> outgoing.onPubrec((PubrecPacket) packet);
+            case PUBREL -> inbound.onPubrel((PubrelPacket) packet);
+            case PUBCOMP -> outgoing.onPubcomp((PubcompPacket) packet);
+            case SUBACK -> subscriptions.onSuback((SubackPacket) packet);
+            case UNSUBACK -> subscriptions.onUnsuback((UnsubackPacket) packet);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The accepted connection closed. */
+    void onDisconnected(String cause) {
+        link.down();
+        connected = false;
+        notifier.disconnected(cause);
+    }
+
+    void close() {
+        link.down();
+        connected = false;
+        outgoing.close();
+        subscriptions.close();
+    }
+
+    boolean isConnected() {
+        return connected;
+    }
+
+    long brokerMaximumPacketSize() {
+        return brokerMaximumPacketSize;
+    }
+
+    int unfinishedMessages() {
+        return outgoing.unfinished();
+    }
 }

@@ -28,80 +28,85 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: owned by the client's event loop.
  */
 final class InboundFlow {
-  private static final Logger LOG = LoggerFactory.getLogger(InboundFlow.class);
+    private static final Logger LOG = LoggerFactory.getLogger(InboundFlow.class);
 
-  private final ClientConfig config;
-  private final EventLoop loop;
-  private final Link link;
-  private final Subscriptions subscriptions;
-  private final ClientSessionStore store;
-  /** Inbound QoS 2 packet identifiers awaiting PUBREL; true once the store holds them. */
-  private final Map<Integer, Boolean> qos2 = new HashMap<>();
+    private final ClientConfig config;
+    private final EventLoop loop;
+    private final Link link;
+    private final Subscriptions subscriptions;
+    private final ClientSessionStore store;
+    /** Inbound QoS 2 packet identifiers awaiting PUBREL; true once the store holds them. */
+    private final Map<Integer, Boolean> qos2 = new HashMap<>();
 
-  InboundFlow(ClientConfig config, EventLoop loop, Link link, Subscriptions subscriptions) {
-    this.config = config;
-    this.loop = loop;
-    this.link = link;
-    this.subscriptions = subscriptions;
-    this.store = config.store();
-  }
+    InboundFlow(ClientConfig config, EventLoop loop, Link link, Subscriptions subscriptions) {
+        this.config = config;
+        this.loop = loop;
+        this.link = link;
+        this.subscriptions = subscriptions;
+        this.store = config.store();
+    }
 
-  void restore(Set<Integer> packetIds) {
-    packetIds.forEach(id -> qos2.put(id, true));
-  }
+    void restore(Set<Integer> packetIds) {
+        packetIds.forEach(id -> qos2.put(id, true));
+    }
 
-  void onPublish(PublishPacket p) {
-    Message m = new Message(p.topic(), p.payload(), p.qos(), p.retain());
-    Channel ch = link.channel();
-    int id = p.packetId();
-    switch (p.qos()) {
-      case AT_MOST_ONCE -> subscriptions.deliver(m, () -> {});
-      case AT_LEAST_ONCE -> subscriptions.deliver(m, () -> ch.writeAndFlush(PubackPacket.of(id)));
-      case EXACTLY_ONCE -> {
+    void onPublish(PublishPacket p) {
+        Message m = new Message(p.topic(), p.payload(), p.qos(), p.retain());
+        Channel ch = link.channel();
+        int id = p.packetId();
+        switch (p.qos()) {
+            case AT_MOST_ONCE -> subscriptions.deliver(m, () -> {});
+            case AT_LEAST_ONCE -> subscriptions.deliver(m, () -> ch.writeAndFlush(PubackPacket.of(id)));
+            case EXACTLY_ONCE -> {
+                Boolean durable = qos2.get(id);
+                if (durable == null) {
+                    qos2.put(id, false);
+                    store.append(new SessionChange.InboundReceived(id))
+                            .whenCompleteAsync(
+                                    (v, e) -> {
+                                        if (e != null) {
+                                            LOG.warn("{}: cannot store inbound packet id {}", config.clientId(), id, e);
+                                            qos2.remove(id);
+                                            return;
+                                        }
+                                        qos2.put(id, true);
+                                        subscriptions.deliver(m, () -> ch.writeAndFlush(PubrecPacket.of(id)));
+                                    },
+                                    loop);
+                } else if (durable) {
+                    link.write(PubrecPacket.of(id));
+                }
+            }
+        }
+    }
+
+    void onPubrel(PubrelPacket p) {
+        int id = p.packetId();
         Boolean durable = qos2.get(id);
         if (durable == null) {
-          qos2.put(id, false);
-          store.append(new SessionChange.InboundReceived(id)).whenCompleteAsync((v, e) -> {
-            if (e != null) {
-              LOG.warn("{}: cannot store inbound packet id {}", config.clientId(), id, e);
-              qos2.remove(id);
-              return;
-            }
-            qos2.put(id, true);
-            subscriptions.deliver(m, () -> ch.writeAndFlush(PubrecPacket.of(id)));
-          }, loop);
-        } else if (durable) {
-          link.write(PubrecPacket.of(id));
+            link.write(new PubcompPacket(id, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, MqttProperties.EMPTY));
+            return;
         }
-      }
+        if (!durable) {
+            return;
+        }
+        qos2.remove(id);
+        Channel ch = link.channel();
+        store.append(new SessionChange.InboundReleased(id))
+                .whenCompleteAsync(
+                        (v, e) -> {
+                            if (e == null) {
+                                ch.writeAndFlush(PubcompPacket.of(id));
+                            }
+                        },
+                        loop);
     }
-  }
 
-  void onPubrel(PubrelPacket p) {
-    int id = p.packetId();
-    Boolean durable = qos2.get(id);
-    if (durable == null) {
-      link.write(new PubcompPacket(id, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, MqttProperties.EMPTY));
-      return;
+    /** The broker has no session for us: its QoS 2 state is gone, so ours goes too. */
+    void sessionLost() {
+        if (!qos2.isEmpty()) {
+            qos2.clear();
+            store.append(new SessionChange.InboundCleared());
+        }
     }
-    if (!durable) {
-      return;
-    }
-    qos2.remove(id);
-    Channel ch = link.channel();
-    store.append(new SessionChange.InboundReleased(id))
-        .whenCompleteAsync((v, e) -> {
-          if (e == null) {
-            ch.writeAndFlush(PubcompPacket.of(id));
-          }
-        }, loop);
-  }
-
-  /** The broker has no session for us: its QoS 2 state is gone, so ours goes too. */
-  void sessionLost() {
-    if (!qos2.isEmpty()) {
-      qos2.clear();
-      store.append(new SessionChange.InboundCleared());
-    }
-  }
 }

@@ -13,19 +13,19 @@ import java.util.concurrent.CompletableFuture;
  * the calling thread (the client's event loop).
  */
 public final class MemoryClientSessionStore implements ClientSessionStore {
-  private final SessionImage image = new SessionImage();
+    private final SessionImage image = new SessionImage();
 
-  @Override
-  public synchronized StoredSession load() {
-    return image.snapshot();
-  }
+    @Override
+    public synchronized StoredSession load() {
+        return image.snapshot();
+    }
 
-  @Override
-  public synchronized CompletableFuture<Void> append(List<SessionChange> changes) {
-    changes.forEach(image::apply);
-    return CompletableFuture.completedFuture(null);
-  }
+    @Override
+    public synchronized CompletableFuture<Void> append(List<SessionChange> changes) {
+        changes.forEach(image::apply);
+        return CompletableFuture.completedFuture(null);
+    }
 
-  @Override
-  public void close() {}
+    @Override
+    public void close() {}
 }

@@ -18,82 +18,82 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: tasks are submitted from the event loop and run on the single callback thread.
  */
 final class Notifier {
-  private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
 
-  private final ClientConfig config;
-  private final ExecutorService callbacks;
+    private final ClientConfig config;
+    private final ExecutorService callbacks;
 
-  Notifier(ClientConfig config) {
-    this.config = config;
-    String name = "berth-client-callbacks " + config.clientId();
-    this.callbacks = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
-  }
-
-  /**
-   * Hands a message to its handlers (the default handler when none matched), then runs {@code
-   * afterHandled} (which sends the acknowledgement) on the callback thread.
-   */
-  void deliver(Message message, List<MessageHandler> handlers, Runnable afterHandled) {
-    run(() -> {
-      if (handlers.isEmpty()) {
-        if (config.defaultHandler() != null) {
-          call(config.defaultHandler(), message);
-        } else {
-          LOG.debug("{}: no handler for a message on {}", config.clientId(), message.topic());
-        }
-      }
-      for (MessageHandler h : handlers) {
-        call(h, message);
-      }
-      afterHandled.run();
-    });
-  }
-
-  private void call(MessageHandler handler, Message message) {
-    try {
-      handler.onMessage(message);
-    } catch (RuntimeException e) {
-      LOG.warn("{}: message handler failed on {}", config.clientId(), message.topic(), e);
+    Notifier(ClientConfig config) {
+        this.config = config;
+        String name = "berth-client-callbacks " + config.clientId();
+        this.callbacks = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
-  }
 
-  void dropped(Message message, String reason) {
-    run(() -> config.droppedListener().onDropped(message, reason));
-  }
+    /**
+     * Hands a message to its handlers (the default handler when none matched), then runs {@code
+     * afterHandled} (which sends the acknowledgement) on the callback thread.
+     */
+    void deliver(Message message, List<MessageHandler> handlers, Runnable afterHandled) {
+        run(() -> {
+            if (handlers.isEmpty()) {
+                if (config.defaultHandler() != null) {
+                    call(config.defaultHandler(), message);
+                } else {
+                    LOG.debug("{}: no handler for a message on {}", config.clientId(), message.topic());
+                }
+            }
+            for (MessageHandler h : handlers) {
+                call(h, message);
+            }
+            afterHandled.run();
+        });
+    }
 
-  void connected(ConnectResult result) {
-    run(() -> config.connectionListener().onConnected(result));
-  }
-
-  void disconnected(String cause) {
-    run(() -> config.connectionListener().onDisconnected(cause));
-  }
-
-  private void run(Runnable task) {
-    try {
-      callbacks.execute(() -> {
+    private void call(MessageHandler handler, Message message) {
         try {
-          task.run();
+            handler.onMessage(message);
         } catch (RuntimeException e) {
-          LOG.warn("{}: callback failed", config.clientId(), e);
+            LOG.warn("{}: message handler failed on {}", config.clientId(), message.topic(), e);
         }
-      });
-    } catch (RejectedExecutionException e) {
-      LOG.debug("{}: client closed, callback skipped", config.clientId());
     }
-  }
 
-  /** Lets queued callbacks finish (up to a few seconds), then stops the thread. */
-  void close() {
-    callbacks.shutdown();
-    try {
-      callbacks.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    void dropped(Message message, String reason) {
+        run(() -> config.droppedListener().onDropped(message, reason));
     }
-  }
+
+    void connected(ConnectResult result) {
+        run(() -> config.connectionListener().onConnected(result));
+    }
+
+    void disconnected(String cause) {
+        run(() -> config.connectionListener().onDisconnected(cause));
+    }
+
+    private void run(Runnable task) {
+        try {
+            callbacks.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: callback failed", config.clientId(), e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("{}: client closed, callback skipped", config.clientId());
+        }
+    }
+
+    /** Lets queued callbacks finish (up to a few seconds), then stops the thread. */
+    void close() {
+        callbacks.shutdown();
+        try {
+            callbacks.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -30,128 +30,129 @@ import java.util.concurrent.CompletableFuture;
  * {@link Notifier}.
  */
 final class Subscriptions {
-  private record Entry(String filter, QoS qos, MessageHandler handler) {}
+    private record Entry(String filter, QoS qos, MessageHandler handler) {}
 
-  private sealed interface Request permits Subscribe, Unsubscribe {}
+    private sealed interface Request permits Subscribe, Unsubscribe {}
 
-  private record Subscribe(List<Entry> entries, CompletableFuture<QoS> done) implements Request {}
+    private record Subscribe(List<Entry> entries, CompletableFuture<QoS> done) implements Request {}
 
-  private record Unsubscribe(String filter, CompletableFuture<Void> done) implements Request {}
+    private record Unsubscribe(String filter, CompletableFuture<Void> done) implements Request {}
 
-  private final Link link;
-  private final PacketIdAllocator ids;
-  private final Notifier notifier;
-  private final Map<String, Entry> active = new LinkedHashMap<>();
-  private final ArrayDeque<Request> queued = new ArrayDeque<>();
-  private final TreeMap<Integer, Request> awaiting = new TreeMap<>();
+    private final Link link;
+    private final PacketIdAllocator ids;
+    private final Notifier notifier;
+    private final Map<String, Entry> active = new LinkedHashMap<>();
+    private final ArrayDeque<Request> queued = new ArrayDeque<>();
+    private final TreeMap<Integer, Request> awaiting = new TreeMap<>();
 
-  Subscriptions(Link link, PacketIdAllocator ids, Notifier notifier) {
-    this.link = link;
-    this.ids = ids;
-    this.notifier = notifier;
-  }
-
-  void subscribe(String filter, QoS qos, MessageHandler handler, CompletableFuture<QoS> done) {
-    Entry e = new Entry(filter, qos, handler);
-    active.put(filter, e);
-    queued.add(new Subscribe(List.of(e), done));
-    flush();
-  }
-
-  void unsubscribe(String filter, CompletableFuture<Void> done) {
-    active.remove(filter);
-    queued.add(new Unsubscribe(filter, done));
-    flush();
-  }
-
-  /** Hands a received message to every matching handler, then runs {@code afterHandled}. */
-  void deliver(Message message, Runnable afterHandled) {
-    List<MessageHandler> handlers = new ArrayList<>(2);
-    for (Entry e : active.values()) {
-      String filter = Topics.isShared(e.filter()) ? Topics.shareFilter(e.filter()) : e.filter();
-      if (Topics.matches(filter, message.topic())) {
-        handlers.add(e.handler());
-      }
+    Subscriptions(Link link, PacketIdAllocator ids, Notifier notifier) {
+        this.link = link;
+        this.ids = ids;
+        this.notifier = notifier;
     }
-    notifier.deliver(message, handlers, afterHandled);
-  }
 
-  private void flush() {
-    while (link.isUp() && !queued.isEmpty() && !ids.isFull()) {
-      Request r = queued.poll();
-      int id = ids.next();
-      awaiting.put(id, r);
-      if (r instanceof Subscribe s) {
-        List<TopicSubscription> subs = new ArrayList<>();
-        s.entries().forEach(e -> subs.add(TopicSubscription.of(e.filter(), e.qos())));
-        link.write(new SubscribePacket(id, subs, MqttProperties.EMPTY));
-      } else if (r instanceof Unsubscribe u) {
-        link.write(new UnsubscribePacket(id, List.of(u.filter()), MqttProperties.EMPTY));
-      }
+    void subscribe(String filter, QoS qos, MessageHandler handler, CompletableFuture<QoS> done) {
+        Entry e = new Entry(filter, qos, handler);
+        active.put(filter, e);
+        queued.add(new Subscribe(List.of(e), done));
+        flush();
     }
-  }
 
-  void onSuback(SubackPacket p) {
-    if (!(awaiting.remove(p.packetId()) instanceof Subscribe s)) {
-      return;
+    void unsubscribe(String filter, CompletableFuture<Void> done) {
+        active.remove(filter);
+        queued.add(new Unsubscribe(filter, done));
+        flush();
     }
-    ids.release(p.packetId());
-    List<ReasonCode> codes = p.reasonCodes();
-    for (int i = 0; i < s.entries().size(); i++) {
-      Entry e = s.entries().get(i);
-      ReasonCode rc = i < codes.size() ? codes.get(i) : ReasonCode.UNSPECIFIED_ERROR;
-      if (rc.isError()) {
-        active.remove(e.filter(), e);
-        s.done().completeExceptionally(
-            new MqttClientException("subscription to " + e.filter() + " refused", rc));
-      } else {
-        s.done().complete(QoS.fromValue(rc.code()));
-      }
-    }
-    flush();
-  }
 
-  void onUnsuback(UnsubackPacket p) {
-    if (!(awaiting.remove(p.packetId()) instanceof Unsubscribe u)) {
-      return;
+    /** Hands a received message to every matching handler, then runs {@code afterHandled}. */
+    void deliver(Message message, Runnable afterHandled) {
+        List<MessageHandler> handlers = new ArrayList<>(2);
+        for (Entry e : active.values()) {
+            String filter = Topics.isShared(e.filter()) ? Topics.shareFilter(e.filter()) : e.filter();
+            if (Topics.matches(filter, message.topic())) {
+                handlers.add(e.handler());
+            }
+        }
+        notifier.deliver(message, handlers, afterHandled);
     }
-    ids.release(p.packetId());
-    ReasonCode rc = p.reasonCodes().isEmpty() ? ReasonCode.SUCCESS : p.reasonCodes().get(0);
-    if (rc.isError()) {
-      u.done().completeExceptionally(
-          new MqttClientException("unsubscribe from " + u.filter() + " refused", rc));
-    } else {
-      u.done().complete(null);
-    }
-    flush();
-  }
 
-  /** A new connection was accepted. */
-  void onConnected(boolean sessionPresent) {
-    List<Request> again = new ArrayList<>(awaiting.values());
-    awaiting.keySet().forEach(ids::release);
-    awaiting.clear();
-    for (int i = again.size() - 1; i >= 0; i--) {
-      queued.addFirst(again.get(i));
+    private void flush() {
+        while (link.isUp() && !queued.isEmpty() && !ids.isFull()) {
+            Request r = queued.poll();
+            int id = ids.next();
+            awaiting.put(id, r);
+            if (r instanceof Subscribe s) {
+                List<TopicSubscription> subs = new ArrayList<>();
+                s.entries().forEach(e -> subs.add(TopicSubscription.of(e.filter(), e.qos())));
+                link.write(new SubscribePacket(id, subs, MqttProperties.EMPTY));
+            } else if (r instanceof Unsubscribe u) {
+                link.write(new UnsubscribePacket(id, List.of(u.filter()), MqttProperties.EMPTY));
+            }
+        }
     }
-    if (!sessionPresent && !active.isEmpty()) {
-      queued.addFirst(new Subscribe(List.copyOf(active.values()), new CompletableFuture<>()));
-    }
-    flush();
-  }
 
-  /** The client closes: requests still on their way fail. */
-  void close() {
-    MqttClientException closed = new MqttClientException("client closed");
-    awaiting.values().forEach(r -> fail(r, closed));
-    queued.forEach(r -> fail(r, closed));
-  }
-
-  private static void fail(Request r, MqttClientException e) {
-    if (r instanceof Subscribe s) {
-      s.done().completeExceptionally(e);
-    } else if (r instanceof Unsubscribe u) {
-      u.done().completeExceptionally(e);
+    void onSuback(SubackPacket p) {
+        if (!(awaiting.remove(p.packetId()) instanceof Subscribe s)) {
+            return;
+        }
+        ids.release(p.packetId());
+        List<ReasonCode> codes = p.reasonCodes();
+        for (int i = 0; i < s.entries().size(); i++) {
+            Entry e = s.entries().get(i);
+            ReasonCode rc = i < codes.size() ? codes.get(i) : ReasonCode.UNSPECIFIED_ERROR;
+            if (rc.isError()) {
+                active.remove(e.filter(), e);
+                s.done()
+                        .completeExceptionally(
+                                new MqttClientException("subscription to " + e.filter() + " refused", rc));
+            } else {
+                s.done().complete(QoS.fromValue(rc.code()));
+            }
+        }
+        flush();
     }
-  }
+
+    void onUnsuback(UnsubackPacket p) {
+        if (!(awaiting.remove(p.packetId()) instanceof Unsubscribe u)) {
+            return;
+        }
+        ids.release(p.packetId());
+        ReasonCode rc =
+                p.reasonCodes().isEmpty() ? ReasonCode.SUCCESS : p.reasonCodes().get(0);
+        if (rc.isError()) {
+            u.done().completeExceptionally(new MqttClientException("unsubscribe from " + u.filter() + " refused", rc));
+        } else {
+            u.done().complete(null);
+        }
+        flush();
+    }
+
+    /** A new connection was accepted. */
+    void onConnected(boolean sessionPresent) {
+        List<Request> again = new ArrayList<>(awaiting.values());
+        awaiting.keySet().forEach(ids::release);
+        awaiting.clear();
+        for (int i = again.size() - 1; i >= 0; i--) {
+            queued.addFirst(again.get(i));
+        }
+        if (!sessionPresent && !active.isEmpty()) {
+            queued.addFirst(new Subscribe(List.copyOf(active.values()), new CompletableFuture<>()));
+        }
+        flush();
+    }
+
+    /** The client closes: requests still on their way fail. */
+    void close() {
+        MqttClientException closed = new MqttClientException("client closed");
+        awaiting.values().forEach(r -> fail(r, closed));
+        queued.forEach(r -> fail(r, closed));
+    }
+
+    private static void fail(Request r, MqttClientException e) {
+        if (r instanceof Subscribe s) {
+            s.done().completeExceptionally(e);
+        } else if (r instanceof Unsubscribe u) {
+            u.done().completeExceptionally(e);
+        }
+    }
 }

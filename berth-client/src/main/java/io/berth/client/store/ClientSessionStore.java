@@ -20,36 +20,36 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface ClientSessionStore extends AutoCloseable {
 
-  /** A store in memory: survives reconnects, not a restart of the process. */
-  static ClientSessionStore inMemory() {
-    return new MemoryClientSessionStore();
-  }
+    /** A store in memory: survives reconnects, not a restart of the process. */
+    static ClientSessionStore inMemory() {
+        return new MemoryClientSessionStore();
+    }
 
-  /**
-   * A durable store in one append-only file with group commit (every append is forced to disk before its
-   * future completes); the file is created if absent and locked against a second client.
-   *
-   * @throws IOException when the file cannot be opened, is locked, or is not a session log
-   */
-  static ClientSessionStore file(Path file) throws IOException {
-    return FileClientSessionStore.open(file);
-  }
+    /**
+     * A durable store in one append-only file with group commit (every append is forced to disk before its
+     * future completes); the file is created if absent and locked against a second client.
+     *
+     * @throws IOException when the file cannot be opened, is locked, or is not a session log
+     */
+    static ClientSessionStore file(Path file) throws IOException {
+        return FileClientSessionStore.open(file);
+    }
 
-  /** Reads what the store holds. Called once, before the first append. */
-  StoredSession load() throws IOException;
+    /** Reads what the store holds. Called once, before the first append. */
+    StoredSession load() throws IOException;
 
-  /**
-   * Records changes in order. The future completes when they are as durable as this store promises, and
-   * fails if they could not be written; changes appended later are never durable before earlier ones.
-   */
-  CompletableFuture<Void> append(List<SessionChange> changes);
+    /**
+     * Records changes in order. The future completes when they are as durable as this store promises, and
+     * fails if they could not be written; changes appended later are never durable before earlier ones.
+     */
+    CompletableFuture<Void> append(List<SessionChange> changes);
 
-  /** Records one change; see {@link #append(List)}. */
-  default CompletableFuture<Void> append(SessionChange change) {
-    return append(List.of(change));
-  }
+    /** Records one change; see {@link #append(List)}. */
+    default CompletableFuture<Void> append(SessionChange change) {
+        return append(List.of(change));
+    }
 
-  /** Finishes pending appends and releases the store. */
-  @Override
-  void close() throws IOException;
+    /** Finishes pending appends and releases the store. */
+    @Override
+    void close() throws IOException;
 }

@@ -7,5 +7,5 @@ import org.rocksdb.WriteOptions;
 /** Writes one batch; the seam where tests inject failed writes. */
 @FunctionalInterface
 interface BatchWriter {
-  void write(WriteOptions options, WriteBatch batch) throws RocksDBException;
+    void write(WriteOptions options, WriteBatch batch) throws RocksDBException;
 }

@@ -12,84 +12,84 @@ import java.util.Arrays;
  * <p>Threading: confined to the thread that created it.
  */
 final class ByteWriter {
-  private byte[] buf;
-  private int size;
+    private byte[] buf;
+    private int size;
 
-  ByteWriter(int capacity) {
-    buf = new byte[Math.max(16, capacity)];
-  }
-
-  private void ensure(int more) {
-    if (size + more > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+    ByteWriter(int capacity) {
+        buf = new byte[Math.max(16, capacity)];
     }
-  }
 
-  ByteWriter u8(int v) {
-    ensure(1);
-    buf[size++] = (byte) v;
-    return this;
-  }
-
-  ByteWriter u16(int v) {
-    if (v < 0 || v > 0xFFFF) {
-      throw new IllegalArgumentException("not an unsigned 16-bit value: " + v);
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
     }
-    ensure(2);
-    buf[size++] = (byte) (v >>> 8);
-    buf[size++] = (byte) v;
-    return this;
-  }
 
-  ByteWriter u32(long v) {
-    if (v < 0 || v > 0xFFFF_FFFFL) {
-      throw new IllegalArgumentException("not an unsigned 32-bit value: " + v);
+    ByteWriter u8(int v) {
+        ensure(1);
+        buf[size++] = (byte) v;
+        return this;
     }
-    ensure(4);
-    for (int shift = 24; shift >= 0; shift -= 8) {
-      buf[size++] = (byte) (v >>> shift);
+
+    ByteWriter u16(int v) {
+        if (v < 0 || v > 0xFFFF) {
+            throw new IllegalArgumentException("not an unsigned 16-bit value: " + v);
+        }
+        ensure(2);
+        buf[size++] = (byte) (v >>> 8);
+        buf[size++] = (byte) v;
+        return this;
     }
-    return this;
-  }
 
-  ByteWriter u64(long v) {
-    ensure(8);
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      buf[size++] = (byte) (v >>> shift);
+    ByteWriter u32(long v) {
+        if (v < 0 || v > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("not an unsigned 32-bit value: " + v);
+        }
+        ensure(4);
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            buf[size++] = (byte) (v >>> shift);
+        }
+        return this;
     }
-    return this;
-  }
 
-  ByteWriter varint(long v) {
-    if (v < 0) {
-      throw new IllegalArgumentException("varint must not be negative: " + v);
+    ByteWriter u64(long v) {
+        ensure(8);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            buf[size++] = (byte) (v >>> shift);
+        }
+        return this;
     }
-    ensure(10);
-    while (v >= 0x80) {
-      buf[size++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
+
+    ByteWriter varint(long v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("varint must not be negative: " + v);
+        }
+        ensure(10);
+        while (v >= 0x80) {
+            buf[size++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        buf[size++] = (byte) v;
+        return this;
     }
-    buf[size++] = (byte) v;
-    return this;
-  }
 
-  ByteWriter bytes(byte[] b) {
-    varint(b.length);
-    return raw(b);
-  }
+    ByteWriter bytes(byte[] b) {
+        varint(b.length);
+        return raw(b);
+    }
 
-  ByteWriter string(String s) {
-    return bytes(s.getBytes(StandardCharsets.UTF_8));
-  }
+    ByteWriter string(String s) {
+        return bytes(s.getBytes(StandardCharsets.UTF_8));
+    }
 
-  ByteWriter raw(byte[] b) {
-    ensure(b.length);
-    System.arraycopy(b, 0, buf, size, b.length);
-    size += b.length;
-    return this;
-  }
+    ByteWriter raw(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, size, b.length);
+        size += b.length;
+        return this;
+    }
 
-  byte[] toByteArray() {
-    return Arrays.copyOf(buf, size);
-  }
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, size);
+    }
 }

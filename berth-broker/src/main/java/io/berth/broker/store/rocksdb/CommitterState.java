@@ -14,21 +14,20 @@ import java.util.Map;
  * <p>Threading: owned by the committer thread (filled before it starts).
  */
 final class CommitterState {
-  static final int REF_CACHE_SIZE = 65_536;
+    static final int REF_CACHE_SIZE = 65_536;
 
-  final Map<String, QueueCounters> counters = new HashMap<>();
+    final Map<String, QueueCounters> counters = new HashMap<>();
 
-  /** Message id → reference count, for ids whose count is positive; absent says nothing. */
-  final Map<Long, Long> refs =
-      new LinkedHashMap<>(1024, 0.75f, true) {
+    /** Message id → reference count, for ids whose count is positive; absent says nothing. */
+    final Map<Long, Long> refs = new LinkedHashMap<>(1024, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
-          return size() > REF_CACHE_SIZE;
+            return size() > REF_CACHE_SIZE;
         }
-      };
+    };
 
-  /** Every message id ever stored (queued or retained) is at most this. */
-  long maxMessageId;
+    /** Every message id ever stored (queued or retained) is at most this. */
+    long maxMessageId;
 }

@@ -5,13 +5,13 @@ package io.berth.broker.store.rocksdb;
  * a database that RocksDB reports as corrupt. The message says which folder or file, and what to do.
  */
 public final class CorruptStoreException extends IllegalStateException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public CorruptStoreException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public CorruptStoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
 
-  public CorruptStoreException(String message) {
-    super(message);
-  }
+    public CorruptStoreException(String message) {
+        super(message);
+    }
 }

@@ -10,18 +10,18 @@ import org.rocksdb.ColumnFamilyHandle;
  * <p>Threading: immutable after open; RocksDB handles may be used from any thread.
  */
 final class Handles {
-  private final Map<Family, ColumnFamilyHandle> handles;
+    private final Map<Family, ColumnFamilyHandle> handles;
 
-  Handles(Map<Family, ColumnFamilyHandle> handles) {
-    this.handles = new EnumMap<>(handles);
-    for (Family f : Family.values()) {
-      if (!this.handles.containsKey(f)) {
-        throw new IllegalArgumentException("no handle for column family " + f.familyName());
-      }
+    Handles(Map<Family, ColumnFamilyHandle> handles) {
+        this.handles = new EnumMap<>(handles);
+        for (Family f : Family.values()) {
+            if (!this.handles.containsKey(f)) {
+                throw new IllegalArgumentException("no handle for column family " + f.familyName());
+            }
+        }
     }
-  }
 
-  ColumnFamilyHandle get(Family family) {
-    return handles.get(family);
-  }
+    ColumnFamilyHandle get(Family family) {
+        return handles.get(family);
+    }
 }

@@ -5,8 +5,8 @@ import io.berth.broker.store.SessionStoreContract;
 import java.nio.file.Path;
 
 class MemorySessionStoreTest extends SessionStoreContract {
-  @Override
-  protected SessionStore open(Path dir) {
-    return new MemorySessionStore();
-  }
+    @Override
+    protected SessionStore open(Path dir) {
+        return new MemorySessionStore();
+    }
 }
