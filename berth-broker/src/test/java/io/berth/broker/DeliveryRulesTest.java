@@ -236,6 +236,39 @@ class DeliveryRulesTest {
     }
 
     @Test
+    void sharedSubscription_whileEveryMemberIsOffline_theGroupKeepsMessagesForWhicheverReturns() throws Exception {
+        MqttProperties persistent =
+                MqttProperties.builder().sessionExpiryInterval(600L).build();
+        for (String member : List.of("worker-a", "worker-b")) {
+            try (RawClient m = RawClient.connected(broker.port(), MqttVersion.V5, member, false, persistent)) {
+                m.subscribe(1, "$share/pool/tasks", QoS.AT_LEAST_ONCE);
+                m.send(DisconnectPacket.NORMAL);
+            }
+        }
+        try (RawClient pub = v5("p")) {
+            for (int i = 0; i < 10; i++) {
+                publish(pub, "tasks", QoS.AT_LEAST_ONCE, false, "t" + i, MqttProperties.EMPTY);
+            }
+        }
+        broker.restart(); // the group's queue is part of the stored state
+        try (RawClient a = RawClient.open(broker.port(), MqttVersion.V5)) {
+            assertThat(a.connect("worker-a", false, persistent, null).sessionPresent())
+                    .isTrue();
+            // only one member came back: it gets all ten, in order
+            for (int i = 0; i < 10; i++) {
+                PublishPacket p = a.expect(PublishPacket.class);
+                assertThat(new String(p.payload())).isEqualTo("t" + i);
+                a.send(PubackPacket.of(p.packetId()));
+            }
+            a.expectNothing(Duration.ofMillis(300));
+        }
+        try (RawClient b = RawClient.open(broker.port(), MqttVersion.V5)) {
+            b.connect("worker-b", false, persistent, null);
+            b.expectNothing(Duration.ofMillis(300));
+        }
+    }
+
+    @Test
     void will_sentWhenTheConnectionDrops_notAfterNormalDisconnect() throws Exception {
         try (RawClient watcher = v5("w")) {
             watcher.subscribe(1, "wills/#", QoS.AT_LEAST_ONCE);

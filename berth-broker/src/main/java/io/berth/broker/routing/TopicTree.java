@@ -30,7 +30,7 @@ public final class TopicTree {
         Subscription previous = group == null
                 ? node.subscribers.put(clientId, sub)
                 : node.shared
-                        .computeIfAbsent(group, g -> new SharedGroup(g))
+                        .computeIfAbsent(group, g -> new SharedGroup(g, sub.filter()))
                         .members
                         .put(clientId, sub);
         if (previous == null) {
@@ -64,6 +64,18 @@ public final class TopicTree {
     /** The levels of a filter, without a {@code $share/group/} prefix. */
     private static String[] levels(String filter) {
         return (Topics.isShared(filter) ? Topics.shareFilter(filter) : filter).split("/", -1);
+    }
+
+    /** The group of a shared filter ({@code $share/group/filter}), or null when it has none. */
+    public SharedGroup sharedGroup(String sharedFilter) {
+        Node node = root;
+        for (String level : levels(sharedFilter)) {
+            node = node.children.get(level);
+            if (node == null) {
+                return null;
+            }
+        }
+        return node.shared.get(Topics.shareGroup(sharedFilter));
     }
 
     /** How many subscriptions the tree holds. */
@@ -124,15 +136,22 @@ public final class TopicTree {
     /** The members of one shared subscription group at one filter. */
     public static final class SharedGroup {
         private final String name;
+        private final String sharedFilter;
         final Map<String, Subscription> members = new ConcurrentHashMap<>();
         private final AtomicInteger next = new AtomicInteger();
 
-        SharedGroup(String name) {
+        SharedGroup(String name, String sharedFilter) {
             this.name = name;
+            this.sharedFilter = sharedFilter;
         }
 
         public String name() {
             return name;
+        }
+
+        /** The whole filter, {@code $share/group/filter}: what identifies the group. */
+        public String sharedFilter() {
+            return sharedFilter;
         }
 
         public Map<String, Subscription> members() {

@@ -336,6 +336,13 @@ final class ClientRequests {
         if (!retainedFor.isEmpty()) {
             s.lastAck.whenCompleteAsync((v, e) -> sendRetained(s, conn, retainedFor), shard.executor);
         }
+        for (TopicSubscription t : p.subscriptions()) {
+            if (Topics.isShared(t.filter()) && s.subscriptions.containsKey(t.filter())) {
+                // a new member may take what the group kept while every member was offline
+                String key = GroupQueues.key(t.filter());
+                s.lastAck.whenComplete((v, e) -> owner.shardOf(key).drainGroup(key));
+            }
+        }
     }
 
     /** Why a valid filter is not granted (ACL, limits), or null. */

@@ -372,6 +372,30 @@ final class OutboundQueue {
     }
 
     /**
+     * Takes up to {@code max} of the oldest queued messages out, to be moved to another queue (a shared
+     * group's queue to a member's). They count as gone at once; {@link #taken} says whether the move
+     * was committed, or puts them back.
+     */
+    List<QueuedMessage> take(int max) {
+        List<QueuedMessage> out = new ArrayList<>();
+        for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, max + removing.size())) {
+            if (out.size() < max && removing.add(q.entry().seq())) {
+                out.add(q);
+                added(-1, -q.message().sizeBytes());
+            }
+        }
+        return out;
+    }
+
+    /** The move of a message that {@link #take} handed out is over: committed, or not (it stays). */
+    void taken(QueuedMessage q, boolean committed) {
+        removing.remove(q.entry().seq());
+        if (!committed) {
+            added(1, q.message().sizeBytes());
+        }
+    }
+
+    /**
      * Removes the queued messages that {@code select} picks, in one commit; messages in flight are left
      * to finish. Returns how many were removed, once committed.
      */

@@ -1,6 +1,7 @@
 package io.berth.broker.session;
 
 import io.berth.broker.routing.TopicTree;
+import io.berth.broker.store.QueuedMessage;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
@@ -46,7 +47,29 @@ final class Router {
                 durable.add(new StoreCommand.PutRetained(message));
             }
         }
-        Map<Integer, List<Delivery>> byShard = match(message);
+        return route(message, match(message), durable, extraStore, extra);
+    }
+
+    /**
+     * Moves a message from a shared group's queue to a member's queue: the member's entry and the
+     * removal from the group's queue commit together.
+     */
+    CompletableFuture<Routed> transfer(
+            QueuedMessage queued, String member, Subscription sub, String groupKey, SessionStore groupStore) {
+        List<Integer> ids = sub.subscriptionId() > 0 ? List.of(sub.subscriptionId()) : List.of();
+        Delivery d = new Delivery(member, QoS.min(queued.entry().qos(), sub.qos()), false, ids);
+        Map<Integer, List<Delivery>> byShard = Map.of(shardIndex(member), List.of(d));
+        StoreCommand out = new StoreCommand.Dequeue(
+                groupKey, queued.entry().seq(), queued.message().id());
+        return route(queued.message(), byShard, new ArrayList<>(), groupStore, List.of(out));
+    }
+
+    private CompletableFuture<Routed> route(
+            StoredMessage message,
+            Map<Integer, List<Delivery>> byShard,
+            List<StoreCommand> durable,
+            SessionStore extraStore,
+            List<StoreCommand> extra) {
         if (byShard.isEmpty()) {
             return commit(durable, extraStore, extra, List.of()).thenApply(v -> Routed.STORED);
         }
@@ -124,11 +147,18 @@ final class Router {
 
             @Override
             public void sharedGroup(TopicTree.SharedGroup group) {
-                Map.Entry<String, Subscription> member = chooseMember(group);
+                Map.Entry<String, Subscription> member = chooseOnlineMember(group);
                 if (member != null) {
                     shared.add(new DeliveryBuilder(member.getKey())
                             .add(message, member.getValue())
                             .build());
+                } else {
+                    // every member is offline: the group's own queue keeps it (see GroupQueues)
+                    shared.add(new Delivery(
+                            GroupQueues.key(group.sharedFilter()),
+                            QoS.min(message.qos(), highestQos(group)),
+                            false,
+                            List.of()));
                 }
             }
         });
@@ -144,13 +174,10 @@ final class Router {
         return byShard;
     }
 
-    /** One member of a shared group, round robin, preferring members that are online. */
-    private Map.Entry<String, Subscription> chooseMember(TopicTree.SharedGroup group) {
+    /** An online member of a shared group, round robin; null when every member is offline. */
+    private Map.Entry<String, Subscription> chooseOnlineMember(TopicTree.SharedGroup group) {
         List<Map.Entry<String, Subscription>> members =
                 new ArrayList<>(group.members().entrySet());
-        if (members.isEmpty()) {
-            return null;
-        }
         int start = group.nextIndex();
         for (int i = 0; i < members.size(); i++) {
             Map.Entry<String, Subscription> m = members.get((start + i) % members.size());
@@ -158,7 +185,15 @@ final class Router {
                 return m;
             }
         }
-        return members.get(start % members.size());
+        return null;
+    }
+
+    private static QoS highestQos(TopicTree.SharedGroup group) {
+        QoS q = QoS.AT_MOST_ONCE;
+        for (Subscription s : group.members().values()) {
+            q = QoS.max(q, s.qos());
+        }
+        return q;
     }
 
     /** Merges the matching subscriptions of one client into one delivery. */

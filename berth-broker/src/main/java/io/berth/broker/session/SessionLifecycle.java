@@ -8,6 +8,7 @@ import io.berth.broker.store.Subscription;
 import io.berth.codec.ConnackPacket;
 import io.berth.codec.DisconnectPacket;
 import io.berth.codec.MqttProperties;
+import io.berth.codec.MqttVersion;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.Will;
 import java.util.List;
@@ -98,9 +99,34 @@ final class SessionLifecycle {
                             shard.context.metrics().sessionOnline();
                             // [MQTT-4.4.0-1] unacknowledged PUBLISH and PUBREL are resent first, then the queue
                             session.outbound.attach(conn);
+                            drainGroupsOf(session);
                             conn.flush();
                         },
                         shard.executor);
+    }
+
+    /** Creates the queue of a shared group whose members are all offline (see {@link GroupQueues}). */
+    Session createGroupQueue(String key) {
+        Session g = newSession(key, SessionRecord.NEVER_EXPIRES, "");
+        g.record = new SessionRecord(
+                key,
+                MqttVersion.V5,
+                SessionRecord.NEVER_EXPIRES,
+                shard.context.clock().getAsLong(),
+                null,
+                "");
+        g.store.submit(new StoreCommand.PutSession(g.record));
+        return g;
+    }
+
+    /** Asks the shards of this session's shared groups to hand it what their queues hold. */
+    void drainGroupsOf(Session s) {
+        for (Subscription sub : s.subscriptions.values()) {
+            if (GroupQueues.isShared(sub)) {
+                String key = GroupQueues.key(sub.filter());
+                owner.shardOf(key).drainGroup(key);
+            }
+        }
     }
 
     private Session newSession(String clientId, long expiry, String owner) {

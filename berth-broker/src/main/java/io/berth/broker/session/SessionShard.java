@@ -42,6 +42,7 @@ public final class SessionShard {
     final BrokerContext context;
     final Map<String, Session> sessions = new HashMap<>();
     private final SessionLifecycle lifecycle;
+    private final GroupQueues groups;
     private final ClientRequests requests;
     private long incarnations;
     private final DropLog dropLog = new DropLog();
@@ -56,6 +57,7 @@ public final class SessionShard {
         this.executor = new DefaultEventExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
         this.lifecycle = new SessionLifecycle(this, owner);
         this.requests = new ClientRequests(this, owner);
+        this.groups = new GroupQueues(this, owner);
     }
 
     // ---- entry points: any thread ----
@@ -98,6 +100,11 @@ public final class SessionShard {
 
     public void connectionLost(ClientConnection conn) {
         executor.execute(() -> lifecycle.connectionLost(conn));
+    }
+
+    /** Hands what a shared group's queue holds to the group's online members ({@link GroupQueues}). */
+    void drainGroup(String groupKey) {
+        executor.execute(() -> groups.drain(groupKey));
     }
 
     /** Reserves queue positions for a message (called by the router on the publisher's shard). */
@@ -173,7 +180,13 @@ public final class SessionShard {
         boolean rejected = false;
         for (Delivery d : deliveries) {
             Session s = sessions.get(d.clientId());
-            if (s == null || !context.authorizer().canReceive(s.record.owner(), s.clientId, message.topic())) {
+            boolean groupQueue = GroupQueues.isKey(d.clientId());
+            if (s == null && groupQueue) {
+                s = lifecycle.createGroupQueue(d.clientId());
+            }
+            // a group's queue is checked when a member receives the message from it
+            if (s == null
+                    || !groupQueue && !context.authorizer().canReceive(s.record.owner(), s.clientId, message.topic())) {
                 continue;
             }
             if (d.qos() == QoS.AT_MOST_ONCE) {
