@@ -46,6 +46,10 @@ final class InflightWindow {
         }
     }
 
+    boolean contains(long seq) {
+        return bySeq.containsKey(seq);
+    }
+
     Outflight byPacketId(int packetId) {
         return byPacketId.get(packetId);
     }

@@ -136,9 +136,10 @@ final class OutboundQueue {
      * removing are passed over (and not sent, as they are going anyway).
      */
     private boolean evictOldest(String reason) {
-        for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, removing.size() + 1)) {
+        int skip = removing.size() + inflight.size();
+        for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, skip + 1)) {
             long seq = q.entry().seq();
-            if (!removing.contains(seq)) {
+            if (!busy(seq)) {
                 nextToSend = seq + 1;
                 metrics.dropped(reason);
                 events.evicted(clientId, new Refusal(OverflowPolicy.DROP_OLDEST, reason));
@@ -158,14 +159,13 @@ final class OutboundQueue {
         tail = recovered.queueTail();
         committedTail = tail;
         added(recovered.queuedCount(), recovered.queuedBytes());
-        long next = recovered.queueHead();
         for (InflightRecord r : recovered.inflight()) {
             Outflight o = new Outflight(r.seq(), -1, r.packetId(), r.released() ? QoS.EXACTLY_ONCE : null, 0);
             o.released = r.released();
             inflight.put(o);
-            next = Math.max(next, r.seq() + 1);
         }
-        nextToSend = next;
+        // from the head: what is in flight is resent first and skipped here (see busy)
+        nextToSend = recovered.queueHead();
         if (wasConnected) {
             dupBefore = Math.min(tail, recovered.queueHead() + 65_535);
         }
@@ -183,6 +183,11 @@ final class OutboundQueue {
         return inflight.size();
     }
 
+    /** A position the pump must not send from the queue: in flight already, or being removed. */
+    private boolean busy(long seq) {
+        return inflight.contains(seq) || removing.contains(seq);
+    }
+
     /** Starts sending on a connection whose CONNACK went out. */
     void attach(ClientConnection conn) {
         connection = conn;
@@ -193,7 +198,25 @@ final class OutboundQueue {
     /** Stops sending: the connection is gone. In-flight messages stay, to be resent. */
     void detach() {
         connection = null;
+        recordInflight();
         inflight.reset(true);
+    }
+
+    /**
+     * Writes "PUBLISH sent" for every message in flight, in one command list, when the connection goes:
+     * not per send, which would cost a store write per delivery. After a crash the records of the last
+     * connection may be missing; then the resends carry DUP by position instead (see ADR 1).
+     */
+    private void recordInflight() {
+        List<StoreCommand> records = new ArrayList<>();
+        for (Outflight o : inflight.inOrder()) {
+            if (!o.released && o.sentHere) {
+                records.add(new StoreCommand.PutInflight(clientId, new InflightRecord(o.seq, o.packetId, false)));
+            }
+        }
+        if (!records.isEmpty()) {
+            store.submit(records);
+        }
     }
 
     /**
@@ -274,7 +297,7 @@ final class OutboundQueue {
                     break;
                 }
                 nextToSend = queued.entry().seq() + 1;
-                if (!removing.contains(queued.entry().seq())) {
+                if (!busy(queued.entry().seq())) {
                     sendNew(queued);
                 }
             }
@@ -355,8 +378,6 @@ final class OutboundQueue {
         o.sentHere = true;
         inflight.put(o);
         connection.send(packet);
-        // Recorded after sending: a lost record only costs the DUP flag on a resend after a crash.
-        store.submit(new StoreCommand.PutInflight(clientId, new InflightRecord(o.seq, packetId, false)));
     }
 
     /** The first {@code max} messages of the queue, in flight ones first. */
@@ -379,7 +400,9 @@ final class OutboundQueue {
     List<QueuedMessage> take(int max) {
         List<QueuedMessage> out = new ArrayList<>();
         for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, max + removing.size())) {
-            if (out.size() < max && removing.add(q.entry().seq())) {
+            if (out.size() < max
+                    && !inflight.contains(q.entry().seq())
+                    && removing.add(q.entry().seq())) {
                 out.add(q);
                 added(-1, -q.message().sizeBytes());
             }
@@ -413,7 +436,7 @@ final class OutboundQueue {
             for (QueuedMessage q : batch) {
                 long seq = q.entry().seq();
                 from = seq + 1;
-                if (removing.contains(seq) || !select.matches(q.message(), taken, clock.getAsLong())) {
+                if (busy(seq) || !select.matches(q.message(), taken, clock.getAsLong())) {
                     continue;
                 }
                 taken++;

@@ -109,6 +109,10 @@ public final class SessionShard {
 
     /** Reserves queue positions for a message (called by the router on the publisher's shard). */
     CompletableFuture<Reservation> prepare(StoredMessage message, List<Delivery> deliveries) {
+        if (executor.inEventLoop()) {
+            // the publisher lives on this shard too: no need for a round trip through the task queue
+            return CompletableFuture.completedFuture(reserve(message, deliveries));
+        }
         CompletableFuture<Reservation> result = new CompletableFuture<>();
         executor.execute(() -> result.complete(reserve(message, deliveries)));
         return result;
@@ -278,7 +282,8 @@ public final class SessionShard {
                 io.berth.codec.MqttProperties.EMPTY,
                 context.clock().getAsLong(),
                 "");
-        owner.router().publish(event, context.volatileStore(), List.of());
+        // published as a task of its own: the crossing is noticed in the middle of queue bookkeeping
+        executor.execute(() -> owner.router().publish(event, context.volatileStore(), List.of()));
     }
 
     private void withSession(ClientConnection conn, java.util.function.Consumer<Session> action) {
