@@ -1,9 +1,11 @@
 package io.berth.broker.session;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
@@ -13,12 +15,18 @@ import java.util.TreeMap;
  * <p>Threading: owned by the session's shard.
  */
 final class InflightWindow {
-    private final TreeMap<Long, Outflight> bySeq = new TreeMap<>();
-    private final Map<Integer, Outflight> byPacketId = new HashMap<>();
+    /** Allocated with the first message in flight and let go with the last: an idle session holds none. */
+    private NavigableMap<Long, Outflight> bySeq = Collections.emptyNavigableMap();
+
+    private Map<Integer, Outflight> byPacketId = Map.of();
     private int sentHere;
 
     /** Adds (or replaces, for the same position) a message in flight. */
     void put(Outflight o) {
+        if (bySeq.isEmpty()) {
+            bySeq = new TreeMap<>();
+            byPacketId = new HashMap<>();
+        }
         Outflight previous = bySeq.put(o.seq, o);
         if (previous != null && previous.sentHere) {
             sentHere--;
@@ -42,6 +50,10 @@ final class InflightWindow {
             byPacketId.remove(o.packetId, o);
             if (o.sentHere) {
                 sentHere--;
+            }
+            if (bySeq.isEmpty()) {
+                bySeq = Collections.emptyNavigableMap();
+                byPacketId = Map.of();
             }
         }
     }

@@ -56,9 +56,10 @@ final class OutboundQueue {
     private long count;
     private long bytes;
     private final InflightWindow inflight = new InflightWindow();
-    private final TreeSet<Long> pending = new TreeSet<>();
+    /** Reserved positions whose commit has not completed; null when none (most of the time). */
+    private TreeSet<Long> pending;
     /** Positions removed by a purge whose commit has not completed: not to be sent meanwhile. */
-    private final TreeSet<Long> removing = new TreeSet<>();
+    private TreeSet<Long> removing;
     /** Positions below this may have been sent before a crash: their first send carries DUP. */
     private long dupBefore;
 
@@ -136,7 +137,7 @@ final class OutboundQueue {
      * removing are passed over (and not sent, as they are going anyway).
      */
     private boolean evictOldest(String reason) {
-        int skip = removing.size() + inflight.size();
+        int skip = removingCount() + inflight.size();
         for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, skip + 1)) {
             long seq = q.entry().seq();
             if (!busy(seq)) {
@@ -183,9 +184,30 @@ final class OutboundQueue {
         return inflight.size();
     }
 
+    private boolean isRemoving(long seq) {
+        return removing != null && removing.contains(seq);
+    }
+
+    private int removingCount() {
+        return removing == null ? 0 : removing.size();
+    }
+
+    private boolean markRemoving(long seq) {
+        if (removing == null) {
+            removing = new TreeSet<>();
+        }
+        return removing.add(seq);
+    }
+
+    private void unmarkRemoving(long seq) {
+        if (removing != null && removing.remove(seq) && removing.isEmpty()) {
+            removing = null;
+        }
+    }
+
     /** A position the pump must not send from the queue: in flight already, or being removed. */
     private boolean busy(long seq) {
-        return inflight.contains(seq) || removing.contains(seq);
+        return inflight.contains(seq) || isRemoving(seq);
     }
 
     /** Starts sending on a connection whose CONNACK went out. */
@@ -228,6 +250,9 @@ final class OutboundQueue {
         long seq = tail++;
         QueueEntry entry =
                 new QueueEntry(seq, message.id(), delivery.qos(), delivery.retain(), delivery.subscriptionIds());
+        if (pending == null) {
+            pending = new TreeSet<>();
+        }
         pending.add(seq);
         added(1, message.sizeBytes());
         return new StoreCommand.Enqueue(clientId, entry, message);
@@ -236,8 +261,10 @@ final class OutboundQueue {
     /** The commit of a reserved position completed (with {@code error} when it failed). */
     void onCommitted(StoreCommand.Enqueue enqueue, Throwable error) {
         long seq = enqueue.entry().seq();
-        pending.remove(seq);
-        committedTail = pending.isEmpty() ? tail : pending.first();
+        if (pending != null && pending.remove(seq) && pending.isEmpty()) {
+            pending = null;
+        }
+        committedTail = pending == null ? tail : pending.first();
         if (error != null) {
             // Not stored: the publisher gets no acknowledgement and sends again. The slot stays empty.
             LOG.warn("queue write for {} failed: {}", clientId, error.toString());
@@ -384,8 +411,8 @@ final class OutboundQueue {
     List<QueuedMessage> peek(int max) {
         long from = inflight.isEmpty() ? nextToSend : Math.min(inflight.oldestSeq(), nextToSend);
         List<QueuedMessage> out = new ArrayList<>();
-        for (QueuedMessage q : store.readQueue(clientId, from, committedTail, max + removing.size())) {
-            if (!removing.contains(q.entry().seq()) && out.size() < max) {
+        for (QueuedMessage q : store.readQueue(clientId, from, committedTail, max + removingCount())) {
+            if (!isRemoving(q.entry().seq()) && out.size() < max) {
                 out.add(q);
             }
         }
@@ -399,10 +426,10 @@ final class OutboundQueue {
      */
     List<QueuedMessage> take(int max) {
         List<QueuedMessage> out = new ArrayList<>();
-        for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, max + removing.size())) {
+        for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, max + removingCount())) {
             if (out.size() < max
                     && !inflight.contains(q.entry().seq())
-                    && removing.add(q.entry().seq())) {
+                    && markRemoving(q.entry().seq())) {
                 out.add(q);
                 added(-1, -q.message().sizeBytes());
             }
@@ -412,7 +439,7 @@ final class OutboundQueue {
 
     /** The move of a message that {@link #take} handed out is over: committed, or not (it stays). */
     void taken(QueuedMessage q, boolean committed) {
-        removing.remove(q.entry().seq());
+        unmarkRemoving(q.entry().seq());
         if (!committed) {
             added(1, q.message().sizeBytes());
         }
@@ -448,14 +475,14 @@ final class OutboundQueue {
         if (commands.isEmpty()) {
             return CompletableFuture.completedFuture(0L);
         }
-        removing.addAll(seqs);
+        seqs.forEach(this::markRemoving);
         added(-seqs.size(), -removedBytes);
         metrics.dropped("purged", seqs.size());
         long n = seqs.size();
         return store.submit(commands)
                 .handleAsync(
                         (v, error) -> {
-                            seqs.forEach(removing::remove);
+                            seqs.forEach(this::unmarkRemoving);
                             if (error != null) {
                                 throw new IllegalStateException("purge of " + clientId + " not stored", error);
                             }

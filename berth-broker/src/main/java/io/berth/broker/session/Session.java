@@ -16,6 +16,9 @@ import java.util.concurrent.Future;
  * thread only.
  */
 final class Session {
+    /** The {@link #lastAck} of a session with nothing to acknowledge; shared, never completed again. */
+    static final CompletableFuture<Void> NOTHING_PENDING = CompletableFuture.completedFuture(null);
+
     final String clientId;
     /** Distinguishes this session from an earlier or later one with the same client id. */
     final long incarnation;
@@ -35,7 +38,7 @@ final class Session {
     /** Inbound QoS 1/2 publishes of this connection not yet acknowledged (PUBACK/PUBCOMP). */
     int inboundUnacked;
     /** Completes when the last acknowledgement to the client was sent, to keep acknowledgements in order. */
-    CompletableFuture<Void> lastAck = CompletableFuture.completedFuture(null);
+    CompletableFuture<Void> lastAck = NOTHING_PENDING;
 
     Future<?> expiryTimer;
     Future<?> willTimer;

@@ -75,7 +75,7 @@ final class SessionLifecycle {
         s.connection = conn;
         s.attached = false;
         s.inboundUnacked = 0;
-        s.lastAck = CompletableFuture.completedFuture(null);
+        s.lastAck = Session.NOTHING_PENDING;
         Session session = s;
         boolean sessionPresent = present;
         s.store
