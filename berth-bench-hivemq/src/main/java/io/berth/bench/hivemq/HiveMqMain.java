@@ -15,13 +15,16 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs HiveMQ CE embedded, as a benchmark peer: {@code HiveMqMain HOME PORT}. Writes {@code HOME/conf/config.xml}
- * (one TCP listener on 127.0.0.1:PORT, file persistence, queues raised so nothing is dropped, no usage
- * statistics), keeps data under {@code HOME/data}, allows every client (what HiveMQ's allow-all extension
+ * (one TCP listener on 127.0.0.1:PORT, file persistence, queues raised so nothing is dropped, the
+ * 5.0 inbound window as Berth's, no usage statistics), keeps data under {@code HOME/data}, allows every client (what HiveMQ's allow-all extension
  * does), prints {@code HiveMQ listening on 127.0.0.1:PORT} when ready and stops cleanly on SIGTERM.
  */
 public final class HiveMqMain {
   /** Queued messages per client: high enough that a benchmark never meets the limit. */
   static final long MAX_QUEUE_SIZE = 100_000_000L;
+
+  /** Inbound QoS 1/2 window a 5.0 client may use: Berth's default, instead of HiveMQ's 10. */
+  static final int SERVER_RECEIVE_MAXIMUM = 1024;
 
   private HiveMqMain() {}
 
@@ -73,6 +76,9 @@ public final class HiveMqMain {
               <max-queue-size>%d</max-queue-size>
               <strategy>discard</strategy>
             </queued-messages>
+            <receive-maximum>
+              <server-receive-maximum>%d</server-receive-maximum>
+            </receive-maximum>
           </mqtt>
           <persistence>
             <mode>file</mode>
@@ -81,7 +87,7 @@ public final class HiveMqMain {
             <enabled>false</enabled>
           </anonymous-usage-statistics>
         </hivemq>
-        """.formatted(port, MAX_QUEUE_SIZE);
+        """.formatted(port, MAX_QUEUE_SIZE, SERVER_RECEIVE_MAXIMUM);
   }
 
   /** Lets every client connect, publish and subscribe. */
