@@ -77,7 +77,7 @@ public final class MosquittoPeer extends ProcessPeer {
         "max_inflight_messages " + MAX_INFLIGHT,
         "set_tcp_nodelay true",
         "user root",
-        "log_dest stdout",
+        "log_dest stderr",
         "log_type error",
         "log_type warning",
         "log_type notice",

@@ -53,7 +53,8 @@ public final class Report {
         .append(settings.version() == io.berth.codec.MqttVersion.V5 ? "5.0" : "3.1.1")
         .append(" unless a scenario says otherwise, ").append(settings.publishers()).append(" publishers with ")
         .append(settings.window()).append(" unacknowledged publishes each, payload ").append(settings.payload())
-        .append(" bytes, TCP to 127.0.0.1. Every message carries its stream and sequence number; every ")
+        .append(" bytes, TCP to 127.0.0.1. Online scenarios start with an unmeasured warm-up (a fifth of the ")
+        .append("messages, at most 50,000) on topics of their own. Every message carries its stream and sequence number; every ")
         .append("scenario reports lost, duplicated and out-of-order messages. Time limit per scenario and peer: ")
         .append(settings.limit().toSeconds()).append(" s.\n\n");
     md.append(Targets.section(results));
