@@ -2,9 +2,11 @@ package io.berth.broker;
 
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.Durability;
+import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.routing.TopicTree;
 import io.berth.broker.session.BrokerContext;
+import io.berth.broker.session.SessionAdmin;
 import io.berth.broker.session.Sessions;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoredMessage;
@@ -35,6 +37,7 @@ public final class Berth implements AutoCloseable {
   private MqttServer server;
   private InetSocketAddress address;
   private long recoveryMillis;
+  private final BrokerMetrics metrics = new BrokerMetrics();
   private boolean closed;
 
   private Berth(BrokerConfig config, SessionStore suppliedStore) {
@@ -61,10 +64,12 @@ public final class Berth implements AutoCloseable {
       }
       BrokerContext context = new BrokerContext(config, store,
           store.durable() ? new MemorySessionStore() : store, new TopicTree(), retained,
-          ConcurrentHashMap.newKeySet(), new AtomicLong(recovery.nextMessageId()), System::currentTimeMillis);
+          ConcurrentHashMap.newKeySet(), new AtomicLong(recovery.nextMessageId()), System::currentTimeMillis,
+          metrics);
       sessions = new Sessions(context);
       sessions.restore(recovery);
       recoveryMillis = (System.nanoTime() - begin) / 1_000_000;
+      metrics.recoveryMillis(recoveryMillis);
       server = new MqttServer(config, sessions);
       address = server.start();
     } catch (RuntimeException e) {
@@ -90,6 +95,16 @@ public final class Berth implements AutoCloseable {
   /** What the store says of itself, for the startup line. */
   public String storeDescription() {
     return store.describe();
+  }
+
+  /** Operator access to sessions and queues. */
+  public SessionAdmin admin() {
+    return new SessionAdmin(sessions);
+  }
+
+  /** The broker's metrics. */
+  public BrokerMetrics metrics() {
+    return metrics;
   }
 
   /** How long opening and restoring took, in milliseconds. */

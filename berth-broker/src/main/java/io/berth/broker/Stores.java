@@ -3,17 +3,33 @@ package io.berth.broker;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.memory.MemorySessionStore;
+import io.berth.broker.store.rocksdb.RocksSessionStore;
+import java.io.IOException;
 
 /** Opens the store that the configured durability asks for. */
 final class Stores {
   private Stores() {}
 
+  /**
+   * The store for {@code config.durability()}: RocksDB in the data folder for {@code fsync} and
+   * {@code os}, the heap for {@code memory}.
+   *
+   * @throws IllegalStateException when the data folder cannot be used (held by another Berth,
+   *     unreadable, corrupt, of an unknown format); the message says which and what to do
+   */
   static SessionStore open(BrokerConfig config) {
     return switch (config.durability()) {
       case MEMORY -> new MemorySessionStore();
-      case FSYNC, OS -> throw new IllegalArgumentException(
-          "durability '" + config.durability().optionName() + "' needs the durable store, which this "
-              + "version of Berth does not have yet; use --durability memory");
+      case FSYNC -> rocks(config, true);
+      case OS -> rocks(config, false);
     };
+  }
+
+  private static SessionStore rocks(BrokerConfig config, boolean sync) {
+    try {
+      return RocksSessionStore.open(config.dataDir().toAbsolutePath(), sync);
+    } catch (IOException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 }

@@ -305,6 +305,21 @@ class DeliveryRulesTest {
   }
 
   @Test
+  void payloadThatIsNotTheUtf8ItClaims_isRefusedWith0x99() throws Exception {
+    try (RawClient sub = v5("s"); RawClient pub = v5("p")) {
+      sub.subscribe(1, "pf", QoS.AT_LEAST_ONCE);
+      MqttProperties utf8 = MqttProperties.builder().payloadFormatIndicator(1).build();
+      pub.send(new PublishPacket("pf", QoS.AT_LEAST_ONCE, false, false, 5, new byte[] {(byte) 0xC3, 0x28}, utf8));
+      // [MQTT-3.3.2-4] 5.0 section 3.3.2.3.2: PUBACK 0x99 Payload format invalid, not delivered
+      assertThat(pub.expect(PubackPacket.class).reasonCode()).isEqualTo(ReasonCode.PAYLOAD_FORMAT_INVALID);
+      sub.expectNothing(Duration.ofMillis(300));
+      pub.send(new PublishPacket("pf", QoS.AT_LEAST_ONCE, false, false, 6, "fine".getBytes(), utf8));
+      assertThat(pub.expect(PubackPacket.class).reasonCode()).isEqualTo(ReasonCode.SUCCESS);
+      assertThat(new String(sub.expect(PublishPacket.class).payload())).isEqualTo("fine");
+    }
+  }
+
+  @Test
   void keepAlive_connectionClosedAfterOneAndAHalfIntervals() throws Exception {
     try (RawClient c = RawClient.open(broker.port(), MqttVersion.V3_1_1)) {
       c.send(new io.berth.codec.ConnectPacket(MqttVersion.V3_1_1, "idle", true, 1, null, null, null,

@@ -64,9 +64,22 @@ class PersistentSessionTest {
           .containsExactly(ReasonCode.GRANTED_QOS_2);
       sub.send(DisconnectPacket.NORMAL);
     }
-    publish("fleet/a", QoS.AT_LEAST_ONCE, 5);
-    publish("fleet/b", QoS.EXACTLY_ONCE, 5);
-    publish("fleet/c", QoS.AT_MOST_ONCE, 3); // not queued for an offline client
+    try (RawClient pub = connect(MqttVersion.V5, "pub-fleet", true)) {
+      // QoS 0 first, on the same connection: once the QoS 1 acks come, the QoS 0 ones were routed
+      for (int i = 0; i < 3; i++) {
+        pub.publish("fleet/c", QoS.AT_MOST_ONCE, 0, "m" + i); // not queued for an offline client
+      }
+      for (int i = 0; i < 5; i++) {
+        pub.publish("fleet/a", QoS.AT_LEAST_ONCE, i + 1, "m" + i);
+        pub.expect(PubackPacket.class);
+      }
+      for (int i = 0; i < 5; i++) {
+        pub.publish("fleet/b", QoS.EXACTLY_ONCE, i + 1, "m" + i);
+        pub.expect(PubrecPacket.class);
+        pub.send(PubrelPacket.of(i + 1));
+        pub.expect(PubcompPacket.class);
+      }
+    }
     try (RawClient sub = RawClient.open(broker.port(), v)) {
       ConnackPacket ack = sub.connect("dev-1", false, persistent(v), null);
       // [MQTT-3.2.2-2] Session Present = 1 when a session is resumed

@@ -16,8 +16,17 @@ import org.slf4j.LoggerFactory;
  * buffers the body. Each packet type has its own small reader; their errors all end in {@link #fail}.
  * Payloads are copied into byte arrays, so no buffer escapes the decoder.
  *
- * <p>A server decoder expects CONNECT first [MQTT-3.1.0-1] and learns the protocol version from it; a
+ * <p>A server decoder expects CONNECT first [MQTT-3.1.0-1] and learns the protocol version from it (as
+ * soon as the protocol level is read, so a 5.0 CONNECT that fails later still reports version 5.0); a
  * client decoder is given the version. Packets that only the other side may send are a protocol error.
+ * A failure's {@link DecodeFailure#inConnect()} is true when a server decoder fails before a CONNECT has
+ * been decoded, i.e. when the answer is a CONNACK rather than a DISCONNECT.
+ *
+ * <p>Left to the broker, because they depend on connection state or are answered per item: topic alias
+ * mappings, topic filter syntax (SUBACK 0x8F / 0x80), a PUBLISH payload that contradicts its format
+ * indicator ({@link PublishPacket#isPayloadFormatValid()}), a second CONNECT [MQTT-3.1.0-2], client
+ * identifier rules, authentication method consistency, and a DISCONNECT session expiry after a CONNECT
+ * with none.
  *
  * <p>Threading: one instance per channel, used on the channel's event loop only; plain fields.
  */
@@ -79,6 +88,9 @@ public final class MqttDecoder extends ByteToMessageDecoder {
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (failed) {
       in.skipBytes(in.readableBytes());
+      return;
+    }
+    if (!in.isReadable()) {
       return;
     }
     try {
@@ -156,7 +168,9 @@ public final class MqttDecoder extends ByteToMessageDecoder {
       case PUBREL, SUBSCRIBE, UNSUBSCRIBE -> 0x02;
       default -> 0x00;
     };
-    if (type != PacketType.PUBLISH && flags != required) {
+    if (type == PacketType.PUBLISH) {
+      PublishDecoder.checkFlags(flags, version);
+    } else if (flags != required) {
       throw DecodeException.malformed(
           "reserved flags of " + type + " are " + flags + ", must be " + required
               + (version == null || version.isV5() ? " [MQTT-2.1.3-1]" : " [MQTT-2.2.2-2]"));

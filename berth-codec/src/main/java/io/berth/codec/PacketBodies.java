@@ -96,8 +96,9 @@ final class PacketBodies {
     }
   }
 
+  /** Session present is written as 0 with an error code ([MQTT-3.2.2-6], 3.1.1 [MQTT-3.2.2-4]). */
   private static void connack(ConnackPacket p, MqttVersion v, WireWriter w) {
-    w.u8(p.sessionPresent() ? 0x01 : 0x00);
+    w.u8(p.sessionPresent() && !p.reasonCode().isError() ? 0x01 : 0x00);
     if (v.isV5()) {
       w.u8(p.reasonCode().code());
       PropertiesEncoder.write(w, p.properties());

@@ -8,9 +8,6 @@ import io.netty.buffer.ByteBuf;
  * never retains the buffer; strings and binary data are copied out.
  */
 final class PacketReader {
-  /** The largest value of a variable byte integer (section 1.5.5). */
-  static final int MAX_VARIABLE_BYTE_INTEGER = 268_435_455;
-
   private final ByteBuf buf;
   private final int end;
 
@@ -76,11 +73,13 @@ final class PacketReader {
 
   /** A UTF-8 encoded string with a two-byte length prefix. */
   String utf8(String what) {
-    int length = u16(what + " length");
+    int length = u16(what);
     require(length, what);
     String s = Utf8.decodeString(buf, buf.readerIndex(), length);
     if (s == null) {
-      throw DecodeException.malformed(what + " is not well-formed UTF-8 [MQTT-1.5.4-1] [MQTT-1.5.4-2]");
+      throw DecodeException.malformed(
+          what + " is not well-formed UTF-8 or contains U+0000 (5.0 [MQTT-1.5.4-1] [MQTT-1.5.4-2],"
+              + " 3.1.1 [MQTT-1.5.3-1] [MQTT-1.5.3-2])");
     }
     buf.skipBytes(length);
     return s;
@@ -88,7 +87,7 @@ final class PacketReader {
 
   /** Binary data with a two-byte length prefix. */
   byte[] binary(String what) {
-    int length = u16(what + " length");
+    int length = u16(what);
     return bytes(length, what);
   }
 

@@ -7,7 +7,7 @@ import java.util.List;
  * Reads an MQTT 5.0 property list (section 2.2.2): the property length, then properties. An unknown
  * identifier or one not allowed where it stands (table 2.2.2.2) is a Malformed Packet. A repeated
  * property other than User Property (and Subscription Identifier in a PUBLISH) is a Protocol Error, and
- * so is a value out of its range.
+ * so is a value out of its range (a Topic Alias of 0 is Topic Alias invalid, as in section 3.3.4).
  */
 final class PropertiesDecoder {
   private PropertiesDecoder() {}
@@ -93,9 +93,21 @@ final class PropertiesDecoder {
       case RESPONSE_INFORMATION -> b.responseInformation(r.utf8(name));
       case SERVER_REFERENCE -> b.serverReference(r.utf8(name));
       case REASON_STRING -> b.reasonString(r.utf8(name));
-      case RECEIVE_MAXIMUM -> b.receiveMaximum(nonZeroU16(r, name));
+      case RECEIVE_MAXIMUM -> {
+        int receiveMaximum = r.u16(name);
+        if (receiveMaximum == 0) {
+          throw DecodeException.protocolError("receive maximum 0");
+        }
+        b.receiveMaximum(receiveMaximum);
+      }
       case TOPIC_ALIAS_MAXIMUM -> b.topicAliasMaximum(r.u16(name));
-      case TOPIC_ALIAS -> b.topicAlias(nonZeroU16(r, name));
+      case TOPIC_ALIAS -> {
+        int alias = r.u16(name);
+        if (alias == 0) {
+          throw new DecodeException(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias 0 [MQTT-3.3.2-8]");
+        }
+        b.topicAlias(alias);
+      }
       case MAXIMUM_QOS -> b.maximumQos(zeroOrOne(r, name));
       case RETAIN_AVAILABLE -> b.retainAvailable(zeroOrOne(r, name));
       case MAXIMUM_PACKET_SIZE -> {
@@ -116,14 +128,6 @@ final class PropertiesDecoder {
     int v = r.u8(name);
     if (v > 1) {
       throw DecodeException.protocolError(name + " must be 0 or 1, was " + v);
-    }
-    return v;
-  }
-
-  private static int nonZeroU16(PacketReader r, String name) {
-    int v = r.u16(name);
-    if (v == 0) {
-      throw DecodeException.protocolError(name + " 0");
     }
     return v;
   }

@@ -4,17 +4,27 @@ package io.berth.codec;
 final class PublishDecoder {
   private PublishDecoder() {}
 
+  /**
+   * Checks the fixed header flags, so that the decoder can reject them before the body arrives: QoS 3
+   * [MQTT-3.3.1-4], and on 5.0 DUP on QoS 0 [MQTT-3.3.1-2] (tolerated on 3.1.1, where some clients send
+   * it).
+   */
+  static void checkFlags(int flags, MqttVersion version) {
+    QoS qos = QoS.fromValue((flags >> 1) & 0x03);
+    if (qos == null) {
+      throw DecodeException.malformed("PUBLISH with QoS 3 [MQTT-3.3.1-4]");
+    }
+    if (version != null && version.isV5() && (flags & 0x08) != 0 && qos == QoS.AT_MOST_ONCE) {
+      throw DecodeException.malformed("DUP set on a QoS 0 PUBLISH [MQTT-3.3.1-2]");
+    }
+  }
+
   static PublishPacket read(int flags, PacketReader r, MqttVersion version, boolean fromClient) {
+    checkFlags(flags, version);
     boolean v5 = version.isV5();
     boolean dup = (flags & 0x08) != 0;
     QoS qos = QoS.fromValue((flags >> 1) & 0x03);
     boolean retain = (flags & 0x01) != 0;
-    if (qos == null) {
-      throw DecodeException.malformed("PUBLISH with QoS 3 [MQTT-3.3.1-4]");
-    }
-    if (v5 && dup && qos == QoS.AT_MOST_ONCE) {
-      throw DecodeException.malformed("DUP set on a QoS 0 PUBLISH [MQTT-3.3.1-2]");
-    }
     String topic = r.utf8("topic name");
     if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) {
       throw new DecodeException(

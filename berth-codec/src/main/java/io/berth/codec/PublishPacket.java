@@ -31,6 +31,16 @@ public record PublishPacket(
     return PacketType.PUBLISH;
   }
 
+  /**
+   * False when the payload format indicator says UTF-8 and the payload is not well-formed UTF-8; a 5.0
+   * receiver may then answer with Payload format invalid (0x99). The decoder leaves that choice to the
+   * broker.
+   */
+  public boolean isPayloadFormatValid() {
+    Integer format = properties.payloadFormatIndicator();
+    return format == null || format != 1 || Utf8.isWellFormed(payload);
+  }
+
   /** The same packet with another DUP flag. */
   public PublishPacket withDup(boolean newDup) {
     return new PublishPacket(topic, qos, retain, newDup, packetId, payload, properties);

@@ -20,6 +20,7 @@ final class ReasonCodes {
     0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F, 0xA0, 0xA1, 0xA2
   };
   private static final int[] AUTH = {0x00, 0x18, 0x19};
+  private static final int[] NONE = {};
 
   private ReasonCodes() {}
 
@@ -43,7 +44,7 @@ final class ReasonCodes {
           case UNSUBACK -> UNSUBACK;
           case DISCONNECT -> DISCONNECT;
           case AUTH -> AUTH;
-          default -> new int[0];
+          default -> NONE;
         };
     for (int c : table) {
       if (c == code) {

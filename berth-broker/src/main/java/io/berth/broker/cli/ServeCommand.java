@@ -26,7 +26,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--data", description = "Data folder (default ./data)")
   Path data;
 
-  @Option(names = "--durability", description = "fsync | os | memory (default memory for now)")
+  @Option(names = "--durability", description = "fsync | os | memory (default fsync)")
   String durability;
 
   @Override

@@ -20,6 +20,10 @@ import java.util.Objects;
  * @param connectTimeoutSeconds how long a new connection may take to send CONNECT
  * @param queueQos0Offline whether QoS 0 messages are queued for offline persistent sessions
  * @param shards number of session shards (single-writer threads)
+ * @param limits queue limits, overflow policies and watermarks
+ * @param adminBind address of the admin HTTP listener
+ * @param adminPort port of the admin HTTP listener, 0 for any free port, -1 for none
+ * @param adminToken bearer token the admin API requires; empty for none (loopback only)
  */
 public record BrokerConfig(
     String bind,
@@ -35,7 +39,11 @@ public record BrokerConfig(
     int maxKeepAliveSeconds,
     int connectTimeoutSeconds,
     boolean queueQos0Offline,
-    int shards) {
+    int shards,
+    Limits limits,
+    String adminBind,
+    int adminPort,
+    String adminToken) {
 
   /** Largest packet size the protocol can express: 268,435,455 bytes of remaining length + header. */
   public static final int PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
@@ -64,6 +72,10 @@ public record BrokerConfig(
         "max-keep-alive", "must be 1..65535, is " + maxKeepAliveSeconds);
     check(connectTimeoutSeconds >= 1, "connect-timeout", "must be at least 1, is " + connectTimeoutSeconds);
     check(shards >= 1 && shards <= 1024, "shards", "must be 1..1024, is " + shards);
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(adminBind, "admin-bind");
+    Objects.requireNonNull(adminToken, "admin-token");
+    check(adminPort >= -1 && adminPort <= 65_535, "admin-port", "must be -1..65535, is " + adminPort);
   }
 
   private static void check(boolean ok, String key, String problem) {
@@ -97,6 +109,10 @@ public record BrokerConfig(
     b.connectTimeoutSeconds = connectTimeoutSeconds;
     b.queueQos0Offline = queueQos0Offline;
     b.shards = shards;
+    b.limits = limits;
+    b.adminBind = adminBind;
+    b.adminPort = adminPort;
+    b.adminToken = adminToken;
     return b;
   }
 
@@ -105,7 +121,7 @@ public record BrokerConfig(
     private String bind = "127.0.0.1";
     private int port = 1883;
     private Path dataDir = Path.of("data");
-    private Durability durability = Durability.MEMORY;
+    private Durability durability = Durability.FSYNC;
     private int maxPacketSize = 1024 * 1024;
     private int receiveMaximum = 1024;
     private int maxInflight = 64;
@@ -116,6 +132,10 @@ public record BrokerConfig(
     private int connectTimeoutSeconds = 10;
     private boolean queueQos0Offline;
     private int shards = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private Limits limits = Limits.DEFAULT;
+    private String adminBind = "127.0.0.1";
+    private int adminPort = 8088;
+    private String adminToken = "";
 
     private Builder() {}
 
@@ -133,11 +153,16 @@ public record BrokerConfig(
     public Builder connectTimeoutSeconds(int v) { connectTimeoutSeconds = v; return this; }
     public Builder queueQos0Offline(boolean v) { queueQos0Offline = v; return this; }
     public Builder shards(int v) { shards = v; return this; }
+    public Builder limits(Limits v) { limits = v; return this; }
+    public Builder adminBind(String v) { adminBind = v; return this; }
+    public Builder adminPort(int v) { adminPort = v; return this; }
+    public Builder adminToken(String v) { adminToken = v; return this; }
 
     public BrokerConfig build() {
       return new BrokerConfig(bind, port, dataDir, durability, maxPacketSize, receiveMaximum,
           maxInflight, topicAliasMaximum, maxSessionExpirySeconds, persistentSessionExpirySeconds,
-          maxKeepAliveSeconds, connectTimeoutSeconds, queueQos0Offline, shards);
+          maxKeepAliveSeconds, connectTimeoutSeconds, queueQos0Offline, shards, limits, adminBind,
+          adminPort, adminToken);
     }
   }
 }

@@ -7,11 +7,18 @@ import io.berth.codec.MqttVersion;
 import io.berth.codec.ReasonCode;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link ClientConnection} over a Netty channel.
+ * A {@link ClientConnection} over a Netty channel. Packets sent from a shard wait in an outbox until the
+ * shard calls {@link #flush()}; then one task on the event loop writes them all and flushes once, rather
+ * than one task per packet.
  *
- * <p>Threading: immutable; Netty makes writes from other threads safe by running them on the event loop.
+ * <p>Threading: {@link #send}, {@link #flush} and {@link #close} from any thread (the outbox is a
+ * multi-producer queue); the outbox is drained on the channel's event loop only.
  */
 final class ChannelConnection implements ClientConnection {
   private final Channel channel;
@@ -19,6 +26,14 @@ final class ChannelConnection implements ClientConnection {
   private final MqttVersion version;
   private final int sendWindow;
   private final long maximumPacketSize;
+  private final Queue<MqttPacket> outbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  /** Inbound PUBLISH packets handed to the session and not yet finished. */
+  private final AtomicInteger unfinished = new AtomicInteger();
+  /** Reading stops at this many unfinished inbound publishes ... */
+  static final int PAUSE_AT = 1024;
+  /** ... and resumes when they are down to this many. */
+  static final int RESUME_AT = 256;
 
   ChannelConnection(Channel channel, String clientId, MqttVersion version, int sendWindow,
       long maximumPacketSize) {
@@ -51,17 +66,36 @@ final class ChannelConnection implements ClientConnection {
 
   @Override
   public void send(MqttPacket packet) {
-    channel.write(packet, channel.voidPromise());
+    outbox.add(packet);
   }
 
   @Override
   public void flush() {
-    channel.flush();
+    if (drainScheduled.compareAndSet(false, true)) {
+      channel.eventLoop().execute(this::drain);
+    }
+  }
+
+  /** Writes everything in the outbox and flushes once. Runs on the event loop. */
+  private void drain() {
+    drainScheduled.set(false);
+    boolean wrote = false;
+    MqttPacket p;
+    while ((p = outbox.poll()) != null) {
+      channel.write(p, channel.voidPromise());
+      wrote = true;
+    }
+    if (wrote) {
+      channel.flush();
+    }
   }
 
   @Override
   public void close(ReasonCode reason) {
-    closeChannel(channel, version, reason);
+    channel.eventLoop().execute(() -> {
+      drain();
+      closeChannel(channel, version, reason);
+    });
   }
 
   /** On 5.0 sends DISCONNECT with {@code reason} first; then closes. */
@@ -70,6 +104,24 @@ final class ChannelConnection implements ClientConnection {
       channel.writeAndFlush(DisconnectPacket.of(reason)).addListener(ChannelFutureListener.CLOSE);
     } else {
       channel.close();
+    }
+  }
+
+  /** Counts an inbound PUBLISH handed to the session; pauses reading when too many are unfinished. */
+  void inboundStarted() {
+    if (unfinished.incrementAndGet() == PAUSE_AT) {
+      channel.config().setAutoRead(false);
+    }
+  }
+
+  @Override
+  public void inboundDone() {
+    if (unfinished.decrementAndGet() == RESUME_AT) {
+      channel.eventLoop().execute(() -> {
+        if (unfinished.get() <= RESUME_AT) {
+          channel.config().setAutoRead(true);
+        }
+      });
     }
   }
 

@@ -105,6 +105,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     if (packet instanceof PublishPacket p) {
       PublishPacket resolved = resolveAlias(ctx, p);
       if (resolved != null) {
+        connection.inboundStarted();
         shard.publish(connection, resolved);
       }
     } else if (packet instanceof PubackPacket p) {

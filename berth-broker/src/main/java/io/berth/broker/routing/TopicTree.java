@@ -1,6 +1,7 @@
 package io.berth.broker.routing;
 
 import io.berth.broker.store.Subscription;
+import io.berth.codec.Topics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,22 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (a later subscription to the same filter reuses them).
  */
 public final class TopicTree {
-  private static final String SHARE_PREFIX = "$share/";
-
   private final Node root = new Node();
   private final AtomicInteger size = new AtomicInteger();
 
   /** Adds or replaces the subscription of {@code clientId} to {@code sub.filter()}. */
   public void subscribe(String clientId, Subscription sub) {
     String filter = sub.filter();
-    String group = null;
-    if (filter.startsWith(SHARE_PREFIX)) {
-      int slash = filter.indexOf('/', SHARE_PREFIX.length());
-      group = filter.substring(SHARE_PREFIX.length(), slash);
-      filter = filter.substring(slash + 1);
-    }
+    String group = Topics.isShared(filter) ? Topics.shareGroup(filter) : null;
     Node node = root;
-    for (String level : filter.split("/", -1)) {
+    for (String level : levels(filter)) {
       node = node.children.computeIfAbsent(level, l -> new Node());
     }
     Subscription previous =
@@ -44,14 +38,9 @@ public final class TopicTree {
 
   /** Removes the subscription of {@code clientId} to {@code filter}; true when there was one. */
   public boolean unsubscribe(String clientId, String filter) {
-    String group = null;
-    if (filter.startsWith(SHARE_PREFIX)) {
-      int slash = filter.indexOf('/', SHARE_PREFIX.length());
-      group = filter.substring(SHARE_PREFIX.length(), slash);
-      filter = filter.substring(slash + 1);
-    }
+    String group = Topics.isShared(filter) ? Topics.shareGroup(filter) : null;
     Node node = root;
-    for (String level : filter.split("/", -1)) {
+    for (String level : levels(filter)) {
       node = node.children.get(level);
       if (node == null) {
         return false;
@@ -68,6 +57,11 @@ public final class TopicTree {
       size.decrementAndGet();
     }
     return removed != null;
+  }
+
+  /** The levels of a filter, without a {@code $share/group/} prefix. */
+  private static String[] levels(String filter) {
+    return (Topics.isShared(filter) ? Topics.shareFilter(filter) : filter).split("/", -1);
   }
 
   /** How many subscriptions the tree holds. */

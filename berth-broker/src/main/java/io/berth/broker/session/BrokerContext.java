@@ -1,6 +1,7 @@
 package io.berth.broker.session;
 
 import io.berth.broker.config.BrokerConfig;
+import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.routing.TopicTree;
 import io.berth.broker.store.SessionStore;
@@ -16,6 +17,7 @@ import java.util.function.LongSupplier;
  * @param online client ids with a connection whose CONNACK went out (read by shared subscriptions)
  * @param messageIds the source of message ids
  * @param clock wall-clock milliseconds
+ * @param metrics where every shard counts what happens
  */
 public record BrokerContext(
     BrokerConfig config,
@@ -25,4 +27,5 @@ public record BrokerContext(
     RetainedIndex retained,
     Set<String> online,
     AtomicLong messageIds,
-    LongSupplier clock) {}
+    LongSupplier clock,
+    BrokerMetrics metrics) {}

@@ -33,6 +33,13 @@ public interface ClientConnection {
   /** False once the socket's outbound buffer is above its high-water mark. */
   boolean isWritable();
 
+  /**
+   * An inbound PUBLISH handed to the session is finished: routed (QoS 0) or acknowledged (QoS 1/2).
+   * The connection stops reading while too many are unfinished, so a fast publisher cannot fill the
+   * broker's memory.
+   */
+  void inboundDone();
+
   /** A short description for log lines: client id and remote address. */
   String describe();
 }

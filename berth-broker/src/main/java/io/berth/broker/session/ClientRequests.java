@@ -23,6 +23,7 @@ import io.berth.codec.UnsubscribePacket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,27 +54,40 @@ final class ClientRequests {
   void publish(ClientConnection conn, PublishPacket p) {
     Session s = session(conn);
     if (s == null) {
+      conn.inboundDone();
       return;
     }
+    if (conn.version().isV5() && !p.isPayloadFormatValid()) {
+      // 5.0 section 3.3.2.3.2: a payload that is not the UTF-8 it claims to be is refused with 0x99
+      refuseInvalidPayload(s, conn, p);
+      return;
+    }
+    shard.context.metrics().received();
     StoredMessage message = new StoredMessage(shard.context.messageIds().getAndIncrement(), p.topic(),
         p.payload(), p.qos(), p.retain(), forwardable(p.properties()), shard.context.clock().getAsLong(),
         s.clientId);
     switch (p.qos()) {
-      case AT_MOST_ONCE -> owner.router().publish(message, s.store, List.of());
+      case AT_MOST_ONCE -> {
+        owner.router().publish(message, s.store, List.of());
+        conn.inboundDone();
+      }
       case AT_LEAST_ONCE -> {
         if (!admitInbound(s, conn)) {
           return;
         }
-        CompletableFuture<Void> stored = owner.router().publish(message, s.store, List.of());
-        acknowledge(s, conn, stored, () -> PubackPacket.of(p.packetId()),
+        CompletableFuture<Routed> stored = owner.router().publish(message, s.store, List.of());
+        stored.whenComplete((v, e) -> conn.inboundDone());
+        acknowledge(s, conn, stored, routed -> new PubackPacket(p.packetId(), ackCode(conn, routed),
+                MqttProperties.EMPTY),
             () -> new PubackPacket(p.packetId(), ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, MqttProperties.EMPTY),
             true);
       }
       case EXACTLY_ONCE -> {
-        CompletableFuture<Void> earlier = s.inbound.get(p.packetId());
+        CompletableFuture<Routed> earlier = s.inbound.get(p.packetId());
         if (earlier != null) {
+          earlier.whenComplete((v, e) -> conn.inboundDone());
           // [MQTT-4.3.3-9] a resent PUBLISH whose PUBREL has not come is not delivered again
-          acknowledge(s, conn, earlier, () -> PubrecPacket.of(p.packetId()),
+          acknowledge(s, conn, earlier, routed -> PubrecPacket.of(p.packetId()),
               () -> new PubrecPacket(p.packetId(), ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, MqttProperties.EMPTY),
               false);
           return;
@@ -82,19 +96,41 @@ final class ClientRequests {
           return;
         }
         // the packet id is committed atomically with the routed message (see Router)
-        CompletableFuture<Void> stored = owner.router().publish(message, s.store,
+        CompletableFuture<Routed> stored = owner.router().publish(message, s.store,
             List.of(new StoreCommand.PutInbound(s.clientId, p.packetId())));
         s.inbound.put(p.packetId(), stored);
+        stored.whenComplete((v, e) -> conn.inboundDone());
         stored.whenCompleteAsync((v, error) -> {
           if (error != null && s.inbound.get(p.packetId()) == stored) {
             s.inbound.remove(p.packetId());
             s.inboundUnacked--;
           }
         }, shard.executor);
-        acknowledge(s, conn, stored, () -> PubrecPacket.of(p.packetId()),
+        acknowledge(s, conn, stored, routed -> new PubrecPacket(p.packetId(), ackCode(conn, routed),
+                MqttProperties.EMPTY),
             () -> new PubrecPacket(p.packetId(), ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, MqttProperties.EMPTY),
             false);
       }
+    }
+  }
+
+  /** SUCCESS, or 0x97 on 5.0 when a subscriber's queue refused the message (see docs/adr). */
+  private static ReasonCode ackCode(ClientConnection conn, Routed routed) {
+    return routed == Routed.QUOTA_EXCEEDED && conn.version().isV5()
+        ? ReasonCode.QUOTA_EXCEEDED
+        : ReasonCode.SUCCESS;
+  }
+
+  private void refuseInvalidPayload(Session s, ClientConnection conn, PublishPacket p) {
+    LOG.debug("{} sent a PUBLISH whose payload is not UTF-8 as its format indicator says", conn.describe());
+    CompletableFuture<Void> now = CompletableFuture.completedFuture(null);
+    conn.inboundDone();
+    switch (p.qos()) {
+      case AT_MOST_ONCE -> { }
+      case AT_LEAST_ONCE -> acknowledge(s, conn, now, v -> new PubackPacket(p.packetId(),
+          ReasonCode.PAYLOAD_FORMAT_INVALID, MqttProperties.EMPTY), () -> null, false);
+      case EXACTLY_ONCE -> acknowledge(s, conn, now, v -> new PubrecPacket(p.packetId(),
+          ReasonCode.PAYLOAD_FORMAT_INVALID, MqttProperties.EMPTY), () -> null, false);
     }
   }
 
@@ -114,8 +150,8 @@ final class ClientRequests {
    * A failed store sends {@code failure} on 5.0 and closes a 3.1.1 connection, which has no way to say
    * it: the client then sends the message again.
    */
-  private void acknowledge(Session s, ClientConnection conn, CompletableFuture<Void> stored,
-      Supplier<MqttPacket> success, Supplier<MqttPacket> failure, boolean releasesSlot) {
+  private <T> void acknowledge(Session s, ClientConnection conn, CompletableFuture<T> stored,
+      Function<T, MqttPacket> success, Supplier<MqttPacket> failure, boolean releasesSlot) {
     CompletableFuture<Void> previous = s.lastAck;
     CompletableFuture<Void> sent = new CompletableFuture<>();
     s.lastAck = sent;
@@ -124,11 +160,12 @@ final class ClientRequests {
         if (!s.isConnectedTo(conn)) {
           return;
         }
-        if (releasesSlot) {
+        if (releasesSlot && s.inboundUnacked > 0) {
+          // a PUBREL for a PUBLISH of an earlier connection was never counted on this one
           s.inboundUnacked--;
         }
         if (error == null) {
-          conn.send(success.get());
+          conn.send(success.apply(v));
         } else if (conn.version().isV5()) {
           LOG.warn("publish of {} not stored: {}", conn.describe(), error.toString());
           conn.send(failure.get());
@@ -148,17 +185,17 @@ final class ClientRequests {
     if (s == null) {
       return;
     }
-    CompletableFuture<Void> received = s.inbound.remove(p.packetId());
+    CompletableFuture<Routed> received = s.inbound.remove(p.packetId());
     if (received == null) {
       // [MQTT-4.3.3-11] nothing pending: complete anyway (5.0 says the id was not found)
       ReasonCode rc = conn.version().isV5() ? ReasonCode.PACKET_IDENTIFIER_NOT_FOUND : ReasonCode.SUCCESS;
       acknowledge(s, conn, CompletableFuture.completedFuture(null),
-          () -> new PubcompPacket(p.packetId(), rc, MqttProperties.EMPTY), () -> null, false);
+          v -> new PubcompPacket(p.packetId(), rc, MqttProperties.EMPTY), () -> null, false);
       return;
     }
     CompletableFuture<Void> released = received.thenCompose(
         v -> s.store.submit(new StoreCommand.DeleteInbound(s.clientId, p.packetId())));
-    acknowledge(s, conn, released, () -> PubcompPacket.of(p.packetId()),
+    acknowledge(s, conn, released, v -> PubcompPacket.of(p.packetId()),
         () -> new PubcompPacket(p.packetId(), ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, MqttProperties.EMPTY),
         true);
   }
@@ -208,7 +245,7 @@ final class ClientRequests {
         ? CompletableFuture.completedFuture(null)
         : s.store.submit(commands);
     SubackPacket suback = new SubackPacket(p.packetId(), codes, MqttProperties.EMPTY);
-    acknowledge(s, conn, stored, () -> suback,
+    acknowledge(s, conn, stored, v -> suback,
         () -> new SubackPacket(p.packetId(), codes.stream().map(c -> ReasonCode.UNSPECIFIED_ERROR).toList(),
             MqttProperties.EMPTY), false);
     if (!retainedFor.isEmpty()) {
@@ -230,6 +267,10 @@ final class ClientRequests {
         Delivery d = new Delivery(s.clientId, qos, true, ids);
         if (qos == QoS.AT_MOST_ONCE) {
           sendQos0(s, m, d);
+          continue;
+        }
+        if (s.outbound.admit(m, shard.context.config().limits().queuedBytesBudget()) != null) {
+          shard.context.metrics().dropped("queue-full");
           continue;
         }
         StoreCommand.Enqueue enqueue = s.outbound.reserve(m, d);
@@ -265,7 +306,7 @@ final class ClientRequests {
         ? CompletableFuture.completedFuture(null)
         : s.store.submit(commands);
     List<ReasonCode> sent = conn.version().isV5() ? codes : List.of();
-    acknowledge(s, conn, stored, () -> new UnsubackPacket(p.packetId(), sent, MqttProperties.EMPTY),
+    acknowledge(s, conn, stored, v -> new UnsubackPacket(p.packetId(), sent, MqttProperties.EMPTY),
         () -> new UnsubackPacket(p.packetId(),
             sent.stream().map(c -> ReasonCode.UNSPECIFIED_ERROR).toList(), MqttProperties.EMPTY), false);
   }

@@ -1,5 +1,8 @@
 package io.berth.broker.session;
 
+import io.berth.broker.config.OverflowPolicy;
+import io.berth.broker.config.QueueLimits;
+import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.broker.store.InflightRecord;
 import io.berth.broker.store.QueueEntry;
 import io.berth.broker.store.QueuedMessage;
@@ -13,11 +16,13 @@ import io.berth.codec.PublishPacket;
 import io.berth.codec.PubrelPacket;
 import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -43,6 +48,10 @@ final class OutboundQueue {
   private final SessionStore store;
   private final Executor shard;
   private final LongSupplier clock;
+  private final BrokerMetrics metrics;
+  private final WatermarkListener watermarks;
+  private QueueLimits limits = QueueLimits.DEFAULT;
+  private boolean aboveWatermark;
 
   private long tail;
   private long committedTail;
@@ -51,24 +60,90 @@ final class OutboundQueue {
   private long bytes;
   private final TreeMap<Long, Outflight> inflight = new TreeMap<>();
   private final TreeSet<Long> pending = new TreeSet<>();
+  /** Positions removed by a purge whose commit has not completed: not to be sent meanwhile. */
+  private final TreeSet<Long> removing = new TreeSet<>();
   private final Map<Integer, Outflight> byPacketId = new HashMap<>();
   private int sentHere;
+  /** Positions below this may have been sent before a crash: their first send carries DUP. */
+  private long dupBefore;
 
   private ClientConnection connection;
 
-  OutboundQueue(String clientId, SessionStore store, Executor shard, LongSupplier clock) {
+  OutboundQueue(String clientId, SessionStore store, Executor shard, LongSupplier clock,
+      BrokerMetrics metrics, WatermarkListener watermarks) {
     this.clientId = clientId;
     this.store = store;
     this.shard = shard;
     this.clock = clock;
+    this.metrics = metrics;
+    this.watermarks = watermarks;
   }
 
-  /** Restores the queue bounds and in-flight state read at start. */
-  void restore(RecoveredSession recovered) {
+  /** Receives the crossings of a queue's watermark. Threading: called on the shard. */
+  interface WatermarkListener {
+    void crossed(String clientId, boolean high, long count, long bytes, QueueLimits limits);
+  }
+
+  void limits(QueueLimits newLimits) {
+    limits = newLimits;
+  }
+
+  QueueLimits limits() {
+    return limits;
+  }
+
+  private void added(long messages, long size) {
+    count += messages;
+    bytes += size;
+    metrics.queued(messages, size);
+    boolean high = count >= limits.messageWatermark() || bytes >= limits.byteWatermark();
+    if (high != aboveWatermark) {
+      aboveWatermark = high;
+      watermarks.crossed(clientId, high, count, bytes, limits);
+    }
+  }
+
+  /**
+   * Checks that a message fits within the limits and the broker-wide budget. Under drop-oldest the
+   * oldest queued messages not in flight make room. Returns null when the message may be queued,
+   * otherwise the policy that refuses it.
+   */
+  OverflowPolicy admit(StoredMessage message, long budget) {
+    int size = message.sizeBytes();
+    while (count + 1 > limits.maxMessages() || bytes + size > limits.maxBytes()
+        || metrics.queuedBytes() + size > budget) {
+      if (limits.overflow() != OverflowPolicy.DROP_OLDEST) {
+        return limits.overflow();
+      }
+      if (!evictOldest()) {
+        return OverflowPolicy.DROP_NEW;
+      }
+    }
+    return null;
+  }
+
+  /** Drops the oldest committed message that is not in flight; false when there is none. */
+  private boolean evictOldest() {
+    List<QueuedMessage> oldest = store.readQueue(clientId, nextToSend, committedTail, 1);
+    if (oldest.isEmpty()) {
+      return false;
+    }
+    QueuedMessage q = oldest.get(0);
+    nextToSend = q.entry().seq() + 1;
+    metrics.dropped("queue-full");
+    dequeue(q.entry().seq(), q.message());
+    return true;
+  }
+
+  /**
+   * Restores the queue bounds and in-flight state read at start. When the session was connected as the
+   * broker stopped ({@code wasConnected}), messages near the head may have been sent without their
+   * in-flight record reaching the disk: their first send after the restart carries DUP (see ADR 1).
+   */
+  void restore(RecoveredSession recovered, boolean wasConnected) {
     tail = recovered.queueTail();
     committedTail = tail;
-    count = recovered.queuedCount();
-    bytes = recovered.queuedBytes();
+    added(recovered.queuedCount(), recovered.queuedBytes());
     long next = recovered.queueHead();
     for (InflightRecord r : recovered.inflight()) {
       Outflight o =
@@ -79,6 +154,9 @@ final class OutboundQueue {
       next = Math.max(next, r.seq() + 1);
     }
     nextToSend = next;
+    if (wasConnected) {
+      dupBefore = Math.min(tail, recovered.queueHead() + 65_535);
+    }
   }
 
   long count() {
@@ -123,8 +201,7 @@ final class OutboundQueue {
     QueueEntry entry = new QueueEntry(seq, message.id(), delivery.qos(), delivery.retain(),
         delivery.subscriptionIds());
     pending.add(seq);
-    count++;
-    bytes += message.sizeBytes();
+    added(1, message.sizeBytes());
     return new StoreCommand.Enqueue(clientId, entry, message);
   }
 
@@ -136,8 +213,7 @@ final class OutboundQueue {
     if (error != null) {
       // Not stored: the publisher gets no acknowledgement and sends again. The slot stays empty.
       LOG.warn("queue write for {} failed: {}", clientId, error.toString());
-      count--;
-      bytes -= enqueue.message().sizeBytes();
+      added(-1, -enqueue.message().sizeBytes());
       pump();
       return;
     }
@@ -193,7 +269,9 @@ final class OutboundQueue {
           break;
         }
         nextToSend = queued.entry().seq() + 1;
-        sendNew(queued);
+        if (!removing.contains(queued.entry().seq())) {
+          sendNew(queued);
+        }
       }
     }
     if (connection != null) {
@@ -231,6 +309,7 @@ final class OutboundQueue {
     sentHere++;
     // [MQTT-4.4.0-1] resend with DUP and the same packet identifier; an in-flight message is not
     // dropped for expiry
+    metrics.redelivered();
     connection.send(publishPacket(queued, o.packetId, true, Math.max(1, remainingExpiry(queued))));
   }
 
@@ -240,17 +319,27 @@ final class OutboundQueue {
     long remaining = remainingExpiry(queued);
     if (remaining <= 0) {
       // 5.0 section 3.3.2.3.3: a message whose expiry passed is not sent
+      metrics.dropped("expired");
+      dequeue(entry.seq(), message);
+      return;
+    }
+    if (limits.maxAgeSeconds() > 0
+        && clock.getAsLong() - message.arrivalMillis() > limits.maxAgeSeconds() * 1000) {
+      metrics.dropped("max-age");
       dequeue(entry.seq(), message);
       return;
     }
     int packetId = entry.qos() == QoS.AT_MOST_ONCE ? 0 : packetIdOf(entry.seq());
-    PublishPacket packet = publishPacket(queued, packetId, false, remaining);
+    PublishPacket packet = publishPacket(queued, packetId,
+        entry.qos() != QoS.AT_MOST_ONCE && entry.seq() < dupBefore, remaining);
     if (MqttEncoder.encodedSize(packet, connection.version()) > connection.maximumPacketSize()) {
       // [MQTT-3.1.2-25] a packet larger than the client's Maximum Packet Size is discarded
       LOG.debug("message {} exceeds the maximum packet size of {}; discarded", entry.seq(), clientId);
+      metrics.dropped("too-large");
       dequeue(entry.seq(), message);
       return;
     }
+    metrics.delivered();
     if (entry.qos() == QoS.AT_MOST_ONCE) {
       dequeue(entry.seq(), message);
       connection.send(packet);
@@ -265,6 +354,61 @@ final class OutboundQueue {
     connection.send(packet);
     // Recorded after sending: a lost record only costs the DUP flag on a resend after a crash.
     store.submit(new StoreCommand.PutInflight(clientId, new InflightRecord(o.seq, packetId, false)));
+  }
+
+  /** The first {@code max} messages of the queue, in flight ones first. */
+  List<QueuedMessage> peek(int max) {
+    long from = inflight.isEmpty() ? nextToSend : Math.min(inflight.firstKey(), nextToSend);
+    List<QueuedMessage> out = new ArrayList<>();
+    for (QueuedMessage q : store.readQueue(clientId, from, committedTail, max + removing.size())) {
+      if (!removing.contains(q.entry().seq()) && out.size() < max) {
+        out.add(q);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Removes the queued messages that {@code select} picks, in one commit; messages in flight are left
+   * to finish. Returns how many were removed, once committed.
+   */
+  CompletableFuture<Long> purge(Purge select) {
+    List<StoreCommand> commands = new ArrayList<>();
+    List<Long> seqs = new ArrayList<>();
+    long removedBytes = 0;
+    long from = nextToSend;
+    int taken = 0;
+    while (from < committedTail) {
+      List<QueuedMessage> batch = store.readQueue(clientId, from, committedTail, READ_BATCH);
+      if (batch.isEmpty()) {
+        break;
+      }
+      for (QueuedMessage q : batch) {
+        long seq = q.entry().seq();
+        from = seq + 1;
+        if (removing.contains(seq) || !select.matches(q.message(), taken, clock.getAsLong())) {
+          continue;
+        }
+        taken++;
+        seqs.add(seq);
+        removedBytes += q.message().sizeBytes();
+        commands.add(new StoreCommand.Dequeue(clientId, seq, q.message().id()));
+      }
+    }
+    if (commands.isEmpty()) {
+      return CompletableFuture.completedFuture(0L);
+    }
+    removing.addAll(seqs);
+    added(-seqs.size(), -removedBytes);
+    metrics.dropped("purged", seqs.size());
+    long n = seqs.size();
+    return store.submit(commands).handleAsync((v, error) -> {
+      seqs.forEach(removing::remove);
+      if (error != null) {
+        throw new IllegalStateException("purge of " + clientId + " not stored", error);
+      }
+      return n;
+    }, shard);
   }
 
   static int packetIdOf(long seq) {
@@ -367,8 +511,7 @@ final class OutboundQueue {
         size = read.get(0).message().sizeBytes();
       }
     }
-    count--;
-    bytes -= size;
+    added(-1, -size);
     store.submit(new StoreCommand.Dequeue(clientId, o.seq, messageId));
     pump();
   }
@@ -379,8 +522,7 @@ final class OutboundQueue {
   }
 
   private void dequeue(long seq, StoredMessage message) {
-    count--;
-    bytes -= message.sizeBytes();
+    added(-1, -message.sizeBytes());
     store.submit(new StoreCommand.Dequeue(clientId, seq, message.id()));
   }
 }

@@ -34,7 +34,7 @@ final class Router {
    * Routes {@code message} and commits it with {@code extra} (commands of the publisher's session on
    * {@code extraStore}). The future completes when all of it is committed.
    */
-  CompletableFuture<Void> publish(StoredMessage message, SessionStore extraStore, List<StoreCommand> extra) {
+  CompletableFuture<Routed> publish(StoredMessage message, SessionStore extraStore, List<StoreCommand> extra) {
     List<StoreCommand> durable = new ArrayList<>();
     if (message.retain()) {
       // [MQTT-3.3.1-6] [MQTT-3.3.1-10] a retained message replaces the previous one; empty clears it
@@ -48,19 +48,23 @@ final class Router {
     }
     Map<Integer, List<Delivery>> byShard = match(message);
     if (byShard.isEmpty()) {
-      return commit(durable, extraStore, extra, List.of());
+      return commit(durable, extraStore, extra, List.of()).thenApply(v -> Routed.STORED);
     }
-    List<CompletableFuture<List<Prepared>>> prepares = new ArrayList<>(byShard.size());
+    List<CompletableFuture<Reservation>> prepares = new ArrayList<>(byShard.size());
     for (Map.Entry<Integer, List<Delivery>> e : byShard.entrySet()) {
       prepares.add(shards[e.getKey()].prepare(message, e.getValue()));
     }
     return CompletableFuture.allOf(prepares.toArray(CompletableFuture[]::new))
         .thenCompose(v -> {
           List<Prepared> all = new ArrayList<>();
-          for (CompletableFuture<List<Prepared>> p : prepares) {
-            all.addAll(p.join());
+          boolean rejected = false;
+          for (CompletableFuture<Reservation> p : prepares) {
+            Reservation r = p.join();
+            all.addAll(r.prepared());
+            rejected |= r.rejected();
           }
-          return commit(durable, extraStore, extra, all);
+          Routed routed = rejected ? Routed.QUOTA_EXCEEDED : Routed.STORED;
+          return commit(durable, extraStore, extra, all).thenApply(x -> routed);
         });
   }
 

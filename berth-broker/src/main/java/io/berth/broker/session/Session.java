@@ -24,7 +24,7 @@ final class Session {
   final OutboundQueue outbound;
   final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
   /** Inbound QoS 2 packet ids whose PUBREL has not come, each with the commit of its PUBLISH. */
-  final Map<Integer, CompletableFuture<Void>> inbound = new HashMap<>();
+  final Map<Integer, CompletableFuture<Routed>> inbound = new HashMap<>();
 
   SessionRecord record;
   /** The connection, from CONNECT until it closes; null while offline. */

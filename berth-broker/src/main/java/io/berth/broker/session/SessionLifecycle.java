@@ -36,7 +36,7 @@ final class SessionLifecycle {
     ClientConnection conn = r.connection();
     Session existing = shard.sessions.get(r.clientId());
     if (existing != null && existing.connection != null) {
-      takeOver(existing, r.cleanStart());
+      takeOver(existing);
     }
     boolean present = false;
     long continueAt = 0;
@@ -45,7 +45,7 @@ final class SessionLifecycle {
       if (r.cleanStart()) {
         // [MQTT-3.1.2-4] Clean Start discards the existing session
         continueAt = existing.outbound.tail();
-        end(existing, false);
+        end(existing, true);
         existing = null;
       } else {
         // [MQTT-3.1.2-5] resume; a delayed will is cancelled by a reconnect in time
@@ -54,7 +54,7 @@ final class SessionLifecycle {
     }
     Session s = existing;
     if (s == null) {
-      s = newSession(r.clientId(), r.expiryIntervalSeconds());
+      s = newSession(r.clientId(), r.expiryIntervalSeconds(), r.principal());
       s.outbound.startAt(continueAt);
     }
     s.record = new SessionRecord(r.clientId(), conn.version(), r.expiryIntervalSeconds(), 0, r.will(),
@@ -79,34 +79,43 @@ final class SessionLifecycle {
       conn.send(new ConnackPacket(sessionPresent, ReasonCode.SUCCESS, r.connackProperties()));
       session.attached = true;
       shard.context.online().add(session.clientId);
+      shard.context.metrics().sessionOnline();
       // [MQTT-4.4.0-1] unacknowledged PUBLISH and PUBREL are resent first, then the queue
       session.outbound.attach(conn);
       conn.flush();
     }, shard.executor);
   }
 
-  private Session newSession(String clientId, long expiry) {
+  private Session newSession(String clientId, long expiry, String owner) {
+    BrokerContext c = shard.context;
     Session s = new Session(clientId, shard.nextIncarnation(), shard.storeFor(expiry),
-        new OutboundQueue(clientId, shard.storeFor(expiry), shard.executor, shard.context.clock()));
+        new OutboundQueue(clientId, shard.storeFor(expiry), shard.executor, c.clock(), c.metrics(),
+            shard::watermarkCrossed));
+    s.outbound.limits(c.config().limits().of(clientId, owner));
     shard.sessions.put(clientId, s);
+    c.metrics().sessionCreated();
     return s;
   }
 
   /** [MQTT-3.1.4-3] a second connection with the same client id closes the first. */
-  private void takeOver(Session s, boolean newCleanStart) {
+  private void takeOver(Session s) {
     ClientConnection old = s.connection;
     detach(s);
     Will will = s.record.will();
-    // 5.0 section 3.1.3.2.2: the old connection's will is sent unless the session resumes within its
-    // will delay
-    if (will != null && (newCleanStart || willDelay(will) == 0)) {
+    // 5.0 section 3.1.3.2.2: a will without delay goes when the old connection closes; one with a delay
+    // is cancelled by the resumed session, or goes when a clean start ends the session
+    if (will != null && willDelay(will) == 0) {
       publishWill(s, will);
+      s.record = s.record.withWill(null);
     }
     LOG.info("session of {} taken over", old.describe());
     old.close(ReasonCode.SESSION_TAKEN_OVER);
   }
 
   private void detach(Session s) {
+    if (s.attached) {
+      shard.context.metrics().sessionOffline();
+    }
     s.connection = null;
     s.attached = false;
     s.outbound.detach();
@@ -191,6 +200,21 @@ final class SessionLifecycle {
     end(s, true);
   }
 
+  /** Ends a session on an operator's request, closing its connection first. */
+  boolean endByOperator(String clientId) {
+    Session s = shard.sessions.get(clientId);
+    if (s == null) {
+      return false;
+    }
+    if (s.connection != null) {
+      ClientConnection conn = s.connection;
+      detach(s);
+      conn.close(ReasonCode.ADMINISTRATIVE_ACTION);
+    }
+    end(s, true);
+    return true;
+  }
+
   /** Ends a session: its delayed will goes out if {@code sendWill}, everything it held is removed. */
   private void end(Session s, boolean sendWill) {
     s.cancelTimers();
@@ -201,6 +225,8 @@ final class SessionLifecycle {
       shard.context.tree().unsubscribe(s.clientId, sub.filter());
     }
     shard.sessions.remove(s.clientId);
+    shard.context.metrics().sessionEnded();
+    shard.context.metrics().queued(-s.outbound.count(), -s.outbound.bytes());
     s.store.submit(new StoreCommand.DeleteSession(s.clientId));
   }
 
@@ -227,17 +253,17 @@ final class SessionLifecycle {
   /** Puts a recovered session back, offline, with its timers running from its disconnect time. */
   void restore(RecoveredSession r) {
     SessionRecord rec = r.record();
-    Session s = newSession(rec.clientId(), rec.expiryIntervalSeconds());
+    Session s = newSession(rec.clientId(), rec.expiryIntervalSeconds(), rec.owner());
     s.record = rec.disconnectedAtMillis() == 0
         ? rec.withDisconnectedAt(shard.context.clock().getAsLong())
         : rec;
-    s.outbound.restore(r);
+    s.outbound.restore(r, rec.disconnectedAtMillis() == 0);
     for (Subscription sub : r.subscriptions()) {
       s.subscriptions.put(sub.filter(), sub);
       shard.context.tree().subscribe(s.clientId, sub);
     }
     for (int packetId : r.inbound()) {
-      s.inbound.put(packetId, CompletableFuture.completedFuture(null));
+      s.inbound.put(packetId, CompletableFuture.completedFuture(Routed.STORED));
     }
     long elapsed = Math.max(0, shard.context.clock().getAsLong() - s.record.disconnectedAtMillis());
     scheduleTimers(s, elapsed);

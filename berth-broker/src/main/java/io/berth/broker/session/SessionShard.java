@@ -1,5 +1,7 @@
 package io.berth.broker.session;
 
+import io.berth.broker.config.OverflowPolicy;
+import io.berth.broker.config.QueueLimits;
 import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
@@ -11,13 +13,17 @@ import io.berth.codec.PublishPacket;
 import io.berth.codec.PubrecPacket;
 import io.berth.codec.PubrelPacket;
 import io.berth.codec.QoS;
+import io.berth.codec.ReasonCode;
 import io.berth.codec.SubscribePacket;
 import io.berth.codec.UnsubscribePacket;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,8 +45,13 @@ public final class SessionShard {
   private final SessionLifecycle lifecycle;
   private final ClientRequests requests;
   private long incarnations;
+  private final DropLog dropLog = new DropLog();
+  private final Sessions owner;
+  private final ObjectMapper json = new ObjectMapper();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionShard.class);
 
   SessionShard(int index, BrokerContext context, Sessions owner) {
+    this.owner = owner;
     this.index = index;
     this.context = context;
     this.executor = new DefaultEventExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
@@ -92,8 +103,8 @@ public final class SessionShard {
   }
 
   /** Reserves queue positions for a message (called by the router on the publisher's shard). */
-  CompletableFuture<List<Prepared>> prepare(StoredMessage message, List<Delivery> deliveries) {
-    CompletableFuture<List<Prepared>> result = new CompletableFuture<>();
+  CompletableFuture<Reservation> prepare(StoredMessage message, List<Delivery> deliveries) {
+    CompletableFuture<Reservation> result = new CompletableFuture<>();
     executor.execute(() -> result.complete(reserve(message, deliveries)));
     return result;
   }
@@ -125,6 +136,24 @@ public final class SessionShard {
     }, executor);
   }
 
+  /** Runs {@code task} on the shard's thread. */
+  <T> CompletableFuture<T> call(java.util.concurrent.Callable<T> task) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    executor.execute(() -> {
+      try {
+        result.complete(task.call());
+      } catch (Exception | Error e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
+  /** Ends a session on an operator's request; false when there is none. */
+  boolean adminDelete(String clientId) {
+    return lifecycle.endByOperator(clientId);
+  }
+
   /** Stops the shard's thread; pending tasks run first. */
   void shutdown() {
     executor.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
@@ -136,8 +165,9 @@ public final class SessionShard {
     return ((long) index << 48) | ++incarnations;
   }
 
-  private List<Prepared> reserve(StoredMessage message, List<Delivery> deliveries) {
+  private Reservation reserve(StoredMessage message, List<Delivery> deliveries) {
     List<Prepared> out = new ArrayList<>(deliveries.size());
+    boolean rejected = false;
     for (Delivery d : deliveries) {
       Session s = sessions.get(d.clientId());
       if (s == null) {
@@ -153,9 +183,62 @@ public final class SessionShard {
           continue;
         }
       }
+      OverflowPolicy refusal = s.outbound.admit(message, context.config().limits().queuedBytesBudget());
+      if (refusal != null) {
+        rejected |= refuse(s, refusal);
+        continue;
+      }
       out.add(new Prepared(s.clientId, s.incarnation, s.store, s.outbound.reserve(message, d)));
     }
-    return out;
+    return new Reservation(out, rejected);
+  }
+
+  /** Applies an overflow policy to a message that does not fit; true when the publisher is told. */
+  private boolean refuse(Session s, OverflowPolicy policy) {
+    context.metrics().dropped("queue-full");
+    dropLog.dropped(s.clientId, policy);
+    switch (policy) {
+      case REJECT:
+        return true;
+      case DISCONNECT:
+        if (s.connection != null) {
+          s.connection.close(ReasonCode.QUOTA_EXCEEDED);
+        }
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  /** Reports a queue crossing its watermark: a log line, a metric and a $SYS event. */
+  void watermarkCrossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {
+    String state = high ? "high" : "drained";
+    context.metrics().watermark(state);
+    if (high) {
+      LOG.warn("queue of '{}' passed {}% of its limits: {} messages, {} bytes (limits {} / {})", clientId,
+          limits.watermarkPercent(), count, bytes, limits.maxMessages(), limits.maxBytes());
+    } else {
+      LOG.info("queue of '{}' drained below {}%: {} messages, {} bytes", clientId,
+          limits.watermarkPercent(), count, bytes);
+    }
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("event", "queue-watermark");
+    fields.put("state", state);
+    fields.put("clientId", clientId);
+    fields.put("messages", count);
+    fields.put("bytes", bytes);
+    fields.put("maxMessages", limits.maxMessages());
+    fields.put("maxBytes", limits.maxBytes());
+    byte[] payload;
+    try {
+      payload = json.writeValueAsBytes(fields);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    StoredMessage event = new StoredMessage(context.messageIds().getAndIncrement(),
+        "$SYS/berth/events/queue-watermark", payload,
+        QoS.AT_LEAST_ONCE, false, io.berth.codec.MqttProperties.EMPTY, context.clock().getAsLong(), "");
+    owner.router().publish(event, context.volatileStore(), List.of());
   }
 
   private void withSession(ClientConnection conn, java.util.function.Consumer<Session> action) {

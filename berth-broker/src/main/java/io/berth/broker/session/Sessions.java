@@ -31,6 +31,10 @@ public final class Sessions implements AutoCloseable {
     return shards[router.shardIndex(clientId)];
   }
 
+  List<SessionShard> shards() {
+    return List.of(shards);
+  }
+
   Router router() {
     return router;
   }

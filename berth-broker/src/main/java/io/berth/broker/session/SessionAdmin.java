@@ -1,0 +1,96 @@
+package io.berth.broker.session;
+
+import io.berth.codec.ReasonCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Operator access to sessions: list, inspect, peek, purge, delete, disconnect. Each request runs as a
+ * task on the shard that owns the session, so it sees a consistent state and races with nothing.
+ *
+ * <p>Threading: any thread; results arrive on the shards' threads.
+ */
+public final class SessionAdmin {
+  private final Sessions sessions;
+
+  public SessionAdmin(Sessions sessions) {
+    this.sessions = sessions;
+  }
+
+  /** Every session, from all shards. */
+  public CompletableFuture<List<SessionInfo>> list() {
+    List<CompletableFuture<List<SessionInfo>>> parts = new ArrayList<>();
+    for (SessionShard shard : sessions.shards()) {
+      parts.add(shard.call(() -> {
+        List<SessionInfo> out = new ArrayList<>(shard.sessions.size());
+        for (Session s : shard.sessions.values()) {
+          out.add(info(s));
+        }
+        return out;
+      }));
+    }
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      List<SessionInfo> all = new ArrayList<>();
+      parts.forEach(p -> all.addAll(p.join()));
+      return all;
+    });
+  }
+
+  public CompletableFuture<Optional<SessionInfo>> session(String clientId) {
+    return onSession(clientId, SessionAdmin::info);
+  }
+
+  /** The first {@code max} queued messages of a session, in flight ones first. */
+  public CompletableFuture<Optional<List<QueuedView>>> peek(String clientId, int max) {
+    return onSession(clientId, s -> s.outbound.peek(max).stream()
+        .map(q -> new QueuedView(q.entry().seq(), q.message().topic(), q.entry().qos().value(),
+            q.entry().retain(), q.message().arrivalMillis(), q.message().payload()))
+        .toList());
+  }
+
+  /** Removes queued messages as {@code select} says, in one commit; empty when there is no session. */
+  public CompletableFuture<Optional<Long>> purge(String clientId, Purge select) {
+    SessionShard shard = sessions.shardOf(clientId);
+    return shard.call(() -> {
+      Session s = shard.sessions.get(clientId);
+      return s == null ? null : s.outbound.purge(select);
+    }).thenCompose(f -> f == null
+        ? CompletableFuture.completedFuture(Optional.<Long>empty())
+        : f.thenApply(Optional::of));
+  }
+
+  /** Ends a session as if it expired (its will, if pending, is sent); false when there is none. */
+  public CompletableFuture<Boolean> delete(String clientId) {
+    SessionShard shard = sessions.shardOf(clientId);
+    return shard.call(() -> shard.adminDelete(clientId));
+  }
+
+  /** Closes the connection of a session (5.0: DISCONNECT 0x98); the session stays. */
+  public CompletableFuture<Boolean> disconnect(String clientId) {
+    return onSession(clientId, s -> {
+      if (s.connection == null) {
+        return false;
+      }
+      s.connection.close(ReasonCode.ADMINISTRATIVE_ACTION);
+      return true;
+    }).thenApply(o -> o.orElse(false));
+  }
+
+  private <T> CompletableFuture<Optional<T>> onSession(String clientId, java.util.function.Function<Session, T> f) {
+    SessionShard shard = sessions.shardOf(clientId);
+    return shard.call(() -> {
+      Session s = shard.sessions.get(clientId);
+      return s == null ? Optional.<T>empty() : Optional.of(f.apply(s));
+    });
+  }
+
+  private static SessionInfo info(Session s) {
+    return new SessionInfo(s.clientId, s.connection != null && s.attached, s.record.version().name(),
+        s.record.disconnectedAtMillis(), s.record.expiryIntervalSeconds(), s.outbound.count(),
+        s.outbound.bytes(), s.outbound.inflightCount(), new ArrayList<>(s.inbound.keySet()),
+        new ArrayList<>(s.subscriptions.values()), s.record.will() == null ? null : s.record.will().topic(),
+        s.record.owner());
+  }
+}

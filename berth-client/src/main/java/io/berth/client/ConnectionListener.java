@@ -1,0 +1,18 @@
+package io.berth.client;
+
+/**
+ * Told when the client's connection comes and goes.
+ *
+ * <p>Threading: called on the client's callback thread, in order.
+ */
+public interface ConnectionListener {
+  /** A CONNACK accepted the connection. */
+  default void onConnected(ConnectResult result) {}
+
+  /**
+   * The connection closed; the client reconnects by itself unless it is being closed.
+   *
+   * @param cause why, when known (a reason code from the broker, a keep-alive timeout, an I/O error)
+   */
+  default void onDisconnected(String cause) {}
+}

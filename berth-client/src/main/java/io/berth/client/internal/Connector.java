@@ -1,0 +1,179 @@
+package io.berth.client.internal;
+
+import io.berth.client.ConnectResult;
+import io.berth.client.MqttClientException;
+import io.berth.codec.ConnackPacket;
+import io.berth.codec.ConnectPacket;
+import io.berth.codec.DisconnectPacket;
+import io.berth.codec.MqttDecoder;
+import io.berth.codec.MqttEncoder;
+import io.berth.codec.MqttProperties;
+import io.berth.codec.ReasonCode;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens connections and keeps one open: CONNECT on every new channel, reconnect after every loss with
+ * exponential backoff (from the configured minimum, doubling, up to the maximum, with jitter; back to the
+ * minimum after an accepted CONNACK). Only the very first attempt reports failure to the caller; once
+ * connected, the client keeps trying until it is closed.
+ *
+ * <p>Threading: owned by the client's event loop.
+ */
+final class Connector {
+  private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
+
+  private final ClientConfig config;
+  private final EventLoop loop;
+  private final ClientSession session;
+  private final Bootstrap bootstrap;
+  private CompletableFuture<ConnectResult> firstConnect;
+  private boolean everAccepted;
+  private boolean closing;
+  private long delayMillis;
+  private String clientId;
+  private Channel channel;
+  private boolean accepted;
+
+  Connector(ClientConfig config, EventLoop loop, ClientSession session) {
+    this.config = config;
+    this.loop = loop;
+    this.session = session;
+    this.clientId = config.clientId();
+    this.delayMillis = config.reconnectMinDelay().toMillis();
+    this.bootstrap = new Bootstrap()
+        .group(loop)
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(
+                MqttDecoder.forClient(config.version(), config.maxPacketSize()),
+                new MqttEncoder(config.version()),
+                new ClientChannelHandler(Connector.this, session, config));
+          }
+        });
+  }
+
+  /** Starts connecting; the returned future is the first attempt's. */
+  CompletableFuture<ConnectResult> start() {
+    assert loop.inEventLoop();
+    if (firstConnect == null) {
+      firstConnect = new CompletableFuture<>();
+      attempt();
+    }
+    return firstConnect;
+  }
+
+  private void attempt() {
+    if (closing) {
+      return;
+    }
+    bootstrap.connect(config.host(), config.port()).addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        channel = f.channel();
+        accepted = false;
+      } else {
+        failed("cannot connect to " + config.host() + ":" + config.port() + ": " + f.cause());
+      }
+    });
+  }
+
+  /** The CONNECT for a new channel: Clean Start only on the very first connection (5.0). */
+  ConnectPacket connectPacket() {
+    boolean cleanStart = config.version().isV5()
+        ? config.cleanStart() && !everAccepted
+        : config.cleanStart();
+    MqttProperties properties = MqttProperties.EMPTY;
+    if (config.version().isV5()) {
+      properties = MqttProperties.builder()
+          .sessionExpiryInterval(config.sessionExpirySeconds() == 0 ? null
+              : config.sessionExpirySeconds())
+          .maximumPacketSize((long) config.maxPacketSize())
+          .build();
+    }
+    return new ConnectPacket(config.version(), clientId, cleanStart, config.keepAliveSeconds(),
+        config.username(), config.password(), null, properties);
+  }
+
+  void accepted(Channel ch, ConnackPacket connack) {
+    if (ch != channel) {
+      ch.close();
+      return;
+    }
+    accepted = true;
+    everAccepted = true;
+    delayMillis = config.reconnectMinDelay().toMillis();
+    String assigned = connack.properties().assignedClientIdentifier();
+    if (assigned != null) {
+      clientId = assigned;
+    }
+    ConnectResult result = session.onConnack(ch, connack, clientId);
+    firstConnect.complete(result);
+  }
+
+  void refused(Channel ch, ReasonCode reasonCode) {
+    LOG.warn("{}: connection refused by {}:{} with {}", clientId, config.host(), config.port(), reasonCode);
+    if (!everAccepted) {
+      closing = true;
+      firstConnect.completeExceptionally(new MqttClientException("connection refused", reasonCode));
+    }
+  }
+
+  /** A channel closed, accepted or not. */
+  void closed(Channel ch, String cause) {
+    if (ch != channel) {
+      return;
+    }
+    channel = null;
+    if (accepted) {
+      accepted = false;
+      session.onDisconnected(cause);
+    }
+    failed(cause);
+  }
+
+  private void failed(String cause) {
+    if (!everAccepted) {
+      if (!firstConnect.isDone()) {
+        firstConnect.completeExceptionally(new MqttClientException(cause));
+      }
+      return;
+    }
+    if (closing) {
+      return;
+    }
+    long jittered = delayMillis / 2 + ThreadLocalRandom.current().nextLong(delayMillis / 2 + 1);
+    LOG.debug("{}: {}; reconnecting in {} ms", clientId, cause, jittered);
+    loop.schedule(this::attempt, jittered, TimeUnit.MILLISECONDS);
+    delayMillis = Math.min(Math.max(1, delayMillis * 2), config.reconnectMaxDelay().toMillis());
+  }
+
+  /** Sends DISCONNECT and stops for good; the future completes when the channel is closed. */
+  CompletableFuture<Void> close() {
+    closing = true;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Channel ch = channel;
+    if (ch == null) {
+      done.complete(null);
+    } else {
+      if (accepted) {
+        ch.writeAndFlush(DisconnectPacket.NORMAL);
+      }
+      ch.close().addListener(f -> done.complete(null));
+    }
+    return done;
+  }
+}

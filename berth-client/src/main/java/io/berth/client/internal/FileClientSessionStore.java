@@ -1,0 +1,275 @@
+package io.berth.client.internal;
+
+import io.berth.client.store.ClientSessionStore;
+import io.berth.client.store.SessionChange;
+import io.berth.client.store.StoredSession;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A durable {@link ClientSessionStore}: one append-only log file of {@link SessionChange} records (format in
+ * {@link SessionLogFormat}), written with group commit. Appends queue up while the writer thread is busy
+ * with the previous {@code write} + {@code FileChannel.force}; the next round writes all of them as one
+ * write and one force, then completes their futures. Under load the batches grow by themselves; when idle
+ * an append waits for exactly one force.
+ *
+ * <p>On open the log is replayed into a {@link SessionImage}; a torn tail (a record cut short or failing its
+ * CRC) is truncated. When the file has grown past {@value #COMPACT_MIN_BYTES} bytes and past four times the
+ * live content, the writer writes the live content as a new log next to it ({@code <name>.compact}),
+ * forces it, renames it over the old one atomically and forces the directory: a crash at any point leaves
+ * either the old or the new log, both complete.
+ *
+ * <p>A second store on the same file fails fast: {@code <name>.lock} is held with an OS file lock.
+ * Durability: a completed append survives a process crash and, as far as the disk honours
+ * {@code fsync}, a power loss. After a write error the store refuses every further append.
+ *
+ * <p>Threading: {@link #append} may be called from any thread; the file, the image and the compaction
+ * belong to the store's writer thread, which also completes the futures.
+ */
+public final class FileClientSessionStore implements ClientSessionStore {
+  static final long COMPACT_MIN_BYTES = 4L * 1024 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(FileClientSessionStore.class);
+  private static final Batch STOP = new Batch(List.of(), new CompletableFuture<>());
+
+  private record Batch(List<SessionChange> changes, CompletableFuture<Void> done) {}
+
+  private final Path file;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final SessionImage image;
+  private final StoredSession loaded;
+  private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+  private final Thread writer;
+  private volatile boolean closed;
+  private FileChannel channel;
+  private long size;
+  private IOException failure;
+
+  private FileClientSessionStore(Path file, FileChannel lockChannel, FileLock lock) throws IOException {
+    this.file = file;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.image = new SessionImage();
+    this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    this.size = replay();
+    this.loaded = image.snapshot();
+    this.writer = new Thread(this::writeLoop, "berth-client-store " + file.getFileName());
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  /** Opens (or creates) the log at {@code file}; see {@link ClientSessionStore#file}. */
+  public static FileClientSessionStore open(Path file) throws IOException {
+    Path abs = file.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    Path lockPath = abs.resolveSibling(abs.getFileName() + ".lock");
+    FileChannel lockChannel =
+        FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      lockChannel.close();
+      throw new IOException("session store " + abs + " is in use by another client (" + lockPath + ")");
+    }
+    try {
+      return new FileClientSessionStore(abs, lockChannel, lock);
+    } catch (IOException | RuntimeException e) {
+      lock.release();
+      lockChannel.close();
+      throw e;
+    }
+  }
+
+  /** Reads the log into the image, truncates a torn tail, and returns the valid length. */
+  private long replay() throws IOException {
+    long length = channel.size();
+    if (length < SessionLogFormat.HEADER_SIZE) {
+      // new, or a crash cut the header short: nothing can have been committed yet
+      channel.truncate(0);
+      channel.write(SessionLogFormat.header(), 0);
+      channel.force(true);
+      forceDirectory();
+      return SessionLogFormat.HEADER_SIZE;
+    }
+    if (length > Integer.MAX_VALUE) {
+      throw new IOException("session log " + file + " is larger than 2 GiB");
+    }
+    ByteBuffer buf = ByteBuffer.allocate((int) length);
+    while (buf.hasRemaining() && channel.read(buf, buf.position()) >= 0) {
+      // read fully
+    }
+    buf.flip();
+    byte[] magic = new byte[SessionLogFormat.MAGIC.length];
+    buf.get(magic);
+    if (!Arrays.equals(magic, SessionLogFormat.MAGIC) || buf.get() != SessionLogFormat.VERSION) {
+      throw new IOException(file + " is not a Berth client session log (version "
+          + SessionLogFormat.VERSION + ")");
+    }
+    buf.position(SessionLogFormat.HEADER_SIZE);
+    int records = 0;
+    for (SessionChange c = SessionLogFormat.readRecord(buf); c != null;
+        c = SessionLogFormat.readRecord(buf)) {
+      image.apply(c);
+      records++;
+    }
+    long valid = buf.position();
+    if (valid < length) {
+      LOG.warn("session log {}: truncating {} bytes of torn tail after {} records",
+          file, length - valid, records);
+      channel.truncate(valid);
+      channel.force(true);
+    }
+    return valid;
+  }
+
+  @Override
+  public StoredSession load() {
+    return loaded;
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> append(List<SessionChange> changes) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new IOException("session store " + file + " is closed"));
+      return done;
+    }
+    queue.add(new Batch(List.copyOf(changes), done));
+    return done;
+  }
+
+  private void writeLoop() {
+    List<Batch> batches = new ArrayList<>();
+    boolean stop = false;
+    while (!stop) {
+      batches.clear();
+      try {
+        batches.add(queue.take());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      queue.drainTo(batches);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (Batch b : batches) {
+        stop |= b == STOP;
+        for (SessionChange c : b.changes()) {
+          SessionLogFormat.writeRecord(c, out);
+          image.apply(c);
+        }
+      }
+      try {
+        if (failure != null) {
+          throw failure;
+        }
+        if (out.size() > 0) {
+          writeFully(ByteBuffer.wrap(out.toByteArray()));
+          channel.force(false);
+        }
+        batches.forEach(b -> b.done().complete(null));
+        maybeCompact();
+      } catch (IOException e) {
+        if (failure == null) {
+          LOG.error("session log {}: write failed, the store refuses further changes", file, e);
+          failure = e;
+        }
+        batches.forEach(b -> b.done().completeExceptionally(e));
+      }
+    }
+  }
+
+  private void writeFully(ByteBuffer data) throws IOException {
+    while (data.hasRemaining()) {
+      size += channel.write(data, size);
+    }
+  }
+
+  private void maybeCompact() throws IOException {
+    if (size < COMPACT_MIN_BYTES || size < 4 * image.liveBytes()) {
+      return;
+    }
+    Path tmp = file.resolveSibling(file.getFileName() + ".compact");
+    StoredSession live = image.snapshot();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (StoredSession.StoredMessage m : live.messages()) {
+      SessionLogFormat.writeRecord(new SessionChange.MessageAdded(m.seq(), m.message()), out);
+      if (m.packetId() != 0) {
+        SessionLogFormat.writeRecord(new SessionChange.PacketIdAssigned(m.seq(), m.packetId()), out);
+      }
+      if (m.released()) {
+        SessionLogFormat.writeRecord(new SessionChange.MessageReleased(m.seq()), out);
+      }
+    }
+    for (int id : live.inboundPacketIds()) {
+      SessionLogFormat.writeRecord(new SessionChange.InboundReceived(id), out);
+    }
+    try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      ByteBuffer data = ByteBuffer.allocate(SessionLogFormat.HEADER_SIZE + out.size());
+      data.put(SessionLogFormat.header()).put(out.toByteArray()).flip();
+      while (data.hasRemaining()) {
+        c.write(data);
+      }
+      c.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    forceDirectory();
+    long before = size;
+    channel.close();
+    channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    size = channel.size();
+    LOG.debug("session log {} compacted from {} to {} bytes", file, before, size);
+  }
+
+  private void forceDirectory() throws IOException {
+    try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException e) {
+      LOG.debug("cannot force directory {}: {}", file.getParent(), e.toString());
+    }
+  }
+
+  /** The current length of the log, for tests. */
+  long sizeForTest() throws IOException {
+    return Files.size(file);
+  }
+
+  @Override
+  public void close() throws IOException {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.add(STOP);
+    }
+    try {
+      writer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    channel.close();
+    lock.release();
+    lockChannel.close();
+  }
+}

@@ -1,0 +1,107 @@
+package io.berth.client.internal;
+
+import io.berth.client.Message;
+import io.berth.client.store.ClientSessionStore;
+import io.berth.client.store.SessionChange;
+import io.berth.codec.MqttProperties;
+import io.berth.codec.PubackPacket;
+import io.berth.codec.PubcompPacket;
+import io.berth.codec.PublishPacket;
+import io.berth.codec.PubrecPacket;
+import io.berth.codec.PubrelPacket;
+import io.berth.codec.ReasonCode;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The incoming half of a session. QoS 1: the handler runs, then PUBACK. QoS 2 (exactly once): the packet
+ * identifier is made durable in the store first, then the handler runs, then PUBREC; a PUBLISH whose
+ * identifier is already stored is a duplicate and only answered with PUBREC; PUBREL removes the identifier
+ * durably before PUBCOMP. So a message is handed over at most once even across a crash of the client;
+ * a crash between the store write and the end of the handler loses that one delivery.
+ *
+ * <p>Threading: owned by the client's event loop.
+ */
+final class InboundFlow {
+  private static final Logger LOG = LoggerFactory.getLogger(InboundFlow.class);
+
+  private final ClientConfig config;
+  private final EventLoop loop;
+  private final Link link;
+  private final Subscriptions subscriptions;
+  private final ClientSessionStore store;
+  /** Inbound QoS 2 packet identifiers awaiting PUBREL; true once the store holds them. */
+  private final Map<Integer, Boolean> qos2 = new HashMap<>();
+
+  InboundFlow(ClientConfig config, EventLoop loop, Link link, Subscriptions subscriptions) {
+    this.config = config;
+    this.loop = loop;
+    this.link = link;
+    this.subscriptions = subscriptions;
+    this.store = config.store();
+  }
+
+  void restore(Set<Integer> packetIds) {
+    packetIds.forEach(id -> qos2.put(id, true));
+  }
+
+  void onPublish(PublishPacket p) {
+    Message m = new Message(p.topic(), p.payload(), p.qos(), p.retain());
+    Channel ch = link.channel();
+    int id = p.packetId();
+    switch (p.qos()) {
+      case AT_MOST_ONCE -> subscriptions.deliver(m, () -> {});
+      case AT_LEAST_ONCE -> subscriptions.deliver(m, () -> ch.writeAndFlush(PubackPacket.of(id)));
+      case EXACTLY_ONCE -> {
+        Boolean durable = qos2.get(id);
+        if (durable == null) {
+          qos2.put(id, false);
+          store.append(new SessionChange.InboundReceived(id)).whenCompleteAsync((v, e) -> {
+            if (e != null) {
+              LOG.warn("{}: cannot store inbound packet id {}", config.clientId(), id, e);
+              qos2.remove(id);
+              return;
+            }
+            qos2.put(id, true);
+            subscriptions.deliver(m, () -> ch.writeAndFlush(PubrecPacket.of(id)));
+          }, loop);
+        } else if (durable) {
+          link.write(PubrecPacket.of(id));
+        }
+      }
+    }
+  }
+
+  void onPubrel(PubrelPacket p) {
+    int id = p.packetId();
+    Boolean durable = qos2.get(id);
+    if (durable == null) {
+      link.write(new PubcompPacket(id, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, MqttProperties.EMPTY));
+      return;
+    }
+    if (!durable) {
+      return;
+    }
+    qos2.remove(id);
+    Channel ch = link.channel();
+    store.append(new SessionChange.InboundReleased(id))
+        .whenCompleteAsync((v, e) -> {
+          if (e == null) {
+            ch.writeAndFlush(PubcompPacket.of(id));
+          }
+        }, loop);
+  }
+
+  /** The broker has no session for us: its QoS 2 state is gone, so ours goes too. */
+  void sessionLost() {
+    if (!qos2.isEmpty()) {
+      qos2.clear();
+      store.append(new SessionChange.InboundCleared());
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.berth.client.internal;
+
+import io.berth.client.Message;
+import io.berth.client.PublishFuture;
+import io.berth.codec.QoS;
+
+/**
+ * One message handed over for sending, with where it is in its flow.
+ *
+ * <p>Threading: owned by the client's event loop.
+ */
+final class OutgoingMessage {
+  /** Where the message is; the store knows the same once {@link #durable} caught up. */
+  enum State {
+    /** Not yet given a packet identifier (buffered). */
+    PENDING,
+    /** Has a packet identifier; PUBLISH is due until PUBACK or PUBREC. */
+    PUBLISHED,
+    /** PUBREC came; PUBREL is due until PUBCOMP. */
+    RELEASED
+  }
+
+  final long seq;
+  final Message message;
+  final PublishFuture future;
+  final int size;
+  State state = State.PENDING;
+  /** The latest state the store has made durable (PENDING before that). */
+  State durable = State.PENDING;
+  int packetId;
+  /** The connection epoch whose Receive Maximum window this message occupies, -1 for none. */
+  int admittedEpoch = -1;
+  /** A PUBLISH for it may have reached the broker before (sets DUP). */
+  boolean maybeSent;
+  /** Counts resets after a lost session, so that a late store completion of before is ignored. */
+  int generation;
+
+  OutgoingMessage(long seq, Message message, PublishFuture future) {
+    this.seq = seq;
+    this.message = message;
+    this.future = future;
+    this.size = message.payload().length + message.topic().length() + 16;
+  }
+
+  boolean isStored() {
+    return message.qos() != QoS.AT_MOST_ONCE;
+  }
+
+  /** The store knows the current state, so the packet for it may go on the wire. */
+  boolean isDurable() {
+    return durable == state;
+  }
+}

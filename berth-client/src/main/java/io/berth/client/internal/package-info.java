@@ -1,0 +1,10 @@
+/**
+ * The implementation of {@link io.berth.client.MqttClient} and of the session stores. Not an API.
+ *
+ * <p>Threading: each client has one event loop that owns its connection and all of its session state
+ * ({@code ClientSession}, {@code OutgoingFlow}, {@code InboundFlow}, {@code Subscriptions}, {@code Link},
+ * {@code Connector}); application calls arrive there as tasks. Handlers run on the client's callback
+ * thread ({@code Notifier}). The file store's log belongs to its own writer thread; its completions are
+ * handed back to the event loop.
+ */
+package io.berth.client.internal;

@@ -1,0 +1,45 @@
+package io.berth.client;
+
+import io.berth.client.store.ClientSessionStore;
+import io.berth.codec.QoS;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The application of {@link KilledClientProcessIT}, run in a child JVM: publishes {@code count} QoS 2
+ * messages {@code <prefix><i>} through a file-backed session and prints {@code stored <payload>} for
+ * each once the store holds it, then {@code done} when the broker acknowledged all of them.
+ *
+ * <p>Arguments: broker port, store file, payload prefix, count.
+ */
+public final class PublisherProcess {
+  private PublisherProcess() {}
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    Path store = Path.of(args[1]);
+    String prefix = args[2];
+    int count = Integer.parseInt(args[3]);
+    try (MqttClient client = MqttClient.builder()
+        .serverAddress("127.0.0.1", port)
+        .clientId("killed-publisher")
+        .cleanStart(false)
+        .sessionExpiry(Duration.ofMinutes(5))
+        .reconnectDelay(Duration.ofMillis(10), Duration.ofMillis(200))
+        .sessionStore(ClientSessionStore.file(store))
+        .build()) {
+      client.connect().join();
+      List<PublishFuture> futures = new ArrayList<>();
+      for (int i = 1; i <= count; i++) {
+        String payload = prefix + i;
+        PublishFuture f = client.publish(Message.of("killed/x", payload, QoS.EXACTLY_ONCE));
+        f.stored().thenRun(() -> System.out.println("stored " + payload));
+        futures.add(f);
+      }
+      futures.forEach(f -> f.join());
+      System.out.println("done");
+    }
+  }
+}

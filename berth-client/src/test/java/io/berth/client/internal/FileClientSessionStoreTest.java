@@ -1,0 +1,141 @@
+package io.berth.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.berth.client.store.ClientSessionStore;
+import io.berth.client.store.SessionChange;
+import io.berth.codec.QoS;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileClientSessionStoreTest extends ClientSessionStoreContract {
+  @TempDir Path dir;
+  private final List<ClientSessionStore> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws IOException {
+    for (ClientSessionStore s : open) {
+      s.close();
+    }
+  }
+
+  private Path log() {
+    return dir.resolve("session.log");
+  }
+
+  private FileClientSessionStore openLog() throws IOException {
+    FileClientSessionStore s = FileClientSessionStore.open(log());
+    open.add(s);
+    return s;
+  }
+
+  @Override
+  ClientSessionStore newStore() throws IOException {
+    return openLog();
+  }
+
+  @Override
+  ClientSessionStore reopen(ClientSessionStore store) throws IOException {
+    store.close();
+    return openLog();
+  }
+
+  @Test
+  void newLog_startsWithMagicAndVersion() throws IOException {
+    openLog();
+    assertThat(Files.readAllBytes(log())).containsExactly(0x42, 0x43, 0x53, 0x4C, 1, 0, 0, 0);
+  }
+
+  @Test
+  void tornTail_isTruncatedAndEverythingBeforeItSurvives() throws IOException {
+    FileClientSessionStore s = openLog();
+    s.append(new SessionChange.MessageAdded(1, message("kept", QoS.EXACTLY_ONCE))).join();
+    s.append(new SessionChange.MessageAdded(2, message("torn", QoS.EXACTLY_ONCE))).join();
+    s.close();
+    long full = Files.size(log());
+    try (RandomAccessFile f = new RandomAccessFile(log().toFile(), "rw")) {
+      f.setLength(full - 3); // the crash cut the last record short
+    }
+
+    FileClientSessionStore again = openLog();
+
+    assertThat(again.load().messages()).extracting(m -> m.message().payloadAsString())
+        .containsExactly("kept");
+    assertThat(Files.size(log())).isLessThan(full - 3);
+    again.append(new SessionChange.MessageAdded(3, message("after", QoS.AT_LEAST_ONCE))).join();
+    assertThat(reopen(again).load().messages()).extracting(m -> m.seq()).containsExactly(1L, 3L);
+  }
+
+  @Test
+  void corruptRecord_failsItsCrcAndEndsTheLog() throws IOException {
+    FileClientSessionStore s = openLog();
+    s.append(new SessionChange.MessageAdded(1, message("good", QoS.AT_LEAST_ONCE))).join();
+    long firstEnd = Files.size(log());
+    s.append(new SessionChange.MessageAdded(2, message("flipped", QoS.AT_LEAST_ONCE))).join();
+    s.close();
+    try (RandomAccessFile f = new RandomAccessFile(log().toFile(), "rw")) {
+      f.seek(firstEnd + 20); // inside the second record's body
+      int b = f.read();
+      f.seek(firstEnd + 20);
+      f.write(b ^ 0x01);
+    }
+
+    assertThat(openLog().load().messages()).extracting(m -> m.seq()).containsExactly(1L);
+  }
+
+  @Test
+  void secondStoreOnTheSameFile_failsFast() throws IOException {
+    openLog();
+    assertThatThrownBy(() -> FileClientSessionStore.open(log()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("in use");
+  }
+
+  @Test
+  void notASessionLog_failsWithWhatAndWhere() throws IOException {
+    Files.writeString(log(), "hello, this is not a log");
+    assertThatThrownBy(() -> FileClientSessionStore.open(log()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(log().toString());
+  }
+
+  @Test
+  void manyConcurrentAppends_allDurableAndInOrder() throws Exception {
+    FileClientSessionStore s = openLog();
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    for (int i = 1; i <= 2_000; i++) {
+      done.add(s.append(new SessionChange.MessageAdded(i, message("m" + i, QoS.AT_LEAST_ONCE))));
+    }
+    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+
+    assertThat(reopen(s).load().messages()).hasSize(2_000)
+        .extracting(m -> m.seq()).isSorted();
+  }
+
+  @Test
+  void growingLog_isCompactedToItsLiveContent() throws Exception {
+    FileClientSessionStore s = openLog();
+    byte[] payload = new byte[16 * 1024];
+    for (long seq = 1; seq <= 400; seq++) { // 6.4 MB written, one message live at a time
+      s.append(List.of(new SessionChange.MessageAdded(seq,
+          new io.berth.client.Message("t", payload, QoS.AT_LEAST_ONCE, false)),
+          new SessionChange.MessageRemoved(seq - 1))).join();
+    }
+    s.append(new SessionChange.InboundReceived(77)).join();
+
+    assertThat(s.sizeForTest()).isLessThan(FileClientSessionStore.COMPACT_MIN_BYTES);
+    ClientSessionStore again = reopen(s);
+    assertThat(again.load().messages()).extracting(m -> m.seq()).containsExactly(400L);
+    assertThat(again.load().inboundPacketIds()).containsExactly(77);
+    assertThat(Files.exists(dir.resolve("session.log.compact"))).isFalse();
+  }
+}
