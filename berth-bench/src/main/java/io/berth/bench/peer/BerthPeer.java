@@ -60,7 +60,8 @@ public final class BerthPeer extends ProcessPeer {
   protected List<String> command(Path dataDir, int port) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOptions);
+    // "{start}" in an option (e.g. a JFR file name) becomes this start's number: one file per start.
+    jvmOptions.forEach(o -> cmd.add(o.replace("{start}", name() + "-" + starts())));
     cmd.addAll(List.of("-jar", jar.toString(), "serve", "--port", Integer.toString(port),
         "--data", dataDir.toString(), "--durability", durability));
     return cmd;
@@ -69,6 +70,12 @@ public final class BerthPeer extends ProcessPeer {
   @Override
   protected Pattern readyLine() {
     return Pattern.compile("Berth listening on ");
+  }
+
+  @Override
+  public double selfReportedStartMillis() {
+    java.util.regex.Matcher m = Pattern.compile("ready in (\\d+) ms").matcher(readyText());
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
   }
 
   @Override

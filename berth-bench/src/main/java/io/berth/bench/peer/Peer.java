@@ -41,6 +41,11 @@ public interface Peer extends AutoCloseable {
   /** Ends the process with SIGKILL and waits; a peer in this JVM cannot be killed and just closes. */
   void kill() throws Exception;
 
+  /** The start-up time the broker itself printed (Berth's "ready in N ms"), or NaN. */
+  default double selfReportedStartMillis() {
+    return Double.NaN;
+  }
+
   /** Heap used after a full GC, in bytes, or -1 when the peer is not a JVM. */
   long heapUsedAfterGc() throws Exception;
 

@@ -26,6 +26,8 @@ abstract class ProcessPeer implements Peer {
   private static final long READY_TIMEOUT_SECONDS = 120;
 
   private Process process;
+  private volatile String readyText = "";
+  private int starts;
   private Path dataDir;
   private int port = -1;
 
@@ -38,6 +40,7 @@ abstract class ProcessPeer implements Peer {
   @Override
   public void start(Path dataDir) throws Exception {
     this.dataDir = dataDir;
+    starts++;
     if (port < 0) {
       port = freePort();
     }
@@ -48,7 +51,7 @@ abstract class ProcessPeer implements Peer {
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Process p = process;
     Pattern pattern = readyLine();
-    Thread copier = new Thread(() -> copy(p, log, pattern, ready), name() + "-output");
+    Thread copier = new Thread(() -> copy(p, log, pattern, ready, line -> readyText = line), name() + "-output");
     copier.setDaemon(true);
     copier.start();
     try {
@@ -59,7 +62,8 @@ abstract class ProcessPeer implements Peer {
     }
   }
 
-  private static void copy(Process p, Path log, Pattern ready, CompletableFuture<Void> readyFuture) {
+  private static void copy(Process p, Path log, Pattern ready, CompletableFuture<Void> readyFuture,
+      java.util.function.Consumer<String> readyLine) {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         PrintWriter out = new PrintWriter(Files.newBufferedWriter(log,
             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true)) {
@@ -67,7 +71,8 @@ abstract class ProcessPeer implements Peer {
       while ((line = in.readLine()) != null) {
         out.println(line);
         Matcher m = ready.matcher(line);
-        if (m.find()) {
+        if (m.find() && !readyFuture.isDone()) {
+          readyLine.accept(line);
           readyFuture.complete(null);
         }
       }
@@ -80,6 +85,16 @@ abstract class ProcessPeer implements Peer {
   @Override
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** The output line that said the broker was ready, of the last start. */
+  protected String readyText() {
+    return readyText;
+  }
+
+  /** How many times this peer was started (numbers per-start files, e.g. profiles). */
+  protected int starts() {
+    return starts;
   }
 
   @Override

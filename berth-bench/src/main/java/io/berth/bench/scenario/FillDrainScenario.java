@@ -23,6 +23,7 @@ public final class FillDrainScenario implements Scenario {
   public static final String FIRST = "first msg ms";
   public static final String DRAIN = "drain msg/s";
   public static final String CONNECT = "connect after restart ms";
+  public static final String OWN_START = "recovery ms (broker's own)";
   public static final String DRAINED = "drained after restart s";
 
   /** How the broker is restarted between fill and drain. */
@@ -109,6 +110,7 @@ public final class FillDrainScenario implements Scenario {
       peer.start(peer.dataDir());
       probeConnect(peer, ctx, deadline);
       f.put(CONNECT, (System.nanoTime() - resumeStart) / 1e6);
+      f.put(OWN_START, peer.selfReportedStartMillis());
     }
     Collector collector = new Collector(total);
     long drainStart = System.nanoTime();
