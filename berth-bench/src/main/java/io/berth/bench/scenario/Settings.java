@@ -52,8 +52,8 @@ public record Settings(
 
   /** The published report's sizes. */
   public static Settings standard() {
-    return new Settings(MqttVersion.V3_1_1, 4, 64, 64, 400_000, 10, 0.5, 10, 200_000, 100, 1_000_000,
-        10_000, 50, 10_000, Duration.ofSeconds(120));
+    return new Settings(MqttVersion.V3_1_1, 4, 64, 64, 200_000, 10, 0.5, 10, 200_000, 100, 1_000_000,
+        10_000, 50, 2_000, Duration.ofSeconds(150));
   }
 
   public Settings withVersion(MqttVersion v) {
