@@ -25,6 +25,24 @@ public final class Probes {
     return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
   }
 
+  /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
+  private static final double TICKS_PER_SECOND = 100;
+
+  /** CPU time (user + system) that process {@code pid} used so far, in seconds, or NaN when unknown. */
+  public static double cpuSeconds(long pid) {
+    if (pid < 0) {
+      return Double.NaN;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // fields after the command name (which may hold spaces), counted from field 3 (state)
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
   /** Runs a full GC in JVM {@code pid}, then returns its heap in use (bytes) as GC.heap_info says. */
   public static long heapUsedAfterGc(long pid) throws IOException, InterruptedException {
     jcmd(pid, "GC.run");

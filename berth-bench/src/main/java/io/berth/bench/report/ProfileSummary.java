@@ -34,6 +34,7 @@ public final class ProfileSummary {
     Map<String, Integer> hot = new HashMap<>();
     Map<String, Integer> nativeWait = new HashMap<>();
     Map<String, Integer> locks = new HashMap<>();
+    Map<String, Integer> berth = new HashMap<>();
     Duration gcTotal = Duration.ZERO;
     Duration gcMax = Duration.ZERO;
     int gcs = 0;
@@ -48,8 +49,17 @@ public final class ProfileSummary {
           v[1]++;
         }
         case "jdk.CPULoad" -> cpuSamples++;
-        case "jdk.ExecutionSample" -> count(hot, top(e.getStackTrace(), false));
-        case "jdk.NativeMethodSample" -> count(nativeWait, top(e.getStackTrace(), true));
+        case "jdk.ExecutionSample" -> {
+          count(hot, top(e.getStackTrace(), false));
+          countBerth(berth, e, "on CPU");
+        }
+        case "jdk.NativeMethodSample" -> {
+          String where = top(e.getStackTrace(), true);
+          count(nativeWait, where);
+          if (!where.startsWith("ch.EPoll.wait")) {
+            countBerth(berth, e, "in " + top(e.getStackTrace(), false));
+          }
+        }
         case "jdk.JavaMonitorEnter" -> count(locks, e.getClass("monitorClass").getName() + " at "
             + top(e.getStackTrace(), false));
         case "jdk.GarbageCollection" -> {
@@ -68,6 +78,8 @@ public final class ProfileSummary {
         .limit(TOP)
         .forEach(en -> md.append("| ").append(en.getKey()).append(" | ")
             .append(String.format("%.1f%%", 100 * en.getValue()[0] / en.getValue()[1])).append(" |\n"));
+    table(md, "Busy samples of Berth's threads by the innermost Berth method (Java on CPU, or a native call"
+        + " such as RocksDB's write with its fsync; idle epoll waits left out)", berth);
     table(md, "Java methods on CPU (top frame of execution samples)", hot);
     table(md, "Native methods threads sit in (samples; epoll waits are idle I/O threads)", nativeWait);
     if (!locks.isEmpty()) {
@@ -86,6 +98,21 @@ public final class ProfileSummary {
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     sorted.forEach((k, v) -> md.append("| `").append(k).append("` | ")
         .append(String.format("%.1f%%", 100.0 * v / Math.max(1, total))).append(" |\n"));
+  }
+
+  /** Counts a sample of a {@code berth-*} thread under its innermost {@code io.berth} frame. */
+  private static void countBerth(Map<String, Integer> m, RecordedEvent e, String what) {
+    RecordedThread t = e.getThread("sampledThread");
+    if (t == null || t.getJavaName() == null || !t.getJavaName().startsWith("berth-") || e.getStackTrace() == null) {
+      return;
+    }
+    for (RecordedFrame f : e.getStackTrace().getFrames()) {
+      if (f.getMethod().getType().getName().startsWith("io.berth.")) {
+        String thread = t.getJavaName().replaceAll("-\\d+(-\\d+)*$", "");
+        count(m, name(f) + " (" + thread + ", " + what + ")");
+        return;
+      }
+    }
   }
 
   private static void count(Map<String, Integer> m, String key) {

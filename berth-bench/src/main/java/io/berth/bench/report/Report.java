@@ -53,9 +53,9 @@ public final class Report {
         .append(settings.version() == io.berth.codec.MqttVersion.V5 ? "5.0" : "3.1.1")
         .append(" unless a scenario says otherwise, ").append(settings.publishers()).append(" publishers with ")
         .append(settings.window()).append(" unacknowledged publishes each, payload ").append(settings.payload())
-        .append(" bytes, TCP to 127.0.0.1. Online scenarios start with an unmeasured warm-up (a fifth of the ")
-        .append("messages, at most 50,000) on topics of their own. Every message carries its stream and sequence number; every ")
-        .append("scenario reports lost, duplicated and out-of-order messages. Time limit per scenario and peer: ")
+        .append(" bytes, TCP to 127.0.0.1. Online scenarios start with an unmeasured warm-up (half the ")
+        .append("messages, at most 100,000) on topics of their own. Every message carries its stream and sequence number; every ")
+        .append("scenario reports lost, duplicated and out-of-order messages. `broker CPU µs/msg` is the broker process's user + system CPU time (/proc/PID/stat) during the measured run divided by the messages delivered: on a machine where the load generator shares the cores, it is the fairest measure of cost. Time limit per scenario and peer: ")
         .append(settings.limit().toSeconds()).append(" s.\n\n");
     md.append(Targets.section(results));
     for (Scenario s : scenarios) {

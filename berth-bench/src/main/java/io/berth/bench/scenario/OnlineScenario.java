@@ -27,9 +27,11 @@ public final class OnlineScenario implements Scenario {
   public static final String P999 = "p99.9 ms";
   public static final String MAX = "max ms";
   public static final String ACK_P99 = "ack p99 ms";
+  /** Broker CPU time (user + system, all its threads) per delivered message. */
+  public static final String CPU = "broker CPU µs/msg";
 
-  /** Messages of the warm-up before each run (at most a fifth of an unpaced run). */
-  static final long WARMUP_MESSAGES = 50_000;
+  /** Messages of the warm-up before each run (at most half of an unpaced run). */
+  static final long WARMUP_MESSAGES = 100_000;
 
   private final QoS qos;
   private final boolean paced;
@@ -89,8 +91,10 @@ public final class OnlineScenario implements Scenario {
       note = String.format("paced at %,.0f msg/s (%.0f%% of its maximum)", rate, s.pacedFraction() * 100);
     }
     // Warm-up, as fast as it goes, on topics of its own (JIT of JVM peers, caches): not measured.
-    round(ctx, peer, "warm", Math.min(s.onlineMessages() / 5, WARMUP_MESSAGES), 0);
+    round(ctx, peer, "warm", Math.min(s.onlineMessages() / 2, WARMUP_MESSAGES), 0);
+    double cpuBefore = Probes.cpuSeconds(peer.pid());
     Round r = round(ctx, peer, "online", total, rate);
+    double cpu = Probes.cpuSeconds(peer.pid()) - cpuBefore;
     total = r.total;
     if (!r.finished) {
       note = (note.isEmpty() ? "" : note + "; ") + "time limit hit";
@@ -107,6 +111,7 @@ public final class OnlineScenario implements Scenario {
     f.put(P999, lat.getValueAtPercentile(99.9) / 1000.0);
     f.put(MAX, lat.getMaxValue() / 1000.0);
     f.put(ACK_P99, ackMicros.getValueAtPercentile(99) / 1000.0);
+    f.put(CPU, cpu * 1e6 / Math.max(1, delivered));
     f.put("messages", (double) total);
     SequenceSummary sum = SequenceSummary.of(collector, total);
     return new Result(name(), peer.name(), f, sum.text(), sum.clean(), note, Probes.loadAverage());
