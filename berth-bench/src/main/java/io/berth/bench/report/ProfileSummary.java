@@ -78,7 +78,7 @@ public final class ProfileSummary {
         .limit(TOP)
         .forEach(en -> md.append("| ").append(en.getKey()).append(" | ")
             .append(String.format("%.1f%%", 100 * en.getValue()[0] / en.getValue()[1])).append(" |\n"));
-    table(md, "Busy samples of Berth's threads by the innermost Berth method (Java on CPU, or a native call"
+    table(md, "Busy samples of Berth's threads (and main, which recovers at start) by the innermost Berth method (Java on CPU, or a native call"
         + " such as RocksDB's write with its fsync; idle epoll waits left out)", berth);
     table(md, "Java methods on CPU (top frame of execution samples)", hot);
     table(md, "Native methods threads sit in (samples; epoll waits are idle I/O threads)", nativeWait);
@@ -100,10 +100,11 @@ public final class ProfileSummary {
         .append(String.format("%.1f%%", 100.0 * v / Math.max(1, total))).append(" |\n"));
   }
 
-  /** Counts a sample of a {@code berth-*} thread under its innermost {@code io.berth} frame. */
+  /** Counts a sample of a {@code berth-*} thread (or main, which opens the store) under its innermost Berth frame. */
   private static void countBerth(Map<String, Integer> m, RecordedEvent e, String what) {
     RecordedThread t = e.getThread("sampledThread");
-    if (t == null || t.getJavaName() == null || !t.getJavaName().startsWith("berth-") || e.getStackTrace() == null) {
+    if (t == null || t.getJavaName() == null || e.getStackTrace() == null
+        || !(t.getJavaName().startsWith("berth-") || t.getJavaName().equals("main"))) {
       return;
     }
     for (RecordedFrame f : e.getStackTrace().getFrames()) {
