@@ -37,8 +37,10 @@ final class Targets {
     for (String mode : List.of("restart-clean", "restart-kill")) {
       double connect = figure(results, mode, b, FillDrainScenario.CONNECT);
       double queued = figure(results, mode, b, "queued");
-      row(md, mode + ": CONNECT accepted < 1 s with 1 M queued (ran with " + Result.format(queued) + ")",
-          connect, " ms", connect < 1000 && queued >= 1_000_000);
+      double own = figure(results, mode, b, FillDrainScenario.OWN_START);
+      row(md, mode + ": CONNECT accepted < 1 s with 1 M queued (ran with " + Result.format(queued)
+          + "; process start included" + (Double.isNaN(own) ? "" : ", of which the broker's own recovery "
+          + Result.format(own) + " ms") + ")", connect, " ms", connect < 1000 && queued >= 1_000_000);
     }
     double heap = figure(results, "idle-sessions", b, IdleSessionsScenario.HEAP);
     row(md, "heap per idle offline session ≤ 1 KB", heap, " B", heap <= 1024);
