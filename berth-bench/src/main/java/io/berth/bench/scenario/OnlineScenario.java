@@ -59,7 +59,9 @@ public final class OnlineScenario implements Scenario {
         ? "QoS " + qos.value() + " publishers paced at a fraction of the peer's own maximum rate (from "
             + unpacedName() + "), one persistent subscriber; latency publish to delivery"
         : "N publishers with a window of unacknowledged QoS " + qos.value()
-            + " publishes each, as fast as acknowledgements come, to one online persistent subscriber";
+            + " publishes each, as fast as acknowledgements come, to one online persistent subscriber. Rate ="
+            + " messages delivered to the subscriber per second, first publish to last delivery; when a broker"
+            + " acknowledges publishes faster than it delivers, a backlog builds and shows in the latency";
     return version == MqttVersion.V5 ? what + " (MQTT 5.0 clients)" : what;
   }
 
