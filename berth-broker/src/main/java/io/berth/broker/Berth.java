@@ -1,5 +1,6 @@
 package io.berth.broker;
 
+import io.berth.broker.admin.AdminServer;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.Durability;
 import io.berth.broker.metrics.BrokerMetrics;
@@ -35,6 +36,7 @@ public final class Berth implements AutoCloseable {
   private SessionStore store;
   private Sessions sessions;
   private MqttServer server;
+  private AdminServer adminServer;
   private InetSocketAddress address;
   private long recoveryMillis;
   private final BrokerMetrics metrics = new BrokerMetrics();
@@ -55,7 +57,7 @@ public final class Berth implements AutoCloseable {
       return this;
     }
     long begin = System.nanoTime();
-    store = suppliedStore != null ? suppliedStore : Stores.open(config);
+    store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
     try {
       SessionStore.Recovery recovery = store.recover();
       RetainedIndex retained = new RetainedIndex();
@@ -72,6 +74,9 @@ public final class Berth implements AutoCloseable {
       metrics.recoveryMillis(recoveryMillis);
       server = new MqttServer(config, sessions);
       address = server.start();
+      if (config.adminPort() >= 0) {
+        adminServer = AdminServer.start(config, admin(), metrics);
+      }
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -86,6 +91,11 @@ public final class Berth implements AutoCloseable {
 
   public InetSocketAddress address() {
     return address;
+  }
+
+  /** The bound port of the admin HTTP API, or -1 when it is off ({@code adminPort(-1)}). */
+  public int adminPort() {
+    return adminServer == null ? -1 : adminServer.address().getPort();
   }
 
   public BrokerConfig config() {
@@ -119,6 +129,9 @@ public final class Berth implements AutoCloseable {
       return;
     }
     closed = true;
+    if (adminServer != null) {
+      adminServer.close();
+    }
     if (server != null) {
       server.close();
     }
@@ -130,13 +143,23 @@ public final class Berth implements AutoCloseable {
     }
   }
 
-  /** Builds a broker from {@link BrokerConfig} defaults and the settings given here. */
+  /**
+   * Builds a broker from {@link BrokerConfig} defaults and the settings given here, except that an
+   * embedded broker opens no admin listener unless asked ({@link #adminPort}); {@code berth serve}
+   * opens it on 8088.
+   */
   public static final class Builder {
-    private final BrokerConfig.Builder config = BrokerConfig.builder();
+    private final BrokerConfig.Builder config = BrokerConfig.builder().adminPort(-1);
     private BrokerConfig whole;
     private SessionStore store;
 
     private Builder() {}
+
+    /** Port of the admin HTTP API: 0 for any free port, -1 (the default here) for none. */
+    public Builder adminPort(int port) {
+      config.adminPort(port);
+      return this;
+    }
 
     public Builder config(BrokerConfig c) {
       whole = c;

@@ -1,6 +1,7 @@
 package io.berth.broker;
 
 import io.berth.broker.config.BrokerConfig;
+import io.berth.broker.store.CommitListener;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.memory.MemorySessionStore;
 import io.berth.broker.store.rocksdb.RocksSessionStore;
@@ -12,22 +13,22 @@ final class Stores {
 
   /**
    * The store for {@code config.durability()}: RocksDB in the data folder for {@code fsync} and
-   * {@code os}, the heap for {@code memory}.
+   * {@code os} (telling {@code listener} of each group commit), the heap for {@code memory}.
    *
    * @throws IllegalStateException when the data folder cannot be used (held by another Berth,
    *     unreadable, corrupt, of an unknown format); the message says which and what to do
    */
-  static SessionStore open(BrokerConfig config) {
+  static SessionStore open(BrokerConfig config, CommitListener listener) {
     return switch (config.durability()) {
       case MEMORY -> new MemorySessionStore();
-      case FSYNC -> rocks(config, true);
-      case OS -> rocks(config, false);
+      case FSYNC -> rocks(config, true, listener);
+      case OS -> rocks(config, false, listener);
     };
   }
 
-  private static SessionStore rocks(BrokerConfig config, boolean sync) {
+  private static SessionStore rocks(BrokerConfig config, boolean sync, CommitListener listener) {
     try {
-      return RocksSessionStore.open(config.dataDir().toAbsolutePath(), sync);
+      return RocksSessionStore.open(config.dataDir().toAbsolutePath(), sync, listener);
     } catch (IOException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

@@ -179,7 +179,7 @@ class KillNineIT {
     ProcessBuilder pb = new ProcessBuilder(
         javaBin, "-cp", System.getProperty("java.class.path"), "-Xmx256m",
         "io.berth.broker.cli.Main", "serve", "--port", Integer.toString(port),
-        "--data", data.toString(), "--durability", "fsync");
+        "--data", data.toString(), "--durability", "fsync", "--admin-port", "-1");
     pb.redirectErrorStream(true);
     Process p = pb.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -69,7 +69,12 @@ final class RawClient implements AutoCloseable {
   }
 
   ConnackPacket connect(String clientId, boolean cleanStart, MqttProperties props, Will will) {
-    send(new ConnectPacket(version, clientId, cleanStart, 60, null, null, will, props));
+    return connectAs(clientId, cleanStart, props, will, null);
+  }
+
+  /** Sends CONNECT with a user name (no password) and reads the CONNACK. */
+  ConnackPacket connectAs(String clientId, boolean cleanStart, MqttProperties props, Will will, String username) {
+    send(new ConnectPacket(version, clientId, cleanStart, 60, username, null, will, props));
     return expect(ConnackPacket.class);
   }
 

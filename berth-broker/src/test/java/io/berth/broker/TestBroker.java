@@ -27,6 +27,11 @@ final class TestBroker implements AutoCloseable {
     return berth.port();
   }
 
+  /** The running broker (its admin facade, metrics, admin port). */
+  Berth berth() {
+    return berth;
+  }
+
   /** Stops and starts the broker on the same store (a clean restart). */
   void restart() {
     berth.close();

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Berth 0.1.0",
     description = "An MQTT 3.1.1 and 5.0 broker that keeps what it acknowledged.",
-    subcommands = {ServeCommand.class})
+    subcommands = {ServeCommand.class, AdminCommand.class})
 public final class Main implements Runnable {
 
   @Override

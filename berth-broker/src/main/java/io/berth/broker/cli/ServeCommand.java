@@ -29,6 +29,15 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--durability", description = "fsync | os | memory (default fsync)")
   String durability;
 
+  @Option(names = "--admin-bind", description = "Address of the admin HTTP API (default 127.0.0.1)")
+  String adminBind;
+
+  @Option(names = "--admin-port", description = "Port of the admin HTTP API (default 8088; 0 any free port; -1 off)")
+  Integer adminPort;
+
+  @Option(names = "--admin-token", description = "Bearer token the admin API requires (default none: loopback only)")
+  String adminToken;
+
   @Override
   public Integer call() throws Exception {
     BrokerConfig.Builder b;
@@ -45,6 +54,15 @@ final class ServeCommand implements Callable<Integer> {
       }
       if (durability != null) {
         b.durability(Durability.parse(durability));
+      }
+      if (adminBind != null) {
+        b.adminBind(adminBind);
+      }
+      if (adminPort != null) {
+        b.adminPort(adminPort);
+      }
+      if (adminToken != null) {
+        b.adminToken(adminToken);
       }
     } catch (IllegalArgumentException e) {
       System.err.println("berth: " + e.getMessage());
@@ -64,11 +82,21 @@ final class ServeCommand implements Callable<Integer> {
       berth.close();
       stopped.countDown();
     }, "berth-shutdown"));
-    System.out.printf("Berth listening on %s:%d (MQTT 3.1, 3.1.1, 5.0); store: %s; data: %s; ready in %d ms%n",
-        c.bind(), berth.port(), berth.storeDescription(), c.dataDir().toAbsolutePath(),
-        berth.recoveryMillis());
+    System.out.printf("Berth listening on %s:%d (MQTT 3.1, 3.1.1, 5.0); %s; store: %s; data: %s; ready in %d ms%n",
+        c.bind(), berth.port(), adminDescription(c, berth), berth.storeDescription(),
+        c.dataDir().toAbsolutePath(), berth.recoveryMillis());
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** The admin listener's part of the startup line. */
+  static String adminDescription(BrokerConfig c, Berth berth) {
+    if (berth.adminPort() < 0) {
+      return "admin API off";
+    }
+    String host = c.adminBind().contains(":") ? "[" + c.adminBind() + "]" : c.adminBind();
+    return "admin API and /metrics on http://" + host + ":" + berth.adminPort()
+        + (c.adminToken().isEmpty() ? " (loopback, no token)" : " (bearer token)");
   }
 }

@@ -10,8 +10,9 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Reads {@code berth.yml}: flat keys named like the command-line options. Unknown keys and values of the
- * wrong type are errors that name the file and the key.
+ * Reads {@code berth.yml}: keys named like the command-line options, plus the nested {@code limits:}
+ * section (see {@link LimitsSection}). Unknown keys and values of the wrong type are errors that name
+ * the file and the key.
  */
 public final class ConfigFile {
   private ConfigFile() {}
@@ -36,25 +37,13 @@ public final class ConfigFile {
       String key = f.getKey();
       JsonNode v = f.getValue();
       try {
-        switch (key) {
-          case "bind" -> b.bind(text(v));
-          case "port" -> b.port(integer(v));
-          case "data" -> b.dataDir(Path.of(text(v)));
-          case "durability" -> b.durability(Durability.parse(text(v)));
-          case "max-packet-size" -> b.maxPacketSize(integer(v));
-          case "receive-maximum" -> b.receiveMaximum(integer(v));
-          case "max-inflight" -> b.maxInflight(integer(v));
-          case "topic-alias-maximum" -> b.topicAliasMaximum(integer(v));
-          case "max-session-expiry" -> b.maxSessionExpirySeconds(number(v));
-          case "persistent-session-expiry" -> b.persistentSessionExpirySeconds(number(v));
-          case "max-keep-alive" -> b.maxKeepAliveSeconds(integer(v));
-          case "connect-timeout" -> b.connectTimeoutSeconds(integer(v));
-          case "queue-qos0-offline" -> b.queueQos0Offline(bool(v));
-          case "shards" -> b.shards(integer(v));
-          default -> throw new IllegalArgumentException("unknown option");
-        }
+        apply(b, key, v);
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException(file + ": " + key + ": too large");
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(file + ": " + key + ": " + e.getMessage());
+        String message = e.getMessage();
+        // the limits section names its own keys as a path that starts with "limits"
+        throw new IllegalArgumentException(file + ": " + (message.startsWith(key) ? "" : key + ": ") + message);
       }
     }
     try {
@@ -64,31 +53,27 @@ public final class ConfigFile {
     }
   }
 
-  private static String text(JsonNode v) {
-    if (!v.isTextual() && !v.isNumber()) {
-      throw new IllegalArgumentException("expected text, found " + v.getNodeType());
+  private static void apply(BrokerConfig.Builder b, String key, JsonNode v) {
+    switch (key) {
+      case "bind" -> b.bind(ConfigValues.text(v));
+      case "port" -> b.port(ConfigValues.integer(v));
+      case "data" -> b.dataDir(Path.of(ConfigValues.text(v)));
+      case "durability" -> b.durability(Durability.parse(ConfigValues.text(v)));
+      case "max-packet-size" -> b.maxPacketSize(Math.toIntExact(ConfigValues.bytes(v)));
+      case "receive-maximum" -> b.receiveMaximum(ConfigValues.integer(v));
+      case "max-inflight" -> b.maxInflight(ConfigValues.integer(v));
+      case "topic-alias-maximum" -> b.topicAliasMaximum(ConfigValues.integer(v));
+      case "max-session-expiry" -> b.maxSessionExpirySeconds(ConfigValues.seconds(v));
+      case "persistent-session-expiry" -> b.persistentSessionExpirySeconds(ConfigValues.seconds(v));
+      case "max-keep-alive" -> b.maxKeepAliveSeconds(ConfigValues.integer(v));
+      case "connect-timeout" -> b.connectTimeoutSeconds(ConfigValues.integer(v));
+      case "queue-qos0-offline" -> b.queueQos0Offline(ConfigValues.bool(v));
+      case "shards" -> b.shards(ConfigValues.integer(v));
+      case "limits" -> b.limits(LimitsSection.read(v));
+      case "admin-bind" -> b.adminBind(ConfigValues.text(v));
+      case "admin-port" -> b.adminPort(ConfigValues.integer(v));
+      case "admin-token" -> b.adminToken(ConfigValues.text(v));
+      default -> throw new IllegalArgumentException("unknown option");
     }
-    return v.asText();
-  }
-
-  private static int integer(JsonNode v) {
-    if (!v.isInt()) {
-      throw new IllegalArgumentException("expected a whole number, found '" + v.asText() + "'");
-    }
-    return v.intValue();
-  }
-
-  private static long number(JsonNode v) {
-    if (!v.isIntegralNumber()) {
-      throw new IllegalArgumentException("expected a whole number, found '" + v.asText() + "'");
-    }
-    return v.longValue();
-  }
-
-  private static boolean bool(JsonNode v) {
-    if (!v.isBoolean()) {
-      throw new IllegalArgumentException("expected true or false, found '" + v.asText() + "'");
-    }
-    return v.booleanValue();
   }
 }

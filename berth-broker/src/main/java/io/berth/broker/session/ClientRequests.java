@@ -100,10 +100,19 @@ final class ClientRequests {
             List.of(new StoreCommand.PutInbound(s.clientId, p.packetId())));
         s.inbound.put(p.packetId(), stored);
         stored.whenComplete((v, e) -> conn.inboundDone());
-        stored.whenCompleteAsync((v, error) -> {
-          if (error != null && s.inbound.get(p.packetId()) == stored) {
+        stored.whenCompleteAsync((routed, error) -> {
+          if (s.inbound.get(p.packetId()) != stored) {
+            return;
+          }
+          // 5.0 section 4.3.3: after a PUBREC with an error the exchange is over and the packet id free:
+          // no PUBREL will come, so neither the id nor the Receive Maximum slot may stay taken
+          boolean refused = error == null && ackCode(conn, routed).isError();
+          if (error != null || refused) {
             s.inbound.remove(p.packetId());
-            s.inboundUnacked--;
+            s.inboundUnacked = Math.max(0, s.inboundUnacked - 1);
+          }
+          if (refused) {
+            s.store.submit(new StoreCommand.DeleteInbound(s.clientId, p.packetId()));
           }
         }, shard.executor);
         acknowledge(s, conn, stored, routed -> new PubrecPacket(p.packetId(), ackCode(conn, routed),
@@ -269,8 +278,9 @@ final class ClientRequests {
           sendQos0(s, m, d);
           continue;
         }
-        if (s.outbound.admit(m, shard.context.config().limits().queuedBytesBudget()) != null) {
-          shard.context.metrics().dropped("queue-full");
+        Refusal refusal = s.outbound.admit(m, shard.context.config().limits().queuedBytesBudget());
+        if (refusal != null) {
+          shard.context.metrics().dropped(refusal.reason());
           continue;
         }
         StoreCommand.Enqueue enqueue = s.outbound.reserve(m, d);

@@ -1,6 +1,5 @@
 package io.berth.broker.session;
 
-import io.berth.broker.config.OverflowPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,12 +16,12 @@ final class DropLog {
   private long last = System.nanoTime() - INTERVAL_NANOS;
   private long since;
 
-  void dropped(String clientId, OverflowPolicy policy) {
+  void dropped(String clientId, Refusal refusal) {
     since++;
     long now = System.nanoTime();
     if (now - last >= INTERVAL_NANOS) {
-      LOG.warn("queue of '{}' is full ({}): {} message(s) dropped on this shard since the last report",
-          clientId, policy.optionName(), since);
+      LOG.warn("queue of '{}' refused a message ({}, {}): {} message(s) dropped on this shard since the last "
+          + "report", clientId, refusal.reason(), refusal.policy().optionName(), since);
       last = now;
       since = 0;
     }

@@ -49,7 +49,7 @@ final class OutboundQueue {
   private final Executor shard;
   private final LongSupplier clock;
   private final BrokerMetrics metrics;
-  private final WatermarkListener watermarks;
+  private final QueueEvents events;
   private QueueLimits limits = QueueLimits.DEFAULT;
   private boolean aboveWatermark;
 
@@ -70,18 +70,22 @@ final class OutboundQueue {
   private ClientConnection connection;
 
   OutboundQueue(String clientId, SessionStore store, Executor shard, LongSupplier clock,
-      BrokerMetrics metrics, WatermarkListener watermarks) {
+      BrokerMetrics metrics, QueueEvents events) {
     this.clientId = clientId;
     this.store = store;
     this.shard = shard;
     this.clock = clock;
     this.metrics = metrics;
-    this.watermarks = watermarks;
+    this.events = events;
   }
 
-  /** Receives the crossings of a queue's watermark. Threading: called on the shard. */
-  interface WatermarkListener {
+  /** What a queue reports to its shard. Threading: called on the shard. */
+  interface QueueEvents {
+    /** The queue passed its watermark ({@code high}) or drained back below it. */
     void crossed(String clientId, boolean high, long count, long bytes, QueueLimits limits);
+
+    /** A message was dropped to make room (drop-oldest) for {@code refusal.reason()}. */
+    void evicted(String clientId, Refusal refusal);
   }
 
   void limits(QueueLimits newLimits) {
@@ -99,40 +103,50 @@ final class OutboundQueue {
     boolean high = count >= limits.messageWatermark() || bytes >= limits.byteWatermark();
     if (high != aboveWatermark) {
       aboveWatermark = high;
-      watermarks.crossed(clientId, high, count, bytes, limits);
+      events.crossed(clientId, high, count, bytes, limits);
     }
   }
 
   /**
    * Checks that a message fits within the limits and the broker-wide budget. Under drop-oldest the
-   * oldest queued messages not in flight make room. Returns null when the message may be queued,
-   * otherwise the policy that refuses it.
+   * oldest queued messages not yet sent make room. Returns null when the message may be queued,
+   * otherwise the policy that refuses it and why.
    */
-  OverflowPolicy admit(StoredMessage message, long budget) {
+  Refusal admit(StoredMessage message, long budget) {
     int size = message.sizeBytes();
-    while (count + 1 > limits.maxMessages() || bytes + size > limits.maxBytes()
-        || metrics.queuedBytes() + size > budget) {
-      if (limits.overflow() != OverflowPolicy.DROP_OLDEST) {
-        return limits.overflow();
+    while (true) {
+      String reason = count + 1 > limits.maxMessages() || bytes + size > limits.maxBytes()
+          ? Refusal.QUEUE_FULL
+          : metrics.queuedBytes() + size > budget ? Refusal.BUDGET : null;
+      if (reason == null) {
+        return null;
       }
-      if (!evictOldest()) {
-        return OverflowPolicy.DROP_NEW;
+      if (limits.overflow() != OverflowPolicy.DROP_OLDEST) {
+        return new Refusal(limits.overflow(), reason);
+      }
+      if (!evictOldest(reason)) {
+        // nothing left to evict (all in flight or not yet committed): the new message goes instead
+        return new Refusal(OverflowPolicy.DROP_NEW, reason);
       }
     }
-    return null;
   }
 
-  /** Drops the oldest committed message that is not in flight; false when there is none. */
-  private boolean evictOldest() {
-    List<QueuedMessage> oldest = store.readQueue(clientId, nextToSend, committedTail, 1);
-    if (oldest.isEmpty()) {
-      return false;
+  /**
+   * Drops the oldest committed message not yet sent; false when there is none. Positions a purge is
+   * removing are passed over (and not sent, as they are going anyway).
+   */
+  private boolean evictOldest(String reason) {
+    for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, removing.size() + 1)) {
+      long seq = q.entry().seq();
+      if (!removing.contains(seq)) {
+        nextToSend = seq + 1;
+        metrics.dropped(reason);
+        events.evicted(clientId, new Refusal(OverflowPolicy.DROP_OLDEST, reason));
+        dequeue(seq, q.message());
+        return true;
+      }
     }
-    QueuedMessage q = oldest.get(0);
-    nextToSend = q.entry().seq() + 1;
-    metrics.dropped("queue-full");
-    dequeue(q.entry().seq(), q.message());
-    return true;
+    return false;
   }
 
   /**

@@ -91,6 +91,6 @@ public final class SessionAdmin {
         s.record.disconnectedAtMillis(), s.record.expiryIntervalSeconds(), s.outbound.count(),
         s.outbound.bytes(), s.outbound.inflightCount(), new ArrayList<>(s.inbound.keySet()),
         new ArrayList<>(s.subscriptions.values()), s.record.will() == null ? null : s.record.will().topic(),
-        s.record.owner());
+        s.record.owner(), s.outbound.limits());
   }
 }

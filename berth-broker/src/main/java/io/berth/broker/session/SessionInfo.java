@@ -1,5 +1,6 @@
 package io.berth.broker.session;
 
+import io.berth.broker.config.QueueLimits;
 import io.berth.broker.store.Subscription;
 import java.util.List;
 
@@ -15,6 +16,7 @@ import java.util.List;
  * @param inboundQos2 packet ids of inbound QoS 2 messages awaiting PUBREL
  * @param willTopic the topic of its will message, or null
  * @param owner the user that created it, empty when anonymous
+ * @param limits the queue limits that apply to it
  */
 public record SessionInfo(
     String clientId,
@@ -28,7 +30,8 @@ public record SessionInfo(
     List<Integer> inboundQos2,
     List<Subscription> subscriptions,
     String willTopic,
-    String owner) {
+    String owner,
+    QueueLimits limits) {
 
   public SessionInfo {
     inboundQos2 = List.copyOf(inboundQos2);

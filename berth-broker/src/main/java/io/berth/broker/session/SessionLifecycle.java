@@ -90,7 +90,7 @@ final class SessionLifecycle {
     BrokerContext c = shard.context;
     Session s = new Session(clientId, shard.nextIncarnation(), shard.storeFor(expiry),
         new OutboundQueue(clientId, shard.storeFor(expiry), shard.executor, c.clock(), c.metrics(),
-            shard::watermarkCrossed));
+            shard.queueEvents()));
     s.outbound.limits(c.config().limits().of(clientId, owner));
     shard.sessions.put(clientId, s);
     c.metrics().sessionCreated();

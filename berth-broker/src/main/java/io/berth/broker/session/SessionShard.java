@@ -183,7 +183,7 @@ public final class SessionShard {
           continue;
         }
       }
-      OverflowPolicy refusal = s.outbound.admit(message, context.config().limits().queuedBytesBudget());
+      Refusal refusal = s.outbound.admit(message, context.config().limits().queuedBytesBudget());
       if (refusal != null) {
         rejected |= refuse(s, refusal);
         continue;
@@ -194,10 +194,10 @@ public final class SessionShard {
   }
 
   /** Applies an overflow policy to a message that does not fit; true when the publisher is told. */
-  private boolean refuse(Session s, OverflowPolicy policy) {
-    context.metrics().dropped("queue-full");
-    dropLog.dropped(s.clientId, policy);
-    switch (policy) {
+  private boolean refuse(Session s, Refusal refusal) {
+    context.metrics().dropped(refusal.reason());
+    dropLog.dropped(s.clientId, refusal);
+    switch (refusal.policy()) {
       case REJECT:
         return true;
       case DISCONNECT:
@@ -208,6 +208,21 @@ public final class SessionShard {
       default:
         return false;
     }
+  }
+
+  /** What the queues of this shard report: watermark crossings and evictions. */
+  OutboundQueue.QueueEvents queueEvents() {
+    return new OutboundQueue.QueueEvents() {
+      @Override
+      public void crossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {
+        watermarkCrossed(clientId, high, count, bytes, limits);
+      }
+
+      @Override
+      public void evicted(String clientId, Refusal refusal) {
+        dropLog.dropped(clientId, refusal);
+      }
+    };
   }
 
   /** Reports a queue crossing its watermark: a log line, a metric and a $SYS event. */

@@ -1,5 +1,6 @@
 package io.berth.broker.store.rocksdb;
 
+import io.berth.broker.store.CommitListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,13 +42,16 @@ final class Committer implements Runnable {
   private final WriteOptions writeOptions;
   private final BatchWriter writer;
   private final Thread thread;
+  private final CommitListener listener;
   private final Object lifecycle = new Object();
   private boolean stopping;
   private volatile long batches;
   private volatile long commands;
 
   Committer(
-      RocksDB db, Handles handles, CommitterState state, WriteOptions writeOptions, BatchWriter writer, String name) {
+      RocksDB db, Handles handles, CommitterState state, WriteOptions writeOptions, BatchWriter writer, String name,
+      CommitListener listener) {
+    this.listener = listener;
     this.db = db;
     this.handles = handles;
     this.state = state;
@@ -130,7 +134,9 @@ final class Committer implements Runnable {
         }
       }
       builder.finish();
+      long begin = System.nanoTime();
       writer.write(writeOptions, batch);
+      listener.committed(count, System.nanoTime() - begin);
       builder.publish();
     } catch (RocksDBException | RuntimeException e) {
       LOG.error("store write of {} commands failed; none of them is acknowledged", count, e);

@@ -1,5 +1,6 @@
 package io.berth.broker.store.rocksdb;
 
+import io.berth.broker.store.CommitListener;
 import io.berth.broker.store.QueueEntry;
 import io.berth.broker.store.QueuedMessage;
 import io.berth.broker.store.SessionStore;
@@ -54,7 +55,8 @@ public final class RocksSessionStore implements SessionStore {
   private final Committer committer;
   private boolean closed;
 
-  private RocksSessionStore(Path dir, boolean sync, RocksDatabase database, UnaryOperator<BatchWriter> wrap) {
+  private RocksSessionStore(Path dir, boolean sync, RocksDatabase database, UnaryOperator<BatchWriter> wrap,
+      CommitListener listener) {
     this.dir = dir;
     this.sync = sync;
     this.database = database;
@@ -66,7 +68,8 @@ public final class RocksSessionStore implements SessionStore {
     state.maxMessageId = reader.maxMessageId();
     BatchWriter direct = (options, batch) -> db.write(options, batch);
     this.committer =
-        new Committer(db, handles, state, database.writeOptions(sync), wrap.apply(direct), "berth-store-committer");
+        new Committer(db, handles, state, database.writeOptions(sync), wrap.apply(direct), "berth-store-committer",
+            listener);
     committer.start();
   }
 
@@ -79,7 +82,12 @@ public final class RocksSessionStore implements SessionStore {
    *     holds a store this Berth cannot read; the message says which and what to do
    */
   public static RocksSessionStore open(Path dir, boolean sync) throws IOException {
-    return open(dir, sync, UnaryOperator.identity());
+    return open(dir, sync, CommitListener.NONE);
+  }
+
+  /** As {@link #open(Path, boolean)}, telling {@code listener} of every group commit. */
+  public static RocksSessionStore open(Path dir, boolean sync, CommitListener listener) throws IOException {
+    return open(dir, sync, UnaryOperator.identity(), null, listener);
   }
 
   /** As {@link #open(Path, boolean)}, with the batch writer wrapped: the seam for fault injection. */
@@ -90,9 +98,14 @@ public final class RocksSessionStore implements SessionStore {
   /** As {@link #open(Path, boolean, UnaryOperator)}, collecting RocksDB statistics when not null. */
   static RocksSessionStore open(Path dir, boolean sync, UnaryOperator<BatchWriter> wrap, Statistics statistics)
       throws IOException {
+    return open(dir, sync, wrap, statistics, CommitListener.NONE);
+  }
+
+  private static RocksSessionStore open(Path dir, boolean sync, UnaryOperator<BatchWriter> wrap,
+      Statistics statistics, CommitListener listener) throws IOException {
     RocksDatabase database = RocksDatabase.open(dir, statistics);
     try {
-      return new RocksSessionStore(dir, sync, database, wrap);
+      return new RocksSessionStore(dir, sync, database, wrap, listener);
     } catch (RuntimeException e) {
       database.close();
       throw e;

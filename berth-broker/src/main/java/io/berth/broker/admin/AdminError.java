@@ -1,0 +1,50 @@
+package io.berth.broker.admin;
+
+/**
+ * A request the admin API refuses, with its HTTP status and a message for the operator.
+ *
+ * @param status 400, 401, 404, 405, 409, ...
+ */
+final class AdminError extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  final int status;
+  /** The methods allowed, for a 405; null otherwise. */
+  final String allow;
+
+  AdminError(int status, String message) {
+    this(status, message, null);
+  }
+
+  private AdminError(int status, String message, String allow) {
+    super(message, null, false, false);
+    this.status = status;
+    this.allow = allow;
+  }
+
+  static AdminError methodNotAllowed(String method, String allowed) {
+    return new AdminError(405, method + " is not allowed here; allowed: " + allowed, allowed);
+  }
+
+  static AdminError badRequest(String message) {
+    return new AdminError(400, message);
+  }
+
+  static AdminError notFound(String message) {
+    return new AdminError(404, message);
+  }
+
+  /** A short name of the status for the JSON body. */
+  String code() {
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 401 -> "unauthorized";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 409 -> "conflict";
+      case 413 -> "too_large";
+      case 503 -> "unavailable";
+      default -> "error";
+    };
+  }
+}
