@@ -38,7 +38,7 @@ public final class BerthPeer extends ProcessPeer {
 
   @Override
   public String settings() {
-    return "`berth serve --durability " + durability + "`, defaults otherwise (max-inflight 64, "
+    return "`berth serve --durability " + durability + " --admin-port -1`, defaults otherwise (max-inflight 64, "
         + "receive-maximum 1024, shards = cores); JVM " + String.join(" ", jvmOptions);
   }
 
@@ -63,7 +63,7 @@ public final class BerthPeer extends ProcessPeer {
     // "{start}" in an option (e.g. a JFR file name) becomes this start's number: one file per start.
     jvmOptions.forEach(o -> cmd.add(o.replace("{start}", name() + "-" + starts())));
     cmd.addAll(List.of("-jar", jar.toString(), "serve", "--port", Integer.toString(port),
-        "--data", dataDir.toString(), "--durability", durability));
+        "--data", dataDir.toString(), "--durability", durability, "--admin-port", "-1"));
     return cmd;
   }
 
