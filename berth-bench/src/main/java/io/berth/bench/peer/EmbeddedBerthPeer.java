@@ -44,7 +44,8 @@ public final class EmbeddedBerthPeer implements Peer {
   @Override
   public void start(Path dataDir) {
     this.dataDir = dataDir;
-    berth = Berth.builder().port(port).dataDir(dataDir).durability(durability).build().start();
+    berth = Berth.builder().port(port).dataDir(dataDir).durability(durability)
+        .configure(c -> c.adminPort(-1)).build().start();
     port = berth.port();
   }
 
