@@ -192,7 +192,9 @@ class AdminApiTest {
     offlineSubscriber("dev-a", "t/#");
     RawClient pub = client("pub", true);
     publish(pub, "t/1", text("0"), text("1"), text("2"));
-    Instant between = Instant.now();
+    Instant published = Instant.now();
+    await().until(() -> Instant.now().isAfter(published.plusMillis(5)));
+    Instant between = Instant.now(); // strictly after the arrival (in milliseconds) of "0".."2"
     await().until(() -> Instant.now().isAfter(between.plusMillis(5)));
     publish(pub, "t/1", text("3"), text("4"));
 

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param maxPacketSize largest packet accepted, in bytes (announced to 5.0 clients)
  * @param receiveMaximum how many inbound QoS 1/2 publishes a 5.0 client may have unacknowledged
  * @param maxInflight outbound in-flight window for 3.1.1 clients (5.0 clients set their own)
- * @param topicAliasMaximum inbound topic aliases a 5.0 client may use, 0 for none
+ * @param topicAliasMaximum topic aliases per direction on a 5.0 connection (the client may use this
+ *     many; the broker uses at most this many of those the client accepts), 0 for none
  * @param maxSessionExpirySeconds cap for a 5.0 client's session expiry interval
  * @param persistentSessionExpirySeconds expiry of 3.1.1 sessions with cleanSession=0; 0xFFFFFFFF never
  * @param maxKeepAliveSeconds cap for keep alive; larger requests get Server Keep Alive (5.0)

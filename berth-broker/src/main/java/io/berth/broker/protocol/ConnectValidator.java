@@ -67,6 +67,9 @@ final class ConnectValidator {
         ? (props.receiveMaximum() == null ? 65_535 : props.receiveMaximum())
         : config.maxInflight();
     long maxPacket = props.maximumPacketSize() == null ? Long.MAX_VALUE : props.maximumPacketSize();
+    // [MQTT-3.1.2-26] [MQTT-3.1.2-27] outbound aliases only as many as the client accepts
+    int outboundAliases = props.topicAliasMaximum() == null ? 0
+        : Math.min(props.topicAliasMaximum(), config.topicAliasMaximum());
     MqttProperties connack = MqttProperties.EMPTY;
     if (v.isV5()) {
       connack = MqttProperties.builder()
@@ -78,7 +81,7 @@ final class ConnectValidator {
           .sessionExpiryInterval(announcedExpiry)
           .build();
     }
-    return new Result(null, clientId, c, expiry, connack, keepAlive, window, maxPacket);
+    return new Result(null, clientId, c, expiry, connack, keepAlive, window, maxPacket, outboundAliases);
   }
 
   /** The outcome: a refusal, or what the session needs. */
@@ -90,10 +93,11 @@ final class ConnectValidator {
       MqttProperties connackProperties,
       int keepAliveSeconds,
       int sendWindow,
-      long maximumPacketSize) {
+      long maximumPacketSize,
+      int outboundTopicAliases) {
 
     static Result refused(ReasonCode reason) {
-      return new Result(reason, null, null, 0, null, 0, 0, 0);
+      return new Result(reason, null, null, 0, null, 0, 0, 0, 0);
     }
 
     ConnectRequest withConnection(ClientConnection connection) {

@@ -94,6 +94,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     KeepAlive.install(ctx.pipeline(), result.keepAliveSeconds());
+    if (result.outboundTopicAliases() > 0) {
+      ctx.pipeline().addLast(TopicAliasHandler.NAME,
+          new TopicAliasHandler(result.outboundTopicAliases(), result.maximumPacketSize()));
+    }
     connectExpiry = result.expiry();
     connection = new ChannelConnection(ctx.channel(), result.clientId(), version,
         result.sendWindow(), result.maximumPacketSize());

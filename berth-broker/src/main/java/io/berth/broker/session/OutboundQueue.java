@@ -17,10 +17,7 @@ import io.berth.codec.PubrelPacket;
 import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -58,12 +55,10 @@ final class OutboundQueue {
   private long nextToSend;
   private long count;
   private long bytes;
-  private final TreeMap<Long, Outflight> inflight = new TreeMap<>();
+  private final InflightWindow inflight = new InflightWindow();
   private final TreeSet<Long> pending = new TreeSet<>();
   /** Positions removed by a purge whose commit has not completed: not to be sent meanwhile. */
   private final TreeSet<Long> removing = new TreeSet<>();
-  private final Map<Integer, Outflight> byPacketId = new HashMap<>();
-  private int sentHere;
   /** Positions below this may have been sent before a crash: their first send carries DUP. */
   private long dupBefore;
 
@@ -163,8 +158,7 @@ final class OutboundQueue {
       Outflight o =
           new Outflight(r.seq(), -1, r.packetId(), r.released() ? QoS.EXACTLY_ONCE : null, 0);
       o.released = r.released();
-      inflight.put(r.seq(), o);
-      byPacketId.put(r.packetId(), o);
+      inflight.put(o);
       next = Math.max(next, r.seq() + 1);
     }
     nextToSend = next;
@@ -188,21 +182,14 @@ final class OutboundQueue {
   /** Starts sending on a connection whose CONNACK went out. */
   void attach(ClientConnection conn) {
     connection = conn;
-    sentHere = 0;
-    for (Outflight o : inflight.values()) {
-      o.sentHere = false;
-    }
+    inflight.reset(false);
     pump();
   }
 
   /** Stops sending: the connection is gone. In-flight messages stay, to be resent. */
   void detach() {
     connection = null;
-    for (Outflight o : inflight.values()) {
-      o.sentHere = false;
-      o.message = null;
-    }
-    sentHere = 0;
+    inflight.reset(true);
   }
 
   /**
@@ -251,10 +238,10 @@ final class OutboundQueue {
   }
 
   private boolean windowOpen() {
-    if (sentHere >= connection.sendWindow()) {
+    if (inflight.sentHere() >= connection.sendWindow()) {
       return false;
     }
-    return inflight.isEmpty() || nextToSend - inflight.firstKey() < 65_535;
+    return inflight.isEmpty() || nextToSend - inflight.oldestSeq() < 65_535;
   }
 
   /** Sends what the window allows: in-flight resends first, then queued messages in order. */
@@ -262,8 +249,8 @@ final class OutboundQueue {
     if (connection == null) {
       return;
     }
-    for (Outflight o : inflight.values()) {
-      if (sentHere >= connection.sendWindow()) {
+    for (Outflight o : inflight.inOrder()) {
+      if (inflight.sentHere() >= connection.sendWindow()) {
         break;
       }
       if (!o.sentHere) {
@@ -271,7 +258,7 @@ final class OutboundQueue {
       }
     }
     while (connection != null && nextToSend < committedTail && windowOpen()) {
-      int room = connection.sendWindow() - sentHere;
+      int room = connection.sendWindow() - inflight.sentHere();
       List<QueuedMessage> batch =
           store.readQueue(clientId, nextToSend, committedTail, Math.min(room, READ_BATCH));
       if (batch.isEmpty()) {
@@ -295,8 +282,7 @@ final class OutboundQueue {
 
   private void resend(Outflight o) {
     if (o.released) {
-      o.sentHere = true;
-      sentHere++;
+      inflight.markSent(o);
       connection.send(PubrelPacket.of(o.packetId));
       return;
     }
@@ -313,14 +299,12 @@ final class OutboundQueue {
         // restored at start: fill in what the in-flight record does not hold
         Outflight full = new Outflight(o.seq, queued.message().id(), o.packetId,
             queued.entry().qos(), queued.message().sizeBytes());
-        inflight.put(o.seq, full);
-        byPacketId.put(o.packetId, full);
+        inflight.put(full);
         o = full;
       }
     }
     o.message = queued;
-    o.sentHere = true;
-    sentHere++;
+    inflight.markSent(o);
     // [MQTT-4.4.0-1] resend with DUP and the same packet identifier; an in-flight message is not
     // dropped for expiry
     metrics.redelivered();
@@ -362,9 +346,7 @@ final class OutboundQueue {
     Outflight o = new Outflight(entry.seq(), message.id(), packetId, entry.qos(), message.sizeBytes());
     o.message = queued;
     o.sentHere = true;
-    sentHere++;
-    inflight.put(o.seq, o);
-    byPacketId.put(packetId, o);
+    inflight.put(o);
     connection.send(packet);
     // Recorded after sending: a lost record only costs the DUP flag on a resend after a crash.
     store.submit(new StoreCommand.PutInflight(clientId, new InflightRecord(o.seq, packetId, false)));
@@ -372,7 +354,7 @@ final class OutboundQueue {
 
   /** The first {@code max} messages of the queue, in flight ones first. */
   List<QueuedMessage> peek(int max) {
-    long from = inflight.isEmpty() ? nextToSend : Math.min(inflight.firstKey(), nextToSend);
+    long from = inflight.isEmpty() ? nextToSend : Math.min(inflight.oldestSeq(), nextToSend);
     List<QueuedMessage> out = new ArrayList<>();
     for (QueuedMessage q : store.readQueue(clientId, from, committedTail, max + removing.size())) {
       if (!removing.contains(q.entry().seq()) && out.size() < max) {
@@ -457,7 +439,7 @@ final class OutboundQueue {
 
   /** PUBACK from the client. */
   void onPuback(int packetId) {
-    Outflight o = byPacketId.get(packetId);
+    Outflight o = inflight.byPacketId(packetId);
     if (o == null || o.qos == QoS.EXACTLY_ONCE) {
       LOG.debug("PUBACK {} from {} matches nothing in flight", packetId, clientId);
       return;
@@ -467,7 +449,7 @@ final class OutboundQueue {
 
   /** PUBREC from the client: record the release, then send PUBREL. */
   void onPubrec(int packetId, ReasonCode reason) {
-    Outflight o = byPacketId.get(packetId);
+    Outflight o = inflight.byPacketId(packetId);
     if (o == null || o.qos == QoS.AT_LEAST_ONCE) {
       if (connection != null) {
         connection.send(new PubrelPacket(packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND,
@@ -493,7 +475,7 @@ final class OutboundQueue {
     // the PUBLISH, or a client that already completed the exchange would receive the message twice.
     store.submit(new StoreCommand.PutInflight(clientId, new InflightRecord(o.seq, packetId, true)))
         .whenCompleteAsync((v, error) -> {
-          if (error == null && conn == connection && inflight.get(o.seq) == o) {
+          if (error == null && conn == connection && inflight.holds(o)) {
             conn.send(PubrelPacket.of(packetId));
             conn.flush();
           }
@@ -502,7 +484,7 @@ final class OutboundQueue {
 
   /** PUBCOMP from the client. */
   void onPubcomp(int packetId) {
-    Outflight o = byPacketId.get(packetId);
+    Outflight o = inflight.byPacketId(packetId);
     if (o == null || !o.released) {
       LOG.debug("PUBCOMP {} from {} matches no released message", packetId, clientId);
       return;
@@ -511,9 +493,6 @@ final class OutboundQueue {
   }
 
   private void complete(Outflight o) {
-    if (o.sentHere) {
-      sentHere--;
-    }
     forget(o);
     long messageId = o.messageId;
     int size = o.sizeBytes;
@@ -531,8 +510,7 @@ final class OutboundQueue {
   }
 
   private void forget(Outflight o) {
-    inflight.remove(o.seq);
-    byPacketId.remove(o.packetId);
+    inflight.remove(o);
   }
 
   private void dequeue(long seq, StoredMessage message) {
