@@ -1,12 +1,10 @@
 package io.berth.broker.protocol;
 
 import io.berth.broker.session.ClientConnection;
-import io.berth.codec.DisconnectPacket;
 import io.berth.codec.MqttPacket;
 import io.berth.codec.MqttVersion;
 import io.berth.codec.ReasonCode;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -94,17 +92,13 @@ final class ChannelConnection implements ClientConnection {
   public void close(ReasonCode reason) {
     channel.eventLoop().execute(() -> {
       drain();
-      closeChannel(channel, version, reason);
+      MqttConnectionHandler handler = channel.pipeline().get(MqttConnectionHandler.class);
+      if (handler != null) {
+        handler.disconnect(reason);
+      } else {
+        channel.close();
+      }
     });
-  }
-
-  /** On 5.0 sends DISCONNECT with {@code reason} first; then closes. */
-  static void closeChannel(Channel channel, MqttVersion version, ReasonCode reason) {
-    if (version != null && version.isV5() && channel.isActive()) {
-      channel.writeAndFlush(DisconnectPacket.of(reason)).addListener(ChannelFutureListener.CLOSE);
-    } else {
-      channel.close();
-    }
   }
 
   /** Counts an inbound PUBLISH handed to the session; pauses reading when too many are unfinished. */

@@ -22,7 +22,10 @@ import io.berth.codec.PubrelPacket;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.SubscribePacket;
 import io.berth.codec.UnsubscribePacket;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.SocketChannel;
+import java.util.concurrent.TimeUnit;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -42,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(MqttConnectionHandler.class);
+  /** How long input is still read and dropped after the broker's DISCONNECT. */
+  static final long LINGER_MILLIS = 1_000;
 
   private final BrokerConfig config;
   private final Sessions sessions;
@@ -51,6 +56,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   private SessionShard shard;
   private MqttVersion version;
   private long connectExpiry;
+  private ChannelHandlerContext ctx;
+  /** The broker ended the connection; input is discarded until the socket closes. */
+  private boolean closing;
+  private boolean lossReported;
 
   public MqttConnectionHandler(BrokerConfig config, Sessions sessions) {
     this.config = config;
@@ -59,8 +68,16 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
+      if (closing) {
+        return; // the broker ended this connection: what still arrives is read and dropped
+      }
       if (msg instanceof DecodeFailure failure) {
         onDecodeFailure(ctx, failure);
       } else if (msg instanceof ConnectPacket connect) {
@@ -189,7 +206,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    ChannelConnection.closeChannel(ctx.channel(), connection == null ? null : v, failure.reasonCode());
+    disconnect(failure.reasonCode());
   }
 
   private void protocolError(ChannelHandlerContext ctx, String what) {
@@ -198,7 +215,42 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void close(ChannelHandlerContext ctx, ReasonCode reason, String what) {
     LOG.debug("closing {}: {} ({})", describe(ctx), what, reason);
-    ChannelConnection.closeChannel(ctx.channel(), connection == null ? null : version, reason);
+    disconnect(reason);
+  }
+
+  /**
+   * Ends the connection from the broker's side. The session is told at once. On 5.0 a DISCONNECT with
+   * {@code reason} goes out first; then the sending side is shut and what the client still sends is
+   * read and dropped until it closes (at most {@link #LINGER_MILLIS}), so that a client busy writing
+   * reads why rather than a connection reset. 3.1.1 has no DISCONNECT from the server: it is closed.
+   * Runs on the event loop.
+   */
+  void disconnect(ReasonCode reason) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    reportLoss();
+    Channel channel = ctx.channel();
+    if (connection == null || version == null || !version.isV5() || !channel.isActive()) {
+      channel.close();
+      return;
+    }
+    ctx.writeAndFlush(DisconnectPacket.of(reason)).addListener(f -> {
+      if (f.isSuccess() && channel instanceof SocketChannel socket) {
+        socket.shutdownOutput();
+        channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+      } else {
+        channel.close();
+      }
+    });
+  }
+
+  private void reportLoss() {
+    if (connection != null && !lossReported) {
+      lossReported = true;
+      shard.connectionLost(connection);
+    }
   }
 
   @Override
@@ -213,9 +265,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (connection != null) {
-      shard.connectionLost(connection);
-    }
+    reportLoss();
     ctx.fireChannelInactive();
   }
 
