@@ -137,7 +137,7 @@ public final class FillDrainScenario implements Scenario {
     if (!drained) {
       note = "not drained (time limit, or nothing more came for " + Context.IDLE_SECONDS + " s)";
     }
-    SequenceSummary sum = SequenceSummary.of(collector, total);
+    SequenceSummary sum = SequenceSummary.of(collector, total, !drained && sessionsLost == 0);
     return new Result(name(), peer.name(), f, sum.text(), sum.clean(), note, Probes.loadAverage());
   }
 

@@ -115,7 +115,7 @@ public final class OnlineScenario implements Scenario {
     f.put(ACK_P99, ackMicros.getValueAtPercentile(99) / 1000.0);
     f.put(CPU, cpu * 1e6 / Math.max(1, delivered));
     f.put("messages", (double) total);
-    SequenceSummary sum = SequenceSummary.of(collector, total);
+    SequenceSummary sum = SequenceSummary.of(collector, total, !r.finished);
     return new Result(name(), peer.name(), f, sum.text(), sum.clean(), note, Probes.loadAverage());
   }
 
