@@ -1,0 +1,129 @@
+package io.berth.bench.client;
+
+import io.berth.codec.QoS;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Drives one {@link LoadClient}: publishes messages 0..count-1 of one stream with at most {@code window}
+ * unacknowledged, as fast as acknowledgements allow or paced at a fixed rate. Paced messages carry their
+ * intended send time, so a publisher that falls behind shows it as latency (no coordinated omission).
+ *
+ * <p>Threading: confined to the client's event loop after {@link #start}.
+ */
+public final class Publisher implements LoadClient.Listener {
+    private final int stream;
+    private final QoS qos;
+    private int window;
+    private final int payloadSize;
+    private final long count;
+    private final double ratePerSecond;
+    private final LongFunction<String> topicOf;
+    private final Histogram ackMicros;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private LoadClient client;
+    private ScheduledFuture<?> pacer;
+    private long startNanos;
+    private long sent;
+    private long acked;
+    private long failed;
+
+    /**
+     * @param ratePerSecond 0 for as fast as the window allows
+     * @param ackMicros where publish-to-acknowledgement times go (shared by publishers of one event loop)
+     */
+    public Publisher(
+            int stream,
+            QoS qos,
+            int window,
+            int payloadSize,
+            long count,
+            double ratePerSecond,
+            LongFunction<String> topicOf,
+            Histogram ackMicros) {
+        this.stream = stream;
+        this.qos = qos;
+        this.window = window;
+        this.payloadSize = payloadSize;
+        this.count = count;
+        this.ratePerSecond = ratePerSecond;
+        this.topicOf = topicOf;
+        this.ackMicros = ackMicros;
+    }
+
+    /** Starts publishing on {@code c}; completes when every message is acknowledged. */
+    public CompletableFuture<Void> start(LoadClient c) {
+        client = c;
+        window = Math.min(window, c.sendQuota());
+        c.eventLoop().execute(() -> {
+            startNanos = System.nanoTime();
+            if (ratePerSecond > 0) {
+                pacer = c.eventLoop().scheduleAtFixedRate(this::sendMore, 0, 1, TimeUnit.MILLISECONDS);
+            } else {
+                sendMore();
+            }
+            if (count == 0) {
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    public long sent() {
+        return sent;
+    }
+
+    public long acked() {
+        return acked;
+    }
+
+    public long failed() {
+        return failed;
+    }
+
+    private void sendMore() {
+        long now = System.nanoTime();
+        long due = ratePerSecond > 0 ? Math.min(count, (long) ((now - startNanos) * ratePerSecond / 1e9) + 1) : count;
+        while (sent < due && (qos == QoS.AT_MOST_ONCE || client.inFlight() < window)) {
+            long stamp = ratePerSecond > 0 ? startNanos + (long) (sent * 1e9 / ratePerSecond) : now;
+            client.publish(topicOf.apply(sent), qos, Payloads.encode(stream, sent, stamp, payloadSize), stamp);
+            sent++;
+        }
+        client.flush();
+        if (qos == QoS.AT_MOST_ONCE && sent == count) {
+            finish();
+        }
+    }
+
+    @Override
+    public void acknowledged(long sentNanos, boolean refused) {
+        acked++;
+        if (refused) {
+            failed++;
+        }
+        ackMicros.recordValue(Math.max(0, (System.nanoTime() - sentNanos) / 1000));
+        if (acked == count) {
+            finish();
+        } else if (pacer == null) {
+            sendMore();
+        }
+    }
+
+    @Override
+    public void closed() {
+        if (!done.isDone()) {
+            done.completeExceptionally(new IllegalStateException(
+                    "publisher " + stream + " lost its connection after " + acked + " of " + count + " acks"));
+        }
+    }
+
+    private void finish() {
+        if (pacer != null) {
+            pacer.cancel(false);
+        }
+        done.complete(null);
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The load generator's lean MQTT client on Berth's codec, publishers with a window of unacknowledged
+ * messages, and the checks of every delivery (sequence numbers, latency). Threading: everything here runs
+ * on the one event loop thread of the load generator, so there are no locks.
+ */
+package io.berth.bench.client;

@@ -1,0 +1,100 @@
+package io.berth.bench.peer;
+
+import io.berth.broker.Berth;
+import io.berth.broker.config.Durability;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+
+/** Berth in the benchmark's own JVM, for the smoke test: no process, so {@link #kill} only closes. */
+public final class EmbeddedBerthPeer implements Peer {
+    private final Durability durability;
+    private Berth berth;
+    private Path dataDir;
+    private int port;
+
+    public EmbeddedBerthPeer(Durability durability) {
+        this.durability = durability;
+    }
+
+    @Override
+    public String name() {
+        return "berth-embedded-" + durability.optionName();
+    }
+
+    @Override
+    public String version() {
+        return "Berth (embedded)";
+    }
+
+    @Override
+    public String settings() {
+        return "embedded in the benchmark JVM, defaults";
+    }
+
+    @Override
+    public String acknowledgesFrom() {
+        return durability.optionName();
+    }
+
+    @Override
+    public boolean isBerth() {
+        return true;
+    }
+
+    @Override
+    public void start(Path dataDir) {
+        this.dataDir = dataDir;
+        berth = Berth.builder()
+                .port(port)
+                .dataDir(dataDir)
+                .durability(durability)
+                .configure(c -> c.adminPort(-1))
+                .build()
+                .start();
+        port = berth.port();
+    }
+
+    @Override
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public long pid() {
+        return -1;
+    }
+
+    @Override
+    public void stop() {
+        if (berth != null) {
+            berth.close();
+            berth = null;
+        }
+    }
+
+    @Override
+    public void kill() {
+        stop();
+    }
+
+    @Override
+    public long heapUsedAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    @Override
+    public long rss() {
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,157 @@
+package io.berth.bench.scenario;
+
+import io.berth.bench.client.Collector;
+import io.berth.bench.client.LoadClient;
+import io.berth.bench.client.Publisher;
+import io.berth.bench.peer.Peer;
+import io.berth.bench.peer.Probes;
+import io.berth.codec.MqttVersion;
+import io.berth.codec.QoS;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Scenario 1: N publishers, pipelined (a window of unacknowledged publishes each), to one online
+ * subscriber with a persistent session ({@code cleanSession=0}) on {@code bench/online/+}. As fast as
+ * acknowledgements allow, or paced at a fraction of the maximum that the unpaced run of the same QoS
+ * measured on the same peer.
+ */
+public final class OnlineScenario implements Scenario {
+    public static final String RATE = "rate msg/s";
+    public static final String P50 = "p50 ms";
+    public static final String P99 = "p99 ms";
+    public static final String P999 = "p99.9 ms";
+    public static final String MAX = "max ms";
+    public static final String ACK_P99 = "ack p99 ms";
+    /** Broker CPU time (user + system, all its threads) per delivered message. */
+    public static final String CPU = "broker CPU µs/msg";
+
+    /** Messages of the warm-up before each run (at most half of an unpaced run). */
+    static final long WARMUP_MESSAGES = 100_000;
+
+    private final QoS qos;
+    private final boolean paced;
+    private final MqttVersion version;
+
+    /** @param version the protocol of this scenario's clients, or null for the settings' */
+    public OnlineScenario(QoS qos, boolean paced, MqttVersion version) {
+        this.qos = qos;
+        this.paced = paced;
+        this.version = version;
+    }
+
+    @Override
+    public String name() {
+        return unpacedName() + (paced ? "-paced" : "");
+    }
+
+    private String unpacedName() {
+        return "online-qos" + qos.value() + (version == MqttVersion.V5 ? "-v5" : "");
+    }
+
+    @Override
+    public String description() {
+        String what = paced
+                ? "QoS " + qos.value() + " publishers paced at a fraction of the peer's own maximum rate (from "
+                        + unpacedName() + "), one persistent subscriber; latency publish to delivery"
+                : "N publishers with a window of unacknowledged QoS " + qos.value()
+                        + " publishes each, as fast as acknowledgements come, to one online persistent subscriber. Rate ="
+                        + " messages delivered to the subscriber per second, first publish to last delivery; when a broker"
+                        + " acknowledges publishes faster than it delivers, a backlog builds and shows in the latency";
+        return version == MqttVersion.V5 ? what + " (MQTT 5.0 clients)" : what;
+    }
+
+    @Override
+    public String headline() {
+        return paced ? P99 : RATE;
+    }
+
+    @Override
+    public boolean higherIsBetter() {
+        return !paced;
+    }
+
+    @Override
+    public Result run(Peer peer, Context parent) throws Exception {
+        Context ctx = version == null ? parent : parent.with(parent.settings().withVersion(version));
+        Settings s = ctx.settings();
+        int port = peer.port();
+        double rate = 0;
+        long total = s.onlineMessages();
+        String note = "";
+        if (paced) {
+            Result max = ctx.earlier(unpacedName(), peer.name());
+            if (max == null || !(max.figure(RATE) > 0)) {
+                return Result.failed(name(), peer.name(), "needs " + unpacedName() + " first", Probes.loadAverage());
+            }
+            rate = max.figure(RATE) * s.pacedFraction();
+            total = Math.max(s.publishers(), (long) (rate * s.pacedSeconds()));
+            note = String.format("paced at %,.0f msg/s (%.0f%% of its maximum)", rate, s.pacedFraction() * 100);
+        }
+        // Warm-up, as fast as it goes, on topics of its own (JIT of JVM peers, caches): not measured.
+        round(ctx, peer, "warm", Math.min(s.onlineMessages() / 2, WARMUP_MESSAGES), 0);
+        double cpuBefore = Probes.cpuSeconds(peer.pid());
+        Round r = round(ctx, peer, "online", total, rate);
+        double cpu = Probes.cpuSeconds(peer.pid()) - cpuBefore;
+        total = r.total;
+        if (!r.finished) {
+            note = (note.isEmpty() ? "" : note + "; ") + "time limit hit";
+        }
+        Collector collector = r.collector;
+        Histogram ackMicros = r.ackMicros;
+        long delivered = collector.check().distinct();
+        double seconds = Math.max(1e-9, (r.end - r.start) / 1e9);
+        Histogram lat = collector.latencyMicros();
+        Map<String, Double> f = new LinkedHashMap<>();
+        f.put(RATE, delivered / seconds);
+        f.put(P50, lat.getValueAtPercentile(50) / 1000.0);
+        f.put(P99, lat.getValueAtPercentile(99) / 1000.0);
+        f.put(P999, lat.getValueAtPercentile(99.9) / 1000.0);
+        f.put(MAX, lat.getMaxValue() / 1000.0);
+        f.put(ACK_P99, ackMicros.getValueAtPercentile(99) / 1000.0);
+        f.put(CPU, cpu * 1e6 / Math.max(1, delivered));
+        f.put("messages", (double) total);
+        SequenceSummary sum = SequenceSummary.of(collector, total, !r.finished);
+        return new Result(name(), peer.name(), f, sum.text(), sum.clean(), note, Probes.loadAverage());
+    }
+
+    private record Round(
+            long total, Collector collector, Histogram ackMicros, boolean finished, long start, long end) {}
+
+    /** One run of publishers to a persistent subscriber on {@code bench/<name>/+}. */
+    private Round round(Context ctx, Peer peer, String name, long wanted, double rate) throws Exception {
+        Settings s = ctx.settings();
+        int port = peer.port();
+        long perPublisher = wanted / s.publishers();
+        long total = perPublisher * s.publishers();
+        Collector collector = new Collector(total);
+        List<LoadClient> clients = new ArrayList<>(ctx.persistentSessions(
+                port, "bench-sub-" + name, 1, i -> "bench/" + name + "/+", qos, collector::listener, true));
+        Histogram ackMicros = new Histogram(3_600_000_000L, 3);
+        List<Publisher> publishers = new ArrayList<>();
+        List<LoadClient> pubClients = new ArrayList<>();
+        for (int p = 0; p < s.publishers(); p++) {
+            String topic = "bench/" + name + "/" + p;
+            Publisher pub = new Publisher(
+                    p, qos, s.window(), s.payload(), perPublisher, rate / s.publishers(), seq -> topic, ackMicros);
+            publishers.add(pub);
+            pubClients.add(ctx.connect(port, "bench-pub-" + name + p, true, pub).get());
+        }
+        clients.addAll(pubClients);
+        long deadline = System.nanoTime() + s.limit().toNanos();
+        long start = System.nanoTime();
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (int p = 0; p < publishers.size(); p++) {
+            acks.add(publishers.get(p).start(pubClients.get(p)));
+        }
+        boolean finished = Context.await(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)), deadline)
+                && Context.await(collector.all(), deadline);
+        long end = finished ? collector.lastNanos() : System.nanoTime();
+        Context.closeAll(clients);
+        return new Round(total, collector, ackMicros, finished, start, end);
+    }
+}

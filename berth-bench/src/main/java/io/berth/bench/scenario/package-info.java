@@ -1,0 +1,5 @@
+/**
+ * The named, bounded scenarios and their settings and results. Threading: scenarios run on the main thread
+ * and hand work to the load generator's event loop; results are immutable records.
+ */
+package io.berth.bench.scenario;

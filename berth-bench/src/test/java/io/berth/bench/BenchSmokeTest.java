@@ -1,0 +1,53 @@
+package io.berth.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.berth.bench.peer.EmbeddedBerthPeer;
+import io.berth.bench.peer.Peer;
+import io.berth.bench.report.Report;
+import io.berth.bench.scenario.Result;
+import io.berth.bench.scenario.Scenario;
+import io.berth.bench.scenario.Scenarios;
+import io.berth.bench.scenario.Settings;
+import io.berth.broker.config.Durability;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs every scenario of the harness at smoke size against an embedded Berth and writes the report, so
+ * the harness keeps working. No timing is asserted: only that each scenario ran and that messages
+ * arrived complete, once and in order where the broker keeps them.
+ */
+class BenchSmokeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyScenario_onEmbeddedBerth_runsAndChecksMessages() throws Exception {
+        List<Scenario> scenarios = Scenarios.all();
+        List<Peer> peers = List.of(new EmbeddedBerthPeer(Durability.MEMORY));
+        List<Result> results = new Bench(Settings.smoke(), dir.resolve("work"), new PrintStream(System.out, true))
+                .run(scenarios, peers);
+
+        assertThat(results).hasSize(scenarios.size());
+        for (Result r : results) {
+            assertThat(r.figures()).as(r.line()).isNotEmpty();
+            boolean restart = r.scenario().startsWith("restart-");
+            if (!restart) {
+                // The memory store keeps nothing over a restart; every other scenario must be exact.
+                assertThat(r.clean()).as(r.line()).isTrue();
+                assertThat(r.note()).as(r.line()).doesNotContain("time limit", "failed");
+            }
+        }
+
+        Path page = dir.resolve("docs/benchmarks.md");
+        Files.createDirectories(page.getParent());
+        new Report(page).write("smoke", "0", "0", Settings.smoke(), peers, scenarios, results, "");
+        assertThat(Files.readString(page)).contains("## online-qos1", "## fan-out", "lost 0");
+        assertThat(page.resolveSibling("bench/online-qos1.png")).exists();
+    }
+}
