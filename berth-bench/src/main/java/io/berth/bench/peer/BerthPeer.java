@@ -9,6 +9,18 @@ import java.util.regex.Pattern;
 
 /** Berth from the berth-broker jar, as {@code berth serve} in a JVM of its own. */
 public final class BerthPeer extends ProcessPeer {
+    /** The queue limits of every run: far above any scenario's backlog, as the peers' are. */
+    private static final String LIMITS_YAML = String.join(
+            "\n",
+            "limits:",
+            "  queued-bytes-budget: 64GiB",
+            "  default:",
+            "    max-queued-messages: 100000000",
+            "    max-queued-bytes: 32GiB",
+            "");
+
+    private static final String LIMITS_SUMMARY = "max-queued-messages 100,000,000, max-queued-bytes 32 GiB";
+
     private final Path jar;
     private final String durability;
     private final List<String> jvmOptions;
@@ -39,8 +51,10 @@ public final class BerthPeer extends ProcessPeer {
 
     @Override
     public String settings() {
-        return "`berth serve --durability " + durability + " --admin-port -1`, defaults otherwise (max-inflight 64, "
-                + "receive-maximum 1024, shards = cores); JVM " + String.join(" ", jvmOptions);
+        return "`berth serve --durability " + durability + " --admin-port -1 --config berth.yml` with queue limits "
+                + "raised so it is not measured dropping messages (" + LIMITS_SUMMARY + "; like the peers' "
+                + "unlimited queues), defaults otherwise (max-inflight 64, receive-maximum 1024, shards = cores); JVM "
+                + String.join(" ", jvmOptions);
     }
 
     @Override
@@ -63,10 +77,14 @@ public final class BerthPeer extends ProcessPeer {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // "{start}" in an option (e.g. a JFR file name) becomes this start's number: one file per start.
         jvmOptions.forEach(o -> cmd.add(o.replace("{start}", name() + "-" + starts())));
+        Path config = dataDir.resolveSibling(dataDir.getFileName() + "-berth.yml");
+        Files.writeString(config, LIMITS_YAML);
         cmd.addAll(List.of(
                 "-jar",
                 jar.toString(),
                 "serve",
+                "--config",
+                config.toString(),
                 "--port",
                 Integer.toString(port),
                 "--data",
