@@ -2,6 +2,7 @@ package io.berth.broker.auth;
 
 import io.berth.codec.Topics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +69,11 @@ public final class Acl {
                             throw new IllegalArgumentException(
                                     "a rule before any 'everyone', 'user', 'client' or " + "'anonymous' line");
                         }
-                        current.rules.add(rule(expect(words, 2, "RIGHTS PATTERN, e.g. 'publish sensors/#'")));
+                        boolean deny = first.equals("deny");
+                        String[] rule = deny
+                                ? Arrays.copyOfRange(expect(words, 3, "deny RIGHTS PATTERN"), 1, 3)
+                                : expect(words, 2, "RIGHTS PATTERN, e.g. 'publish sensors/#'");
+                        current.rules.add(rule(rule, deny));
                     }
                 }
             } catch (IllegalArgumentException e) {
@@ -93,13 +98,19 @@ public final class Acl {
         return allows(Right.SUBSCRIBE, user, clientId, Topics.isShared(filter) ? Topics.shareFilter(filter) : filter);
     }
 
+    /** No applicable deny rule matches, and an applicable allow rule does. */
     private boolean allows(Right right, String user, String clientId, String topicOrFilter) {
+        return !matches(true, right, user, clientId, topicOrFilter)
+                && matches(false, right, user, clientId, topicOrFilter);
+    }
+
+    private boolean matches(boolean deny, Right right, String user, String clientId, String topicOrFilter) {
         for (Section s : sections) {
             if (!s.appliesTo(user, clientId)) {
                 continue;
             }
             for (Rule r : s.rules) {
-                if (!r.rights.contains(right)) {
+                if (r.deny != deny || !r.rights.contains(right)) {
                     continue;
                 }
                 String pattern = r.substitute(user, clientId);
@@ -122,10 +133,10 @@ public final class Acl {
         if (words.length < n || (words.length > n && !words[n].startsWith("#"))) {
             throw new IllegalArgumentException("expected " + form);
         }
-        return java.util.Arrays.copyOf(words, n);
+        return Arrays.copyOf(words, n);
     }
 
-    private static Rule rule(String[] words) {
+    private static Rule rule(String[] words, boolean deny) {
         Set<Right> rights = EnumSet.noneOf(Right.class);
         for (String r : words[0].toLowerCase(Locale.ROOT).split(",")) {
             switch (r) {
@@ -143,7 +154,7 @@ public final class Acl {
         if (!Topics.isValidTopicFilter(probe) || Topics.isShared(probe)) {
             throw new IllegalArgumentException("'" + pattern + "' is not a valid topic pattern");
         }
-        return new Rule(rights, pattern);
+        return new Rule(rights, pattern, deny);
     }
 
     private enum Kind {
@@ -173,7 +184,8 @@ public final class Acl {
         }
     }
 
-    private record Rule(Set<Right> rights, String pattern) {
+    /** Rights on a pattern; a deny rule takes them away whatever else grants them. */
+    private record Rule(Set<Right> rights, String pattern, boolean deny) {
         /** The pattern with %u and %c replaced; null when a name cannot be put in a topic safely. */
         String substitute(String user, String clientId) {
             String p = pattern;

@@ -25,6 +25,25 @@ class AclTest {
             "acl");
 
     @Test
+    void deny_takesRightsAwayWhateverGrantsThem() {
+        Acl acl = Acl.parse(
+                List.of(
+                        "everyone",
+                        "  all #",
+                        "  deny subscribe test/nosubscribe",
+                        "user bob",
+                        "  deny all bob/secret/#"),
+                "acl");
+        assertThat(acl.canSubscribe("", "c", "test/nosubscribe")).isFalse();
+        assertThat(acl.canSubscribe("", "c", "test/other")).isTrue();
+        assertThat(acl.canReceive("", "c", "test/nosubscribe")).isTrue();
+        assertThat(acl.canPublish("bob", "b", "bob/secret/x")).isFalse();
+        assertThat(acl.canPublish("alice", "a", "bob/secret/x")).isTrue();
+        assertThatThrownBy(() -> Acl.parse(List.of("everyone", "  deny #"), "acl"))
+                .hasMessageContaining("line 2");
+    }
+
+    @Test
     void publish_needsAMatchingPattern() {
         assertThat(ACL.canPublish("alice", "a1", "sensors/alice/t")).isTrue();
         assertThat(ACL.canPublish("alice", "a1", "sensors/bob/t")).isFalse();
