@@ -17,9 +17,13 @@ public final class BerthPeer extends ProcessPeer {
             "  default:",
             "    max-queued-messages: 100000000",
             "    max-queued-bytes: 32GiB",
+            "max-connections-per-address: 0",
+            "connect-rate-per-address: 0",
             "");
 
-    private static final String LIMITS_SUMMARY = "max-queued-messages 100,000,000, max-queued-bytes 32 GiB";
+    private static final String LIMITS_SUMMARY =
+            "max-queued-messages 100,000,000, max-queued-bytes 32 GiB; per-address "
+                    + "connection limits off, since every load client comes from 127.0.0.1";
 
     private final Path jar;
     private final String durability;

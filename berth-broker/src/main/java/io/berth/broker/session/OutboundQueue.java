@@ -303,12 +303,15 @@ final class OutboundQueue {
         if (connection == null) {
             return;
         }
-        for (Outflight o : inflight.inOrder()) {
-            if (inflight.sentHere() >= connection.sendWindow()) {
-                break;
-            }
-            if (!o.sentHere) {
-                resend(o);
+        // only after a reconnect is anything in flight not yet sent on this connection
+        if (inflight.sentHere() < inflight.size()) {
+            for (Outflight o : inflight.inOrder()) {
+                if (inflight.sentHere() >= connection.sendWindow()) {
+                    break;
+                }
+                if (!o.sentHere) {
+                    resend(o);
+                }
             }
         }
         while (connection != null && nextToSend < committedTail && windowOpen()) {
