@@ -38,8 +38,8 @@ final class RocksDatabase implements AutoCloseable {
     static final int FORMAT_VERSION = 1;
 
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
-    private static final long MEMTABLES_BYTES = 128L << 20;
-    private static final long MAX_WAL_BYTES = 256L << 20;
+    private static final long MEMTABLES_BYTES = 64L << 20;
+    private static final long MAX_WAL_BYTES = 64L << 20;
 
     static {
         RocksDB.loadLibrary();
