@@ -18,7 +18,6 @@ import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -57,9 +56,9 @@ final class OutboundQueue {
     private long bytes;
     private final InflightWindow inflight = new InflightWindow();
     /** Reserved positions whose commit has not completed; null when none (most of the time). */
-    private TreeSet<Long> pending;
+    private final PositionSet pending = new PositionSet();
     /** Positions removed by a purge whose commit has not completed: not to be sent meanwhile. */
-    private TreeSet<Long> removing;
+    private final PositionSet removing = new PositionSet();
     /** Positions below this may have been sent before a crash: their first send carries DUP. */
     private long dupBefore;
 
@@ -137,7 +136,7 @@ final class OutboundQueue {
      * removing are passed over (and not sent, as they are going anyway).
      */
     private boolean evictOldest(String reason) {
-        int skip = removingCount() + inflight.size();
+        int skip = removing.size() + inflight.size();
         for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, skip + 1)) {
             long seq = q.entry().seq();
             if (!busy(seq)) {
@@ -184,30 +183,9 @@ final class OutboundQueue {
         return inflight.size();
     }
 
-    private boolean isRemoving(long seq) {
-        return removing != null && removing.contains(seq);
-    }
-
-    private int removingCount() {
-        return removing == null ? 0 : removing.size();
-    }
-
-    private boolean markRemoving(long seq) {
-        if (removing == null) {
-            removing = new TreeSet<>();
-        }
-        return removing.add(seq);
-    }
-
-    private void unmarkRemoving(long seq) {
-        if (removing != null && removing.remove(seq) && removing.isEmpty()) {
-            removing = null;
-        }
-    }
-
     /** A position the pump must not send from the queue: in flight already, or being removed. */
     private boolean busy(long seq) {
-        return inflight.contains(seq) || isRemoving(seq);
+        return inflight.contains(seq) || removing.contains(seq);
     }
 
     /** Starts sending on a connection whose CONNACK went out. */
@@ -250,9 +228,6 @@ final class OutboundQueue {
         long seq = tail++;
         QueueEntry entry =
                 new QueueEntry(seq, message.id(), delivery.qos(), delivery.retain(), delivery.subscriptionIds());
-        if (pending == null) {
-            pending = new TreeSet<>();
-        }
         pending.add(seq);
         added(1, message.sizeBytes());
         return new StoreCommand.Enqueue(clientId, entry, message);
@@ -261,10 +236,8 @@ final class OutboundQueue {
     /** The commit of a reserved position completed (with {@code error} when it failed). */
     void onCommitted(StoreCommand.Enqueue enqueue, Throwable error) {
         long seq = enqueue.entry().seq();
-        if (pending != null && pending.remove(seq) && pending.isEmpty()) {
-            pending = null;
-        }
-        committedTail = pending == null ? tail : pending.first();
+        pending.remove(seq);
+        committedTail = pending.isEmpty() ? tail : pending.first();
         if (error != null) {
             // Not stored: the publisher gets no acknowledgement and sends again. The slot stays empty.
             LOG.warn("queue write for {} failed: {}", clientId, error.toString());
@@ -369,13 +342,14 @@ final class OutboundQueue {
         // [MQTT-4.4.0-1] resend with DUP and the same packet identifier; an in-flight message is not
         // dropped for expiry
         metrics.redelivered();
-        connection.send(publishPacket(queued, o.packetId, true, Math.max(1, remainingExpiry(queued))));
+        connection.send(OutgoingPublish.of(
+                queued, o.packetId, true, Math.max(1, OutgoingPublish.remainingExpiry(queued, clock.getAsLong()))));
     }
 
     private void sendNew(QueuedMessage queued) {
         QueueEntry entry = queued.entry();
         StoredMessage message = queued.message();
-        long remaining = remainingExpiry(queued);
+        long remaining = OutgoingPublish.remainingExpiry(queued, clock.getAsLong());
         if (remaining <= 0) {
             // 5.0 section 3.3.2.3.3: a message whose expiry passed is not sent
             metrics.dropped("expired");
@@ -387,9 +361,9 @@ final class OutboundQueue {
             dequeue(entry.seq(), message);
             return;
         }
-        int packetId = entry.qos() == QoS.AT_MOST_ONCE ? 0 : packetIdOf(entry.seq());
-        PublishPacket packet =
-                publishPacket(queued, packetId, entry.qos() != QoS.AT_MOST_ONCE && entry.seq() < dupBefore, remaining);
+        int packetId = entry.qos() == QoS.AT_MOST_ONCE ? 0 : OutgoingPublish.packetIdOf(entry.seq());
+        PublishPacket packet = OutgoingPublish.of(
+                queued, packetId, entry.qos() != QoS.AT_MOST_ONCE && entry.seq() < dupBefore, remaining);
         if (MqttEncoder.encodedSize(packet, connection.version()) > connection.maximumPacketSize()) {
             // [MQTT-3.1.2-25] a packet larger than the client's Maximum Packet Size is discarded
             LOG.debug("message {} exceeds the maximum packet size of {}; discarded", entry.seq(), clientId);
@@ -414,8 +388,8 @@ final class OutboundQueue {
     List<QueuedMessage> peek(int max) {
         long from = inflight.isEmpty() ? nextToSend : Math.min(inflight.oldestSeq(), nextToSend);
         List<QueuedMessage> out = new ArrayList<>();
-        for (QueuedMessage q : store.readQueue(clientId, from, committedTail, max + removingCount())) {
-            if (!isRemoving(q.entry().seq()) && out.size() < max) {
+        for (QueuedMessage q : store.readQueue(clientId, from, committedTail, max + removing.size())) {
+            if (!removing.contains(q.entry().seq()) && out.size() < max) {
                 out.add(q);
             }
         }
@@ -429,10 +403,10 @@ final class OutboundQueue {
      */
     List<QueuedMessage> take(int max) {
         List<QueuedMessage> out = new ArrayList<>();
-        for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, max + removingCount())) {
+        for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, max + removing.size())) {
             if (out.size() < max
                     && !inflight.contains(q.entry().seq())
-                    && markRemoving(q.entry().seq())) {
+                    && removing.add(q.entry().seq())) {
                 out.add(q);
                 added(-1, -q.message().sizeBytes());
             }
@@ -442,7 +416,7 @@ final class OutboundQueue {
 
     /** The move of a message that {@link #take} handed out is over: committed, or not (it stays). */
     void taken(QueuedMessage q, boolean committed) {
-        unmarkRemoving(q.entry().seq());
+        removing.remove(q.entry().seq());
         if (!committed) {
             added(1, q.message().sizeBytes());
         }
@@ -478,50 +452,20 @@ final class OutboundQueue {
         if (commands.isEmpty()) {
             return CompletableFuture.completedFuture(0L);
         }
-        seqs.forEach(this::markRemoving);
+        seqs.forEach(removing::add);
         added(-seqs.size(), -removedBytes);
         metrics.dropped("purged", seqs.size());
         long n = seqs.size();
         return store.submit(commands)
                 .handleAsync(
                         (v, error) -> {
-                            seqs.forEach(this::unmarkRemoving);
+                            seqs.forEach(removing::remove);
                             if (error != null) {
                                 throw new IllegalStateException("purge of " + clientId + " not stored", error);
                             }
                             return n;
                         },
                         shard);
-    }
-
-    static int packetIdOf(long seq) {
-        return (int) (seq % 65_535) + 1;
-    }
-
-    /** Seconds left before the message expires; {@link Long#MAX_VALUE} when it never does. */
-    private long remainingExpiry(QueuedMessage queued) {
-        long expiresAt = queued.message().expiresAtMillis();
-        if (expiresAt == Long.MAX_VALUE) {
-            return Long.MAX_VALUE;
-        }
-        long leftMillis = expiresAt - clock.getAsLong();
-        return leftMillis <= 0 ? 0 : (leftMillis + 999) / 1000;
-    }
-
-    private static PublishPacket publishPacket(QueuedMessage queued, int packetId, boolean dup, long expiry) {
-        StoredMessage m = queued.message();
-        MqttProperties props = m.properties();
-        List<Integer> ids = queued.entry().subscriptionIds();
-        if (!ids.isEmpty() || props.messageExpiryInterval() != null) {
-            MqttProperties.Builder b = props.toBuilder().subscriptionIdentifiers(ids);
-            if (props.messageExpiryInterval() != null) {
-                // 5.0 section 3.3.2.3.3: the forwarded interval is reduced by the time the message waited
-                b.messageExpiryInterval(expiry);
-            }
-            props = b.build();
-        }
-        return new PublishPacket(
-                m.topic(), queued.entry().qos(), queued.entry().retain(), dup, packetId, m.payload(), props);
     }
 
     /** PUBACK from the client. */

@@ -1,0 +1,47 @@
+package io.berth.broker.session;
+
+import java.util.TreeSet;
+
+/**
+ * A set of queue positions that is empty most of the time: the tree behind it exists only while it
+ * holds something, so an idle session keeps none.
+ *
+ * <p>Threading: owned by the session's shard.
+ */
+final class PositionSet {
+    private TreeSet<Long> positions;
+
+    boolean add(long seq) {
+        if (positions == null) {
+            positions = new TreeSet<>();
+        }
+        return positions.add(seq);
+    }
+
+    boolean remove(long seq) {
+        if (positions == null || !positions.remove(seq)) {
+            return false;
+        }
+        if (positions.isEmpty()) {
+            positions = null;
+        }
+        return true;
+    }
+
+    boolean contains(long seq) {
+        return positions != null && positions.contains(seq);
+    }
+
+    boolean isEmpty() {
+        return positions == null;
+    }
+
+    int size() {
+        return positions == null ? 0 : positions.size();
+    }
+
+    /** The lowest position; only when not empty. */
+    long first() {
+        return positions.first();
+    }
+}
