@@ -90,6 +90,9 @@ class AdminApiTest {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), r.body(), r);
     }
@@ -437,15 +440,24 @@ class AdminApiTest {
     }
 
     @Test
-    void noToken_servesOnLoopbackOnly_andRefusesToBindElsewhere(@TempDir Path other) throws Exception {
+    void noToken_generatesOneInTheDataFolder_servesOnLoopbackOnly_andRefusesToBindElsewhere(
+            @TempDir Path own, @TempDir Path other) throws Exception {
         try (Berth open = Berth.builder()
                 .port(0)
+                .dataDir(own)
                 .durability(Durability.MEMORY)
                 .adminPort(0)
                 .build()
                 .start()) {
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + open.adminPort() + "/sessions"))
+            URI uri = URI.create("http://127.0.0.1:" + open.adminPort() + "/sessions");
+            HttpResponse<String> r =
+                    http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(401);
+            String generated =
+                    java.nio.file.Files.readString(own.resolve("admin-token")).strip();
+            r = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .header("Authorization", "Bearer " + generated)
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);

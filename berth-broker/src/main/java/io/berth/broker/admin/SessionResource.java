@@ -49,7 +49,7 @@ final class SessionResource {
                     + " (try /sessions, /sessions/{id}, /sessions/{id}/queue, /metrics)");
         }
         if (parts.size() == 1) {
-            AdminServer.requireMethod(method, "GET");
+            AdminHttpHandler.requireMethod(method, "GET");
             return list(SessionQuery.parse(params));
         }
         String id = parts.get(1);
@@ -62,15 +62,15 @@ final class SessionResource {
         }
         switch (parts.get(2)) {
             case "queue" -> {
-                AdminServer.requireMethod(method, "GET");
+                AdminHttpHandler.requireMethod(method, "GET");
                 return peek(id, params);
             }
             case "purge" -> {
-                AdminServer.requireMethod(method, "POST");
+                AdminHttpHandler.requireMethod(method, "POST");
                 return noParams(params).purge(id, PurgeBody.parse(body.get(), System.currentTimeMillis()));
             }
             case "disconnect" -> {
-                AdminServer.requireMethod(method, "POST");
+                AdminHttpHandler.requireMethod(method, "POST");
                 return noParams(params).disconnect(id);
             }
             default -> throw AdminError.notFound("no such endpoint: " + rawPath);
