@@ -172,6 +172,41 @@ class AdminApiTest {
     }
 
     @Test
+    void sessions_pagedWithOffset_countsStayWhole() throws Exception {
+        for (String id : List.of("d-1", "d-2", "d-3", "d-4", "d-5")) {
+            offlineSubscriber(id, "t/#");
+        }
+        JsonNode page = get("/sessions?prefix=d-&sort=client-id&limit=2&offset=2");
+        assertThat(ids(page)).containsExactly("d-3", "d-4");
+        assertThat(page.get("matching").asInt()).isEqualTo(5);
+        assertThat(page.get("offset").asInt()).isEqualTo(2);
+        assertThat(ids(get("/sessions?prefix=d-&sort=client-id&order=desc&limit=2&offset=4")))
+                .containsExactly("d-1");
+        assertThat(ids(get("/sessions?prefix=d-&limit=2&offset=5"))).isEmpty();
+        assertThat(call("GET", "/sessions?offset=-1", null, TOKEN).status()).isEqualTo(400);
+    }
+
+    @Test
+    void purge_dryRun_countsWhatWouldGo_removesNothing() throws Exception {
+        offlineSubscriber("dev-a", "t/#");
+        RawClient pub = client("pub", true);
+        publish(pub, "t/1", text("a"), text("b"));
+        publish(pub, "t/2", text("c"));
+        assertThat(ok("POST", "/sessions/dev-a/purge?dry-run=true", "{\"topic\": \"t/1\"}")
+                        .get("wouldRemove")
+                        .asLong())
+                .isEqualTo(2);
+        assertThat(ok("POST", "/sessions/dev-a/purge?dry-run=true", "{\"oldest\": 1}")
+                        .get("wouldRemove")
+                        .asLong())
+                .isEqualTo(1);
+        assertThat(get("/sessions/dev-a").get("queuedMessages").asLong()).isEqualTo(3);
+        assertThat(call("POST", "/sessions/dev-a/purge?dry-run=maybe", "{\"all\": true}", TOKEN)
+                        .status())
+                .isEqualTo(400);
+    }
+
+    @Test
     void session_showsSubscriptionsQueueInflightAndLimits() throws Exception {
         offlineSubscriber("dev-a", "t/#");
         publish(client("pub", true), "t/1", text("hello"));

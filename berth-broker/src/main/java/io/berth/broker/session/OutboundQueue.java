@@ -430,24 +430,11 @@ final class OutboundQueue {
         List<StoreCommand> commands = new ArrayList<>();
         List<Long> seqs = new ArrayList<>();
         long removedBytes = 0;
-        long from = nextToSend;
-        int taken = 0;
-        while (from < committedTail) {
-            List<QueuedMessage> batch = store.readQueue(clientId, from, committedTail, READ_BATCH);
-            if (batch.isEmpty()) {
-                break;
-            }
-            for (QueuedMessage q : batch) {
-                long seq = q.entry().seq();
-                from = seq + 1;
-                if (busy(seq) || !select.matches(q.message(), taken, clock.getAsLong())) {
-                    continue;
-                }
-                taken++;
-                seqs.add(seq);
-                removedBytes += q.message().sizeBytes();
-                commands.add(new StoreCommand.Dequeue(clientId, seq, q.message().id()));
-            }
+        for (QueuedMessage q : selected(select)) {
+            long seq = q.entry().seq();
+            seqs.add(seq);
+            removedBytes += q.message().sizeBytes();
+            commands.add(new StoreCommand.Dequeue(clientId, seq, q.message().id()));
         }
         if (commands.isEmpty()) {
             return CompletableFuture.completedFuture(0L);
@@ -466,6 +453,31 @@ final class OutboundQueue {
                             return n;
                         },
                         shard);
+    }
+
+    /** How many messages {@link #purge} would remove now. */
+    long purgeCount(Purge select) {
+        return selected(select).size();
+    }
+
+    /** The committed messages, not in flight and not already being removed, that {@code select} takes. */
+    private List<QueuedMessage> selected(Purge select) {
+        List<QueuedMessage> out = new ArrayList<>();
+        long from = nextToSend;
+        while (from < committedTail) {
+            List<QueuedMessage> batch = store.readQueue(clientId, from, committedTail, READ_BATCH);
+            if (batch.isEmpty()) {
+                break;
+            }
+            for (QueuedMessage q : batch) {
+                long seq = q.entry().seq();
+                from = seq + 1;
+                if (!busy(seq) && select.matches(q.message(), out.size(), clock.getAsLong())) {
+                    out.add(q);
+                }
+            }
+        }
+        return out;
     }
 
     /** PUBACK from the client. */
