@@ -39,9 +39,10 @@ export function lineChart(title, points, series, format) {
     });
     return h('polyline', {class: `line ${s.cls}`, points: pts.join(' '), 'data-series': s.key});
   });
-  const span = n > 1 ? Math.round((Date.parse(points[n - 1].at) - Date.parse(points[0].at)) / 60000) : 0;
+  const span = n > 1 ? Math.round((Date.parse(points[n - 1].at) - Date.parse(points[0].at)) / 1000) : 0;
+  const ago = span < 120 ? `${span} s ago` : `${Math.round(span / 60)} min ago`;
   const axis = [
-    h('text', {class: 'axis', x: PAD.left, y: H - 4}, n > 1 ? `${span} min ago` : 'collecting…'),
+    h('text', {class: 'axis', x: PAD.left, y: H - 4}, n > 1 ? ago : 'collecting…'),
     h('text', {class: 'axis', x: W - PAD.right, y: H - 4, 'text-anchor': 'end'}, 'now'),
   ];
   const last = n > 0 ? points[n - 1] : {};
