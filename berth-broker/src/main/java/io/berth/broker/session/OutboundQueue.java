@@ -18,7 +18,6 @@ import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -38,27 +37,41 @@ import org.slf4j.LoggerFactory;
  */
 final class OutboundQueue {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundQueue.class);
-    private static final int READ_BATCH = 256;
+    /** How many positions one store read brings in ahead of the pump. */
+    static final int READ_BATCH = 256;
+    /** How many newly queued messages an online session holds in memory, at most ... */
+    static final int HELD_MESSAGES = 4_096;
+    /** ... and how many bytes of them. */
+    static final long HELD_BYTES = 4L << 20;
 
-    private final String clientId;
-    private final SessionStore store;
-    private final Executor shard;
-    private final LongSupplier clock;
-    private final BrokerMetrics metrics;
+    final String clientId;
+    final SessionStore store;
+    final Executor shard;
+    private final Executor reader;
+    final LongSupplier clock;
+    final BrokerMetrics metrics;
     private final QueueEvents events;
     private QueueLimits limits = QueueLimits.DEFAULT;
     private boolean aboveWatermark;
 
     private long tail;
-    private long committedTail;
-    private long nextToSend;
+    long committedTail;
+    long nextToSend;
     private long count;
     private long bytes;
-    private final InflightWindow inflight = new InflightWindow();
+    final InflightWindow inflight = new InflightWindow();
     /** Reserved positions whose commit has not completed; null when none (most of the time). */
     private final PositionSet pending = new PositionSet();
     /** Positions removed by a purge whose commit has not completed: not to be sent meanwhile. */
-    private final PositionSet removing = new PositionSet();
+    final PositionSet removing = new PositionSet();
+    /** Messages queued while online, held so that they are sent without a store read. */
+    private final HeldRange recent;
+    /** What the last store read brought in: positions before {@link #recent} (a backlog). */
+    private final HeldRange readBack;
+    /** True while a store read for the pump is under way on the reader. */
+    private boolean reading;
+    /** Counts connections: a read that comes back for an earlier one is dropped. */
+    private int generation;
     /** Positions below this may have been sent before a crash: their first send carries DUP. */
     private long dupBefore;
 
@@ -68,12 +81,17 @@ final class OutboundQueue {
             String clientId,
             SessionStore store,
             Executor shard,
+            Executor reader,
+            HeldBudget budget,
             LongSupplier clock,
             BrokerMetrics metrics,
             QueueEvents events) {
         this.clientId = clientId;
         this.store = store;
         this.shard = shard;
+        this.reader = reader;
+        this.recent = new HeldRange(budget, HELD_MESSAGES, HELD_BYTES);
+        this.readBack = new HeldRange(budget, READ_BATCH, Long.MAX_VALUE);
         this.clock = clock;
         this.metrics = metrics;
         this.events = events;
@@ -96,7 +114,7 @@ final class OutboundQueue {
         return limits;
     }
 
-    private void added(long messages, long size) {
+    void added(long messages, long size) {
         count += messages;
         bytes += size;
         metrics.queued(messages, size);
@@ -141,6 +159,7 @@ final class OutboundQueue {
             long seq = q.entry().seq();
             if (!busy(seq)) {
                 nextToSend = seq + 1;
+                dropHeldBelow(nextToSend);
                 metrics.dropped(reason);
                 events.evicted(clientId, new Refusal(OverflowPolicy.DROP_OLDEST, reason));
                 dequeue(seq, q.message());
@@ -184,7 +203,7 @@ final class OutboundQueue {
     }
 
     /** A position the pump must not send from the queue: in flight already, or being removed. */
-    private boolean busy(long seq) {
+    boolean busy(long seq) {
         return inflight.contains(seq) || removing.contains(seq);
     }
 
@@ -200,6 +219,10 @@ final class OutboundQueue {
         connection = null;
         recordInflight();
         inflight.reset(true);
+        recent.clear();
+        readBack.clear();
+        reading = false;
+        generation++;
     }
 
     /**
@@ -230,6 +253,9 @@ final class OutboundQueue {
                 new QueueEntry(seq, message.id(), delivery.qos(), delivery.retain(), delivery.subscriptionIds());
         pending.add(seq);
         added(1, message.sizeBytes());
+        if (connection != null) {
+            recent.append(new QueuedMessage(entry, message));
+        }
         return new StoreCommand.Enqueue(clientId, entry, message);
     }
 
@@ -242,12 +268,7 @@ final class OutboundQueue {
             // Not stored: the publisher gets no acknowledgement and sends again. The slot stays empty.
             LOG.warn("queue write for {} failed: {}", clientId, error.toString());
             added(-1, -enqueue.message().sizeBytes());
-            pump();
-            return;
-        }
-        if (connection != null && seq == nextToSend && seq < committedTail && windowOpen()) {
-            nextToSend = seq + 1;
-            sendNew(new QueuedMessage(enqueue.entry(), enqueue.message()));
+            recent.remove(seq);
         }
         pump();
     }
@@ -288,26 +309,79 @@ final class OutboundQueue {
             }
         }
         while (connection != null && nextToSend < committedTail && windowOpen()) {
-            int room = connection.sendWindow() - inflight.sentHere();
-            List<QueuedMessage> batch =
-                    store.readQueue(clientId, nextToSend, committedTail, Math.min(room, READ_BATCH));
-            if (batch.isEmpty()) {
-                nextToSend = committedTail;
+            long seq = nextToSend;
+            QueuedMessage queued;
+            if (readBack.holds(seq)) {
+                queued = readBack.get(seq);
+            } else if (recent.holds(seq)) {
+                queued = recent.get(seq);
+            } else {
+                readAhead();
                 break;
             }
-            for (QueuedMessage queued : batch) {
-                if (connection == null || !windowOpen()) {
-                    break;
-                }
-                nextToSend = queued.entry().seq() + 1;
-                if (!busy(queued.entry().seq())) {
-                    sendNew(queued);
-                }
+            nextToSend = seq + 1;
+            dropHeldBelow(nextToSend);
+            if (queued != null && !busy(seq)) {
+                sendNew(queued);
             }
         }
         if (connection != null) {
             connection.flush();
         }
+    }
+
+    private void dropHeldBelow(long seq) {
+        readBack.dropBelow(seq);
+        recent.dropBelow(seq);
+    }
+
+    /**
+     * Reads the committed positions from {@link #nextToSend} that memory does not hold, on the reader,
+     * and hands them back to the shard as a task; nothing else is read meanwhile.
+     */
+    private void readAhead() {
+        if (reading) {
+            return;
+        }
+        reading = true;
+        long from = nextToSend;
+        long to = recent.isEmpty() || recent.first() <= from ? committedTail : Math.min(recent.first(), committedTail);
+        int gen = generation;
+        reader.execute(() -> {
+            List<QueuedMessage> read;
+            try {
+                read = store.readQueue(clientId, from, to, READ_BATCH);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot read the queue of {}: {}", clientId, e.toString());
+                shard.execute(() -> readFailed(gen));
+                return;
+            }
+            // a full batch covers up to its last position; a short one covers the whole range
+            long covered = read.size() < READ_BATCH
+                    ? to
+                    : read.get(read.size() - 1).entry().seq() + 1;
+            shard.execute(() -> onRead(gen, from, covered, read));
+        });
+    }
+
+    private void readFailed(int gen) {
+        if (gen == generation) {
+            reading = false;
+        }
+    }
+
+    /** A store read of {@code [from, to)} came back. Threading: on the shard. */
+    private void onRead(int gen, long from, long to, List<QueuedMessage> read) {
+        if (gen != generation) {
+            return; // the connection it was for is gone
+        }
+        reading = false;
+        // an eviction may have moved past part of it meanwhile
+        long start = Math.max(from, nextToSend);
+        if (start < to && readBack.isEmpty()) {
+            readBack.fill(start, to, read);
+        }
+        pump();
     }
 
     private void resend(Outflight o) {
@@ -382,90 +456,6 @@ final class OutboundQueue {
         o.sentHere = true;
         inflight.put(o);
         connection.send(packet);
-    }
-
-    /** The first {@code max} messages of the queue, in flight ones first. */
-    List<QueuedMessage> peek(int max) {
-        long from = inflight.isEmpty() ? nextToSend : Math.min(inflight.oldestSeq(), nextToSend);
-        List<QueuedMessage> out = new ArrayList<>();
-        for (QueuedMessage q : store.readQueue(clientId, from, committedTail, max + removing.size())) {
-            if (!removing.contains(q.entry().seq()) && out.size() < max) {
-                out.add(q);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Takes up to {@code max} of the oldest queued messages out, to be moved to another queue (a shared
-     * group's queue to a member's). They count as gone at once; {@link #taken} says whether the move
-     * was committed, or puts them back.
-     */
-    List<QueuedMessage> take(int max) {
-        List<QueuedMessage> out = new ArrayList<>();
-        for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, max + removing.size())) {
-            if (out.size() < max
-                    && !inflight.contains(q.entry().seq())
-                    && removing.add(q.entry().seq())) {
-                out.add(q);
-                added(-1, -q.message().sizeBytes());
-            }
-        }
-        return out;
-    }
-
-    /** The move of a message that {@link #take} handed out is over: committed, or not (it stays). */
-    void taken(QueuedMessage q, boolean committed) {
-        removing.remove(q.entry().seq());
-        if (!committed) {
-            added(1, q.message().sizeBytes());
-        }
-    }
-
-    /**
-     * Removes the queued messages that {@code select} picks, in one commit; messages in flight are left
-     * to finish. Returns how many were removed, once committed.
-     */
-    CompletableFuture<Long> purge(Purge select) {
-        List<StoreCommand> commands = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
-        long removedBytes = 0;
-        long from = nextToSend;
-        int taken = 0;
-        while (from < committedTail) {
-            List<QueuedMessage> batch = store.readQueue(clientId, from, committedTail, READ_BATCH);
-            if (batch.isEmpty()) {
-                break;
-            }
-            for (QueuedMessage q : batch) {
-                long seq = q.entry().seq();
-                from = seq + 1;
-                if (busy(seq) || !select.matches(q.message(), taken, clock.getAsLong())) {
-                    continue;
-                }
-                taken++;
-                seqs.add(seq);
-                removedBytes += q.message().sizeBytes();
-                commands.add(new StoreCommand.Dequeue(clientId, seq, q.message().id()));
-            }
-        }
-        if (commands.isEmpty()) {
-            return CompletableFuture.completedFuture(0L);
-        }
-        seqs.forEach(removing::add);
-        added(-seqs.size(), -removedBytes);
-        metrics.dropped("purged", seqs.size());
-        long n = seqs.size();
-        return store.submit(commands)
-                .handleAsync(
-                        (v, error) -> {
-                            seqs.forEach(removing::remove);
-                            if (error != null) {
-                                throw new IllegalStateException("purge of " + clientId + " not stored", error);
-                            }
-                            return n;
-                        },
-                        shard);
     }
 
     /** PUBACK from the client. */

@@ -46,7 +46,7 @@ public final class SessionAdmin {
     public CompletableFuture<Optional<List<QueuedView>>> peek(String clientId, int max) {
         return onSession(
                 clientId,
-                s -> s.outbound.peek(max).stream()
+                s -> QueueAdmin.peek(s.outbound, max).stream()
                         .map(q -> new QueuedView(
                                 q.entry().seq(),
                                 q.message().topic(),
@@ -62,7 +62,7 @@ public final class SessionAdmin {
         SessionShard shard = sessions.shardOf(clientId);
         return shard.call(() -> {
                     Session s = shard.sessions.get(clientId);
-                    return s == null ? null : s.outbound.purge(select);
+                    return s == null ? null : QueueAdmin.purge(s.outbound, select);
                 })
                 .thenCompose(f -> f == null
                         ? CompletableFuture.completedFuture(Optional.<Long>empty())

@@ -40,6 +40,11 @@ public final class SessionShard {
     final int index;
     final EventExecutor executor;
     final BrokerContext context;
+    /** Where queue reads past what memory holds run (shared by the shards). */
+    final java.util.concurrent.Executor reader;
+    /** This shard's share of the memory that holds queued messages of online sessions. */
+    final HeldBudget heldBudget;
+
     final Map<String, Session> sessions = new HashMap<>();
     private final SessionLifecycle lifecycle;
     private final GroupQueues groups;
@@ -50,10 +55,13 @@ public final class SessionShard {
     private final ObjectMapper json = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionShard.class);
 
-    SessionShard(int index, BrokerContext context, Sessions owner) {
+    SessionShard(
+            int index, BrokerContext context, Sessions owner, java.util.concurrent.Executor reader, long heldBytes) {
         this.owner = owner;
         this.index = index;
         this.context = context;
+        this.reader = reader;
+        this.heldBudget = new HeldBudget(heldBytes);
         this.executor = new DefaultEventExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
         this.lifecycle = new SessionLifecycle(this, owner);
         this.requests = new ClientRequests(this, owner);
@@ -120,7 +128,15 @@ public final class SessionShard {
 
     /** The reserved positions were committed (or failed with {@code error}). */
     void committed(List<Prepared> prepared, Throwable error) {
-        executor.execute(() -> {
+        if (executor.inEventLoop()) {
+            applyCommitted(prepared, error);
+        } else {
+            executor.execute(() -> applyCommitted(prepared, error));
+        }
+    }
+
+    private void applyCommitted(List<Prepared> prepared, Throwable error) {
+        {
             for (Prepared p : prepared) {
                 Session s = sessions.get(p.clientId());
                 if (s == null || s.incarnation != p.incarnation()) {
@@ -136,7 +152,7 @@ public final class SessionShard {
                 }
                 s.outbound.onCommitted(p.enqueue(), error);
             }
-        });
+        }
     }
 
     /** Puts a session read from the store back; runs before the broker accepts connections. */
