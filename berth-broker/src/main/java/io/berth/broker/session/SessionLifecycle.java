@@ -75,7 +75,7 @@ final class SessionLifecycle {
         s.connection = conn;
         s.attached = false;
         s.inboundUnacked = 0;
-        s.lastAck = Session.NOTHING_PENDING;
+        s.acks.clear();
         Session session = s;
         boolean sessionPresent = present;
         s.store

@@ -49,6 +49,7 @@ public final class SessionShard {
     private final SessionLifecycle lifecycle;
     private final GroupQueues groups;
     private final ClientRequests requests;
+    private final SubscribeRequests subscriptions;
     private long incarnations;
     private final DropLog dropLog = new DropLog();
     private final Sessions owner;
@@ -65,6 +66,7 @@ public final class SessionShard {
         this.executor = new DefaultEventExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
         this.lifecycle = new SessionLifecycle(this, owner);
         this.requests = new ClientRequests(this, owner);
+        this.subscriptions = new SubscribeRequests(this, owner, requests);
         this.groups = new GroupQueues(this, owner);
     }
 
@@ -95,11 +97,11 @@ public final class SessionShard {
     }
 
     public void subscribe(ClientConnection conn, SubscribePacket packet) {
-        executor.execute(() -> requests.subscribe(conn, packet));
+        executor.execute(() -> subscriptions.subscribe(conn, packet));
     }
 
     public void unsubscribe(ClientConnection conn, UnsubscribePacket packet) {
-        executor.execute(() -> requests.unsubscribe(conn, packet));
+        executor.execute(() -> subscriptions.unsubscribe(conn, packet));
     }
 
     public void disconnect(ClientConnection conn, DisconnectPacket packet) {
@@ -152,6 +154,15 @@ public final class SessionShard {
                 }
                 s.outbound.onCommitted(p.enqueue(), error);
             }
+        }
+    }
+
+    /** Runs {@code task} on the shard's thread: now when already there, otherwise as a task. */
+    void onShard(Runnable task) {
+        if (executor.inEventLoop()) {
+            task.run();
+        } else {
+            executor.execute(task);
         }
     }
 
