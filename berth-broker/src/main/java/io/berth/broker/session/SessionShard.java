@@ -8,6 +8,7 @@ import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
 import io.berth.codec.DisconnectPacket;
+import io.berth.codec.MqttPacket;
 import io.berth.codec.PubackPacket;
 import io.berth.codec.PubcompPacket;
 import io.berth.codec.PublishPacket;
@@ -72,36 +73,38 @@ public final class SessionShard {
 
     // ---- entry points: any thread ----
 
+    /** Handles the packets of one read burst of a connection, in order, in one task. */
+    public void handle(ClientConnection conn, List<MqttPacket> packets) {
+        executor.execute(() -> {
+            for (MqttPacket packet : packets) {
+                dispatch(conn, packet);
+            }
+        });
+    }
+
+    private void dispatch(ClientConnection conn, MqttPacket packet) {
+        assert executor.inEventLoop() : "session work off its shard";
+        if (packet instanceof PublishPacket p) {
+            requests.publish(conn, p);
+        } else if (packet instanceof PubackPacket p) {
+            withSession(conn, s -> s.outbound.onPuback(p.packetId()));
+        } else if (packet instanceof PubrecPacket p) {
+            withSession(conn, s -> s.outbound.onPubrec(p.packetId(), p.reasonCode()));
+        } else if (packet instanceof PubrelPacket p) {
+            requests.pubrel(conn, p);
+        } else if (packet instanceof PubcompPacket p) {
+            withSession(conn, s -> s.outbound.onPubcomp(p.packetId()));
+        } else if (packet instanceof SubscribePacket p) {
+            subscriptions.subscribe(conn, p);
+        } else if (packet instanceof UnsubscribePacket p) {
+            subscriptions.unsubscribe(conn, p);
+        } else {
+            throw new IllegalArgumentException("not for a session: " + packet.type());
+        }
+    }
+
     public void connect(ConnectRequest request) {
         executor.execute(() -> lifecycle.connect(request));
-    }
-
-    public void publish(ClientConnection conn, PublishPacket packet) {
-        executor.execute(() -> requests.publish(conn, packet));
-    }
-
-    public void puback(ClientConnection conn, PubackPacket packet) {
-        executor.execute(() -> withSession(conn, s -> s.outbound.onPuback(packet.packetId())));
-    }
-
-    public void pubrec(ClientConnection conn, PubrecPacket packet) {
-        executor.execute(() -> withSession(conn, s -> s.outbound.onPubrec(packet.packetId(), packet.reasonCode())));
-    }
-
-    public void pubrel(ClientConnection conn, PubrelPacket packet) {
-        executor.execute(() -> requests.pubrel(conn, packet));
-    }
-
-    public void pubcomp(ClientConnection conn, PubcompPacket packet) {
-        executor.execute(() -> withSession(conn, s -> s.outbound.onPubcomp(packet.packetId())));
-    }
-
-    public void subscribe(ClientConnection conn, SubscribePacket packet) {
-        executor.execute(() -> subscriptions.subscribe(conn, packet));
-    }
-
-    public void unsubscribe(ClientConnection conn, UnsubscribePacket packet) {
-        executor.execute(() -> subscriptions.unsubscribe(conn, packet));
     }
 
     public void disconnect(ClientConnection conn, DisconnectPacket packet) {
@@ -138,6 +141,7 @@ public final class SessionShard {
     }
 
     private void applyCommitted(List<Prepared> prepared, Throwable error) {
+        assert executor.inEventLoop() : "session work off its shard";
         {
             for (Prepared p : prepared) {
                 Session s = sessions.get(p.clientId());
