@@ -11,11 +11,9 @@ import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
 import io.berth.codec.MqttEncoder;
-import io.berth.codec.MqttProperties;
 import io.berth.codec.PublishPacket;
 import io.berth.codec.PubrelPacket;
 import io.berth.codec.QoS;
-import io.berth.codec.ReasonCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -39,15 +37,10 @@ final class OutboundQueue {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundQueue.class);
     /** How many positions one store read brings in ahead of the pump. */
     static final int READ_BATCH = 256;
-    /** How many newly queued messages an online session holds in memory, at most ... */
-    static final int HELD_MESSAGES = 4_096;
-    /** ... and how many bytes of them. */
-    static final long HELD_BYTES = 4L << 20;
 
     final String clientId;
     final SessionStore store;
     final Executor shard;
-    private final Executor reader;
     final LongSupplier clock;
     final BrokerMetrics metrics;
     private final QueueEvents events;
@@ -64,18 +57,12 @@ final class OutboundQueue {
     private final PositionSet pending = new PositionSet();
     /** Positions removed by a purge whose commit has not completed: not to be sent meanwhile. */
     final PositionSet removing = new PositionSet();
-    /** Messages queued while online, held so that they are sent without a store read. */
-    private final HeldRange recent;
-    /** What the last store read brought in: positions before {@link #recent} (a backlog). */
-    private final HeldRange readBack;
-    /** True while a store read for the pump is under way on the reader. */
-    private boolean reading;
-    /** Counts connections: a read that comes back for an earlier one is dropped. */
-    private int generation;
+    /** What memory holds of the queue while online, so that the pump seldom reads the store. */
+    private final HeldMessages held;
     /** Positions below this may have been sent before a crash: their first send carries DUP. */
     private long dupBefore;
 
-    private ClientConnection connection;
+    ClientConnection connection;
 
     OutboundQueue(
             String clientId,
@@ -89,9 +76,7 @@ final class OutboundQueue {
         this.clientId = clientId;
         this.store = store;
         this.shard = shard;
-        this.reader = reader;
-        this.recent = new HeldRange(budget, HELD_MESSAGES, HELD_BYTES);
-        this.readBack = new HeldRange(budget, READ_BATCH, Long.MAX_VALUE);
+        this.held = new HeldMessages(clientId, store, shard, reader, budget, () -> nextToSend, this::pump);
         this.clock = clock;
         this.metrics = metrics;
         this.events = events;
@@ -159,7 +144,7 @@ final class OutboundQueue {
             long seq = q.entry().seq();
             if (!busy(seq)) {
                 nextToSend = seq + 1;
-                dropHeldBelow(nextToSend);
+                held.dropBelow(nextToSend);
                 metrics.dropped(reason);
                 events.evicted(clientId, new Refusal(OverflowPolicy.DROP_OLDEST, reason));
                 dequeue(seq, q.message());
@@ -219,10 +204,7 @@ final class OutboundQueue {
         connection = null;
         recordInflight();
         inflight.reset(true);
-        recent.clear();
-        readBack.clear();
-        reading = false;
-        generation++;
+        held.reset();
     }
 
     /**
@@ -254,7 +236,7 @@ final class OutboundQueue {
         pending.add(seq);
         added(1, message.sizeBytes());
         if (connection != null) {
-            recent.append(new QueuedMessage(entry, message));
+            held.hold(new QueuedMessage(entry, message));
         }
         return new StoreCommand.Enqueue(clientId, entry, message);
     }
@@ -268,7 +250,7 @@ final class OutboundQueue {
             // Not stored: the publisher gets no acknowledgement and sends again. The slot stays empty.
             LOG.warn("queue write for {} failed: {}", clientId, error.toString());
             added(-1, -enqueue.message().sizeBytes());
-            recent.remove(seq);
+            held.remove(seq);
         }
         pump();
     }
@@ -310,17 +292,13 @@ final class OutboundQueue {
         }
         while (connection != null && nextToSend < committedTail && windowOpen()) {
             long seq = nextToSend;
-            QueuedMessage queued;
-            if (readBack.holds(seq)) {
-                queued = readBack.get(seq);
-            } else if (recent.holds(seq)) {
-                queued = recent.get(seq);
-            } else {
-                readAhead();
+            if (!held.holds(seq)) {
+                held.readAhead(seq, committedTail);
                 break;
             }
+            QueuedMessage queued = held.get(seq);
             nextToSend = seq + 1;
-            dropHeldBelow(nextToSend);
+            held.dropBelow(nextToSend);
             if (queued != null && !busy(seq)) {
                 sendNew(queued);
             }
@@ -328,60 +306,6 @@ final class OutboundQueue {
         if (connection != null) {
             connection.flush();
         }
-    }
-
-    private void dropHeldBelow(long seq) {
-        readBack.dropBelow(seq);
-        recent.dropBelow(seq);
-    }
-
-    /**
-     * Reads the committed positions from {@link #nextToSend} that memory does not hold, on the reader,
-     * and hands them back to the shard as a task; nothing else is read meanwhile.
-     */
-    private void readAhead() {
-        if (reading) {
-            return;
-        }
-        reading = true;
-        long from = nextToSend;
-        long to = recent.isEmpty() || recent.first() <= from ? committedTail : Math.min(recent.first(), committedTail);
-        int gen = generation;
-        reader.execute(() -> {
-            List<QueuedMessage> read;
-            try {
-                read = store.readQueue(clientId, from, to, READ_BATCH);
-            } catch (RuntimeException e) {
-                LOG.warn("cannot read the queue of {}: {}", clientId, e.toString());
-                shard.execute(() -> readFailed(gen));
-                return;
-            }
-            // a full batch covers up to its last position; a short one covers the whole range
-            long covered = read.size() < READ_BATCH
-                    ? to
-                    : read.get(read.size() - 1).entry().seq() + 1;
-            shard.execute(() -> onRead(gen, from, covered, read));
-        });
-    }
-
-    private void readFailed(int gen) {
-        if (gen == generation) {
-            reading = false;
-        }
-    }
-
-    /** A store read of {@code [from, to)} came back. Threading: on the shard. */
-    private void onRead(int gen, long from, long to, List<QueuedMessage> read) {
-        if (gen != generation) {
-            return; // the connection it was for is gone
-        }
-        reading = false;
-        // an eviction may have moved past part of it meanwhile
-        long start = Math.max(from, nextToSend);
-        if (start < to && readBack.isEmpty()) {
-            readBack.fill(start, to, read);
-        }
-        pump();
     }
 
     private void resend(Outflight o) {
@@ -458,81 +382,7 @@ final class OutboundQueue {
         connection.send(packet);
     }
 
-    /** PUBACK from the client. */
-    void onPuback(int packetId) {
-        Outflight o = inflight.byPacketId(packetId);
-        if (o == null || o.qos == QoS.EXACTLY_ONCE) {
-            LOG.debug("PUBACK {} from {} matches nothing in flight", packetId, clientId);
-            return;
-        }
-        complete(o);
-    }
-
-    /** PUBREC from the client: record the release, then send PUBREL. */
-    void onPubrec(int packetId, ReasonCode reason) {
-        Outflight o = inflight.byPacketId(packetId);
-        if (o == null || o.qos == QoS.AT_LEAST_ONCE) {
-            if (connection != null) {
-                connection.send(
-                        new PubrelPacket(packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, MqttProperties.EMPTY));
-                connection.flush();
-            }
-            return;
-        }
-        if (reason.isError()) {
-            // 5.0 section 4.3.3: a PUBREC with an error ends the exchange
-            complete(o);
-            return;
-        }
-        if (o.released) {
-            connection.send(PubrelPacket.of(packetId));
-            connection.flush();
-            return;
-        }
-        o.released = true;
-        o.message = null;
-        ClientConnection conn = connection;
-        // The release is stored before PUBREL goes out: after a crash the broker must resend PUBREL, not
-        // the PUBLISH, or a client that already completed the exchange would receive the message twice.
-        store.submit(new StoreCommand.PutInflight(clientId, new InflightRecord(o.seq, packetId, true)))
-                .whenCompleteAsync(
-                        (v, error) -> {
-                            if (error == null && conn == connection && inflight.holds(o)) {
-                                conn.send(PubrelPacket.of(packetId));
-                                conn.flush();
-                            }
-                        },
-                        shard);
-    }
-
-    /** PUBCOMP from the client. */
-    void onPubcomp(int packetId) {
-        Outflight o = inflight.byPacketId(packetId);
-        if (o == null || !o.released) {
-            LOG.debug("PUBCOMP {} from {} matches no released message", packetId, clientId);
-            return;
-        }
-        complete(o);
-    }
-
-    private void complete(Outflight o) {
-        forget(o);
-        long messageId = o.messageId;
-        int size = o.sizeBytes;
-        if (messageId < 0) {
-            // restored at start and completed before it was read: look up what it refers to
-            List<QueuedMessage> read = store.readQueue(clientId, o.seq, o.seq + 1, 1);
-            if (!read.isEmpty()) {
-                messageId = read.get(0).message().id();
-                size = read.get(0).message().sizeBytes();
-            }
-        }
-        added(-1, -size);
-        store.submit(new StoreCommand.Dequeue(clientId, o.seq, messageId));
-        pump();
-    }
-
-    private void forget(Outflight o) {
+    void forget(Outflight o) {
         inflight.remove(o);
     }
 

@@ -87,13 +87,13 @@ public final class SessionShard {
         if (packet instanceof PublishPacket p) {
             requests.publish(conn, p);
         } else if (packet instanceof PubackPacket p) {
-            withSession(conn, s -> s.outbound.onPuback(p.packetId()));
+            withSession(conn, s -> SubscriberAcks.onPuback(s.outbound, p.packetId()));
         } else if (packet instanceof PubrecPacket p) {
-            withSession(conn, s -> s.outbound.onPubrec(p.packetId(), p.reasonCode()));
+            withSession(conn, s -> SubscriberAcks.onPubrec(s.outbound, p.packetId(), p.reasonCode()));
         } else if (packet instanceof PubrelPacket p) {
             requests.pubrel(conn, p);
         } else if (packet instanceof PubcompPacket p) {
-            withSession(conn, s -> s.outbound.onPubcomp(p.packetId()));
+            withSession(conn, s -> SubscriberAcks.onPubcomp(s.outbound, p.packetId()));
         } else if (packet instanceof SubscribePacket p) {
             subscriptions.subscribe(conn, p);
         } else if (packet instanceof UnsubscribePacket p) {
