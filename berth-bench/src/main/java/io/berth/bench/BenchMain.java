@@ -1,5 +1,6 @@
 package io.berth.bench;
 
+import io.berth.bench.peer.ArtemisPeer;
 import io.berth.bench.peer.BerthPeer;
 import io.berth.bench.peer.HiveMqPeer;
 import io.berth.bench.peer.MosquittoPeer;
@@ -94,6 +95,10 @@ public final class BenchMain {
         p.put("berth-memory", "Berth with its in-memory store");
         p.put("mosquitto", "Mosquitto from /usr/sbin/mosquitto, persistence on (apt-get install mosquitto)");
         p.put("hivemq-ce", "HiveMQ CE embedded in a JVM of its own (build berth-bench-hivemq)");
+        p.put(
+                "artemis",
+                "ActiveMQ Artemis embedded in a JVM of its own, journal synced before PUBACK "
+                        + "(build berth-bench-artemis)");
         return java.util.Collections.unmodifiableMap(p);
     }
 
@@ -109,9 +114,12 @@ public final class BenchMain {
             case "hivemq-ce" ->
                 new HiveMqPeer(
                         repo.resolve("berth-bench-hivemq/target/berth-bench-hivemq-0.1.0-SNAPSHOT.jar"), JVM_OPTIONS);
+            case "artemis" ->
+                new ArtemisPeer(
+                        repo.resolve("berth-bench-artemis/target/berth-bench-artemis-0.1.0-SNAPSHOT.jar"), JVM_OPTIONS);
             default ->
-                throw new IllegalArgumentException("unknown peer '" + name
-                        + "'; known: berth-fsync, berth-os, berth-memory, mosquitto, hivemq-ce");
+                throw new IllegalArgumentException(
+                        "unknown peer '" + name + "'; known: " + String.join(", ", PEERS.keySet()));
         };
     }
 
