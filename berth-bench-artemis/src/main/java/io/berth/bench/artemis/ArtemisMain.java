@@ -11,7 +11,8 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
  * Runs ActiveMQ Artemis embedded, as a benchmark peer: {@code ArtemisMain HOME PORT}. One MQTT acceptor on
  * 127.0.0.1:PORT, the persistent journal under {@code HOME} with {@code journal-sync-transactional} and
  * {@code journal-sync-non-transactional} on (so a QoS 1/2 publish is acknowledged only after the journal
- * holding it was synced), security off (every client allowed), JMX off. Prints
+ * holding it was synced), security off (every client allowed), JMX off, audit logging off (as in Artemis's
+ * own distribution). Prints
  * {@code Artemis listening on 127.0.0.1:PORT; journal TYPE} when ready and stops cleanly on SIGTERM.
  */
 public final class ArtemisMain {
@@ -42,6 +43,8 @@ public final class ArtemisMain {
 
     /** Starts Artemis on {@code home} (created when missing) with MQTT on 127.0.0.1:{@code port}. */
     public static EmbeddedActiveMQ start(Path home, int port) throws Exception {
+        // Artemis's audit loggers write a line per message at INFO; its own distribution turns them off.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.activemq.audit", "off");
         Files.createDirectories(home);
         EmbeddedActiveMQ artemis = new EmbeddedActiveMQ();
         artemis.setConfiguration(configuration(home, port));
