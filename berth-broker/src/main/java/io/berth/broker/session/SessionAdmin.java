@@ -105,7 +105,7 @@ public final class SessionAdmin {
     public CompletableFuture<Optional<List<QueuedView>>> peek(String clientId, int max) {
         return onSession(
                 clientId,
-                s -> s.outbound.peek(max).stream()
+                s -> QueueAdmin.peek(s.outbound, max).stream()
                         .map(q -> new QueuedView(
                                 q.entry().seq(),
                                 q.message().topic(),
@@ -121,7 +121,7 @@ public final class SessionAdmin {
         SessionShard shard = sessions.shardOf(clientId);
         return shard.call(() -> {
                     Session s = shard.sessions.get(clientId);
-                    return s == null ? null : s.outbound.purge(select);
+                    return s == null ? null : QueueAdmin.purge(s.outbound, select);
                 })
                 .thenCompose(f -> f == null
                         ? CompletableFuture.completedFuture(Optional.<Long>empty())
@@ -130,7 +130,7 @@ public final class SessionAdmin {
 
     /** How many queued messages {@link #purge} with {@code select} would remove now; empty without a session. */
     public CompletableFuture<Optional<Long>> purgeCount(String clientId, Purge select) {
-        return onSession(clientId, s -> s.outbound.purgeCount(select));
+        return onSession(clientId, s -> QueueAdmin.purgeCount(s.outbound, select));
     }
 
     /** Ends a session as if it expired (its will, if pending, is sent); false when there is none. */

@@ -75,7 +75,7 @@ final class SessionLifecycle {
         s.connection = conn;
         s.attached = false;
         s.inboundUnacked = 0;
-        s.lastAck = Session.NOTHING_PENDING;
+        s.acks.clear();
         Session session = s;
         boolean sessionPresent = present;
         s.store
@@ -136,7 +136,14 @@ final class SessionLifecycle {
                 shard.nextIncarnation(),
                 shard.storeFor(expiry),
                 new OutboundQueue(
-                        clientId, shard.storeFor(expiry), shard.executor, c.clock(), c.metrics(), shard.queueEvents()));
+                        clientId,
+                        shard.storeFor(expiry),
+                        shard.executor,
+                        shard.reader,
+                        shard.heldBudget,
+                        c.clock(),
+                        c.metrics(),
+                        shard.queueEvents()));
         s.outbound.limits(c.config().limits().of(clientId, owner));
         shard.sessions.put(clientId, s);
         c.metrics().sessionCreated();

@@ -8,6 +8,7 @@ import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
 import io.berth.codec.DisconnectPacket;
+import io.berth.codec.MqttPacket;
 import io.berth.codec.PubackPacket;
 import io.berth.codec.PubcompPacket;
 import io.berth.codec.PublishPacket;
@@ -40,58 +41,70 @@ public final class SessionShard {
     final int index;
     final EventExecutor executor;
     final BrokerContext context;
+    /** Where queue reads past what memory holds run (shared by the shards). */
+    final java.util.concurrent.Executor reader;
+    /** This shard's share of the memory that holds queued messages of online sessions. */
+    final HeldBudget heldBudget;
+
     final Map<String, Session> sessions = new HashMap<>();
     private final SessionLifecycle lifecycle;
     private final GroupQueues groups;
     private final ClientRequests requests;
+    private final SubscribeRequests subscriptions;
     private long incarnations;
     private final DropLog dropLog = new DropLog();
     private final Sessions owner;
     private final ObjectMapper json = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionShard.class);
 
-    SessionShard(int index, BrokerContext context, Sessions owner) {
+    SessionShard(
+            int index, BrokerContext context, Sessions owner, java.util.concurrent.Executor reader, long heldBytes) {
         this.owner = owner;
         this.index = index;
         this.context = context;
+        this.reader = reader;
+        this.heldBudget = new HeldBudget(heldBytes);
         this.executor = new DefaultEventExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
         this.lifecycle = new SessionLifecycle(this, owner);
         this.requests = new ClientRequests(this, owner);
+        this.subscriptions = new SubscribeRequests(this, owner, requests);
         this.groups = new GroupQueues(this, owner);
     }
 
     // ---- entry points: any thread ----
 
+    /** Handles the packets of one read burst of a connection, in order, in one task. */
+    public void handle(ClientConnection conn, List<MqttPacket> packets) {
+        executor.execute(() -> {
+            for (MqttPacket packet : packets) {
+                dispatch(conn, packet);
+            }
+        });
+    }
+
+    private void dispatch(ClientConnection conn, MqttPacket packet) {
+        assert executor.inEventLoop() : "session work off its shard";
+        if (packet instanceof PublishPacket p) {
+            requests.publish(conn, p);
+        } else if (packet instanceof PubackPacket p) {
+            withSession(conn, s -> SubscriberAcks.onPuback(s.outbound, p.packetId()));
+        } else if (packet instanceof PubrecPacket p) {
+            withSession(conn, s -> SubscriberAcks.onPubrec(s.outbound, p.packetId(), p.reasonCode()));
+        } else if (packet instanceof PubrelPacket p) {
+            requests.pubrel(conn, p);
+        } else if (packet instanceof PubcompPacket p) {
+            withSession(conn, s -> SubscriberAcks.onPubcomp(s.outbound, p.packetId()));
+        } else if (packet instanceof SubscribePacket p) {
+            subscriptions.subscribe(conn, p);
+        } else if (packet instanceof UnsubscribePacket p) {
+            subscriptions.unsubscribe(conn, p);
+        } else {
+            throw new IllegalArgumentException("not for a session: " + packet.type());
+        }
+    }
+
     public void connect(ConnectRequest request) {
         executor.execute(() -> lifecycle.connect(request));
-    }
-
-    public void publish(ClientConnection conn, PublishPacket packet) {
-        executor.execute(() -> requests.publish(conn, packet));
-    }
-
-    public void puback(ClientConnection conn, PubackPacket packet) {
-        executor.execute(() -> withSession(conn, s -> s.outbound.onPuback(packet.packetId())));
-    }
-
-    public void pubrec(ClientConnection conn, PubrecPacket packet) {
-        executor.execute(() -> withSession(conn, s -> s.outbound.onPubrec(packet.packetId(), packet.reasonCode())));
-    }
-
-    public void pubrel(ClientConnection conn, PubrelPacket packet) {
-        executor.execute(() -> requests.pubrel(conn, packet));
-    }
-
-    public void pubcomp(ClientConnection conn, PubcompPacket packet) {
-        executor.execute(() -> withSession(conn, s -> s.outbound.onPubcomp(packet.packetId())));
-    }
-
-    public void subscribe(ClientConnection conn, SubscribePacket packet) {
-        executor.execute(() -> requests.subscribe(conn, packet));
-    }
-
-    public void unsubscribe(ClientConnection conn, UnsubscribePacket packet) {
-        executor.execute(() -> requests.unsubscribe(conn, packet));
     }
 
     public void disconnect(ClientConnection conn, DisconnectPacket packet) {
@@ -120,7 +133,16 @@ public final class SessionShard {
 
     /** The reserved positions were committed (or failed with {@code error}). */
     void committed(List<Prepared> prepared, Throwable error) {
-        executor.execute(() -> {
+        if (executor.inEventLoop()) {
+            applyCommitted(prepared, error);
+        } else {
+            executor.execute(() -> applyCommitted(prepared, error));
+        }
+    }
+
+    private void applyCommitted(List<Prepared> prepared, Throwable error) {
+        assert executor.inEventLoop() : "session work off its shard";
+        {
             for (Prepared p : prepared) {
                 Session s = sessions.get(p.clientId());
                 if (s == null || s.incarnation != p.incarnation()) {
@@ -136,7 +158,16 @@ public final class SessionShard {
                 }
                 s.outbound.onCommitted(p.enqueue(), error);
             }
-        });
+        }
+    }
+
+    /** Runs {@code task} on the shard's thread: now when already there, otherwise as a task. */
+    void onShard(Runnable task) {
+        if (executor.inEventLoop()) {
+            task.run();
+        } else {
+            executor.execute(task);
+        }
     }
 
     /** Puts a session read from the store back; runs before the broker accepts connections. */
