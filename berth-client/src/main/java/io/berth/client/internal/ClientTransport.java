@@ -15,19 +15,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * What lies under MQTT on a client channel: plain TCP, TLS (an {@link SslHandler} from the {@link TlsConfig}),
+ * What lies under MQTT on a client channel: plain TCP, TLS (an SSL handler from the {@link TlsConfig}),
  * WebSocket (Netty's HTTP client codec and WebSocket handshake, subprotocol {@code mqtt}, MQTT bytes in
  * binary frames), or both. The SSL context is built once, when the client is built, so that a wrong file
  * fails fast.
@@ -53,12 +50,8 @@ final class ClientTransport {
     void addTo(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         if (ssl != null) {
-            SslHandler handler = ssl.newHandler(ch.alloc(), config.host(), config.port());
-            SSLEngine engine = handler.engine();
-            SSLParameters params = engine.getSSLParameters();
-            params.setEndpointIdentificationAlgorithm(config.tls().hostnameVerification() ? "HTTPS" : null);
-            engine.setSSLParameters(params);
-            p.addLast("tls", handler);
+            // host and port name the peer: SNI, and the name the certificate is checked against
+            p.addLast("tls", ssl.newHandler(ch.alloc(), config.host(), config.port()));
         }
         if (isWebSocket()) {
             URI uri = URI.create((ssl != null ? "wss" : "ws") + "://" + config.host() + ":" + config.port()
@@ -79,7 +72,9 @@ final class ClientTransport {
 
     private static SslContext sslContext(TlsConfig tls) {
         try {
-            SslContextBuilder b = SslContextBuilder.forClient().protocols(tls.protocols());
+            SslContextBuilder b = SslContextBuilder.forClient()
+                    .protocols(tls.protocols())
+                    .endpointIdentificationAlgorithm(tls.hostnameVerification() ? "HTTPS" : null);
             if (tls.trustPem() != null) {
                 b.trustManager(tls.trustPem().toFile());
             } else if (tls.trustStore() != null) {
