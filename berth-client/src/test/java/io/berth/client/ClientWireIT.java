@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -180,9 +181,10 @@ class ClientWireIT {
 
     @Test
     void brokerExceedingTheClientsReceiveMaximum_getsDisconnect0x93() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
         MqttClient c = build(client().receiveMaximum(2).defaultHandler(m -> {
             try {
-                Thread.sleep(60_000); // the handler holds every acknowledgement back
+                release.await(); // the handler holds every acknowledgement back
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -194,6 +196,7 @@ class ClientWireIT {
         }
 
         assertThat(broker.expect(DisconnectPacket.class).reasonCode()).isEqualTo(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
+        release.countDown();
     }
 
     @Test
