@@ -68,23 +68,26 @@ final class ClientRequests {
                 s.clientId);
         switch (p.qos()) {
             case AT_MOST_ONCE -> {
-                owner.router().publish(message, s.store, List.of());
+                owner.router().publish(message, shard, null);
                 conn.inboundDone();
             }
             case AT_LEAST_ONCE -> {
                 if (!admitInbound(s, conn)) {
                     return;
                 }
-                CompletableFuture<Routed> stored = owner.router().publish(message, s.store, List.of());
-                acknowledge(
-                        s,
-                        conn,
-                        stored,
+                AckQueue.Pending ack = s.acks.add(
                         PubackPacket.of(p.packetId()),
                         new PubackPacket(p.packetId(), ReasonCode.QUOTA_EXCEEDED, MqttProperties.EMPTY),
                         new PubackPacket(p.packetId(), ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, MqttProperties.EMPTY),
-                        true,
-                        null);
+                        true);
+                owner.router().publish(message, shard, (rejected, error) -> {
+                    // the inbound PUBLISH is finished: the connection may read more
+                    conn.inboundDone();
+                    if (s.isConnectedTo(conn)) {
+                        s.acks.complete(ack, rejected && conn.version().isV5(), error);
+                        sendAcks(s, conn);
+                    }
+                });
             }
             case EXACTLY_ONCE -> publishQos2(s, conn, p, message);
         }
@@ -104,7 +107,7 @@ final class ClientRequests {
         }
         // the packet id is committed atomically with the routed message (see Router)
         CompletableFuture<Routed> stored = owner.router()
-                .publish(message, s.store, List.of(new StoreCommand.PutInbound(s.clientId, p.packetId())));
+                .publishAtomically(message, s.store, List.of(new StoreCommand.PutInbound(s.clientId, p.packetId())));
         s.inbound.put(p.packetId(), stored);
         acknowledge(
                 s,

@@ -41,6 +41,9 @@ final class OutboundQueue {
     final String clientId;
     final SessionStore store;
     final Executor shard;
+    /** The shard's batch of this tick: dequeues ride in it (they are lazy, see ADR 7). */
+    final TickBatch batch;
+
     final LongSupplier clock;
     final BrokerMetrics metrics;
     private final QueueEvents events;
@@ -70,12 +73,14 @@ final class OutboundQueue {
             Executor shard,
             Executor reader,
             HeldBudget budget,
+            TickBatch batch,
             LongSupplier clock,
             BrokerMetrics metrics,
             QueueEvents events) {
         this.clientId = clientId;
         this.store = store;
         this.shard = shard;
+        this.batch = batch;
         this.held = new HeldMessages(clientId, store, shard, reader, budget, () -> nextToSend, this::pump);
         this.clock = clock;
         this.metrics = metrics;
@@ -388,6 +393,6 @@ final class OutboundQueue {
 
     private void dequeue(long seq, StoredMessage message) {
         added(-1, -message.sizeBytes());
-        store.submit(new StoreCommand.Dequeue(clientId, seq, message.id()));
+        batch.add(store, new StoreCommand.Dequeue(clientId, seq, message.id()));
     }
 }

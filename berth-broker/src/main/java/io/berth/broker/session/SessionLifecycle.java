@@ -11,7 +11,6 @@ import io.berth.codec.MqttProperties;
 import io.berth.codec.MqttVersion;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.Will;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -141,6 +140,7 @@ final class SessionLifecycle {
                         shard.executor,
                         shard.reader,
                         shard.heldBudget,
+                        shard.batch,
                         c.clock(),
                         c.metrics(),
                         shard.queueEvents()));
@@ -281,6 +281,8 @@ final class SessionLifecycle {
         shard.sessions.remove(s.clientId);
         shard.context.metrics().sessionEnded();
         shard.context.metrics().queued(-s.outbound.count(), -s.outbound.bytes());
+        // what this tick queued or dequeued for the session goes first: nothing may follow its deletion
+        shard.batch.flush();
         s.store.submit(new StoreCommand.DeleteSession(s.clientId));
     }
 
@@ -308,7 +310,7 @@ final class SessionLifecycle {
                 forwarded,
                 shard.context.clock().getAsLong(),
                 s.clientId);
-        owner.router().publish(message, s.store, List.of());
+        owner.router().publish(message, shard, null);
     }
 
     private static long willDelay(Will will) {

@@ -18,9 +18,7 @@ import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.SubscribePacket;
 import io.berth.codec.UnsubscribePacket;
-import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,7 +37,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SessionShard {
     final int index;
-    final EventExecutor executor;
+    final ShardExecutor executor;
+    /** The store commands of this tick, submitted together at its end. */
+    final TickBatch batch;
+    /** Tasks for other shards collected during this tick, by shard index; null where none. */
+    private final List<Runnable>[] outbox;
+
     final BrokerContext context;
     /** Where queue reads past what memory holds run (shared by the shards). */
     final java.util.concurrent.Executor reader;
@@ -64,7 +67,12 @@ public final class SessionShard {
         this.context = context;
         this.reader = reader;
         this.heldBudget = new HeldBudget(heldBytes);
-        this.executor = new DefaultEventExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
+        this.executor = new ShardExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
+        this.batch = new TickBatch(this::onShard);
+        @SuppressWarnings("unchecked")
+        List<Runnable>[] boxes = new List[context.config().shards()];
+        this.outbox = boxes;
+        executor.endOfTick(this::endOfTick);
         this.lifecycle = new SessionLifecycle(this, owner);
         this.requests = new ClientRequests(this, owner);
         this.subscriptions = new SubscribeRequests(this, owner, requests);
@@ -161,6 +169,77 @@ public final class SessionShard {
         }
     }
 
+    /**
+     * Runs {@code task} on {@code target}'s thread: at the end of this tick, in one task with everything
+     * else this tick has for {@code target}; now when {@code target} is this shard.
+     */
+    void handTo(SessionShard target, Runnable task) {
+        assert executor.inEventLoop() : "handed over off the shard";
+        if (target == this) {
+            task.run();
+            return;
+        }
+        List<Runnable> box = outbox[target.index];
+        if (box == null) {
+            box = new ArrayList<>();
+            outbox[target.index] = box;
+        }
+        box.add(task);
+    }
+
+    /** Hands over what this tick collected: the store commands, then the tasks for other shards. */
+    private void endOfTick() {
+        // a store that completes synchronously may add more (a delivery, a reply) while it is told
+        for (int round = 0; round < 8 && !batch.isEmpty(); round++) {
+            batch.flush();
+        }
+        for (int i = 0; i < outbox.length; i++) {
+            List<Runnable> tasks = outbox[i];
+            if (tasks != null) {
+                outbox[i] = null;
+                owner.shards().get(i).executor.execute(() -> runAll(tasks));
+            }
+        }
+        if (!batch.isEmpty()) {
+            executor.execute(() -> {}); // another tick for what is left
+        }
+    }
+
+    private static void runAll(List<Runnable> tasks) {
+        for (Runnable task : tasks) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a task from another shard failed", e);
+            }
+        }
+    }
+
+    /**
+     * Queues a message for this shard's subscribers in {@code deliveries}, in this tick's batch;
+     * {@code reply}, when not null, is told here once their entries committed (at once when none was
+     * written), with whether a queue refused it.
+     */
+    void accept(StoredMessage message, List<Delivery> deliveries, PendingRoute.Done reply) {
+        assert executor.inEventLoop() : "session work off its shard";
+        Reservation r = reserve(message, deliveries);
+        PendingRoute local = reply == null ? null : new PendingRoute(reply);
+        SessionStore waitedOn = null;
+        for (Prepared p : r.prepared()) {
+            batch.add(p.store(), p.enqueue());
+            batch.whenCommitted(p.store(), error -> applyCommitted(List.of(p), error));
+            if (local != null && p.store() != waitedOn) {
+                // the entries of one store commit together: one waiter per store is enough
+                waitedOn = p.store();
+                local.expect();
+                batch.whenCommitted(p.store(), error -> local.part(false, error));
+            }
+        }
+        if (local != null) {
+            local.part(r.rejected(), null);
+        }
+    }
+
     /** Runs {@code task} on the shard's thread: now when already there, otherwise as a task. */
     void onShard(Runnable task) {
         if (executor.inEventLoop()) {
@@ -211,6 +290,7 @@ public final class SessionShard {
     }
 
     private Reservation reserve(StoredMessage message, List<Delivery> deliveries) {
+        assert executor.inEventLoop() : "session work off its shard";
         List<Prepared> out = new ArrayList<>(deliveries.size());
         boolean rejected = false;
         for (Delivery d : deliveries) {
@@ -315,7 +395,7 @@ public final class SessionShard {
                 context.clock().getAsLong(),
                 "");
         // published as a task of its own: the crossing is noticed in the middle of queue bookkeeping
-        executor.execute(() -> owner.router().publish(event, context.volatileStore(), List.of()));
+        executor.execute(() -> owner.router().publish(event, this, null));
     }
 
     private void withSession(ClientConnection conn, java.util.function.Consumer<Session> action) {

@@ -95,7 +95,8 @@ final class SubscriberAcks {
             }
         }
         q.added(-1, -size);
-        q.store.submit(new StoreCommand.Dequeue(q.clientId, o.seq, messageId));
+        // lazy: it rides in this tick's batch, and losing it in a crash only redelivers (ADR 7)
+        q.batch.add(q.store, new StoreCommand.Dequeue(q.clientId, o.seq, messageId));
         q.pump();
     }
 }
