@@ -446,7 +446,8 @@ final class OutboundQueue {
                 taken++;
                 seqs.add(seq);
                 removedBytes += q.message().sizeBytes();
-                commands.add(new StoreCommand.Dequeue(clientId, seq, q.message().id()));
+                commands.add(new StoreCommand.Dequeue(
+                        clientId, seq, q.message().id(), q.message().sizeBytes()));
             }
         }
         if (commands.isEmpty()) {
@@ -538,7 +539,10 @@ final class OutboundQueue {
             }
         }
         added(-1, -size);
-        store.submit(new StoreCommand.Dequeue(clientId, o.seq, messageId));
+        store.submit(
+                messageId < 0
+                        ? new StoreCommand.Dequeue(clientId, o.seq, messageId)
+                        : new StoreCommand.Dequeue(clientId, o.seq, messageId, size));
         pump();
     }
 
@@ -548,6 +552,6 @@ final class OutboundQueue {
 
     private void dequeue(long seq, StoredMessage message) {
         added(-1, -message.sizeBytes());
-        store.submit(new StoreCommand.Dequeue(clientId, seq, message.id()));
+        store.submit(new StoreCommand.Dequeue(clientId, seq, message.id(), message.sizeBytes()));
     }
 }
