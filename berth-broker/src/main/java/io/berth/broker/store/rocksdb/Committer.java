@@ -219,6 +219,11 @@ final class Committer implements Runnable {
         pendings.clear();
     }
 
+    /** Batches committed so far; any thread. */
+    long batches() {
+        return batches;
+    }
+
     /** Batches and commands committed so far; approximate when read from another thread. */
     String stats() {
         return batches + " batches, " + commands + " commands";

@@ -43,12 +43,16 @@ import org.slf4j.LoggerFactory;
  * futures wait for the next sync): a lost dequeue only delivers its entry again. Each queue's head is
  * authoritative: what is below it is gone, and its rows are reclaimed with range deletes now and then.
  *
- * <p>Threading: the committer thread owns the write batch and is the database's only writer. Reads
+ * <p>Threading: the committer thread owns the write batch and is the database's only writer; a flush
+ * thread ({@code berth-store-flush}) only flushes memtables to SST files. Reads
  * ({@link #readQueue}, {@link #recover()}) run on the calling thread (a session shard) directly on the
  * database and see every command whose future has completed. Futures complete on the committer thread.
  */
 public final class RocksSessionStore implements SessionStore {
     private static final Logger LOG = LoggerFactory.getLogger(RocksSessionStore.class);
+
+    /** How often the memtables are flushed when something was written; see {@link #flushPeriodically}. */
+    static final long FLUSH_INTERVAL_MILLIS = 10_000;
 
     private final Path dir;
     private final boolean sync;
@@ -57,6 +61,9 @@ public final class RocksSessionStore implements SessionStore {
     private final Handles handles;
     private final Committer committer;
     private final CommitterState state;
+    private final Thread flusher;
+    private final Object flushLock = new Object();
+    private boolean flusherStopping;
     private boolean closed;
 
     private RocksSessionStore(
@@ -85,6 +92,9 @@ public final class RocksSessionStore implements SessionStore {
                 "berth-store-committer",
                 listener);
         committer.start();
+        this.flusher = new Thread(this::flushPeriodically, "berth-store-flush");
+        flusher.setDaemon(true);
+        flusher.start();
     }
 
     /**
@@ -225,6 +235,54 @@ public final class RocksSessionStore implements SessionStore {
                         : "os (acknowledged = written to the OS, not fsynced; survives a process crash, not power loss)");
     }
 
+    /**
+     * Flushes the memtables every {@link #FLUSH_INTERVAL_MILLIS} when something was written since the last
+     * flush, so that a start after a SIGKILL replays at most that much of the WAL (RocksDB also flushes
+     * whenever the memtables or the WAL reach their caps). Runs on its own thread: a flush is thread-safe
+     * and the committer goes on writing meanwhile.
+     */
+    private void flushPeriodically() {
+        long flushedAt = committer.batches();
+        while (true) {
+            synchronized (flushLock) {
+                long until = System.currentTimeMillis() + FLUSH_INTERVAL_MILLIS;
+                for (long now; !flusherStopping && (now = System.currentTimeMillis()) < until; ) {
+                    try {
+                        flushLock.wait(until - now);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (flusherStopping) {
+                    return;
+                }
+            }
+            long batches = committer.batches();
+            if (batches != flushedAt) {
+                flushedAt = batches;
+                try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                    db.flush(flush, database.allHandles());
+                } catch (RocksDBException e) {
+                    LOG.warn("periodic flush of the store in {} failed; the WAL still holds everything", dir, e);
+                }
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Batches and commands committed since open. */
     public String stats() {
         return committer.stats();
@@ -237,6 +295,11 @@ public final class RocksSessionStore implements SessionStore {
             return;
         }
         closed = true;
+        synchronized (flushLock) {
+            flusherStopping = true;
+            flushLock.notifyAll();
+        }
+        joinQuietly(flusher);
         committer.stop();
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             db.flush(flush, database.allHandles());
