@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A group made of lazy ops only ({@link Op#lazy}: dequeues) is written without a sync of its own. Its
  * futures complete when a later synced group has covered it (the WAL is written in order, and a synced
- * write syncs everything before it) or, when nothing else comes within {@link #LAZY_SYNC_MILLIS}, after
- * one WAL sync. Nobody waits for a dequeue to acknowledge anything, so that delay costs nothing.
+ * write syncs everything before it) or, at most {@link #LAZY_SYNC_MILLIS} after the first of them was
+ * written, after one WAL sync. Nobody waits for a dequeue to acknowledge anything, so that delay costs
+ * nothing, and a long run of dequeues alone costs one sync per interval.
  *
  * <p>A failed write (I/O error, disk full) completes the futures of that batch exceptionally and leaves
  * the committer's state as the disk is; the next batch is written afresh.
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 final class Committer implements Runnable {
     static final int MAX_GROUP = 4096;
     static final long LAZY_SYNC_MILLIS = 20;
+    private static final long LAZY_SYNC_NANOS = TimeUnit.MILLISECONDS.toNanos(LAZY_SYNC_MILLIS);
     private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
 
     /** Encoded ops of one {@code submit} and the future that reports them. */
@@ -50,6 +52,7 @@ final class Committer implements Runnable {
     private final WriteOptions lazyOptions;
     private final boolean sync;
     private final List<Pending> unsynced = new ArrayList<>();
+    private long unsyncedSince;
     private final BatchWriter writer;
     private final Thread thread;
     private final CommitListener listener;
@@ -128,7 +131,8 @@ final class Committer implements Runnable {
                 if (unsynced.isEmpty()) {
                     first = queue.take();
                 } else {
-                    first = queue.poll(LAZY_SYNC_MILLIS, TimeUnit.MILLISECONDS);
+                    long wait = unsyncedSince + LAZY_SYNC_NANOS - System.nanoTime();
+                    first = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
                     if (first == null) {
                         syncLazy();
                         continue;
@@ -187,6 +191,9 @@ final class Committer implements Runnable {
         batches = batches + 1;
         commands = commands + count;
         if (lazy) {
+            if (unsynced.isEmpty()) {
+                unsyncedSince = System.nanoTime();
+            }
             unsynced.addAll(group);
             return;
         }
