@@ -393,6 +393,6 @@ final class OutboundQueue {
 
     private void dequeue(long seq, StoredMessage message) {
         added(-1, -message.sizeBytes());
-        batch.add(store, new StoreCommand.Dequeue(clientId, seq, message.id()));
+        batch.add(store, new StoreCommand.Dequeue(clientId, seq, message.id(), message.sizeBytes()));
     }
 }

@@ -114,7 +114,10 @@ final class Router {
         Delivery d = new Delivery(member, QoS.min(queued.entry().qos(), sub.qos()), false, ids);
         Map<Integer, List<Delivery>> byShard = Map.of(shardIndex(member), List.of(d));
         StoreCommand out = new StoreCommand.Dequeue(
-                groupKey, queued.entry().seq(), queued.message().id());
+                groupKey,
+                queued.entry().seq(),
+                queued.message().id(),
+                queued.message().sizeBytes());
         return route(queued.message(), byShard, new ArrayList<>(), groupStore, List.of(out));
     }
 

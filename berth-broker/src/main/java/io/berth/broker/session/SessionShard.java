@@ -160,7 +160,8 @@ public final class SessionShard {
                                 .submit(new StoreCommand.Dequeue(
                                         p.clientId(),
                                         p.enqueue().entry().seq(),
-                                        p.enqueue().message().id()));
+                                        p.enqueue().message().id(),
+                                        p.enqueue().message().sizeBytes()));
                     }
                     continue;
                 }

@@ -96,7 +96,11 @@ final class SubscriberAcks {
         }
         q.added(-1, -size);
         // lazy: it rides in this tick's batch, and losing it in a crash only redelivers (ADR 7)
-        q.batch.add(q.store, new StoreCommand.Dequeue(q.clientId, o.seq, messageId));
+        q.batch.add(
+                q.store,
+                messageId < 0
+                        ? new StoreCommand.Dequeue(q.clientId, o.seq, messageId)
+                        : new StoreCommand.Dequeue(q.clientId, o.seq, messageId, size));
         q.pump();
     }
 }

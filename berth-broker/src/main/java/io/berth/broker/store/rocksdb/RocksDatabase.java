@@ -25,6 +25,8 @@ import org.rocksdb.Statistics;
 import org.rocksdb.Status;
 import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The open RocksDB database of a data folder with its options and column family handles: opening it
@@ -35,8 +37,12 @@ import org.rocksdb.WriteOptions;
  */
 final class RocksDatabase implements AutoCloseable {
     /** The format this code writes and reads; see {@code docs/storage-format.md}. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
+    /** The older format this code opens, migrating it; see {@link #migrate}. */
+    static final int FORMAT_VERSION_1 = 1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RocksDatabase.class);
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
     private static final long MEMTABLES_BYTES = 64L << 20;
     private static final long MAX_WAL_BYTES = 64L << 20;
@@ -174,11 +180,36 @@ final class RocksDatabase implements AutoCloseable {
             return;
         }
         long found = version.length == 4 ? new ByteReader(version).u32() : -1;
+        if (found == FORMAT_VERSION_1) {
+            migrate(dir);
+            return;
+        }
         if (found != FORMAT_VERSION) {
             throw new IOException("the store in " + dir + " has format version " + (found < 0 ? "(unreadable)" : found)
-                    + ", and this Berth reads format version " + FORMAT_VERSION + " only. Run a Berth release"
+                    + ", and this Berth reads format versions " + FORMAT_VERSION_1 + " and " + FORMAT_VERSION
+                    + " only. Run a Berth release"
                     + " that reads that version, or move " + dir + " aside to start with an empty store.");
         }
+    }
+
+    /**
+     * Format 1 to 2. Every row of format 1 is a row of format 2 with the same meaning: its queue entries
+     * (layout 1) refer to shared messages, and its counter rows' head hints are at most the first queued
+     * entry, with no row below them, which is what format 2's authoritative head asks. So the migration
+     * only writes the new version, synced; a Berth that reads format 1 only then refuses the store, rather
+     * than misread the inline entries that format 2 writes.
+     */
+    private void migrate(Path dir) throws RocksDBException {
+        db.put(
+                handles.get(Family.META),
+                syncWrites,
+                Keys.FORMAT_VERSION,
+                new ByteWriter(4).u32(FORMAT_VERSION).toByteArray());
+        LOG.info(
+                "the store in {} was format version {}; it is now format version {}",
+                dir,
+                FORMAT_VERSION_1,
+                FORMAT_VERSION);
     }
 
     private boolean holdsData() {
