@@ -74,7 +74,7 @@ public final class Berth implements AutoCloseable {
                     store.durable() ? new MemorySessionStore() : store,
                     new TopicTree(),
                     retained,
-                    ConcurrentHashMap.newKeySet(),
+                    new ConcurrentHashMap<>(),
                     new AtomicLong(recovery.nextMessageId()),
                     System::currentTimeMillis,
                     metrics,

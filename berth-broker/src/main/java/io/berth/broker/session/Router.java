@@ -52,16 +52,22 @@ final class Router {
 
     /**
      * Moves a message from a shared group's queue to a member's queue: the member's entry and the
-     * removal from the group's queue commit together.
+     * removal from the group's queue commit together. Completes with false, and removes nothing, when
+     * the member did not take a QoS 1/2 message (no receive right, its queue refused it, its session
+     * ended): the group's queue keeps it.
      */
-    CompletableFuture<Routed> transfer(
+    CompletableFuture<Boolean> transfer(
             QueuedMessage queued, String member, Subscription sub, String groupKey, SessionStore groupStore) {
         List<Integer> ids = sub.subscriptionId() > 0 ? List.of(sub.subscriptionId()) : List.of();
         Delivery d = new Delivery(member, QoS.min(queued.entry().qos(), sub.qos()), false, ids);
-        Map<Integer, List<Delivery>> byShard = Map.of(shardIndex(member), List.of(d));
         StoreCommand out = new StoreCommand.Dequeue(
                 groupKey, queued.entry().seq(), queued.message().id());
-        return route(queued.message(), byShard, new ArrayList<>(), groupStore, List.of(out));
+        return shards[shardIndex(member)].prepare(queued.message(), List.of(d)).thenCompose(r -> {
+            if (r.prepared().isEmpty() && d.qos() != QoS.AT_MOST_ONCE) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return commit(List.of(), groupStore, List.of(out), r.prepared()).thenApply(v -> true);
+        });
     }
 
     private CompletableFuture<Routed> route(
@@ -147,13 +153,14 @@ final class Router {
 
             @Override
             public void sharedGroup(TopicTree.SharedGroup group) {
-                Map.Entry<String, Subscription> member = chooseOnlineMember(group);
+                Map.Entry<String, Subscription> member =
+                        GroupQueues.receiver(context, group, group.nextIndex(), message.topic());
                 if (member != null) {
                     shared.add(new DeliveryBuilder(member.getKey())
                             .add(message, member.getValue())
                             .build());
                 } else {
-                    // every member is offline: the group's own queue keeps it (see GroupQueues)
+                    // no online member may receive it: the group's own queue keeps it (see GroupQueues)
                     shared.add(new Delivery(
                             GroupQueues.key(group.sharedFilter()),
                             QoS.min(message.qos(), highestQos(group)),
@@ -172,20 +179,6 @@ final class Router {
                     .add(d);
         }
         return byShard;
-    }
-
-    /** An online member of a shared group, round robin; null when every member is offline. */
-    private Map.Entry<String, Subscription> chooseOnlineMember(TopicTree.SharedGroup group) {
-        List<Map.Entry<String, Subscription>> members =
-                new ArrayList<>(group.members().entrySet());
-        int start = group.nextIndex();
-        for (int i = 0; i < members.size(); i++) {
-            Map.Entry<String, Subscription> m = members.get((start + i) % members.size());
-            if (context.online().contains(m.getKey())) {
-                return m;
-            }
-        }
-        return null;
     }
 
     private static QoS highestQos(TopicTree.SharedGroup group) {
