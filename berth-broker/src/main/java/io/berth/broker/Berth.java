@@ -63,6 +63,7 @@ public final class Berth implements AutoCloseable {
         security = Security.start(config, metrics);
         try {
             store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
+            ExposedFiles.warn(config);
             SessionStore.Recovery recovery = store.recover();
             RetainedIndex retained = new RetainedIndex();
             for (StoredMessage m : recovery.retained()) {
