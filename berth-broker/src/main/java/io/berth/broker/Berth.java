@@ -45,9 +45,12 @@ public final class Berth implements AutoCloseable {
     private final BrokerMetrics metrics = new BrokerMetrics();
     private boolean closed;
 
-    private Berth(BrokerConfig config, SessionStore suppliedStore) {
+    private final Thread.UncaughtExceptionHandler fatal;
+
+    private Berth(BrokerConfig config, SessionStore suppliedStore, Thread.UncaughtExceptionHandler fatal) {
         this.config = config;
         this.suppliedStore = suppliedStore;
+        this.fatal = fatal;
     }
 
     public static Builder builder() {
@@ -79,7 +82,8 @@ public final class Berth implements AutoCloseable {
                     new AtomicLong(recovery.nextMessageId()),
                     System::currentTimeMillis,
                     metrics,
-                    security);
+                    security,
+                    fatal);
             sessions = new Sessions(context);
             sessions.restore(recovery);
             recoveryMillis = (System.nanoTime() - begin) / 1_000_000;
@@ -172,8 +176,18 @@ public final class Berth implements AutoCloseable {
         private final BrokerConfig.Builder config = BrokerConfig.builder().adminPort(-1);
         private BrokerConfig whole;
         private SessionStore store;
+        private Thread.UncaughtExceptionHandler fatal = FatalErrors.HALT;
 
         private Builder() {}
+
+        /**
+         * What to do when an error escapes a task of a session shard; by default the process stops
+         * ({@link FatalErrors#HALT}), as a broker that goes on with a dead shard serves half its clients.
+         */
+        public Builder onFatalError(Thread.UncaughtExceptionHandler handler) {
+            fatal = java.util.Objects.requireNonNull(handler);
+            return this;
+        }
 
         /** Port of the admin HTTP API: 0 for any free port, -1 (the default here) for none. */
         public Builder adminPort(int port) {
@@ -219,7 +233,7 @@ public final class Berth implements AutoCloseable {
         }
 
         public Berth build() {
-            return new Berth(whole != null ? whole : config.build(), store);
+            return new Berth(whole != null ? whole : config.build(), store, fatal);
         }
     }
 }

@@ -21,6 +21,7 @@ import java.util.function.LongSupplier;
  * @param clock wall-clock milliseconds
  * @param metrics where every shard counts what happens
  * @param authorizer the topic rights of each client (the ACL)
+ * @param fatal what to do when a task of a shard throws (the broker's default stops the process)
  */
 public record BrokerContext(
         BrokerConfig config,
@@ -32,4 +33,5 @@ public record BrokerContext(
         AtomicLong messageIds,
         LongSupplier clock,
         BrokerMetrics metrics,
-        Authorizer authorizer) {}
+        Authorizer authorizer,
+        Thread.UncaughtExceptionHandler fatal) {}

@@ -17,8 +17,6 @@ import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.SubscribePacket;
 import io.berth.codec.UnsubscribePacket;
-import io.netty.util.concurrent.DefaultEventExecutor;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +52,7 @@ public final class SessionShard {
         this.owner = owner;
         this.index = index;
         this.context = context;
-        this.executor = new DefaultEventExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
+        this.executor = new ShardExecutor("berth-shard-" + index, context.fatal());
         this.lifecycle = new SessionLifecycle(this, owner);
         this.requests = new ClientRequests(this, owner);
         this.groups = new GroupQueues(this, owner);
