@@ -68,9 +68,9 @@ public final class Berth implements AutoCloseable {
             store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
             ExposedFiles.warn(config);
             SessionStore.Recovery recovery = store.recover();
-            RetainedIndex retained = new RetainedIndex();
+            RetainedIndex retained = new RetainedIndex(config.limits().retained());
             for (StoredMessage m : recovery.retained()) {
-                retained.put(m);
+                retained.restore(m);
             }
             BrokerContext context = new BrokerContext(
                     config,

@@ -1,5 +1,6 @@
 package io.berth.broker.session;
 
+import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.routing.TopicTree;
 import io.berth.broker.store.QueuedMessage;
 import io.berth.broker.store.SessionStore;
@@ -20,11 +21,18 @@ import java.util.concurrent.CompletableFuture;
  * entries, the retained message, the publisher's QoS 2 state) is submitted as one group, so that it
  * commits atomically: after a crash a QoS 2 message is either fully routed and remembered, or neither.
  *
- * <p>Threading: stateless apart from final references; called on the publisher's shard.
+ * <p>Threading: called on the publisher's shard; stateless apart from final references and the time of
+ * the last refused-retained log line (an atomic shared by the shards).
  */
 final class Router {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Router.class);
+    private static final long RETAINED_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
     private final BrokerContext context;
     private final SessionShard[] shards;
+    /** When a refused retained message was last logged (System.nanoTime), shared by every shard. */
+    private final java.util.concurrent.atomic.AtomicLong lastRetainedLog =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - RETAINED_LOG_INTERVAL_NANOS - 1);
 
     Router(BrokerContext context, SessionShard[] shards) {
         this.context = context;
@@ -37,17 +45,40 @@ final class Router {
      */
     CompletableFuture<Routed> publish(StoredMessage message, SessionStore extraStore, List<StoreCommand> extra) {
         List<StoreCommand> durable = new ArrayList<>();
+        boolean refused = false;
         if (message.retain()) {
             // [MQTT-3.3.1-6] [MQTT-3.3.1-10] a retained message replaces the previous one; empty clears it
             if (message.payload().length == 0) {
                 context.retained().remove(message.topic());
                 durable.add(new StoreCommand.DeleteRetained(message.topic()));
             } else {
-                context.retained().put(message);
-                durable.add(new StoreCommand.PutRetained(message));
+                RetainedIndex.Refusal refusal = context.retained().put(message);
+                if (refusal == null) {
+                    durable.add(new StoreCommand.PutRetained(message));
+                } else {
+                    refused = true;
+                    refuseRetained(message, refusal);
+                }
             }
         }
-        return route(message, match(message), durable, extraStore, extra);
+        CompletableFuture<Routed> routed = route(message, match(message), durable, extraStore, extra);
+        // delivered but not retained: 5.0 publishers learn it (0x97), as when a queue refuses a message
+        return refused ? routed.thenApply(r -> Routed.QUOTA_EXCEEDED) : routed;
+    }
+
+    /** A retained message past a limit: delivered to subscribers, not retained; counted and logged. */
+    private void refuseRetained(StoredMessage message, RetainedIndex.Refusal refusal) {
+        context.metrics().limitHit(refusal.limit());
+        long now = System.nanoTime();
+        long last = lastRetainedLog.get();
+        if (now - last > RETAINED_LOG_INTERVAL_NANOS && lastRetainedLog.compareAndSet(last, now)) {
+            LOG.warn(
+                    "retained message of '{}' on '{}' not retained: {} reached (counted in"
+                            + " berth_limit_hits_total; logged at most every 10 s)",
+                    message.publisherId(),
+                    message.topic(),
+                    refusal.limit());
+        }
     }
 
     /**
