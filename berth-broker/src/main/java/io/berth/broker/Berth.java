@@ -68,7 +68,9 @@ public final class Berth implements AutoCloseable {
             store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
             ExposedFiles.warn(config);
             SessionStore.Recovery recovery = store.recover();
-            RetainedIndex retained = new RetainedIndex(config.limits().retained());
+            // with a durable store retained payloads stay on disk, read back when delivered
+            RetainedIndex retained =
+                    new RetainedIndex(config.limits().retained(), store.durable() ? store::readRetained : null);
             for (StoredMessage m : recovery.retained()) {
                 retained.restore(m);
             }

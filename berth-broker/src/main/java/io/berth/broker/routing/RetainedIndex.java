@@ -7,18 +7,28 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The retained message of every topic that has one, in a tree of topic levels so that a wildcard
  * subscription visits only the branches its filter can match; the store holds the durable copy. Counts
  * and bytes are kept in all and per publishing client, against {@link RetainedLimits}.
  *
+ * <p>With a durable store ({@code load} not null) the payloads stay in the store: once a message's
+ * write is committed ({@link #committed}) its entry keeps only what matching and delivery decisions need
+ * (id, topic, size, QoS, properties, publisher) and {@link #matching} reads the payload back with
+ * {@code load}. Until then the entry holds the whole message, so that a subscriber never misses a
+ * message whose write is still on its way to the store.
+ *
  * <p>Threading: writers (the shards of publishing sessions) take a lock, so that a limit check and its
  * update are one step; readers (any shard) walk the concurrent tree without it and see each topic's
  * message either before or after a write.
  */
 public final class RetainedIndex {
+    private static final byte[] NO_PAYLOAD = new byte[0];
+
     private final RetainedLimits limits;
+    private final Function<String, StoredMessage> load;
     private final Node root = new Node();
     private final Object lock = new Object();
     // guarded by lock
@@ -26,8 +36,18 @@ public final class RetainedIndex {
     private long bytes;
     private final Map<String, Usage> byClient = new HashMap<>();
 
+    /** An index that keeps payloads in memory (for a store that is not durable, and tests). */
     public RetainedIndex(RetainedLimits limits) {
+        this(limits, null);
+    }
+
+    /**
+     * @param load reads a topic's committed retained message from the store (any thread); null keeps
+     *     payloads in memory
+     */
+    public RetainedIndex(RetainedLimits limits, Function<String, StoredMessage> load) {
         this.limits = limits;
+        this.load = load;
     }
 
     /** Why a retained message is refused. */
@@ -56,7 +76,34 @@ public final class RetainedIndex {
 
     private static final class Node {
         final Map<String, Node> children = new ConcurrentHashMap<>();
-        volatile StoredMessage message;
+        volatile Entry entry;
+    }
+
+    /** A retained message; {@code message} has no payload when {@code stub} (it is in the store). */
+    private record Entry(StoredMessage message, int size, boolean stub) {
+        static Entry full(StoredMessage m) {
+            return new Entry(m, m.sizeBytes(), false);
+        }
+
+        Entry withoutPayload() {
+            StoredMessage m = message;
+            return new Entry(
+                    new StoredMessage(
+                            m.id(),
+                            m.topic(),
+                            NO_PAYLOAD,
+                            m.qos(),
+                            m.retain(),
+                            m.properties(),
+                            m.arrivalMillis(),
+                            m.publisherId()),
+                    size,
+                    true);
+        }
+
+        String publisherId() {
+            return message.publisherId();
+        }
     }
 
     /**
@@ -69,15 +116,16 @@ public final class RetainedIndex {
             for (String level : levels(message.topic())) {
                 node = node.children.computeIfAbsent(level, l -> new Node());
             }
-            StoredMessage old = node.message;
-            Refusal refusal = check(old, message);
+            Entry old = node.entry;
+            Entry entry = Entry.full(message);
+            Refusal refusal = check(old, entry);
             if (refusal != null) {
                 prune(message.topic());
                 return refusal;
             }
             account(old, -1);
-            account(message, 1);
-            node.message = message;
+            account(entry, 1);
+            node.entry = entry;
             return null;
         }
     }
@@ -89,9 +137,28 @@ public final class RetainedIndex {
             for (String level : levels(message.topic())) {
                 node = node.children.computeIfAbsent(level, l -> new Node());
             }
-            account(node.message, -1);
-            account(message, 1);
-            node.message = message;
+            Entry entry =
+                    load == null ? Entry.full(message) : Entry.full(message).withoutPayload();
+            account(node.entry, -1);
+            account(entry, 1);
+            node.entry = entry;
+        }
+    }
+
+    /**
+     * The write of {@code message} (from {@link #put}) is committed: unless a newer message replaced it
+     * meanwhile, its payload may now be read from the store instead of being held here.
+     */
+    public void committed(StoredMessage message) {
+        if (load == null) {
+            return;
+        }
+        synchronized (lock) {
+            Node node = find(message.topic());
+            Entry e = node == null ? null : node.entry;
+            if (e != null && !e.stub() && e.message().id() == message.id()) {
+                node.entry = e.withoutPayload();
+            }
         }
     }
 
@@ -99,9 +166,9 @@ public final class RetainedIndex {
     public void remove(String topic) {
         synchronized (lock) {
             Node node = find(topic);
-            if (node != null && node.message != null) {
-                account(node.message, -1);
-                node.message = null;
+            if (node != null && node.entry != null) {
+                account(node.entry, -1);
+                node.entry = null;
                 prune(topic);
             }
         }
@@ -120,14 +187,25 @@ public final class RetainedIndex {
         }
     }
 
-    /** The retained messages whose topic matches {@code filter} (not a shared filter), not expired. */
+    /**
+     * The retained messages whose topic matches {@code filter} (not a shared filter), not expired, with
+     * their payloads (read from the store for those kept there).
+     */
     public List<StoredMessage> matching(String filter, long nowMillis) {
-        List<StoredMessage> out = new ArrayList<>();
-        collect(root, levels(filter), 0, nowMillis, out);
+        List<Entry> entries = new ArrayList<>();
+        collect(root, levels(filter), 0, nowMillis, entries);
+        List<StoredMessage> out = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            StoredMessage m = e.stub() ? load.apply(e.message().topic()) : e.message();
+            // null: cleared since; a newer message read from the store is as good
+            if (m != null && m.expiresAtMillis() > nowMillis) {
+                out.add(m);
+            }
+        }
         return out;
     }
 
-    private void collect(Node node, String[] filter, int i, long now, List<StoredMessage> out) {
+    private void collect(Node node, String[] filter, int i, long now, List<Entry> out) {
         if (i == filter.length) {
             add(node, now, out);
             return;
@@ -156,23 +234,23 @@ public final class RetainedIndex {
         }
     }
 
-    private static void everything(Node node, long now, List<StoredMessage> out) {
+    private static void everything(Node node, long now, List<Entry> out) {
         add(node, now, out);
         for (Node c : node.children.values()) {
             everything(c, now, out);
         }
     }
 
-    private static void add(Node node, long now, List<StoredMessage> out) {
-        StoredMessage m = node.message;
-        if (m != null && m.expiresAtMillis() > now) {
-            out.add(m);
+    private static void add(Node node, long now, List<Entry> out) {
+        Entry e = node.entry;
+        if (e != null && e.message().expiresAtMillis() > now) {
+            out.add(e);
         }
     }
 
-    private Refusal check(StoredMessage old, StoredMessage message) {
-        long size = message.sizeBytes();
-        long oldSize = old == null ? 0 : old.sizeBytes();
+    private Refusal check(Entry old, Entry message) {
+        long size = message.size();
+        long oldSize = old == null ? 0 : old.size();
         long oldCount = old == null ? 0 : 1;
         if (count - oldCount + 1 > limits.maxMessages()) {
             return Refusal.MAX_MESSAGES;
@@ -193,15 +271,15 @@ public final class RetainedIndex {
         return null;
     }
 
-    private void account(StoredMessage m, int sign) {
+    private void account(Entry m, int sign) {
         if (m == null) {
             return;
         }
         count += sign;
-        bytes += (long) sign * m.sizeBytes();
+        bytes += (long) sign * m.size();
         Usage u = byClient.computeIfAbsent(m.publisherId(), c -> new Usage());
         u.count += sign;
-        u.bytes += (long) sign * m.sizeBytes();
+        u.bytes += (long) sign * m.size();
         if (u.count == 0) {
             byClient.remove(m.publisherId());
         }
@@ -231,7 +309,7 @@ public final class RetainedIndex {
         }
         for (int i = levels.length; i > 0; i--) {
             Node n = path[i];
-            if (n.message != null || !n.children.isEmpty()) {
+            if (n.entry != null || !n.children.isEmpty()) {
                 return;
             }
             path[i - 1].children.remove(levels[i - 1], n);

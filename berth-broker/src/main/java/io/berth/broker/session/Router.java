@@ -62,6 +62,10 @@ final class Router {
             }
         }
         CompletableFuture<Routed> routed = route(message, match(message), durable, extraStore, extra);
+        if (!durable.isEmpty() && !refused && message.payload().length > 0) {
+            // committed: the index may let go of the payload and read it from the store when needed
+            routed.thenRun(() -> context.retained().committed(message));
+        }
         // delivered but not retained: 5.0 publishers learn it (0x97), as when a queue refuses a message
         return refused ? routed.thenApply(r -> Routed.QUOTA_EXCEEDED) : routed;
     }

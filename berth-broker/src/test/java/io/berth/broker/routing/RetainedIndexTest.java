@@ -96,4 +96,40 @@ class RetainedIndexTest {
         assertThat(index.size()).isEqualTo(2);
         assertThat(index.put(msg("c", "d", 1))).isEqualTo(RetainedIndex.Refusal.MAX_MESSAGES);
     }
+
+    @Test
+    void durableStore_payloadIsDroppedOnceCommitted_andReadBackWhenMatched() {
+        java.util.Map<String, StoredMessage> store = new java.util.HashMap<>();
+        List<String> loads = new java.util.ArrayList<>();
+        RetainedIndex index = new RetainedIndex(LARGE, topic -> {
+            loads.add(topic);
+            return store.get(topic);
+        });
+        StoredMessage m = msg("a/b", "c", 7);
+        assertThat(index.put(m)).isNull();
+        // not committed yet: served from memory, whatever the store holds
+        assertThat(index.matching("a/#", 1)).containsExactly(m);
+        assertThat(loads).isEmpty();
+        store.put("a/b", m);
+        index.committed(m);
+        assertThat(index.matching("a/#", 1)).containsExactly(m);
+        assertThat(loads).containsExactly("a/b");
+        assertThat(index.bytes()).as("the size is still counted").isEqualTo(7 + 3);
+        // cleared in the store meanwhile (a race with a delete): skipped
+        store.remove("a/b");
+        assertThat(index.matching("a/b", 1)).isEmpty();
+        // a message read back at start is kept without its payload at once
+        StoredMessage r = msg("r", "c", 5);
+        store.put("r", r);
+        index.restore(r);
+        assertThat(index.matching("r", 1)).containsExactly(r);
+        assertThat(loads).endsWith("r");
+        // committing an older message does not drop a newer one still on its way
+        StoredMessage newer = msg("a/b", "c", 9);
+        index.put(newer);
+        index.committed(m);
+        loads.clear();
+        assertThat(index.matching("a/b", 1)).containsExactly(newer);
+        assertThat(loads).isEmpty();
+    }
 }

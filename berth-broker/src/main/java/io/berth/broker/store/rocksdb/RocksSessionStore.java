@@ -152,6 +152,16 @@ public final class RocksSessionStore implements SessionStore {
         }
     }
 
+    @Override
+    public StoredMessage readRetained(String topic) {
+        try {
+            byte[] value = db.get(handles.get(Family.RETAINED), Keys.topic(topic));
+            return value == null ? null : Values.readMessage(value);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the retained message of '" + topic + "' in " + dir, e);
+        }
+    }
+
     private List<QueuedMessage> withMessages(String clientId, List<QueueEntry> entries, ReadOptions ro)
             throws RocksDBException {
         if (entries.isEmpty()) {
