@@ -60,7 +60,7 @@ final class GroupQueues {
         if (members.members().keySet().stream().noneMatch(shard.context.online()::containsKey)) {
             return;
         }
-        List<QueuedMessage> batch = group.outbound.take(BATCH);
+        List<QueuedMessage> batch = QueueAdmin.take(group.outbound, BATCH);
         List<CompletableFuture<Boolean>> moves = new ArrayList<>(batch.size());
         int next = members.nextIndex();
         for (QueuedMessage q : batch) {
@@ -68,13 +68,13 @@ final class GroupQueues {
                     receiver(shard.context, members, next++, q.message().topic());
             if (member == null) {
                 // no online member may receive it: it stays, for a member that may
-                group.outbound.taken(q, false);
+                QueueAdmin.taken(group.outbound, q, false);
                 continue;
             }
             CompletableFuture<Boolean> moved =
                     owner.router().transfer(q, member.getKey(), member.getValue(), key, group.store);
             moves.add(moved.whenCompleteAsync(
-                    (done, error) -> group.outbound.taken(q, error == null && done), shard.executor));
+                    (done, error) -> QueueAdmin.taken(group.outbound, q, error == null && done), shard.executor));
         }
         if (batch.size() == BATCH && !moves.isEmpty()) {
             // go on while messages move; what no member may take stays at the head

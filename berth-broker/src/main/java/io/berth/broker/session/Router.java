@@ -16,10 +16,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Hands a published message to its subscribers. Matching runs on the publisher's shard; each
- * subscriber's shard reserves queue positions; then everything the publish changes durably (the queue
- * entries, the retained message, the publisher's QoS 2 state) is submitted as one group, so that it
- * commits atomically: after a crash a QoS 2 message is either fully routed and remembered, or neither.
+ * Hands a published message to its subscribers. Matching runs on the publisher's shard.
+ *
+ * <p>Most publishes need no atomicity beyond each subscriber's own entry ({@link #publish}): each
+ * subscriber's shard queues the message in its own tick batch, and the publisher's shard hears back per
+ * tick, not per message. A publish whose commit must be atomic with a command of the publisher's session
+ * (QoS 2: the inbound packet id, ADR 2; a move out of a shared group's queue) takes the other way
+ * ({@link #publishAtomically}): each subscriber's shard reserves queue positions, then everything is
+ * submitted as one group, so that after a crash a QoS 2 message is either fully routed and remembered,
+ * or neither.
  *
  * <p>Threading: called on the publisher's shard; stateless apart from final references and the time of
  * the last refused-retained log line (an atomic shared by the shards).
@@ -40,34 +45,88 @@ final class Router {
     }
 
     /**
-     * Routes {@code message} and commits it with {@code extra} (commands of the publisher's session on
-     * {@code extraStore}). The future completes when all of it is committed.
+     * Routes {@code message} from the shard {@code here} (the caller's). {@code done}, when not null, is
+     * told on {@code here} once every subscriber's entry and the retained change committed.
      */
-    CompletableFuture<Routed> publish(StoredMessage message, SessionStore extraStore, List<StoreCommand> extra) {
-        List<StoreCommand> durable = new ArrayList<>();
-        boolean refused = false;
-        if (message.retain()) {
-            // [MQTT-3.3.1-6] [MQTT-3.3.1-10] a retained message replaces the previous one; empty clears it
-            if (message.payload().length == 0) {
-                context.retained().remove(message.topic());
-                durable.add(new StoreCommand.DeleteRetained(message.topic()));
-            } else {
-                RetainedIndex.Refusal refusal = context.retained().put(message);
-                if (refusal == null) {
-                    durable.add(new StoreCommand.PutRetained(message));
-                } else {
-                    refused = true;
-                    refuseRetained(message, refusal);
+    void publish(StoredMessage message, SessionShard here, PendingRoute.Done done) {
+        assert here.executor.inEventLoop() : "published off the publisher's shard";
+        PendingRoute route = done == null ? null : new PendingRoute(done);
+        RetainChange retained = retain(message);
+        if (retained.command() != null) {
+            here.batch.add(context.durableStore(), retained.command());
+            if (route != null) {
+                route.expect();
+            }
+            here.batch.whenCommitted(context.durableStore(), error -> {
+                if (error == null) {
+                    retained.committed(context);
                 }
+                if (route != null) {
+                    route.part(false, error);
+                }
+            });
+        }
+        if (retained.refused() && route != null) {
+            // delivered but not retained: 5.0 publishers learn it (0x97), as when a queue refuses a message
+            route.expect();
+            route.part(true, null);
+        }
+        for (Map.Entry<Integer, List<Delivery>> e : match(message).entrySet()) {
+            SessionShard target = shards[e.getKey()];
+            List<Delivery> deliveries = e.getValue();
+            if (route == null) {
+                here.handTo(target, () -> target.accept(message, deliveries, null));
+                continue;
+            }
+            route.expect();
+            if (target == here) {
+                here.accept(message, deliveries, route::part);
+            } else {
+                // one task per target shard and tick carries these; the reply comes back the same way
+                here.handTo(
+                        target,
+                        () -> target.accept(
+                                message,
+                                deliveries,
+                                (rejected, error) -> target.handTo(here, () -> route.part(rejected, error))));
             }
         }
-        CompletableFuture<Routed> routed = route(message, match(message), durable, extraStore, extra);
-        if (!durable.isEmpty() && !refused && message.payload().length > 0) {
-            // committed: the index may let go of the payload and read it from the store when needed
-            routed.thenRun(() -> context.retained().committed(message));
+        if (route != null) {
+            route.ready();
         }
-        // delivered but not retained: 5.0 publishers learn it (0x97), as when a queue refuses a message
-        return refused ? routed.thenApply(r -> Routed.QUOTA_EXCEEDED) : routed;
+    }
+
+    /**
+     * What a publish changes of the retained messages: the command that makes it durable (null for
+     * none), and whether a limit refused it.
+     */
+    private record RetainChange(StoreCommand command, boolean refused) {
+        static final RetainChange NONE = new RetainChange(null, false);
+
+        /** The command committed: a retained payload may now be read from the store when needed. */
+        void committed(BrokerContext context) {
+            if (command instanceof StoreCommand.PutRetained put) {
+                context.retained().committed(put.message());
+            }
+        }
+    }
+
+    /** Updates the retained index; returns the change to make durable, or the refusal. */
+    private RetainChange retain(StoredMessage message) {
+        if (!message.retain()) {
+            return RetainChange.NONE;
+        }
+        // [MQTT-3.3.1-6] [MQTT-3.3.1-10] a retained message replaces the previous one; empty clears it
+        if (message.payload().length == 0) {
+            context.retained().remove(message.topic());
+            return new RetainChange(new StoreCommand.DeleteRetained(message.topic()), false);
+        }
+        RetainedIndex.Refusal refusal = context.retained().put(message);
+        if (refusal != null) {
+            refuseRetained(message, refusal);
+            return new RetainChange(null, true);
+        }
+        return new RetainChange(new StoreCommand.PutRetained(message), false);
     }
 
     /** A retained message past a limit: delivered to subscribers, not retained; counted and logged. */
@@ -83,6 +142,22 @@ final class Router {
                     message.topic(),
                     refusal.limit());
         }
+    }
+
+    /**
+     * Routes {@code message} and commits it atomically with {@code extra} (commands of the publisher's
+     * session on {@code extraStore}). The future completes when all of it is committed.
+     */
+    CompletableFuture<Routed> publishAtomically(
+            StoredMessage message, SessionStore extraStore, List<StoreCommand> extra) {
+        List<StoreCommand> durable = new ArrayList<>();
+        RetainChange retained = retain(message);
+        if (retained.command() != null) {
+            durable.add(retained.command());
+        }
+        CompletableFuture<Routed> routed = route(message, match(message), durable, extraStore, extra);
+        routed.thenRun(() -> retained.committed(context));
+        return retained.refused() ? routed.thenApply(r -> Routed.QUOTA_EXCEEDED) : routed;
     }
 
     /**

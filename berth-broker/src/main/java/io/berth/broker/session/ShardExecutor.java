@@ -1,38 +1,60 @@
 package io.berth.broker.session;
 
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
+import java.util.concurrent.ThreadFactory;
 
 /**
- * A shard's single thread, as Netty's {@code DefaultEventExecutor} but for one thing. Netty's executor lets a throwable escape its loop and then ends the thread
- * with a warning, after which every task for the shard waits forever; here whatever a task throws goes
- * to {@code fatal} instead (by default it stops the process: see {@code FatalErrors}).
+ * The thread of a shard. It runs tasks like Netty's {@code DefaultEventExecutor}, in ticks: a tick runs
+ * the tasks that are waiting (at most {@value #TASKS_PER_TICK}), then the shard's end-of-tick work, which
+ * hands what the tick collected to the store and to other shards at once (see {@link TickBatch}).
  *
- * <p>Threading: the executor's own thread runs the loop.
+ * <p>Whatever a task throws goes to {@code fatal} (by default it stops the process: see {@code
+ * FatalErrors}). Netty's own loop would log it and go on, or end the thread, leaving the shard's sessions
+ * in a state no one checked, or hanging forever.
+ *
+ * <p>Threading: {@link #endOfTick} is set before the first task; everything else is Netty's.
  */
 final class ShardExecutor extends SingleThreadEventExecutor {
-    private final Thread.UncaughtExceptionHandler fatal;
+    static final int TASKS_PER_TICK = 256;
 
-    ShardExecutor(String name, Thread.UncaughtExceptionHandler fatal) {
-        super(null, new DefaultThreadFactory(name, true), true);
+    private final Thread.UncaughtExceptionHandler fatal;
+    private Runnable endOfTick = () -> {};
+
+    ShardExecutor(ThreadFactory threads, Thread.UncaughtExceptionHandler fatal) {
+        super(null, threads, true);
         this.fatal = fatal;
+    }
+
+    /** What runs at the end of every tick, on the shard's thread. */
+    void endOfTick(Runnable work) {
+        endOfTick = work;
     }
 
     @Override
     protected void run() {
-        while (true) {
+        for (; ; ) {
             Runnable task = takeTask();
             if (task != null) {
-                try {
-                    task.run();
-                } catch (Throwable t) {
-                    fatal.uncaughtException(Thread.currentThread(), t);
+                runChecked(task);
+                int n = 1;
+                while (n < TASKS_PER_TICK && (task = pollTask()) != null) {
+                    runChecked(task);
+                    n++;
                 }
                 updateLastExecutionTime();
             }
+            runChecked(endOfTick);
             if (confirmShutdown()) {
                 break;
             }
+        }
+    }
+
+    private void runChecked(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            fatal.uncaughtException(Thread.currentThread(), t);
         }
     }
 }

@@ -13,8 +13,9 @@ class ShardExecutorTest {
     @Test
     void errorInATask_goesToTheFatalHandler_withTheShardThread() throws Exception {
         LinkedBlockingQueue<String> fatal = new LinkedBlockingQueue<>();
-        ShardExecutor shard =
-                new ShardExecutor("berth-shard-test", (thread, error) -> fatal.add(thread.getName() + ": " + error));
+        ShardExecutor shard = new ShardExecutor(
+                new io.netty.util.concurrent.DefaultThreadFactory("berth-shard-test", true),
+                (thread, error) -> fatal.add(thread.getName() + ": " + error));
         try {
             shard.execute(() -> {
                 throw new OutOfMemoryError("Java heap space");
