@@ -49,6 +49,8 @@ final class OutboundQueue {
     private final QueueEvents events;
     private QueueLimits limits = QueueLimits.DEFAULT;
     private boolean aboveWatermark;
+    /** True while {@link #admit} makes room: the queue is between two states, not to be reported. */
+    private boolean admitting;
 
     private long tail;
     long committedTail;
@@ -108,7 +110,16 @@ final class OutboundQueue {
         count += messages;
         bytes += size;
         metrics.queued(messages, size);
-        boolean high = count >= limits.messageWatermark() || bytes >= limits.byteWatermark();
+        if (!admitting) {
+            checkWatermark();
+        }
+    }
+
+    /** Raises the watermark event on the way up, and on the way down only below the drained mark. */
+    private void checkWatermark() {
+        boolean high = aboveWatermark
+                ? count >= limits.messageDrainedMark() || bytes >= limits.byteDrainedMark()
+                : count >= limits.messageWatermark() || bytes >= limits.byteWatermark();
         if (high != aboveWatermark) {
             aboveWatermark = high;
             events.crossed(clientId, high, count, bytes, limits);
@@ -121,6 +132,21 @@ final class OutboundQueue {
      * otherwise the policy that refuses it and why.
      */
     Refusal admit(StoredMessage message, long budget) {
+        admitting = true;
+        Refusal refusal;
+        try {
+            refusal = makeRoom(message, budget);
+        } finally {
+            admitting = false;
+        }
+        if (refusal != null) {
+            checkWatermark();
+        }
+        // otherwise the caller reserves the position now, which checks the watermark
+        return refusal;
+    }
+
+    private Refusal makeRoom(StoredMessage message, long budget) {
         int size = message.sizeBytes();
         while (true) {
             String reason = count + 1 > limits.maxMessages() || bytes + size > limits.maxBytes()

@@ -67,7 +67,7 @@ public final class SessionShard {
         this.context = context;
         this.reader = reader;
         this.heldBudget = new HeldBudget(heldBytes);
-        this.executor = new ShardExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
+        this.executor = new ShardExecutor(new DefaultThreadFactory("berth-shard-" + index, true), context.fatal());
         this.batch = new TickBatch(this::onShard);
         @SuppressWarnings("unchecked")
         List<Runnable>[] boxes = new List[context.config().shards()];

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.rocksdb.AbstractNativeReference;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -20,7 +21,6 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.RocksObject;
 import org.rocksdb.Statistics;
 import org.rocksdb.Status;
 import org.rocksdb.WALRecoveryMode;
@@ -54,11 +54,12 @@ final class RocksDatabase implements AutoCloseable {
     private final RocksDB db;
     private final Handles handles;
     private final List<ColumnFamilyHandle> all;
-    private final List<RocksObject> resources;
+    private final List<AbstractNativeReference> resources;
     private final WriteOptions syncWrites;
     private final WriteOptions osWrites;
 
-    private RocksDatabase(RocksDB db, Handles handles, List<ColumnFamilyHandle> all, List<RocksObject> resources) {
+    private RocksDatabase(
+            RocksDB db, Handles handles, List<ColumnFamilyHandle> all, List<AbstractNativeReference> resources) {
         this.db = db;
         this.handles = handles;
         this.all = all;
@@ -90,11 +91,11 @@ final class RocksDatabase implements AutoCloseable {
     /** Opens with RocksDB statistics collected into {@code statistics} (owned by the caller), if not null. */
     static RocksDatabase open(Path dir, Statistics statistics) throws IOException {
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createFolder(dir);
         } catch (IOException e) {
             throw new IOException("cannot create the data folder " + dir + ": " + e, e);
         }
-        List<RocksObject> resources = new ArrayList<>();
+        List<AbstractNativeReference> resources = new ArrayList<>();
         LRUCache cache = track(resources, new LRUCache(BLOCK_CACHE_BYTES));
         BloomFilter bloom = track(resources, new BloomFilter(10));
         BlockBasedTableConfig table =
@@ -115,6 +116,9 @@ final class RocksDatabase implements AutoCloseable {
         if (statistics != null) {
             dbOptions.setStatistics(statistics);
         }
+        List<org.rocksdb.AbstractEventListener> listeners = PrivateFiles.listeners(dir);
+        listeners.forEach(l -> track(resources, l));
+        dbOptions.setListeners(listeners);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (Family f : Family.values()) {
@@ -132,6 +136,7 @@ final class RocksDatabase implements AutoCloseable {
             for (Family f : Family.values()) {
                 byFamily.put(f, all.get(f.ordinal() + 1));
             }
+            PrivateFiles.restrict(dir);
             RocksDatabase database = new RocksDatabase(db, new Handles(byFamily), all, resources);
             try {
                 database.checkFormat(dir, existed);
@@ -145,7 +150,7 @@ final class RocksDatabase implements AutoCloseable {
             if (db != null) {
                 db.close();
             }
-            resources.forEach(RocksObject::close);
+            resources.forEach(AbstractNativeReference::close);
             throw explain(dir, e);
         }
     }
@@ -242,7 +247,7 @@ final class RocksDatabase implements AutoCloseable {
         return new IOException("cannot open the store in " + dir + ": " + message, e);
     }
 
-    private static <T extends RocksObject> T track(List<RocksObject> resources, T resource) {
+    private static <T extends AbstractNativeReference> T track(List<AbstractNativeReference> resources, T resource) {
         resources.add(resource);
         return resource;
     }

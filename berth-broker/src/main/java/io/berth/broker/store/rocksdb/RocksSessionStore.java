@@ -184,6 +184,16 @@ public final class RocksSessionStore implements SessionStore {
         }
     }
 
+    @Override
+    public StoredMessage readRetained(String topic) {
+        try {
+            byte[] value = db.get(handles.get(Family.RETAINED), Keys.topic(topic));
+            return value == null ? null : Values.readMessage(value);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the retained message of '" + topic + "' in " + dir, e);
+        }
+    }
+
     /** Pairs entries with their messages: those held inline, and the shared ones read in one multi-get. */
     private List<QueuedMessage> withMessages(
             String clientId, List<QueueEntry> entries, Map<Long, StoredMessage> messages, ReadOptions ro)
