@@ -1,5 +1,6 @@
 package io.berth.broker.session;
 
+import io.berth.broker.auth.LogText;
 import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.StoreCommand;
@@ -42,8 +43,8 @@ final class SessionLifecycle {
             LOG.warn(
                     "CONNECT of {} as '{}' refused: the session of '{}' belongs to another principal",
                     conn.describe(),
-                    r.principal(),
-                    r.clientId());
+                    LogText.safe(r.principal()),
+                    LogText.safe(r.clientId()));
             shard.context.metrics().authFailed("session-owner");
             conn.refuse(ReasonCode.NOT_AUTHORIZED);
             return;
