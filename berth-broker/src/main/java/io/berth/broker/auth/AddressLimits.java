@@ -18,17 +18,20 @@ import java.util.function.LongSupplier;
  *       is closed to make room; a new connection is refused only when every one has logged in.
  *   <li>Failures (malformed input, a failed login, no CONNECT in time, a close before logging in) cost
  *       a token of a bucket refilled at {@code failuresPerSecond} (twice as many saved up). While the
- *       bucket is empty the address may hold only {@link #PENALIZED_UNAUTHENTICATED} connections that
- *       have not logged in, the oldest making room for new ones: a flood cannot pile up half-open
- *       connections, and a client that logs in promptly still gets in.
+ *       bucket is empty the address is {@link #penalized}: its new connections must send CONNECT within
+ *       {@link #PENALIZED_CONNECT_MILLIS} instead of the connect timeout, so that a flood of half-open
+ *       connections costs little, while a client that connects correctly is not even slowed down.
  * </ul>
+ *
+ * <p>Nothing here refuses a connection for its address's failures: clients behind the same address
+ * (NAT, load balancer, loopback) keep connecting through any flood.
  *
  * <p>Threading: any thread; the entries are guarded by this object's monitor. {@link Connection#evict}
  * is called outside it.
  */
 public final class AddressLimits {
-    /** Connections of a failing address that may wait without having logged in. */
-    public static final int PENALIZED_UNAUTHENTICATED = 64;
+    /** How long a new connection of a failing address may take to send its CONNECT. */
+    public static final long PENALIZED_CONNECT_MILLIS = 2000;
 
     private static final int MAX_TRACKED = 100_000;
 
@@ -61,11 +64,7 @@ public final class AddressLimits {
             }
             Entry e = entries.computeIfAbsent(address, a -> new Entry(2.0 * failuresPerSecond, nanoClock.getAsLong()));
             refill(e);
-            boolean full = maxConnections > 0 && e.all.size() >= maxConnections;
-            boolean penalized = failuresPerSecond > 0
-                    && e.tokens < 1
-                    && e.beforeConnect.size() + e.loggingIn.size() >= PENALIZED_UNAUTHENTICATED;
-            if (full || penalized) {
+            if (maxConnections > 0 && e.all.size() >= maxConnections) {
                 victim = oldest(e.beforeConnect.isEmpty() ? e.loggingIn : e.beforeConnect);
                 if (victim == null) {
                     return false;

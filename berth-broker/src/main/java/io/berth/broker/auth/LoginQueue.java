@@ -65,7 +65,8 @@ final class LoginQueue implements AutoCloseable {
                 return null;
             }
             waiting++;
-            AddressQueue q = address == null ? new AddressQueue(null) : queues.computeIfAbsent(address, AddressQueue::new);
+            AddressQueue q =
+                    address == null ? new AddressQueue(null) : queues.computeIfAbsent(address, AddressQueue::new);
             q.waiting.add(login);
             admit(q);
         }

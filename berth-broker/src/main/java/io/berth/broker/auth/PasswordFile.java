@@ -107,8 +107,8 @@ public final class PasswordFile {
         }
         for (int i = 0; i < user.length(); i++) {
             if (LogText.isControl(user.charAt(i))) {
-                throw new IllegalArgumentException("a username must not contain control characters (such as a line "
-                        + "break or tab)");
+                throw new IllegalArgumentException(
+                        "a username must not contain control characters (such as a line " + "break or tab)");
             }
         }
     }

@@ -65,7 +65,8 @@ public final class ScramServer {
         keys = lookup.apply(user);
         known = keys != null;
         if (!known) {
-            keys = new ScramCredentials(mockSalt(mockSecret, user), ScramCredentials.DEFAULT_ITERATIONS, new byte[32], new byte[32]);
+            keys = new ScramCredentials(
+                    mockSalt(mockSecret, user), ScramCredentials.DEFAULT_ITERATIONS, new byte[32], new byte[32]);
         }
         byte[] serverNonce = new byte[18];
         RANDOM.nextBytes(serverNonce);

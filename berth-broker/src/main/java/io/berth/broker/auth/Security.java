@@ -6,10 +6,10 @@ import io.berth.broker.config.SecurityConfig;
 import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.codec.ReasonCode;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +59,7 @@ public final class Security implements Authorizer, AutoCloseable {
     private final byte[] scramSecret = new byte[32];
     /** Open connections logged in with the password file, by user, to close when the user changes. */
     private final Map<String, Set<Runnable>> passwordUsers = new ConcurrentHashMap<>();
+
     private volatile PasswordFile passwords;
     private volatile Acl acl;
 
@@ -75,8 +76,8 @@ public final class Security implements Authorizer, AutoCloseable {
                 config.abuse().failedConnectsPerSecondPerAddress(),
                 System::nanoTime);
         this.reloader = new FileReloader(config.reloadCheckMillis(), metrics::reloadFailed);
-        this.logins = new LoginQueue(
-                HASH_THREADS, config.abuse().loginsInFlightPerAddress(), MAX_WAITING_LOGINS, backoff);
+        this.logins =
+                new LoginQueue(HASH_THREADS, config.abuse().loginsInFlightPerAddress(), MAX_WAITING_LOGINS, backoff);
         new SecureRandom().nextBytes(scramSecret);
         if (config.passwordFile() != null) {
             Path f = config.passwordFile();
@@ -147,7 +148,9 @@ public final class Security implements Authorizer, AutoCloseable {
         if (passwords == null) {
             return () -> {};
         }
-        passwordUsers.computeIfAbsent(principal, p -> ConcurrentHashMap.newKeySet()).add(close);
+        passwordUsers
+                .computeIfAbsent(principal, p -> ConcurrentHashMap.newKeySet())
+                .add(close);
         return () -> passwordUsers.computeIfPresent(principal, (p, set) -> {
             set.remove(close);
             return set.isEmpty() ? null : set;

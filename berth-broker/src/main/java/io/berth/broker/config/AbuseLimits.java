@@ -7,7 +7,10 @@ package io.berth.broker.config;
  * address of a flood.
  *
  * @param maxConnectionsPerAddress open connections from one source address; when it is reached, the oldest connection of that address that has not logged in yet is closed to make room, and only when all have logged in is the new one refused; 0 for no limit
- * @param failedConnectsPerSecondPerAddress connections per second from one source address that may fail (malformed input, failed login, no CONNECT in time, closed before logging in), burst twice as many; beyond it the address may hold only a few connections that have not logged in ({@code PENALIZED_UNAUTHENTICATED}), the oldest of which make room for new ones; clients that log in are never refused by it; 0 for no limit
+ * @param failedConnectsPerSecondPerAddress connections per second from one source address that may fail
+ *     (malformed input, failed login, no CONNECT in time, closed before logging in), burst twice as
+ *     many; beyond it, new connections from the address must send CONNECT within two seconds; clients
+ *     that log in are never refused by it; 0 for no limit
  * @param loginBackoffMaxMillis longest delay of the answer to a failed login; the delay doubles with each failure from the same address, from 100 ms
  * @param loginsInFlightPerAddress logins of one source address checked (or waiting out its back-off, or in a SCRAM exchange) at the same time; the others wait in the address's own queue
  * @param maxConnectSize largest CONNECT (and AUTH before the login) accepted, in bytes; larger packets are allowed once logged in, up to max-packet-size
@@ -27,12 +30,15 @@ public record AbuseLimits(
         int maxSubscriptionsPerSession,
         int maxTopicLevels) {
 
-    public static final AbuseLimits DEFAULT = new AbuseLimits(
-            1000, 200, 5000, 2, 64 * 1024, 64L * 1024 * 1024, 256, 10_000, 64);
+    public static final AbuseLimits DEFAULT =
+            new AbuseLimits(1000, 200, 5000, 2, 64 * 1024, 64L * 1024 * 1024, 256, 10_000, 64);
 
     public AbuseLimits {
         check(maxConnectionsPerAddress >= 0, "max-connections-per-address", maxConnectionsPerAddress);
-        check(failedConnectsPerSecondPerAddress >= 0, "failed-connect-rate-per-address", failedConnectsPerSecondPerAddress);
+        check(
+                failedConnectsPerSecondPerAddress >= 0,
+                "failed-connect-rate-per-address",
+                failedConnectsPerSecondPerAddress);
         check(loginBackoffMaxMillis >= 0, "login-backoff-max-ms", loginBackoffMaxMillis);
         check(loginsInFlightPerAddress >= 1, "logins-in-flight-per-address", loginsInFlightPerAddress);
         check(maxConnectSize >= 128, "max-connect-size", maxConnectSize);
@@ -50,38 +56,119 @@ public record AbuseLimits(
     }
 
     public AbuseLimits withMaxConnectionsPerAddress(int v) {
-        return new AbuseLimits(v, failedConnectsPerSecondPerAddress, loginBackoffMaxMillis, loginsInFlightPerAddress, maxConnectSize, maxUnauthenticatedBytes, maxClientIdLength, maxSubscriptionsPerSession, maxTopicLevels);
+        return new AbuseLimits(
+                v,
+                failedConnectsPerSecondPerAddress,
+                loginBackoffMaxMillis,
+                loginsInFlightPerAddress,
+                maxConnectSize,
+                maxUnauthenticatedBytes,
+                maxClientIdLength,
+                maxSubscriptionsPerSession,
+                maxTopicLevels);
     }
 
     public AbuseLimits withFailedConnectsPerSecondPerAddress(int v) {
-        return new AbuseLimits(maxConnectionsPerAddress, v, loginBackoffMaxMillis, loginsInFlightPerAddress, maxConnectSize, maxUnauthenticatedBytes, maxClientIdLength, maxSubscriptionsPerSession, maxTopicLevels);
+        return new AbuseLimits(
+                maxConnectionsPerAddress,
+                v,
+                loginBackoffMaxMillis,
+                loginsInFlightPerAddress,
+                maxConnectSize,
+                maxUnauthenticatedBytes,
+                maxClientIdLength,
+                maxSubscriptionsPerSession,
+                maxTopicLevels);
     }
 
     public AbuseLimits withLoginBackoffMaxMillis(long v) {
-        return new AbuseLimits(maxConnectionsPerAddress, failedConnectsPerSecondPerAddress, v, loginsInFlightPerAddress, maxConnectSize, maxUnauthenticatedBytes, maxClientIdLength, maxSubscriptionsPerSession, maxTopicLevels);
+        return new AbuseLimits(
+                maxConnectionsPerAddress,
+                failedConnectsPerSecondPerAddress,
+                v,
+                loginsInFlightPerAddress,
+                maxConnectSize,
+                maxUnauthenticatedBytes,
+                maxClientIdLength,
+                maxSubscriptionsPerSession,
+                maxTopicLevels);
     }
 
     public AbuseLimits withLoginsInFlightPerAddress(int v) {
-        return new AbuseLimits(maxConnectionsPerAddress, failedConnectsPerSecondPerAddress, loginBackoffMaxMillis, v, maxConnectSize, maxUnauthenticatedBytes, maxClientIdLength, maxSubscriptionsPerSession, maxTopicLevels);
+        return new AbuseLimits(
+                maxConnectionsPerAddress,
+                failedConnectsPerSecondPerAddress,
+                loginBackoffMaxMillis,
+                v,
+                maxConnectSize,
+                maxUnauthenticatedBytes,
+                maxClientIdLength,
+                maxSubscriptionsPerSession,
+                maxTopicLevels);
     }
 
     public AbuseLimits withMaxConnectSize(int v) {
-        return new AbuseLimits(maxConnectionsPerAddress, failedConnectsPerSecondPerAddress, loginBackoffMaxMillis, loginsInFlightPerAddress, v, maxUnauthenticatedBytes, maxClientIdLength, maxSubscriptionsPerSession, maxTopicLevels);
+        return new AbuseLimits(
+                maxConnectionsPerAddress,
+                failedConnectsPerSecondPerAddress,
+                loginBackoffMaxMillis,
+                loginsInFlightPerAddress,
+                v,
+                maxUnauthenticatedBytes,
+                maxClientIdLength,
+                maxSubscriptionsPerSession,
+                maxTopicLevels);
     }
 
     public AbuseLimits withMaxUnauthenticatedBytes(long v) {
-        return new AbuseLimits(maxConnectionsPerAddress, failedConnectsPerSecondPerAddress, loginBackoffMaxMillis, loginsInFlightPerAddress, maxConnectSize, v, maxClientIdLength, maxSubscriptionsPerSession, maxTopicLevels);
+        return new AbuseLimits(
+                maxConnectionsPerAddress,
+                failedConnectsPerSecondPerAddress,
+                loginBackoffMaxMillis,
+                loginsInFlightPerAddress,
+                maxConnectSize,
+                v,
+                maxClientIdLength,
+                maxSubscriptionsPerSession,
+                maxTopicLevels);
     }
 
     public AbuseLimits withMaxClientIdLength(int v) {
-        return new AbuseLimits(maxConnectionsPerAddress, failedConnectsPerSecondPerAddress, loginBackoffMaxMillis, loginsInFlightPerAddress, maxConnectSize, maxUnauthenticatedBytes, v, maxSubscriptionsPerSession, maxTopicLevels);
+        return new AbuseLimits(
+                maxConnectionsPerAddress,
+                failedConnectsPerSecondPerAddress,
+                loginBackoffMaxMillis,
+                loginsInFlightPerAddress,
+                maxConnectSize,
+                maxUnauthenticatedBytes,
+                v,
+                maxSubscriptionsPerSession,
+                maxTopicLevels);
     }
 
     public AbuseLimits withMaxSubscriptionsPerSession(int v) {
-        return new AbuseLimits(maxConnectionsPerAddress, failedConnectsPerSecondPerAddress, loginBackoffMaxMillis, loginsInFlightPerAddress, maxConnectSize, maxUnauthenticatedBytes, maxClientIdLength, v, maxTopicLevels);
+        return new AbuseLimits(
+                maxConnectionsPerAddress,
+                failedConnectsPerSecondPerAddress,
+                loginBackoffMaxMillis,
+                loginsInFlightPerAddress,
+                maxConnectSize,
+                maxUnauthenticatedBytes,
+                maxClientIdLength,
+                v,
+                maxTopicLevels);
     }
 
     public AbuseLimits withMaxTopicLevels(int v) {
-        return new AbuseLimits(maxConnectionsPerAddress, failedConnectsPerSecondPerAddress, loginBackoffMaxMillis, loginsInFlightPerAddress, maxConnectSize, maxUnauthenticatedBytes, maxClientIdLength, maxSubscriptionsPerSession, v);
+        return new AbuseLimits(
+                maxConnectionsPerAddress,
+                failedConnectsPerSecondPerAddress,
+                loginBackoffMaxMillis,
+                loginsInFlightPerAddress,
+                maxConnectSize,
+                maxUnauthenticatedBytes,
+                maxClientIdLength,
+                maxSubscriptionsPerSession,
+                v);
     }
 }

@@ -81,6 +81,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean connectReceived;
     /** The login was by username and password (or SCRAM), not by certificate. */
     private boolean byPassword;
+
     private ScheduledFuture<?> connectDeadline;
     private ChannelConnection connection;
     private SessionShard shard;
@@ -97,6 +98,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> loginDeadline;
     /** Forgets this connection in the password users followed for reloads; null until logged in. */
     private Runnable forgetUser;
+
     private boolean inactive;
 
     public MqttConnectionHandler(BrokerConfig config, Sessions sessions, Security security, ListenerConfig listener) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ final class AddressLimitHandler extends ChannelInboundHandlerAdapter implements 
     private InetAddress counted;
     private ChannelHandlerContext ctx;
     private boolean loggedIn;
+    private boolean connectReceived;
 
     AddressLimitHandler(Security security) {
         this.security = security;
@@ -48,6 +50,19 @@ final class AddressLimitHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         counted = inet.getAddress();
+        if (security.addressLimits().penalized(counted)) {
+            // the address has been failing: a new connection of it gets less time to send CONNECT
+            ctx.executor()
+                    .schedule(
+                            () -> {
+                                if (!connectReceived && ctx.channel().isActive()) {
+                                    security.limitHit("failed-connect-rate-per-address");
+                                    ctx.close();
+                                }
+                            },
+                            AddressLimits.PENALIZED_CONNECT_MILLIS,
+                            TimeUnit.MILLISECONDS);
+        }
         ctx.fireChannelActive();
     }
 
@@ -55,7 +70,9 @@ final class AddressLimitHandler extends ChannelInboundHandlerAdapter implements 
     public void evict() {
         ChannelHandlerContext c = ctx;
         c.executor().execute(() -> {
-            LOG.debug("connection from {} closed to make room: it had not logged in", c.channel().remoteAddress());
+            LOG.debug(
+                    "connection from {} closed to make room: it had not logged in",
+                    c.channel().remoteAddress());
             c.close();
         });
     }
@@ -64,7 +81,10 @@ final class AddressLimitHandler extends ChannelInboundHandlerAdapter implements 
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (counted != null && evt instanceof ConnectionEvent e) {
             switch (e) {
-                case CONNECT_RECEIVED -> security.addressLimits().connectReceived(counted, this);
+                case CONNECT_RECEIVED -> {
+                    connectReceived = true;
+                    security.addressLimits().connectReceived(counted, this);
+                }
                 case LOGGED_IN -> {
                     loggedIn = true;
                     security.addressLimits().loggedIn(counted, this);

@@ -53,7 +53,8 @@ public final class MqttServer implements AutoCloseable {
         this.config = config;
         this.sessions = sessions;
         this.security = security;
-        this.unauthenticated = new UnauthenticatedBytes(config.security().abuse().maxUnauthenticatedBytes(), security);
+        this.unauthenticated =
+                new UnauthenticatedBytes(config.security().abuse().maxUnauthenticatedBytes(), security);
     }
 
     /**

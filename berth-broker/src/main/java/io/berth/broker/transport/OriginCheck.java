@@ -46,7 +46,8 @@ final class OriginCheck extends ChannelInboundHandlerAdapter {
             return !anonymous;
         }
         String o = origin.toLowerCase(Locale.ROOT);
-        return allowed.stream().anyMatch(a -> a.equals("*") || a.toLowerCase(Locale.ROOT).equals(o));
+        return allowed.stream()
+                .anyMatch(a -> a.equals("*") || a.toLowerCase(Locale.ROOT).equals(o));
     }
 
     @Override
@@ -55,7 +56,9 @@ final class OriginCheck extends ChannelInboundHandlerAdapter {
             String origin = request.headers().get(HttpHeaderNames.ORIGIN);
             if (!allows(origin, allowed, anonymous)) {
                 security.limitHit("websocket-origin");
-                LOG.debug("WebSocket upgrade from {} refused: origin not allowed", ctx.channel().remoteAddress());
+                LOG.debug(
+                        "WebSocket upgrade from {} refused: origin not allowed",
+                        ctx.channel().remoteAddress());
                 DefaultFullHttpResponse forbidden =
                         new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.FORBIDDEN);
                 forbidden.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);

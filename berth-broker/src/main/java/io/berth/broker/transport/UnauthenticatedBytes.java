@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * Caps the bytes that connections may have sent before their CONNECT is decoded, in all: what the
  * decoder may be holding for connections nobody has authenticated. Each connection counts the MQTT
  * bytes it received until its CONNECT arrives (at most {@code max-connect-size}, the decoder's limit
- * then) and gives them back at that moment or when it closes; the connection that would take the total
- * beyond {@code max-unauthenticated-bytes} is closed. Memory under a flood of slow or half-sent
+ * then) and gives them back at that moment or when it closes; a read that completes the CONNECT is
+ * never counted, so a client that sends its CONNECT at once is never refused by the cap. The connection
+ * that would take the total beyond {@code max-unauthenticated-bytes} is closed. Memory under a flood of slow or half-sent
  * CONNECTs thus stays under a fixed bound, whatever the flood's length.
  *
  * <p>Threading: the total is an atomic shared by every connection of the server; each {@link Handler}
@@ -47,19 +48,24 @@ final class UnauthenticatedBytes {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!done && max > 0 && msg instanceof ByteBuf buf) {
-                int n = buf.readableBytes();
+            if (done || max == 0 || !(msg instanceof ByteBuf buf)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            int n = buf.readableBytes();
+            ctx.fireChannelRead(msg);
+            // a CONNECT that arrived whole was decoded in that call: only what is still held counts
+            if (!done) {
                 counted += n;
                 if (total.addAndGet(n) > max) {
                     security.limitHit("max-unauthenticated-bytes");
-                    LOG.debug("connection from {} closed: max-unauthenticated-bytes", ctx.channel().remoteAddress());
-                    buf.release();
+                    LOG.debug(
+                            "connection from {} closed: max-unauthenticated-bytes",
+                            ctx.channel().remoteAddress());
                     giveBack();
                     ctx.close();
-                    return;
                 }
             }
-            ctx.fireChannelRead(msg);
         }
 
         @Override
