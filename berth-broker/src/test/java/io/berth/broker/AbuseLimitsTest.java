@@ -184,4 +184,59 @@ class AbuseLimitsTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         }
     }
+
+    private static MqttProperties persistent() {
+        return MqttProperties.builder().sessionExpiryInterval(0xFFFFFFFFL).build();
+    }
+
+    @Test
+    void sessionsPerPrincipal_beyondTheLimit_areRefusedAtConnect() throws Exception {
+        start(l -> l.withMaxSessionsPerPrincipal(2));
+        RawClient.connected(broker.port(), MqttVersion.V5, "s1", false, persistent())
+                .close();
+        RawClient.connected(broker.port(), MqttVersion.V5, "s2", false, persistent())
+                .close();
+        try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
+            // 5.0: 0x97 Quota exceeded
+            assertThat(c.connect("s3", false, persistent(), null).reasonCode()).isEqualTo(ReasonCode.QUOTA_EXCEEDED);
+        }
+        try (RawClient c = RawClient.open(broker.port(), MqttVersion.V3_1_1)) {
+            // 3.1.1 has no quota code: return code 3, Server unavailable [MQTT-3.2.2-6]
+            assertThat(c.connect("s4", false, MqttProperties.EMPTY, null).reasonCode())
+                    .isEqualTo(ReasonCode.SERVER_UNAVAILABLE);
+        }
+        // resuming an existing session is not a new one
+        try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
+            assertThat(c.connect("s1", false, persistent(), null).reasonCode()).isEqualTo(ReasonCode.SUCCESS);
+        }
+        assertThat(hits("max-sessions-per-principal")).isEqualTo(2);
+        // a session that ends frees its place
+        try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
+            assertThat(c.connect("s2", true, MqttProperties.EMPTY, null).reasonCode())
+                    .isEqualTo(ReasonCode.SUCCESS);
+            c.send(io.berth.codec.DisconnectPacket.of(ReasonCode.SUCCESS));
+            assertThat(c.awaitClosed(Duration.ofSeconds(5))).isTrue();
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
+                assertThat(c.connect("s5", false, persistent(), null).reasonCode())
+                        .isEqualTo(ReasonCode.SUCCESS);
+            }
+        });
+    }
+
+    @Test
+    void openQos2Exchanges_of311Clients_areHeldToTheReceiveMaximum() throws Exception {
+        broker = new TestBroker(b -> b.receiveMaximum(3));
+        try (RawClient c = RawClient.connected(broker.port(), MqttVersion.V3_1_1, "q2", true, MqttProperties.EMPTY)) {
+            for (int id = 1; id <= 3; id++) {
+                c.publish("t", QoS.EXACTLY_ONCE, id, "x");
+                assertThat(c.expect(io.berth.codec.PubrecPacket.class).packetId())
+                        .isEqualTo(id);
+            }
+            // no PUBREL for any of them: a fourth open exchange closes the connection
+            c.publish("t", QoS.EXACTLY_ONCE, 4, "x");
+            assertThat(c.awaitClosed(Duration.ofSeconds(5))).isTrue();
+        }
+    }
 }

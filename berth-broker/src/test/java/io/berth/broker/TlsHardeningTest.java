@@ -34,7 +34,7 @@ class TlsHardeningTest {
     @BeforeEach
     void start() throws Exception {
         ca = TestCertificates.ca(dir, "test-ca");
-        TestCertificates.Issued server = TestCertificates.server(dir, "server", ca);
+        TestCertificates.Issued server = TestCertificates.rsaServer(dir, "server", ca);
         broker = new TestBroker(b -> b.security(SecurityConfig.DEFAULT.withListeners(
                 List.of(ListenerConfig.tls("127.0.0.1", 0, server.certFile(), server.keyFile())))));
     }
@@ -73,7 +73,7 @@ class TlsHardeningTest {
 
     @Test
     void tls12_withForwardSecrecyAndAead_connects() throws Exception {
-        try (SSLSocket s = tls12("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")) {
+        try (SSLSocket s = tls12("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")) {
             s.startHandshake();
             assertThat(connectAndRead(s)).isEqualTo(0x20); // CONNACK
         }
@@ -81,7 +81,14 @@ class TlsHardeningTest {
 
     @Test
     void tls12_cbcSuites_areNotOffered() throws Exception {
-        try (SSLSocket s = tls12("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA")) {
+        try (SSLSocket s = tls12("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA")) {
+            assertThatThrownBy(s::startHandshake).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void tls12_staticRsaSuites_withoutForwardSecrecy_areNotOffered() throws Exception {
+        try (SSLSocket s = tls12("TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA")) {
             assertThatThrownBy(s::startHandshake).isInstanceOf(IOException.class);
         }
     }

@@ -60,6 +60,9 @@ public final class Security implements Authorizer, AutoCloseable {
     /** Open connections logged in with the password file, by user, to close when the user changes. */
     private final Map<String, Set<Runnable>> passwordUsers = new ConcurrentHashMap<>();
 
+    /** Sessions per principal, for {@code max-sessions-per-principal}. */
+    private final Map<String, Integer> sessions = new ConcurrentHashMap<>();
+
     private volatile PasswordFile passwords;
     private volatile Acl acl;
 
@@ -293,6 +296,35 @@ public final class Security implements Authorizer, AutoCloseable {
     public boolean canReceive(String user, String clientId, String topic) {
         Acl a = acl;
         return a == null || counted(a.canReceive(user, clientId, topic), "receive");
+    }
+
+    @Override
+    public boolean sessionStarting(String principal) {
+        int max = config.abuse().maxSessionsPerPrincipal();
+        boolean[] refused = {false};
+        sessions.compute(principal, (p, n) -> {
+            int now = n == null ? 0 : n;
+            if (max > 0 && now >= max) {
+                refused[0] = true;
+                return n;
+            }
+            return now + 1;
+        });
+        if (refused[0]) {
+            metrics.limitHit("max-sessions-per-principal");
+            LOG.info("new session of '{}' refused: it has {} already", LogText.safe(principal), max);
+        }
+        return !refused[0];
+    }
+
+    @Override
+    public void sessionRecovered(String principal) {
+        sessions.merge(principal, 1, Integer::sum);
+    }
+
+    @Override
+    public void sessionEnded(String principal) {
+        sessions.computeIfPresent(principal, (p, n) -> n <= 1 ? null : n - 1);
     }
 
     private boolean counted(boolean allowed, String right) {

@@ -18,6 +18,9 @@ package io.berth.broker.config;
  * @param maxClientIdLength longest client id accepted, in characters
  * @param maxSubscriptionsPerSession subscriptions one session may hold
  * @param maxTopicLevels levels of a topic name or filter
+ * @param maxSessionsPerPrincipal sessions (online or not) one principal may hold, all anonymous clients
+ *     being one principal; a CONNECT that would create one more is refused (5.0: 0x97 Quota exceeded,
+ *     3.1.1: return code 3); 0 for no limit
  */
 public record AbuseLimits(
         int maxConnectionsPerAddress,
@@ -28,10 +31,11 @@ public record AbuseLimits(
         long maxUnauthenticatedBytes,
         int maxClientIdLength,
         int maxSubscriptionsPerSession,
-        int maxTopicLevels) {
+        int maxTopicLevels,
+        int maxSessionsPerPrincipal) {
 
     public static final AbuseLimits DEFAULT =
-            new AbuseLimits(1000, 200, 5000, 2, 64 * 1024, 64L * 1024 * 1024, 256, 10_000, 64);
+            new AbuseLimits(1000, 200, 5000, 2, 64 * 1024, 64L * 1024 * 1024, 256, 10_000, 64, 0);
 
     public AbuseLimits {
         check(maxConnectionsPerAddress >= 0, "max-connections-per-address", maxConnectionsPerAddress);
@@ -47,6 +51,7 @@ public record AbuseLimits(
         check(maxClientIdLength >= 23 && maxClientIdLength <= 65_535, "max-client-id-length", maxClientIdLength);
         check(maxSubscriptionsPerSession >= 1, "max-subscriptions-per-session", maxSubscriptionsPerSession);
         check(maxTopicLevels >= 1, "max-topic-levels", maxTopicLevels);
+        check(maxSessionsPerPrincipal >= 0, "max-sessions-per-principal", maxSessionsPerPrincipal);
     }
 
     private static void check(boolean ok, String key, long value) {
@@ -65,7 +70,8 @@ public record AbuseLimits(
                 maxUnauthenticatedBytes,
                 maxClientIdLength,
                 maxSubscriptionsPerSession,
-                maxTopicLevels);
+                maxTopicLevels,
+                maxSessionsPerPrincipal);
     }
 
     public AbuseLimits withFailedConnectsPerSecondPerAddress(int v) {
@@ -78,7 +84,8 @@ public record AbuseLimits(
                 maxUnauthenticatedBytes,
                 maxClientIdLength,
                 maxSubscriptionsPerSession,
-                maxTopicLevels);
+                maxTopicLevels,
+                maxSessionsPerPrincipal);
     }
 
     public AbuseLimits withLoginBackoffMaxMillis(long v) {
@@ -91,7 +98,8 @@ public record AbuseLimits(
                 maxUnauthenticatedBytes,
                 maxClientIdLength,
                 maxSubscriptionsPerSession,
-                maxTopicLevels);
+                maxTopicLevels,
+                maxSessionsPerPrincipal);
     }
 
     public AbuseLimits withLoginsInFlightPerAddress(int v) {
@@ -104,7 +112,8 @@ public record AbuseLimits(
                 maxUnauthenticatedBytes,
                 maxClientIdLength,
                 maxSubscriptionsPerSession,
-                maxTopicLevels);
+                maxTopicLevels,
+                maxSessionsPerPrincipal);
     }
 
     public AbuseLimits withMaxConnectSize(int v) {
@@ -117,7 +126,8 @@ public record AbuseLimits(
                 maxUnauthenticatedBytes,
                 maxClientIdLength,
                 maxSubscriptionsPerSession,
-                maxTopicLevels);
+                maxTopicLevels,
+                maxSessionsPerPrincipal);
     }
 
     public AbuseLimits withMaxUnauthenticatedBytes(long v) {
@@ -130,7 +140,8 @@ public record AbuseLimits(
                 v,
                 maxClientIdLength,
                 maxSubscriptionsPerSession,
-                maxTopicLevels);
+                maxTopicLevels,
+                maxSessionsPerPrincipal);
     }
 
     public AbuseLimits withMaxClientIdLength(int v) {
@@ -143,7 +154,8 @@ public record AbuseLimits(
                 maxUnauthenticatedBytes,
                 v,
                 maxSubscriptionsPerSession,
-                maxTopicLevels);
+                maxTopicLevels,
+                maxSessionsPerPrincipal);
     }
 
     public AbuseLimits withMaxSubscriptionsPerSession(int v) {
@@ -156,7 +168,8 @@ public record AbuseLimits(
                 maxUnauthenticatedBytes,
                 maxClientIdLength,
                 v,
-                maxTopicLevels);
+                maxTopicLevels,
+                maxSessionsPerPrincipal);
     }
 
     public AbuseLimits withMaxTopicLevels(int v) {
@@ -169,6 +182,21 @@ public record AbuseLimits(
                 maxUnauthenticatedBytes,
                 maxClientIdLength,
                 maxSubscriptionsPerSession,
+                v,
+                maxSessionsPerPrincipal);
+    }
+
+    public AbuseLimits withMaxSessionsPerPrincipal(int v) {
+        return new AbuseLimits(
+                maxConnectionsPerAddress,
+                failedConnectsPerSecondPerAddress,
+                loginBackoffMaxMillis,
+                loginsInFlightPerAddress,
+                maxConnectSize,
+                maxUnauthenticatedBytes,
+                maxClientIdLength,
+                maxSubscriptionsPerSession,
+                maxTopicLevels,
                 v);
     }
 }

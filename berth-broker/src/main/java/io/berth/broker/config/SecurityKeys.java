@@ -38,6 +38,8 @@ final class SecurityKeys {
             case "max-client-id-length" -> s = s.withAbuse(a.withMaxClientIdLength(ConfigValues.integer(v)));
             case "max-subscriptions-per-session" ->
                 s = s.withAbuse(a.withMaxSubscriptionsPerSession(ConfigValues.integer(v)));
+            case "max-sessions-per-principal" ->
+                s = s.withAbuse(a.withMaxSessionsPerPrincipal(ConfigValues.integer(v)));
             case "max-topic-levels" -> s = s.withAbuse(a.withMaxTopicLevels(ConfigValues.integer(v)));
             default -> {
                 return false;

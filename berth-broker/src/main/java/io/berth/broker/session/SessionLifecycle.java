@@ -67,6 +67,10 @@ final class SessionLifecycle {
             }
         }
         Session s = existing;
+        if (s == null && !shard.context.authorizer().sessionStarting(r.principal())) {
+            conn.refuse(ReasonCode.QUOTA_EXCEEDED); // max-sessions-per-principal; 3.1.1: return code 3
+            return;
+        }
         if (s == null) {
             s = newSession(r.clientId(), r.expiryIntervalSeconds(), r.principal());
             s.outbound.startAt(continueAt);
@@ -274,6 +278,9 @@ final class SessionLifecycle {
         }
         shard.sessions.remove(s.clientId);
         shard.context.metrics().sessionEnded();
+        if (!GroupQueues.isKey(s.clientId)) {
+            shard.context.authorizer().sessionEnded(s.record.owner());
+        }
         shard.context.metrics().queued(-s.outbound.count(), -s.outbound.bytes());
         s.store.submit(new StoreCommand.DeleteSession(s.clientId));
     }
@@ -318,6 +325,9 @@ final class SessionLifecycle {
                 ? rec.withDisconnectedAt(shard.context.clock().getAsLong())
                 : rec;
         s.outbound.restore(r, rec.disconnectedAtMillis() == 0);
+        if (!GroupQueues.isKey(s.clientId)) {
+            shard.context.authorizer().sessionRecovered(rec.owner());
+        }
         for (Subscription sub : r.subscriptions()) {
             s.subscriptions.put(sub.filter(), sub);
             shard.context.tree().subscribe(s.clientId, sub);

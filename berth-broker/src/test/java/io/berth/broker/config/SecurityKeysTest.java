@@ -50,6 +50,7 @@ class SecurityKeysTest {
         max-client-id-length: 64
         max-subscriptions-per-session: 100
         max-topic-levels: 16
+        max-sessions-per-principal: 500
         """);
         assertThat(c.listeners()).hasSize(3);
         assertThat(c.listeners().get(0).loopback()).isFalse();
@@ -60,7 +61,8 @@ class SecurityKeysTest {
         assertThat(c.listeners().get(2).path()).isEqualTo("/ws");
         assertThat(c.security().passwordFile()).isEqualTo(Path.of("passwd"));
         assertThat(c.security().aclFile()).isEqualTo(Path.of("berth.acl"));
-        assertThat(c.security().abuse()).isEqualTo(new AbuseLimits(50, 5, 2000, 3, 16 * 1024, 8L << 20, 64, 100, 16));
+        assertThat(c.security().abuse())
+                .isEqualTo(new AbuseLimits(50, 5, 2000, 3, 16 * 1024, 8L << 20, 64, 100, 16, 500));
     }
 
     @Test
