@@ -126,6 +126,11 @@ public final class Berth implements AutoCloseable {
         return adminServer == null ? -1 : adminServer.address().getPort();
     }
 
+    /** Authentication, authorization and abuse limits of the running broker (for tests). */
+    Security security() {
+        return security;
+    }
+
     public BrokerConfig config() {
         return config;
     }

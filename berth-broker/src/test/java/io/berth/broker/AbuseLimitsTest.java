@@ -68,25 +68,47 @@ class AbuseLimitsTest {
     }
 
     @Test
-    void connectRatePerAddress_beyondTheBurst_isRefused() throws Exception {
-        start(l -> l.withConnectsPerSecondPerAddress(1));
-        // a burst of twice the rate passes; of twenty connections in a row, at most about three (burst plus
-        // refill while the test runs on a busy machine) pass before one is refused
-        int accepted = 0;
-        for (int i = 0; i < 20; i++) {
-            try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
-                if (c.connect("r" + i, true, MqttProperties.EMPTY, null) != null
-                        && !c.awaitClosed(Duration.ofMillis(50))) {
-                    accepted++;
-                    continue;
-                }
-            } catch (AssertionError closedBeforeConnack) {
-                // refused: closed before any CONNACK
-            }
-            break;
+    void failedConnects_beyondTheBurst_shortenTheTimeToConnect_butNeverRefuseAClientThatLogsIn() throws Exception {
+        start(l -> l.withFailedConnectsPerSecondPerAddress(1), 60);
+        // three failures (closed before CONNECT) use up the burst of two
+        for (int i = 0; i < 3; i++) {
+            RawClient.open(broker.port(), MqttVersion.V5).close();
         }
-        assertThat(accepted).isBetween(2, 19);
-        assertThat(hits("connect-rate-per-address")).isEqualTo(1);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> broker.berth()
+                        .security()
+                        .addressLimits()
+                        .penalized(java.net.InetAddress.getByName("127.0.0.1")));
+        // a connection that sends nothing is closed long before the connect timeout (60 s here)
+        try (RawClient idle = RawClient.open(broker.port(), MqttVersion.V5)) {
+            assertThat(idle.awaitClosed(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(hits("failed-connect-rate-per-address")).isEqualTo(1);
+        // a client that connects correctly from the same address is not refused
+        try (RawClient ok = RawClient.connected(broker.port(), MqttVersion.V5, "ok", true, MqttProperties.EMPTY)) {
+            assertThat(ok.subscribe(1, "a", QoS.AT_MOST_ONCE).reasonCodes()).containsExactly(ReasonCode.SUCCESS);
+        }
+    }
+
+    @Test
+    void connectionsPerAddress_whenFull_theOldestNotLoggedInMakesRoom() throws Exception {
+        start(l -> l.withMaxConnectionsPerAddress(3));
+        try (RawClient in = RawClient.connected(broker.port(), MqttVersion.V5, "in", true, MqttProperties.EMPTY);
+                RawClient idle1 = RawClient.open(broker.port(), MqttVersion.V5);
+                RawClient idle2 = RawClient.open(broker.port(), MqttVersion.V5)) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                try (RawClient late =
+                        RawClient.connected(broker.port(), MqttVersion.V5, "late", true, MqttProperties.EMPTY)) {
+                    assertThat(late.subscribe(1, "a", QoS.AT_MOST_ONCE).reasonCodes())
+                            .containsExactly(ReasonCode.SUCCESS);
+                }
+            });
+            // the oldest connection that had not logged in was closed to make room; the logged-in one stays
+            assertThat(idle1.awaitClosed(Duration.ofSeconds(5))).isTrue();
+            assertThat(hits("evicted-before-login")).isGreaterThanOrEqualTo(1);
+            assertThat(in.subscribe(2, "b", QoS.AT_MOST_ONCE).reasonCodes()).containsExactly(ReasonCode.SUCCESS);
+        }
     }
 
     @Test
@@ -160,6 +182,61 @@ class AbuseLimitsTest {
             }
             assertThat(closed || c.awaitClosed(Duration.ofSeconds(1))).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    private static MqttProperties persistent() {
+        return MqttProperties.builder().sessionExpiryInterval(0xFFFFFFFFL).build();
+    }
+
+    @Test
+    void sessionsPerPrincipal_beyondTheLimit_areRefusedAtConnect() throws Exception {
+        start(l -> l.withMaxSessionsPerPrincipal(2));
+        RawClient.connected(broker.port(), MqttVersion.V5, "s1", false, persistent())
+                .close();
+        RawClient.connected(broker.port(), MqttVersion.V5, "s2", false, persistent())
+                .close();
+        try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
+            // 5.0: 0x97 Quota exceeded
+            assertThat(c.connect("s3", false, persistent(), null).reasonCode()).isEqualTo(ReasonCode.QUOTA_EXCEEDED);
+        }
+        try (RawClient c = RawClient.open(broker.port(), MqttVersion.V3_1_1)) {
+            // 3.1.1 has no quota code: return code 3, Server unavailable [MQTT-3.2.2-6]
+            assertThat(c.connect("s4", false, MqttProperties.EMPTY, null).reasonCode())
+                    .isEqualTo(ReasonCode.SERVER_UNAVAILABLE);
+        }
+        // resuming an existing session is not a new one
+        try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
+            assertThat(c.connect("s1", false, persistent(), null).reasonCode()).isEqualTo(ReasonCode.SUCCESS);
+        }
+        assertThat(hits("max-sessions-per-principal")).isEqualTo(2);
+        // a session that ends frees its place
+        try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
+            assertThat(c.connect("s2", true, MqttProperties.EMPTY, null).reasonCode())
+                    .isEqualTo(ReasonCode.SUCCESS);
+            c.send(io.berth.codec.DisconnectPacket.of(ReasonCode.SUCCESS));
+            assertThat(c.awaitClosed(Duration.ofSeconds(5))).isTrue();
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
+                assertThat(c.connect("s5", false, persistent(), null).reasonCode())
+                        .isEqualTo(ReasonCode.SUCCESS);
+            }
+        });
+    }
+
+    @Test
+    void openQos2Exchanges_of311Clients_areHeldToTheReceiveMaximum() throws Exception {
+        broker = new TestBroker(b -> b.receiveMaximum(3));
+        try (RawClient c = RawClient.connected(broker.port(), MqttVersion.V3_1_1, "q2", true, MqttProperties.EMPTY)) {
+            for (int id = 1; id <= 3; id++) {
+                c.publish("t", QoS.EXACTLY_ONCE, id, "x");
+                assertThat(c.expect(io.berth.codec.PubrecPacket.class).packetId())
+                        .isEqualTo(id);
+            }
+            // no PUBREL for any of them: a fourth open exchange closes the connection
+            c.publish("t", QoS.EXACTLY_ONCE, 4, "x");
+            assertThat(c.awaitClosed(Duration.ofSeconds(5))).isTrue();
         }
     }
 }

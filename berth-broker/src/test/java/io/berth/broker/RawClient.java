@@ -43,9 +43,16 @@ final class RawClient implements AutoCloseable {
     private volatile boolean closed;
 
     private RawClient(int port, MqttVersion version) throws IOException {
+        this(port, version, null);
+    }
+
+    private RawClient(int port, MqttVersion version, String localAddress) throws IOException {
         this.version = version;
         socket = new Socket();
         socket.setTcpNoDelay(true);
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         out = socket.getOutputStream();
         Thread reader = new Thread(this::read, "raw-client-reader");
@@ -55,6 +62,11 @@ final class RawClient implements AutoCloseable {
 
     static RawClient open(int port, MqttVersion version) throws IOException {
         return new RawClient(port, version);
+    }
+
+    /** Opens a connection from {@code localAddress} (any 127.x.y.z on Linux), for per-address limits. */
+    static RawClient openFrom(String localAddress, int port, MqttVersion version) throws IOException {
+        return new RawClient(port, version, localAddress);
     }
 
     /** Opens a connection and sends CONNECT; returns the client after reading the CONNACK. */

@@ -70,7 +70,17 @@ final class TestCertificates {
     }
 
     static Issued server(Path dir, String name, Issued ca) throws Exception {
-        KeyPair kp = keyPair();
+        return server(dir, name, ca, keyPair());
+    }
+
+    /** A server certificate with an RSA key (static-RSA and ECDHE-RSA suites need one). */
+    static Issued rsaServer(Path dir, String name, Issued ca) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        return server(dir, name, ca, g.generateKeyPair());
+    }
+
+    private static Issued server(Path dir, String name, Issued ca, KeyPair kp) throws Exception {
         X509v3CertificateBuilder b = builder(issuer(ca), new X500Name("CN=localhost"), kp);
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
             new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")

@@ -31,4 +31,18 @@ public interface Authorizer {
     boolean canSubscribe(String user, String clientId, String filter);
 
     boolean canReceive(String user, String clientId, String topic);
+
+    /**
+     * A client of {@code principal} asks for a new session (not a resumed one); false refuses it
+     * ({@code max-sessions-per-principal}). When true, the session is counted until {@link #sessionEnded}.
+     */
+    default boolean sessionStarting(String principal) {
+        return true;
+    }
+
+    /** A session of {@code principal} was recovered from the store: counted, never refused. */
+    default void sessionRecovered(String principal) {}
+
+    /** A session counted by {@link #sessionStarting} or {@link #sessionRecovered} ended. */
+    default void sessionEnded(String principal) {}
 }

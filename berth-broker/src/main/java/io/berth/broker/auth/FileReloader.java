@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Watches files (certificates, keys, the password and ACL files) and calls a reload action when one of
  * them changes (modification time, size or file key). Polling instead of a WatchService: it also sees
  * files replaced through symbolic links, as Kubernetes secrets and certificate renewers do. A failed
- * reload is logged and the previous contents stay in force; it is tried again at the next change.
+ * reload (a syntax error, a deleted file) is logged at ERROR and counted (the failure callback, which
+ * feeds {@code berth_reload_failures_total}); the previous contents stay in force until the next change
+ * that can be read.
  *
  * <p>Threading: one daemon thread checks every watch; {@link #watch} may be called from any thread.
  */
@@ -33,10 +36,13 @@ public final class FileReloader implements AutoCloseable {
 
     private final ScheduledExecutorService timer;
     private final long checkMillis;
+    private final Consumer<String> failed;
 
-    public FileReloader(long checkMillis) {
+    /** @param failed told the name of what could not be reloaded */
+    public FileReloader(long checkMillis, Consumer<String> failed) {
         this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("berth-reload", true));
         this.checkMillis = checkMillis;
+        this.failed = failed;
     }
 
     /** Checks {@code files} every interval and runs {@code reload} after a change. */
@@ -64,7 +70,7 @@ public final class FileReloader implements AutoCloseable {
     }
 
     /** Threading: runs on the reloader's thread only. */
-    private static final class Watch {
+    private final class Watch {
         final String what;
         final List<Path> files;
         final Reload reload;
@@ -87,7 +93,8 @@ public final class FileReloader implements AutoCloseable {
                 reload.run();
                 LOG.info("reloaded {} from {}", what, files);
             } catch (Exception e) {
-                LOG.warn("{} not reloaded, the previous one stays in force: {}", what, e.getMessage());
+                LOG.error("{} not reloaded, the previous one stays in force until it is fixed: {}", what, e.toString());
+                failed.accept(what);
             }
         }
     }

@@ -81,9 +81,7 @@ public final class PasswordFile {
 
     /** A copy with {@code user}'s hash and SCRAM keys (null: none) replaced. */
     public PasswordFile with(String user, String hash, ScramCredentials keys) {
-        if (user.isEmpty() || user.indexOf(':') >= 0 || user.indexOf('\n') >= 0) {
-            throw new IllegalArgumentException("a username must not be empty nor contain ':' or a line break");
-        }
+        checkName(user);
         Map<String, String> copy = new TreeMap<>(hashes);
         copy.put(user, hash);
         Map<String, ScramCredentials> scramCopy = new TreeMap<>(scram);
@@ -93,6 +91,26 @@ public final class PasswordFile {
             scramCopy.put(user, keys);
         }
         return new PasswordFile(copy, scramCopy);
+    }
+
+    /**
+     * Refuses a name that this file could not store and read back unchanged: empty, with {@code :}, with a
+     * control character (a line break would split the line), or with leading or trailing white space
+     * (stripped when the file is read).
+     */
+    public static void checkName(String user) {
+        if (user.isEmpty() || user.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("a username must not be empty nor contain ':'");
+        }
+        if (!user.strip().equals(user)) {
+            throw new IllegalArgumentException("a username must not start or end with white space");
+        }
+        for (int i = 0; i < user.length(); i++) {
+            if (LogText.isControl(user.charAt(i))) {
+                throw new IllegalArgumentException(
+                        "a username must not contain control characters (such as a line " + "break or tab)");
+            }
+        }
     }
 
     public PasswordFile without(String user) {

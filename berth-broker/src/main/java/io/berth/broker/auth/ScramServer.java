@@ -21,6 +21,7 @@ public final class ScramServer {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Function<String, ScramCredentials> lookup;
+    private final byte[] mockSecret;
     private String user;
     private String gs2Header;
     private String clientFirstBare;
@@ -29,8 +30,19 @@ public final class ScramServer {
     private ScramCredentials keys;
     private boolean known;
 
-    ScramServer(Function<String, ScramCredentials> lookup) {
+    /**
+     * @param lookup the stored keys of a user, or null for an unknown one
+     * @param mockSecret the key of the made-up salts of unknown users (secret, random per broker)
+     */
+    ScramServer(Function<String, ScramCredentials> lookup, byte[] mockSecret) {
         this.lookup = lookup;
+        this.mockSecret = mockSecret;
+    }
+
+    /** The salt shown for a user that has no SCRAM keys: stable for a name, unpredictable without the secret. */
+    static byte[] mockSalt(byte[] secret, String user) {
+        byte[] mac = ScramCredentials.hmac(secret, user.getBytes(StandardCharsets.UTF_8));
+        return java.util.Arrays.copyOf(mac, 16);
     }
 
     /** Reads the client-first message; returns the server-first message, or null when it is malformed. */
@@ -53,9 +65,8 @@ public final class ScramServer {
         keys = lookup.apply(user);
         known = keys != null;
         if (!known) {
-            byte[] salt = new byte[16];
-            RANDOM.nextBytes(salt);
-            keys = new ScramCredentials(salt, ScramCredentials.DEFAULT_ITERATIONS, new byte[32], new byte[32]);
+            keys = new ScramCredentials(
+                    mockSalt(mockSecret, user), ScramCredentials.DEFAULT_ITERATIONS, new byte[32], new byte[32]);
         }
         byte[] serverNonce = new byte[18];
         RANDOM.nextBytes(serverNonce);

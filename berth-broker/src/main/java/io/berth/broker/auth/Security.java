@@ -6,15 +6,17 @@ import io.berth.broker.config.SecurityConfig;
 import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.codec.ReasonCode;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +25,22 @@ import org.slf4j.LoggerFactory;
  * they change), the secure-by-default rule for anonymous clients, the failed-login back-off and the
  * per-address connection limits.
  *
- * <p>Threading: {@link #authenticate} runs the slow hash on a small dedicated executor, never on the
+ * <p>Password checks and SCRAM exchanges are scheduled by a {@link LoginQueue}: a few logins per source
+ * address at a time, addresses served in turn, after the address's failed-login back-off. A login
+ * verified in the last minutes is recognised without hashing again ({@link VerifiedLogins}). When the
+ * password file changes, the connections of users that are gone or whose password changed are closed.
+ *
+ * <p>Threading: {@link #authenticate} runs the slow hash on the login queue's threads, never on the
  * caller's thread (a Netty event loop); the password file and ACL are immutable snapshots behind
  * volatile fields, replaced by the {@link FileReloader} thread; every method may be called from any
  * thread.
  */
 public final class Security implements Authorizer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Security.class);
-    /** Logins waiting for a hash thread; beyond it CONNECT is answered with Server Busy. */
-    private static final int MAX_PENDING_LOGINS = 256;
+    /** Threads that verify password hashes. */
+    private static final int HASH_THREADS = 2;
+    /** Logins waiting for their turn in all; beyond it CONNECT is answered with Server Busy. */
+    private static final int MAX_WAITING_LOGINS = 10_000;
     /** Verified for unknown users, so that they take as long as known ones (no user enumeration by time). */
     private static final String DUMMY_HASH = PasswordHasher.hash("dummy".toCharArray());
 
@@ -39,9 +48,21 @@ public final class Security implements Authorizer, AutoCloseable {
     private final boolean anonymousAllowed;
     private final BrokerMetrics metrics;
     private final FileReloader reloader;
-    private final ThreadPoolExecutor hashing;
+    private final LoginQueue logins;
     private final LoginBackoff backoff;
     private final AddressLimits addressLimits;
+    private final VerifiedLogins verified = new VerifiedLogins(System::currentTimeMillis);
+    /**
+     * The key of the made-up SCRAM salts of unknown users: random at each start (not persisted), so an
+     * unknown name shows the same salt at every attempt while the broker runs.
+     */
+    private final byte[] scramSecret = new byte[32];
+    /** Open connections logged in with the password file, by user, to close when the user changes. */
+    private final Map<String, Set<Runnable>> passwordUsers = new ConcurrentHashMap<>();
+
+    /** Sessions per principal, for {@code max-sessions-per-principal}. */
+    private final Map<String, Integer> sessions = new ConcurrentHashMap<>();
+
     private volatile PasswordFile passwords;
     private volatile Acl acl;
 
@@ -55,19 +76,15 @@ public final class Security implements Authorizer, AutoCloseable {
         this.backoff = new LoginBackoff(config.abuse().loginBackoffMaxMillis(), System::currentTimeMillis);
         this.addressLimits = new AddressLimits(
                 config.abuse().maxConnectionsPerAddress(),
-                config.abuse().connectsPerSecondPerAddress(),
+                config.abuse().failedConnectsPerSecondPerAddress(),
                 System::nanoTime);
-        this.reloader = new FileReloader(config.reloadCheckMillis());
-        this.hashing = new ThreadPoolExecutor(
-                2,
-                2,
-                0,
-                TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(MAX_PENDING_LOGINS),
-                new io.netty.util.concurrent.DefaultThreadFactory("berth-auth", true));
+        this.reloader = new FileReloader(config.reloadCheckMillis(), metrics::reloadFailed);
+        this.logins =
+                new LoginQueue(HASH_THREADS, config.abuse().loginsInFlightPerAddress(), MAX_WAITING_LOGINS, backoff);
+        new SecureRandom().nextBytes(scramSecret);
         if (config.passwordFile() != null) {
             Path f = config.passwordFile();
-            reloader.watch("password file", List.of(f), () -> passwords = PasswordFile.read(f));
+            reloader.watch("password file", List.of(f), () -> passwordsChanged(PasswordFile.read(f)));
         }
         if (config.aclFile() != null) {
             Path f = config.aclFile();
@@ -101,6 +118,48 @@ public final class Security implements Authorizer, AutoCloseable {
         return Acl.parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
     }
 
+    /** Installs a new password file and closes the connections of users that are gone or changed. */
+    private void passwordsChanged(PasswordFile now) {
+        PasswordFile before = passwords;
+        passwords = now;
+        for (Map.Entry<String, Set<Runnable>> e : passwordUsers.entrySet()) {
+            String user = e.getKey();
+            if (!Objects.equals(before.hashOf(user), now.hashOf(user))
+                    || !Objects.equals(scramText(before, user), scramText(now, user))) {
+                LOG.info(
+                        "user '{}' {} in the password file: closing its {} connection(s)",
+                        LogText.safe(user),
+                        now.hashOf(user) == null ? "removed" : "changed",
+                        e.getValue().size());
+                e.getValue().forEach(Runnable::run);
+            }
+        }
+    }
+
+    private static String scramText(PasswordFile f, String user) {
+        ScramCredentials k = f.scramOf(user);
+        return k == null ? null : k.format();
+    }
+
+    /**
+     * Remembers an open connection of {@code principal}; {@code close} is run (on the reloader's
+     * thread) when the password file no longer has that user with the same password. Returns what to
+     * call when the connection ends. Principals not from the password file (certificates, anonymous,
+     * names trusted without a file) are not followed.
+     */
+    public Runnable loggedInWithPassword(String principal, Runnable close) {
+        if (passwords == null) {
+            return () -> {};
+        }
+        passwordUsers
+                .computeIfAbsent(principal, p -> ConcurrentHashMap.newKeySet())
+                .add(close);
+        return () -> passwordUsers.computeIfPresent(principal, (p, set) -> {
+            set.remove(close);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
     /** The reloader, for the TLS listeners' certificate files. */
     public FileReloader reloader() {
         return reloader;
@@ -108,6 +167,11 @@ public final class Security implements Authorizer, AutoCloseable {
 
     public AddressLimits addressLimits() {
         return addressLimits;
+    }
+
+    /** True when clients may connect without credentials (browser origins are then refused on WebSocket). */
+    public boolean anonymousAllowed() {
+        return anonymousAllowed;
     }
 
     /** Counts an abuse limit that was hit. */
@@ -119,16 +183,33 @@ public final class Security implements Authorizer, AutoCloseable {
         return config;
     }
 
-    /** How long a login from this address waits before it is checked (the failed-login back-off). */
-    public long loginDelayMillis(Credentials c) {
-        return backoff.delayMillis(c.address());
+    /**
+     * Waits for the address's turn to run a SCRAM-SHA-256 exchange (its back-off, its logins in flight),
+     * then completes with the exchange and the turn to release when it ends; completes with null when no
+     * password file is configured, and with a refusal (Server Busy) when too many logins wait.
+     */
+    public CompletableFuture<ScramTurn> scram(InetAddress address) {
+        PasswordFile users = passwords;
+        if (users == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<ScramTurn> f = logins.submit(
+                address, turn -> new ScramTurn(new ScramServer(users::scramOf, scramSecret), turn::release, null));
+        if (f == null) {
+            metrics.limitHit("pending-logins");
+            return CompletableFuture.completedFuture(new ScramTurn(null, () -> {}, ReasonCode.SERVER_BUSY));
+        }
+        return f;
     }
 
-    /** A SCRAM-SHA-256 exchange against the current password file, or null when none is configured. */
-    public ScramServer newScram() {
-        PasswordFile users = passwords;
-        return users == null ? null : new ScramServer(users::scramOf);
-    }
+    /**
+     * A SCRAM exchange whose turn has come.
+     *
+     * @param server the exchange; null when refused
+     * @param release frees the address's place; call it when the exchange ends, however it ends
+     * @param refusal why no exchange was started, or null
+     */
+    public record ScramTurn(ScramServer server, Runnable release, ReasonCode refusal) {}
 
     /** The outcome of a SCRAM exchange, for the back-off and the metrics. */
     public Authentication scramDone(Credentials c, boolean ok) {
@@ -139,7 +220,10 @@ public final class Security implements Authorizer, AutoCloseable {
         return Authentication.accepted(c.username());
     }
 
-    /** Checks credentials off the caller's thread; the future completes on a hashing thread. */
+    /**
+     * Checks credentials off the caller's thread; the future completes on a login thread. Cancelling it
+     * before its turn comes spares the hash.
+     */
     public CompletableFuture<Authentication> authenticate(Credentials c) {
         if (c.certificateName() != null) {
             return CompletableFuture.completedFuture(Authentication.accepted(c.certificateName()));
@@ -156,12 +240,21 @@ public final class Security implements Authorizer, AutoCloseable {
                             ? Authentication.accepted(c.username())
                             : failed(c, "no-password-file", ReasonCode.NOT_AUTHORIZED));
         }
-        CompletableFuture<Authentication> result = new CompletableFuture<>();
-        try {
-            hashing.execute(() -> result.complete(verify(users, c)));
-        } catch (RejectedExecutionException e) {
+        String hash = users.hashOf(c.username());
+        if (hash != null && c.password() != null && verified.matches(c.username(), hash, c.password())) {
+            backoff.succeeded(c.address());
+            return CompletableFuture.completedFuture(Authentication.accepted(c.username()));
+        }
+        CompletableFuture<Authentication> result = logins.submit(c.address(), turn -> {
+            try {
+                return verify(users, c);
+            } finally {
+                turn.release();
+            }
+        });
+        if (result == null) {
             metrics.limitHit("pending-logins");
-            result.complete(Authentication.refused(ReasonCode.SERVER_BUSY));
+            return CompletableFuture.completedFuture(Authentication.refused(ReasonCode.SERVER_BUSY));
         }
         return result;
     }
@@ -175,6 +268,7 @@ public final class Security implements Authorizer, AutoCloseable {
         if (!ok) {
             return failed(c, hash == null ? "unknown-user" : "wrong-password", ReasonCode.BAD_USER_NAME_OR_PASSWORD);
         }
+        verified.remember(c.username(), hash, password);
         backoff.succeeded(c.address());
         return Authentication.accepted(c.username());
     }
@@ -182,7 +276,7 @@ public final class Security implements Authorizer, AutoCloseable {
     private Authentication failed(Credentials c, String reason, ReasonCode code) {
         backoff.failed(c.address());
         metrics.authFailed(reason);
-        LOG.info("login refused from {} (user '{}'): {}", c.address(), c.username(), reason);
+        LOG.info("login refused from {} (user '{}'): {}", c.address(), LogText.safe(c.username()), reason);
         return Authentication.refused(code);
     }
 
@@ -207,6 +301,35 @@ public final class Security implements Authorizer, AutoCloseable {
         return a == null || counted(a.canReceive(user, clientId, topic), "receive");
     }
 
+    @Override
+    public boolean sessionStarting(String principal) {
+        int max = config.abuse().maxSessionsPerPrincipal();
+        boolean[] refused = {false};
+        sessions.compute(principal, (p, n) -> {
+            int now = n == null ? 0 : n;
+            if (max > 0 && now >= max) {
+                refused[0] = true;
+                return n;
+            }
+            return now + 1;
+        });
+        if (refused[0]) {
+            metrics.limitHit("max-sessions-per-principal");
+            LOG.info("new session of '{}' refused: it has {} already", LogText.safe(principal), max);
+        }
+        return !refused[0];
+    }
+
+    @Override
+    public void sessionRecovered(String principal) {
+        sessions.merge(principal, 1, Integer::sum);
+    }
+
+    @Override
+    public void sessionEnded(String principal) {
+        sessions.computeIfPresent(principal, (p, n) -> n <= 1 ? null : n - 1);
+    }
+
     private boolean counted(boolean allowed, String right) {
         if (!allowed) {
             metrics.aclDenied(right);
@@ -217,6 +340,6 @@ public final class Security implements Authorizer, AutoCloseable {
     @Override
     public void close() {
         reloader.close();
-        hashing.shutdownNow();
+        logins.close();
     }
 }

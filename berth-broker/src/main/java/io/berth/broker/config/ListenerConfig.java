@@ -3,6 +3,7 @@ package io.berth.broker.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,12 @@ import java.util.Objects;
  * @param requireClientCertificate refuse the TLS handshake of a client without a valid certificate
  * @param certificateAsUsername the subject CN of the client certificate is the username
  * @param path the HTTP path of the WebSocket endpoint (WS and WSS only)
+ * @param ciphers the TLS 1.2 cipher suites offered (JDK names), in order of preference; null for the
+ *     default: ECDHE with AES-GCM or ChaCha20-Poly1305 only (forward secrecy, no CBC); TLS 1.3 suites are
+ *     always the JDK's
+ * @param allowedOrigins the browser origins ({@code https://app.example.com}) whose pages may open the
+ *     WebSocket ({@code *}: any); null for the default: any origin, except where anonymous clients are
+ *     allowed, where requests carrying an {@code Origin} header (browsers) are refused (WS and WSS only)
  */
 public record ListenerConfig(
         Transport transport,
@@ -27,7 +34,9 @@ public record ListenerConfig(
         Path clientCaFile,
         boolean requireClientCertificate,
         boolean certificateAsUsername,
-        String path) {
+        String path,
+        List<String> ciphers,
+        List<String> allowedOrigins) {
 
     /** The transports a listener offers. */
     public enum Transport {
@@ -76,6 +85,43 @@ public record ListenerConfig(
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("path: must start with '/', is '" + path + "'");
         }
+        if (ciphers != null) {
+            ciphers = List.copyOf(ciphers);
+            if (!transport.secure() || ciphers.isEmpty()) {
+                throw new IllegalArgumentException("ciphers: needs a tls or wss listener and at least one suite");
+            }
+        }
+        if (allowedOrigins != null) {
+            allowedOrigins = List.copyOf(allowedOrigins);
+            if (!transport.webSocket()) {
+                throw new IllegalArgumentException("allowed-origins: needs a ws or wss listener");
+            }
+        }
+    }
+
+    /** A listener with the default cipher suites and origin rule. */
+    public ListenerConfig(
+            Transport transport,
+            String bind,
+            int port,
+            Path certFile,
+            Path keyFile,
+            Path clientCaFile,
+            boolean requireClientCertificate,
+            boolean certificateAsUsername,
+            String path) {
+        this(
+                transport,
+                bind,
+                port,
+                certFile,
+                keyFile,
+                clientCaFile,
+                requireClientCertificate,
+                certificateAsUsername,
+                path,
+                null,
+                null);
     }
 
     /** A plain TCP listener. */
@@ -104,7 +150,25 @@ public record ListenerConfig(
                 clientCaFile,
                 requireClientCertificate,
                 certificateAsUsername,
-                path);
+                path,
+                ciphers,
+                allowedOrigins);
+    }
+
+    /** A copy with these browser origins allowed (WS and WSS only). */
+    public ListenerConfig withAllowedOrigins(List<String> origins) {
+        return new ListenerConfig(
+                transport,
+                bind,
+                port,
+                certFile,
+                keyFile,
+                clientCaFile,
+                requireClientCertificate,
+                certificateAsUsername,
+                path,
+                ciphers,
+                origins);
     }
 
     /** True when every client of this listener is identified by its certificate. */

@@ -28,12 +28,18 @@ final class SecurityKeys {
             case "reload-check-ms" -> s = s.withReloadCheckMillis(ConfigValues.number(v));
             case "max-connections-per-address" ->
                 s = s.withAbuse(a.withMaxConnectionsPerAddress(ConfigValues.integer(v)));
-            case "connect-rate-per-address" ->
-                s = s.withAbuse(a.withConnectsPerSecondPerAddress(ConfigValues.integer(v)));
+            case "failed-connect-rate-per-address", "connect-rate-per-address" ->
+                s = s.withAbuse(a.withFailedConnectsPerSecondPerAddress(ConfigValues.integer(v)));
+            case "logins-in-flight-per-address" ->
+                s = s.withAbuse(a.withLoginsInFlightPerAddress(ConfigValues.integer(v)));
+            case "max-connect-size" -> s = s.withAbuse(a.withMaxConnectSize(Math.toIntExact(ConfigValues.bytes(v))));
+            case "max-unauthenticated-bytes" -> s = s.withAbuse(a.withMaxUnauthenticatedBytes(ConfigValues.bytes(v)));
             case "login-backoff-max-ms" -> s = s.withAbuse(a.withLoginBackoffMaxMillis(ConfigValues.number(v)));
             case "max-client-id-length" -> s = s.withAbuse(a.withMaxClientIdLength(ConfigValues.integer(v)));
             case "max-subscriptions-per-session" ->
                 s = s.withAbuse(a.withMaxSubscriptionsPerSession(ConfigValues.integer(v)));
+            case "max-sessions-per-principal" ->
+                s = s.withAbuse(a.withMaxSessionsPerPrincipal(ConfigValues.integer(v)));
             case "max-topic-levels" -> s = s.withAbuse(a.withMaxTopicLevels(ConfigValues.integer(v)));
             default -> {
                 return false;
@@ -71,6 +77,8 @@ final class SecurityKeys {
         boolean require = false;
         boolean asUsername = false;
         String path = "/mqtt";
+        List<String> ciphers = null;
+        List<String> origins = null;
         Iterator<Map.Entry<String, JsonNode>> fields = v.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
@@ -86,6 +94,8 @@ final class SecurityKeys {
                     case "require-client-certificate" -> require = ConfigValues.bool(x);
                     case "certificate-as-username" -> asUsername = ConfigValues.bool(x);
                     case "path" -> path = ConfigValues.text(x);
+                    case "ciphers" -> ciphers = texts(x);
+                    case "allowed-origins" -> origins = texts(x);
                     default -> throw new IllegalArgumentException("unknown option");
                 }
             } catch (IllegalArgumentException e) {
@@ -95,6 +105,21 @@ final class SecurityKeys {
         if (port == null) {
             throw new IllegalArgumentException("port is missing");
         }
-        return new ListenerConfig(type, bind, port, cert, key, ca, require, asUsername, path);
+        return new ListenerConfig(type, bind, port, cert, key, ca, require, asUsername, path, ciphers, origins);
+    }
+
+    /** A list of strings, or one string with comma-separated items. */
+    private static List<String> texts(JsonNode v) {
+        List<String> out = new ArrayList<>();
+        if (v.isArray()) {
+            v.forEach(item -> out.add(ConfigValues.text(item)));
+        } else {
+            for (String item : ConfigValues.text(v).split(",")) {
+                if (!item.isBlank()) {
+                    out.add(item.strip());
+                }
+            }
+        }
+        return out;
     }
 }

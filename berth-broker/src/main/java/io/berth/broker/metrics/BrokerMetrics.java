@@ -219,6 +219,11 @@ public final class BrokerMetrics {
         security("berth_limit_hits_total", "abuse limits that refused something", "limit", limit);
     }
 
+    /** A changed file (password file, ACL, certificate) could not be read; the previous one stays in force. */
+    public void reloadFailed(String file) {
+        security("berth_reload_failures_total", "changed files that could not be used", "file", file);
+    }
+
     /** A login was refused: anonymous, unknown-user, wrong-password, ... */
     public void authFailed(String reason) {
         security("berth_auth_failures_total", "refused logins", "reason", reason);

@@ -1,5 +1,6 @@
 package io.berth.broker.protocol;
 
+import io.berth.broker.auth.LogText;
 import io.berth.broker.session.ClientConnection;
 import io.berth.codec.ConnackPacket;
 import io.berth.codec.MqttPacket;
@@ -137,6 +138,6 @@ final class ChannelConnection implements ClientConnection {
 
     @Override
     public String describe() {
-        return "client '" + clientId + "' at " + channel.remoteAddress();
+        return "client '" + LogText.safe(clientId) + "' at " + channel.remoteAddress();
     }
 }

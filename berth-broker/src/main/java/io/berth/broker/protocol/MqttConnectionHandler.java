@@ -13,6 +13,7 @@ import io.berth.codec.ConnackPacket;
 import io.berth.codec.ConnectPacket;
 import io.berth.codec.DecodeFailure;
 import io.berth.codec.DisconnectPacket;
+import io.berth.codec.MqttDecoder;
 import io.berth.codec.MqttEncoder;
 import io.berth.codec.MqttPacket;
 import io.berth.codec.MqttProperties;
@@ -41,6 +42,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +55,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>CONNECT is authenticated off the event loop ({@link Security#authenticate}); until the outcome is
  * known the channel stops reading and packets already decoded are held, then handled in order. CONNECT
- * must arrive within the connect timeout of the TCP connection, however slowly bytes trickle in.
+ * must arrive within the connect timeout of the TCP connection, however slowly bytes trickle in, and may
+ * be at most {@code max-connect-size}; the wait for the login's turn then does not count against the
+ * connect timeout but against {@link KeepAlive#LOGIN_TIMEOUT_SECONDS}. The milestones go to the
+ * transport's limits as {@link ConnectionEvent}s.
  *
  * <p>Threading: one instance per channel, on its event loop only; plain fields, no locks.
  */
@@ -74,6 +79,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private List<Object> held;
 
     private boolean connectReceived;
+    /** The login was by username and password (or SCRAM), not by certificate. */
+    private boolean byPassword;
+
     private ScheduledFuture<?> connectDeadline;
     private ChannelConnection connection;
     private SessionShard shard;
@@ -84,6 +92,14 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
 
     private boolean lossReported;
+    /** The login being checked (or the SCRAM exchange waiting for its turn); null otherwise. */
+    private CompletableFuture<?> login;
+    /** Closes the connection when the login takes too long; null otherwise. */
+    private ScheduledFuture<?> loginDeadline;
+    /** Forgets this connection in the password users followed for reloads; null until logged in. */
+    private Runnable forgetUser;
+
+    private boolean inactive;
     /** Packets for the session read in this burst, handed to the shard together at its end; null when none. */
     private List<MqttPacket> burst;
 
@@ -156,6 +172,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         if (connectDeadline != null) {
             connectDeadline.cancel(false);
         }
+        ctx.pipeline().fireUserEventTriggered(ConnectionEvent.CONNECT_RECEIVED);
         if (result.refusal() != null) {
             refuse(ctx, result.refusal(), "invalid CONNECT");
             return;
@@ -165,52 +182,76 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         InetAddress address =
                 ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
         Credentials credentials = new Credentials(connect.username(), connect.password(), certificateName, address);
-        if (ScramServer.METHOD.equals(connect.properties().authenticationMethod())) {
-            startScram(ctx, result, address);
-            return;
-        }
+        byPassword = certificateName == null;
+        // the login may wait for its turn (its address's back-off, other addresses' logins): the idle
+        // timer stops meanwhile and the login has its own, longer, limit
         held = new ArrayList<>();
         ctx.channel().config().setAutoRead(false);
-        Runnable check = () -> security.authenticate(credentials)
-                .whenComplete((auth, error) -> ctx.executor()
-                        .execute(() -> authenticated(
-                                ctx,
-                                result,
-                                error == null ? auth : Authentication.refused(ReasonCode.UNSPECIFIED_ERROR))));
-        long delay = security.loginDelayMillis(credentials);
-        if (delay > 0) {
-            // failed-login back-off: logins from an address that just failed wait before they are checked
-            ctx.executor().schedule(check, delay, TimeUnit.MILLISECONDS);
-        } else {
-            check.run();
+        KeepAlive.suspend(ctx.pipeline());
+        loginDeadline = ctx.executor()
+                .schedule(
+                        () -> close(ctx, ReasonCode.MAXIMUM_CONNECT_TIME, "login not done in time"),
+                        KeepAlive.LOGIN_TIMEOUT_SECONDS,
+                        TimeUnit.SECONDS);
+        if (ScramServer.METHOD.equals(connect.properties().authenticationMethod())) {
+            // SCRAM waits for the same turn as a password check: back-off and logins in flight per address
+            CompletableFuture<Security.ScramTurn> turn = security.scram(address);
+            login = turn;
+            turn.whenComplete((t, error) -> ctx.executor().execute(() -> startScram(ctx, result, address, t)));
+            return;
         }
+        CompletableFuture<Authentication> check = security.authenticate(credentials);
+        login = check;
+        check.whenComplete((auth, error) -> ctx.executor()
+                .execute(() -> authenticated(
+                        ctx, result, error == null ? auth : Authentication.refused(ReasonCode.UNSPECIFIED_ERROR))));
     }
 
-    /** 5.0 enhanced authentication with SCRAM-SHA-256: answers the client-first message with AUTH. */
-    private void startScram(ChannelHandlerContext ctx, ConnectValidator.Result result, InetAddress address) {
-        ScramServer server = security.newScram();
-        if (server == null) {
-            refuse(ctx, ReasonCode.BAD_AUTHENTICATION_METHOD, "SCRAM without a password file");
+    /**
+     * 5.0 enhanced authentication with SCRAM-SHA-256, once the address's turn has come: answers the
+     * client-first message with AUTH. {@code turn} is null when the turn was cancelled or no password
+     * file is configured.
+     */
+    private void startScram(
+            ChannelHandlerContext ctx, ConnectValidator.Result result, InetAddress address, Security.ScramTurn turn) {
+        if (inactive) {
+            if (turn != null) {
+                turn.release().run();
+            }
             return;
         }
-        byte[] serverFirst = server.first(result.connect().properties().authenticationData());
+        login = null;
+        if (turn == null || turn.refusal() != null) {
+            ReasonCode why = turn == null ? ReasonCode.BAD_AUTHENTICATION_METHOD : turn.refusal();
+            authenticated(ctx, result, Authentication.refused(why));
+            return;
+        }
+        byte[] serverFirst = turn.server().first(result.connect().properties().authenticationData());
         if (serverFirst == null) {
-            refuse(ctx, ReasonCode.BAD_AUTHENTICATION_METHOD, "malformed SCRAM client-first message");
+            turn.release().run();
+            authenticated(ctx, result, Authentication.refused(ReasonCode.BAD_AUTHENTICATION_METHOD));
             return;
         }
-        scram = new PendingScram(server, result, address);
+        scram = new PendingScram(turn.server(), result, address, turn.release());
+        List<Object> early = held;
+        held = null;
+        ctx.channel().config().setAutoRead(true);
         ctx.writeAndFlush(new AuthPacket(
                 ReasonCode.CONTINUE_AUTHENTICATION,
                 MqttProperties.builder()
                         .authenticationMethod(ScramServer.METHOD)
                         .authenticationData(serverFirst)
                         .build()));
+        for (Object m : early) {
+            channelRead(ctx, m);
+        }
     }
 
     /** The client's answer to the server-first message; anything but AUTH is a protocol error. */
     private void onScramStep(ChannelHandlerContext ctx, MqttPacket packet) {
         PendingScram pending = scram;
         scram = null;
+        pending.release().run();
         if (!(packet instanceof AuthPacket auth)
                 || auth.reasonCode() != ReasonCode.CONTINUE_AUTHENTICATION
                 || !ScramServer.METHOD.equals(auth.properties().authenticationMethod())) {
@@ -237,12 +278,20 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         authenticated(ctx, result, outcome);
     }
 
-    private record PendingScram(ScramServer server, ConnectValidator.Result connect, InetAddress address) {}
+    private record PendingScram(
+            ScramServer server, ConnectValidator.Result connect, InetAddress address, Runnable release) {}
 
     /** Continues a CONNECT once its credentials are checked; runs on the event loop. */
     private void authenticated(ChannelHandlerContext ctx, ConnectValidator.Result result, Authentication auth) {
         List<Object> pending = held;
         held = null;
+        if (pending == null) {
+            return; // the connection closed while the login waited
+        }
+        login = null;
+        if (loginDeadline != null) {
+            loginDeadline.cancel(false);
+        }
         if (!ctx.channel().isActive()) {
             pending.forEach(ReferenceCountUtil::release);
             return;
@@ -259,6 +308,17 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             pending.forEach(ReferenceCountUtil::release);
             refuse(ctx, ReasonCode.NOT_AUTHORIZED, "the ACL denies the will topic");
             return;
+        }
+        ctx.pipeline().fireUserEventTriggered(ConnectionEvent.LOGGED_IN);
+        ctx.pipeline().get(MqttDecoder.class).maxPacketSize(config.maxPacketSize());
+        if (byPassword && !principal.isEmpty()) {
+            forgetUser = security.loggedInWithPassword(
+                    principal,
+                    () -> ctx.executor()
+                            .execute(() -> close(
+                                    ctx,
+                                    ReasonCode.ADMINISTRATIVE_ACTION,
+                                    "user removed or password changed in the password file")));
         }
         KeepAlive.install(ctx.pipeline(), result.keepAliveSeconds());
         if (result.outboundTopicAliases() > 0) {
@@ -389,6 +449,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
                 failure.reasonCode(),
                 failure.description(),
                 failure.inConnect() ? "in CONNECT" : "");
+        if (connection != null) {
+            ctx.pipeline().fireUserEventTriggered(ConnectionEvent.FAILED);
+        }
         MqttVersion v = failure.version() != null ? failure.version() : version;
         if (failure.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
             // [MQTT-3.1.2-2] answer with return code 0x01 (3.1.1 format) and close
@@ -409,6 +472,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void protocolError(ChannelHandlerContext ctx, String what) {
+        if (connection != null) {
+            ctx.pipeline().fireUserEventTriggered(ConnectionEvent.FAILED);
+        }
         close(ctx, ReasonCode.PROTOCOL_ERROR, what);
     }
 
@@ -468,8 +534,33 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         if (connectDeadline != null) {
             connectDeadline.cancel(false);
         }
+        endLogin();
         reportLoss();
         ctx.fireChannelInactive();
+    }
+
+    /** Gives back what a login in progress holds: its turn, its held packets, its place in the reload list. */
+    private void endLogin() {
+        inactive = true;
+        if (login != null) {
+            login.cancel(false);
+            login = null;
+        }
+        if (scram != null) {
+            scram.release().run();
+            scram = null;
+        }
+        if (loginDeadline != null) {
+            loginDeadline.cancel(false);
+        }
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release);
+            held = null;
+        }
+        if (forgetUser != null) {
+            forgetUser.run();
+            forgetUser = null;
+        }
     }
 
     @Override

@@ -11,7 +11,11 @@ public final class Pipelines {
 
     public static void server(ChannelPipeline p, BrokerConfig config, MqttConnectionHandler handler) {
         p.addLast(KeepAlive.NAME, KeepAlive.connectTimeout(config.connectTimeoutSeconds()));
-        p.addLast("decoder", MqttDecoder.forServer(config.maxPacketSize()));
+        // until the login succeeds only CONNECT (and AUTH) may arrive: held to the smaller limit
+        p.addLast(
+                "decoder",
+                MqttDecoder.forServer(Math.min(
+                        config.maxPacketSize(), config.security().abuse().maxConnectSize())));
         p.addLast("encoder", new MqttEncoder());
         p.addLast("mqtt", handler);
     }

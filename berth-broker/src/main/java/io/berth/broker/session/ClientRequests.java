@@ -102,6 +102,13 @@ final class ClientRequests {
             acknowledge(s, conn, earlier, PubrecPacket.of(p.packetId()), null, failed, false, null);
             return;
         }
+        if (!conn.version().isV5() && s.inbound.size() >= shard.context.config().receiveMaximum()) {
+            // 3.1.1 has no Receive Maximum: QoS 2 exchanges left open (no PUBREL) are held to the same count,
+            // or one client could keep 65,535 of them per session
+            LOG.debug("{} left too many QoS 2 exchanges open", conn.describe());
+            conn.close(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
+            return;
+        }
         if (!admitInbound(s, conn)) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.berth.broker.session;
 
+import io.berth.broker.auth.LogText;
 import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.StoreCommand;
@@ -41,8 +42,8 @@ final class SessionLifecycle {
             LOG.warn(
                     "CONNECT of {} as '{}' refused: the session of '{}' belongs to another principal",
                     conn.describe(),
-                    r.principal(),
-                    r.clientId());
+                    LogText.safe(r.principal()),
+                    LogText.safe(r.clientId()));
             shard.context.metrics().authFailed("session-owner");
             conn.refuse(ReasonCode.NOT_AUTHORIZED);
             return;
@@ -65,6 +66,10 @@ final class SessionLifecycle {
             }
         }
         Session s = existing;
+        if (s == null && !shard.context.authorizer().sessionStarting(r.principal())) {
+            conn.refuse(ReasonCode.QUOTA_EXCEEDED); // max-sessions-per-principal; 3.1.1: return code 3
+            return;
+        }
         if (s == null) {
             s = newSession(r.clientId(), r.expiryIntervalSeconds(), r.principal());
             s.outbound.startAt(continueAt);
@@ -280,6 +285,9 @@ final class SessionLifecycle {
         }
         shard.sessions.remove(s.clientId);
         shard.context.metrics().sessionEnded();
+        if (!GroupQueues.isKey(s.clientId)) {
+            shard.context.authorizer().sessionEnded(s.record.owner());
+        }
         shard.context.metrics().queued(-s.outbound.count(), -s.outbound.bytes());
         // what this tick queued or dequeued for the session goes first: nothing may follow its deletion
         shard.batch.flush();
@@ -326,6 +334,9 @@ final class SessionLifecycle {
                 ? rec.withDisconnectedAt(shard.context.clock().getAsLong())
                 : rec;
         s.outbound.restore(r, rec.disconnectedAtMillis() == 0);
+        if (!GroupQueues.isKey(s.clientId)) {
+            shard.context.authorizer().sessionRecovered(rec.owner());
+        }
         for (Subscription sub : r.subscriptions()) {
             s.subscriptions.put(sub.filter(), sub);
             shard.context.tree().subscribe(s.clientId, sub);

@@ -45,6 +45,7 @@ public final class MqttServer implements AutoCloseable {
     private final Sessions sessions;
     private final Security security;
     private final List<Channel> channels = new ArrayList<>();
+    private final UnauthenticatedBytes unauthenticated;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
 
@@ -52,6 +53,8 @@ public final class MqttServer implements AutoCloseable {
         this.config = config;
         this.sessions = sessions;
         this.security = security;
+        this.unauthenticated =
+                new UnauthenticatedBytes(config.security().abuse().maxUnauthenticatedBytes(), security);
     }
 
     /**
@@ -110,6 +113,7 @@ public final class MqttServer implements AutoCloseable {
         if (l.transport().webSocket()) {
             p.addLast("http", new HttpServerCodec());
             p.addLast("httpAggregator", new HttpObjectAggregator(MAX_HANDSHAKE_REQUEST_BYTES));
+            p.addLast("origin", new OriginCheck(l.allowedOrigins(), security.anonymousAllowed(), security));
             p.addLast(
                     "webSocket",
                     new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
@@ -121,6 +125,7 @@ public final class MqttServer implements AutoCloseable {
             p.addLast("webSocketDecoder", new WebSocketFrames.Decoder());
             p.addLast("webSocketEncoder", new WebSocketFrames.Encoder());
         }
+        p.addLast("unauthenticatedBytes", unauthenticated.newHandler());
         Pipelines.server(p, config, new MqttConnectionHandler(config, sessions, security, l));
     }
 

@@ -66,4 +66,14 @@ class PasswdCommandTest {
         assertThat(run("\n", "passwd", "add", file.toString(), "alice")).isEqualTo(1);
         assertThat(file).doesNotExist();
     }
+
+    @Test
+    void namesWithControlCharactersOrOuterSpaces_areRefused_andTheFileStaysReadable() throws Exception {
+        Path file = dir.resolve("passwd");
+        assertThat(run("pw\n", "passwd", "add", file.toString(), "bad\rname")).isEqualTo(1);
+        assertThat(run("pw\n", "passwd", "add", file.toString(), " alice")).isEqualTo(1);
+        assertThat(run("pw\n", "passwd", "add", file.toString(), "alice", "--scram-iterations", "0"))
+                .isZero();
+        assertThat(run("", "passwd", "list", file.toString())).isZero();
+    }
 }

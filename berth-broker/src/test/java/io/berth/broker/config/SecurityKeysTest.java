@@ -42,11 +42,15 @@ class SecurityKeysTest {
         acl-file: berth.acl
         allow-anonymous: false
         max-connections-per-address: 50
-        connect-rate-per-address: 5
+        failed-connect-rate-per-address: 5
+        logins-in-flight-per-address: 3
+        max-connect-size: 16KiB
+        max-unauthenticated-bytes: 8MiB
         login-backoff-max-ms: 2000
         max-client-id-length: 64
         max-subscriptions-per-session: 100
         max-topic-levels: 16
+        max-sessions-per-principal: 500
         """);
         assertThat(c.listeners()).hasSize(3);
         assertThat(c.listeners().get(0).loopback()).isFalse();
@@ -57,7 +61,8 @@ class SecurityKeysTest {
         assertThat(c.listeners().get(2).path()).isEqualTo("/ws");
         assertThat(c.security().passwordFile()).isEqualTo(Path.of("passwd"));
         assertThat(c.security().aclFile()).isEqualTo(Path.of("berth.acl"));
-        assertThat(c.security().abuse()).isEqualTo(new AbuseLimits(50, 5, 2000, 64, 100, 16));
+        assertThat(c.security().abuse())
+                .isEqualTo(new AbuseLimits(50, 5, 2000, 3, 16 * 1024, 8L << 20, 64, 100, 16, 500));
     }
 
     @Test
