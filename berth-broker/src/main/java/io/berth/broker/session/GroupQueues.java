@@ -70,7 +70,7 @@ final class GroupQueues {
         for (QueuedMessage q : batch) {
             Map.Entry<String, Subscription> member = online.get(next++ % online.size());
             CompletableFuture<Routed> moved =
-                    owner.router().transfer(q, member.getKey(), member.getValue(), key, group.store);
+                    owner.router().transfer(q, shard, member.getKey(), member.getValue(), key, group.store);
             moves.add(moved.whenCompleteAsync(
                     (v, error) -> QueueAdmin.taken(group.outbound, q, error == null), shard.executor));
         }

@@ -95,13 +95,13 @@ final class Router {
      * session on {@code extraStore}). The future completes when all of it is committed.
      */
     CompletableFuture<Routed> publishAtomically(
-            StoredMessage message, SessionStore extraStore, List<StoreCommand> extra) {
+            StoredMessage message, SessionShard here, SessionStore extraStore, List<StoreCommand> extra) {
         List<StoreCommand> durable = new ArrayList<>();
         StoreCommand retained = retain(message);
         if (retained != null) {
             durable.add(retained);
         }
-        return route(message, match(message), durable, extraStore, extra);
+        return route(message, here, match(message), durable, extraStore, extra);
     }
 
     /**
@@ -109,17 +109,23 @@ final class Router {
      * removal from the group's queue commit together.
      */
     CompletableFuture<Routed> transfer(
-            QueuedMessage queued, String member, Subscription sub, String groupKey, SessionStore groupStore) {
+            QueuedMessage queued,
+            SessionShard here,
+            String member,
+            Subscription sub,
+            String groupKey,
+            SessionStore groupStore) {
         List<Integer> ids = sub.subscriptionId() > 0 ? List.of(sub.subscriptionId()) : List.of();
         Delivery d = new Delivery(member, QoS.min(queued.entry().qos(), sub.qos()), false, ids);
         Map<Integer, List<Delivery>> byShard = Map.of(shardIndex(member), List.of(d));
         StoreCommand out = new StoreCommand.Dequeue(
                 groupKey, queued.entry().seq(), queued.message().id());
-        return route(queued.message(), byShard, new ArrayList<>(), groupStore, List.of(out));
+        return route(queued.message(), here, byShard, new ArrayList<>(), groupStore, List.of(out));
     }
 
     private CompletableFuture<Routed> route(
             StoredMessage message,
+            SessionShard here,
             Map<Integer, List<Delivery>> byShard,
             List<StoreCommand> durable,
             SessionStore extraStore,
@@ -129,7 +135,7 @@ final class Router {
         }
         List<CompletableFuture<Reservation>> prepares = new ArrayList<>(byShard.size());
         for (Map.Entry<Integer, List<Delivery>> e : byShard.entrySet()) {
-            prepares.add(shards[e.getKey()].prepare(message, e.getValue()));
+            prepares.add(shards[e.getKey()].prepare(here, message, e.getValue()));
         }
         return CompletableFuture.allOf(prepares.toArray(CompletableFuture[]::new))
                 .thenCompose(v -> {

@@ -129,13 +129,14 @@ public final class SessionShard {
     }
 
     /** Reserves queue positions for a message (called by the router on the publisher's shard). */
-    CompletableFuture<Reservation> prepare(StoredMessage message, List<Delivery> deliveries) {
-        if (executor.inEventLoop()) {
+    CompletableFuture<Reservation> prepare(SessionShard from, StoredMessage message, List<Delivery> deliveries) {
+        if (from == this) {
             // the publisher lives on this shard too: no need for a round trip through the task queue
             return CompletableFuture.completedFuture(reserve(message, deliveries));
         }
+        // in the same hand-off as the publisher's other messages for this shard, so their order is kept
         CompletableFuture<Reservation> result = new CompletableFuture<>();
-        executor.execute(() -> result.complete(reserve(message, deliveries)));
+        from.handTo(this, () -> result.complete(reserve(message, deliveries)));
         return result;
     }
 
