@@ -22,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A session's outbound side: its queue (on the store, with head and tail here), the messages in flight,
- * and the pump that sends as many as the client's window allows, in order: first what was in flight
- * before a reconnect (PUBLISH with DUP, or PUBREL), then the queue.
+ * A session's outbound side: its queue (on the store, with head and tail here, and what memory holds of
+ * it while online in {@link HeldMessages}), the messages in flight, and the pump that sends as many as
+ * the client's window allows, in order: first what was in flight before a reconnect (PUBLISH with DUP,
+ * or PUBREL), then the queue.
  *
  * <p>Packet identifiers are derived from the queue sequence number ({@code seq % 65535 + 1}), so a
  * message resent after a crash carries the same packet identifier even when its in-flight record was
