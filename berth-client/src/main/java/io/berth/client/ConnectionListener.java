@@ -15,4 +15,13 @@ public interface ConnectionListener {
      * @param cause why, when known (a reason code from the broker, a keep-alive timeout, an I/O error)
      */
     default void onDisconnected(String cause) {}
+
+    /**
+     * The connection closed, with the details: when the broker sent DISCONNECT, the exception carries its
+     * reason code, Reason String and Server Reference (0x9C Use another server, 0x9D Server moved). By
+     * default calls {@link #onDisconnected(String)} with the exception's message.
+     */
+    default void onDisconnected(MqttClientException cause) {
+        onDisconnected(cause.getMessage());
+    }
 }

@@ -59,6 +59,27 @@ public interface MqttClient extends AutoCloseable {
     CompletableFuture<QoS> subscribe(String filter, QoS qos, MessageHandler handler);
 
     /**
+     * Subscribes with options (No Local, Retain As Published, Retain Handling, a subscription identifier;
+     * 5.0, a 3.1.1 broker only gets filter and QoS); otherwise as {@link #subscribe(String, QoS,
+     * MessageHandler)}. Subscribing again to the same filter replaces the subscription and its handler.
+     *
+     * @throws IllegalArgumentException for an invalid topic filter
+     */
+    CompletableFuture<QoS> subscribe(Subscription subscription, MessageHandler handler);
+
+    /**
+     * Sends a request and waits for its response (5.0 request/response, section 4.10). The request must
+     * carry a Response Topic; when it has no Correlation Data the client makes 16 random bytes. The client
+     * subscribes to the Response Topic (once, at QoS 1) and completes the future with the first message
+     * there whose Correlation Data is the request's, or fails it with a {@link
+     * java.util.concurrent.TimeoutException} after {@code timeout}. A responder answers with {@link
+     * Message#replyBuilder()}.
+     *
+     * @throws IllegalArgumentException when the request has no Response Topic, or on 3.1.1
+     */
+    CompletableFuture<Message> request(Message request, java.time.Duration timeout);
+
+    /**
      * Subscribes and returns a blocking stream of the messages that match {@code filter}; closing the stream
      * unsubscribes.
      */
@@ -76,4 +97,13 @@ public interface MqttClient extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * Closes like {@link #close()}, with this DISCONNECT (5.0): a reason code (0x04 asks the broker to
+     * publish the will), a Reason String, a new Session Expiry Interval, user properties.
+     *
+     * @throws IllegalArgumentException when it raises the Session Expiry Interval from zero
+     *     [MQTT-3.14.2-2]
+     */
+    void close(Disconnect disconnect);
 }

@@ -41,6 +41,14 @@ public final class MqttClientBuilder {
     private MessageHandler defaultHandler;
     private DroppedMessageListener droppedListener = (m, r) -> {};
     private ConnectionListener connectionListener = new ConnectionListener() {};
+    private Message will;
+    private long willDelaySeconds;
+    private int receiveMaximum = 65_535;
+    private int topicAliasMaximum;
+    private String scramUsername;
+    private char[] scramPassword;
+    private TlsConfig tls;
+    private String webSocketPath;
 
     MqttClientBuilder() {}
 
@@ -63,7 +71,10 @@ public final class MqttClientBuilder {
         return this;
     }
 
-    /** User name and password; default none. */
+    /**
+     * User name and password, sent in CONNECT (over TLS, or the password crosses the network readable);
+     * default none.
+     */
     public MqttClientBuilder credentials(String username, String password) {
         this.username = Objects.requireNonNull(username, "username");
         this.password = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
@@ -101,9 +112,71 @@ public final class MqttClientBuilder {
         return this;
     }
 
-    /** The largest packet the client accepts from the broker; default the MQTT maximum. */
+    /**
+     * The largest packet the client accepts from the broker, announced as Maximum Packet Size (5.0); a
+     * larger packet ends the connection with Packet too large (0x95). Default the MQTT maximum. The
+     * broker's own Maximum Packet Size limits what {@link MqttClient#publish} accepts.
+     */
     public MqttClientBuilder maxPacketSize(int maxPacketSize) {
         this.maxPacketSize = maxPacketSize;
+        return this;
+    }
+
+    /**
+     * The will message the broker publishes when the connection ends without a normal DISCONNECT (or with
+     * {@link Disconnect#WITH_WILL}), with its properties (5.0) and the Will Delay Interval (5.0): how long
+     * the broker waits before publishing it, so that a quick reconnect cancels it. Default none.
+     */
+    public MqttClientBuilder will(Message will, Duration delay) {
+        this.will = Objects.requireNonNull(will, "will");
+        this.willDelaySeconds = delay.getSeconds();
+        return this;
+    }
+
+    /**
+     * How many QoS 1 and 2 messages the broker may send before the client acknowledged them, announced
+     * as Receive Maximum (5.0); more ends the connection with Receive Maximum exceeded (0x93). Default
+     * 65535.
+     */
+    public MqttClientBuilder receiveMaximum(int receiveMaximum) {
+        this.receiveMaximum = receiveMaximum;
+        return this;
+    }
+
+    /**
+     * How many topic aliases the broker may use towards this client, announced as Topic Alias Maximum
+     * (5.0); default 0 (none). The client's own PUBLISHes use aliases by themselves, as many as the
+     * broker's Topic Alias Maximum allows.
+     */
+    public MqttClientBuilder topicAliasMaximum(int topicAliasMaximum) {
+        this.topicAliasMaximum = topicAliasMaximum;
+        return this;
+    }
+
+    /**
+     * Authenticates with SCRAM-SHA-256 (RFC 5802, RFC 7677) through MQTT 5 enhanced authentication: the
+     * password never crosses the network, and the broker proves that it knows the user's keys too (a
+     * CONNACK whose server signature does not verify ends the connection). Default none.
+     */
+    public MqttClientBuilder scramSha256(String username, char[] password) {
+        this.scramUsername = Objects.requireNonNull(username, "username");
+        this.scramPassword = password.clone();
+        return this;
+    }
+
+    /** Connects over TLS; default plain TCP. See {@link TlsConfig}. */
+    public MqttClientBuilder tls(TlsConfig tls) {
+        this.tls = Objects.requireNonNull(tls, "tls");
+        return this;
+    }
+
+    /**
+     * Connects over WebSocket (subprotocol {@code mqtt}) to {@code path} on the server address, for
+     * example {@code "/mqtt"}: {@code ws://}, or {@code wss://} together with {@link #tls}. Default plain
+     * MQTT over TCP.
+     */
+    public MqttClientBuilder webSocket(String path) {
+        this.webSocketPath = Objects.requireNonNull(path, "path");
         return this;
     }
 
@@ -195,7 +268,15 @@ public final class MqttClientBuilder {
                 store == null ? ClientSessionStore.inMemory() : store,
                 defaultHandler,
                 droppedListener,
-                connectionListener);
+                connectionListener,
+                will,
+                willDelaySeconds,
+                receiveMaximum,
+                topicAliasMaximum,
+                scramUsername,
+                scramPassword,
+                tls,
+                webSocketPath);
         return new DefaultMqttClient(config);
     }
 }

@@ -65,26 +65,12 @@ final class QueueAdmin {
         List<StoreCommand> commands = new ArrayList<>();
         List<Long> seqs = new ArrayList<>();
         long removedBytes = 0;
-        long from = queue.nextToSend;
-        int taken = 0;
-        while (from < queue.committedTail) {
-            List<QueuedMessage> batch =
-                    queue.store.readQueue(queue.clientId, from, queue.committedTail, OutboundQueue.READ_BATCH);
-            if (batch.isEmpty()) {
-                break;
-            }
-            for (QueuedMessage q : batch) {
-                long seq = q.entry().seq();
-                from = seq + 1;
-                if (queue.busy(seq) || !select.matches(q.message(), taken, queue.clock.getAsLong())) {
-                    continue;
-                }
-                taken++;
-                seqs.add(seq);
-                removedBytes += q.message().sizeBytes();
-                commands.add(new StoreCommand.Dequeue(
-                        queue.clientId, seq, q.message().id()));
-            }
+        for (QueuedMessage q : selected(queue, select)) {
+            long seq = q.entry().seq();
+            seqs.add(seq);
+            removedBytes += q.message().sizeBytes();
+            commands.add(
+                    new StoreCommand.Dequeue(queue.clientId, seq, q.message().id()));
         }
         if (commands.isEmpty()) {
             return CompletableFuture.completedFuture(0L);
@@ -104,5 +90,31 @@ final class QueueAdmin {
                             return n;
                         },
                         queue.shard);
+    }
+
+    /** How many messages {@link #purge} would remove now. */
+    static long purgeCount(OutboundQueue queue, Purge select) {
+        return selected(queue, select).size();
+    }
+
+    /** The committed messages, not in flight and not already being removed, that {@code select} takes. */
+    private static List<QueuedMessage> selected(OutboundQueue queue, Purge select) {
+        List<QueuedMessage> out = new ArrayList<>();
+        long from = queue.nextToSend;
+        while (from < queue.committedTail) {
+            List<QueuedMessage> batch =
+                    queue.store.readQueue(queue.clientId, from, queue.committedTail, OutboundQueue.READ_BATCH);
+            if (batch.isEmpty()) {
+                break;
+            }
+            for (QueuedMessage q : batch) {
+                long seq = q.entry().seq();
+                from = seq + 1;
+                if (!queue.busy(seq) && select.matches(q.message(), out.size(), queue.clock.getAsLong())) {
+                    out.add(q);
+                }
+            }
+        }
+        return out;
     }
 }

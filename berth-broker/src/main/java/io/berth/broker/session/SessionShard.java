@@ -379,6 +379,7 @@ public final class SessionShard {
         fields.put("bytes", bytes);
         fields.put("maxMessages", limits.maxMessages());
         fields.put("maxBytes", limits.maxBytes());
+        context.metrics().events().watermark(fields, context.clock().getAsLong());
         byte[] payload;
         try {
             payload = json.writeValueAsBytes(fields);

@@ -2,10 +2,13 @@ package io.berth.client.internal;
 
 import io.berth.client.ConnectionListener;
 import io.berth.client.DroppedMessageListener;
+import io.berth.client.Message;
 import io.berth.client.MessageHandler;
 import io.berth.client.OverflowPolicy;
+import io.berth.client.TlsConfig;
 import io.berth.client.store.ClientSessionStore;
 import io.berth.codec.MqttVersion;
+import io.berth.codec.Topics;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -36,7 +39,15 @@ public record ClientConfig(
         ClientSessionStore store,
         MessageHandler defaultHandler,
         DroppedMessageListener droppedListener,
-        ConnectionListener connectionListener) {
+        ConnectionListener connectionListener,
+        Message will,
+        long willDelaySeconds,
+        int receiveMaximum,
+        int topicAliasMaximum,
+        String scramUsername,
+        char[] scramPassword,
+        TlsConfig tls,
+        String webSocketPath) {
 
     public ClientConfig {
         Objects.requireNonNull(host, "host");
@@ -69,6 +80,27 @@ public record ClientConfig(
         }
         if (reconnectMinDelay.isNegative() || reconnectMaxDelay.compareTo(reconnectMinDelay) < 0) {
             throw new IllegalArgumentException("reconnect delays must satisfy 0 <= min <= max");
+        }
+        if (receiveMaximum < 1 || receiveMaximum > 65_535) {
+            throw new IllegalArgumentException("receive maximum out of range 1..65535: " + receiveMaximum);
+        }
+        if (topicAliasMaximum < 0 || topicAliasMaximum > 65_535) {
+            throw new IllegalArgumentException("topic alias maximum out of range 0..65535: " + topicAliasMaximum);
+        }
+        if (maxPacketSize < 64) {
+            throw new IllegalArgumentException("maximum packet size below 64 bytes: " + maxPacketSize);
+        }
+        if (willDelaySeconds < 0 || willDelaySeconds > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("will delay out of range: " + willDelaySeconds);
+        }
+        if (will != null && !Topics.isValidTopicName(will.topic())) {
+            throw new IllegalArgumentException("invalid will topic '" + will.topic() + "'");
+        }
+        if (scramUsername != null && !version.isV5()) {
+            throw new IllegalArgumentException("SCRAM-SHA-256 needs MQTT 5 enhanced authentication");
+        }
+        if (webSocketPath != null && !webSocketPath.startsWith("/")) {
+            throw new IllegalArgumentException("WebSocket path must start with '/': " + webSocketPath);
         }
         if (clientId.isEmpty() && !cleanStart) {
             throw new IllegalArgumentException("a persistent session (cleanStart false) needs a client id");

@@ -3,7 +3,9 @@ package io.berth.client.internal;
 import io.berth.client.ConnectResult;
 import io.berth.client.Message;
 import io.berth.client.MessageHandler;
+import io.berth.client.MqttClientException;
 import io.berth.client.PublishFuture;
+import io.berth.client.Subscription;
 import io.berth.client.store.StoredSession;
 import io.berth.codec.ConnackPacket;
 import io.berth.codec.MqttPacket;
@@ -15,6 +17,7 @@ import io.berth.codec.PublishPacket;
 import io.berth.codec.PubrecPacket;
 import io.berth.codec.PubrelPacket;
 import io.berth.codec.QoS;
+import io.berth.codec.ReasonCode;
 import io.berth.codec.SubackPacket;
 import io.berth.codec.UnsubackPacket;
 import io.netty.channel.Channel;
@@ -62,8 +65,8 @@ final class ClientSession {
         outgoing.publish(message, future);
     }
 
-    void subscribe(String filter, QoS qos, MessageHandler handler, CompletableFuture<QoS> done) {
-        subscriptions.subscribe(filter, qos, handler, done);
+    void subscribe(Subscription subscription, MessageHandler handler, CompletableFuture<QoS> done) {
+        subscriptions.subscribe(subscription, handler, done);
     }
 
     void unsubscribe(String filter, CompletableFuture<Void> done) {
@@ -77,7 +80,8 @@ final class ClientSession {
                 config.maxInflight(), p.receiveMaximum() == null ? DEFAULT_RECEIVE_MAXIMUM : p.receiveMaximum());
         long maxPacket = p.maximumPacketSize() == null ? MAX_PACKET_SIZE : p.maximumPacketSize();
         brokerMaximumPacketSize = maxPacket;
-        link.up(ch, receiveMaximum, maxPacket);
+        link.up(ch, receiveMaximum, maxPacket, p.topicAliasMaximum() == null ? 0 : p.topicAliasMaximum());
+        inbound.onConnected();
         boolean sessionPresent = connack.sessionPresent();
         if (!sessionPresent) {
             inbound.sessionLost();
@@ -90,10 +94,17 @@ final class ClientSession {
         return result;
     }
 
-    /** Routes a packet that arrived on the accepted connection; false for a packet a client never gets. */
-    boolean onPacket(MqttPacket packet) {
+    /**
+     * Routes a packet that arrived on the accepted connection; returns null, or the reason code to close
+     * the connection with: Protocol error for a packet a client never gets, Receive Maximum exceeded.
+     */
+    ReasonCode onPacket(MqttPacket packet) {
         switch (packet.type()) {
-            case PUBLISH -> inbound.onPublish((PublishPacket) packet);
+            case PUBLISH -> {
+                if (!inbound.onPublish((PublishPacket) packet)) {
+                    return ReasonCode.RECEIVE_MAXIMUM_EXCEEDED;
+                }
+            }
             case PUBACK -> outgoing.onPuback((PubackPacket) packet);
             case PUBREC -> outgoing.onPubrec((PubrecPacket) packet);
             case PUBREL -> inbound.onPubrel((PubrelPacket) packet);
@@ -101,14 +112,14 @@ final class ClientSession {
             case SUBACK -> subscriptions.onSuback((SubackPacket) packet);
             case UNSUBACK -> subscriptions.onUnsuback((UnsubackPacket) packet);
             default -> {
-                return false;
+                return ReasonCode.PROTOCOL_ERROR;
             }
         }
-        return true;
+        return null;
     }
 
     /** The accepted connection closed. */
-    void onDisconnected(String cause) {
+    void onDisconnected(MqttClientException cause) {
         link.down();
         connected = false;
         notifier.disconnected(cause);

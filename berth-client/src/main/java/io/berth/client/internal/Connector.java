@@ -1,6 +1,8 @@
 package io.berth.client.internal;
 
 import io.berth.client.ConnectResult;
+import io.berth.client.Disconnect;
+import io.berth.client.Message;
 import io.berth.client.MqttClientException;
 import io.berth.codec.ConnackPacket;
 import io.berth.codec.ConnectPacket;
@@ -8,7 +10,7 @@ import io.berth.codec.DisconnectPacket;
 import io.berth.codec.MqttDecoder;
 import io.berth.codec.MqttEncoder;
 import io.berth.codec.MqttProperties;
-import io.berth.codec.ReasonCode;
+import io.berth.codec.Will;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -16,6 +18,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +40,7 @@ final class Connector {
     private final EventLoop loop;
     private final ClientSession session;
     private final Bootstrap bootstrap;
+    private final ClientTransport transport;
     private CompletableFuture<ConnectResult> firstConnect;
     private boolean everAccepted;
     private boolean closing;
@@ -51,6 +55,7 @@ final class Connector {
         this.session = session;
         this.clientId = config.clientId();
         this.delayMillis = config.reconnectMinDelay().toMillis();
+        this.transport = new ClientTransport(config);
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(NioSocketChannel.class)
@@ -60,11 +65,13 @@ final class Connector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        transport.addTo(ch);
                         ch.pipeline()
                                 .addLast(
                                         MqttDecoder.forClient(config.version(), config.maxPacketSize()),
                                         new MqttEncoder(config.version()),
-                                        new ClientChannelHandler(Connector.this, session, config));
+                                        new ClientChannelHandler(
+                                                Connector.this, session, config, transport.isWebSocket()));
                     }
                 });
     }
@@ -93,15 +100,36 @@ final class Connector {
         });
     }
 
-    /** The CONNECT for a new channel: Clean Start only on the very first connection (5.0). */
-    ConnectPacket connectPacket() {
+    /**
+     * The CONNECT for a new channel: Clean Start only on the very first connection (5.0); with the
+     * client-first message of {@code scram} when SCRAM-SHA-256 is configured.
+     */
+    ConnectPacket connectPacket(ScramClient scram) {
         boolean cleanStart = config.version().isV5() ? config.cleanStart() && !everAccepted : config.cleanStart();
         MqttProperties properties = MqttProperties.EMPTY;
-        if (config.version().isV5()) {
+        boolean v5 = config.version().isV5();
+        if (v5) {
             properties = MqttProperties.builder()
                     .sessionExpiryInterval(config.sessionExpirySeconds() == 0 ? null : config.sessionExpirySeconds())
                     .maximumPacketSize((long) config.maxPacketSize())
+                    .receiveMaximum(config.receiveMaximum() == 65_535 ? null : config.receiveMaximum())
+                    .topicAliasMaximum(config.topicAliasMaximum() == 0 ? null : config.topicAliasMaximum())
+                    .authenticationMethod(scram == null ? null : ScramClient.METHOD)
+                    .authenticationData(scram == null ? null : scram.first())
                     .build();
+        }
+        Will will = null;
+        if (config.will() != null) {
+            Message w = config.will();
+            MqttProperties willProperties = MqttProperties.EMPTY;
+            if (v5) {
+                Duration expiry = w.properties().messageExpiry();
+                willProperties =
+                        WireProperties.toWire(w.properties(), expiry == null ? null : expiry.getSeconds()).toBuilder()
+                                .willDelayInterval(config.willDelaySeconds() == 0 ? null : config.willDelaySeconds())
+                                .build();
+            }
+            will = new Will(w.topic(), w.payload(), w.qos(), w.retain(), willProperties);
         }
         return new ConnectPacket(
                 config.version(),
@@ -110,7 +138,7 @@ final class Connector {
                 config.keepAliveSeconds(),
                 config.username(),
                 config.password(),
-                null,
+                will,
                 properties);
     }
 
@@ -130,16 +158,20 @@ final class Connector {
         firstConnect.complete(result);
     }
 
-    void refused(Channel ch, ReasonCode reasonCode) {
-        LOG.warn("{}: connection refused by {}:{} with {}", clientId, config.host(), config.port(), reasonCode);
+    /**
+     * A CONNACK refused the connection: the first connect fails with its reason code, Reason String and
+     * Server Reference; later, the client keeps trying with backoff.
+     */
+    void refused(Channel ch, MqttClientException refusal) {
+        LOG.warn("{}: {} by {}:{}", clientId, refusal.getMessage(), config.host(), config.port());
         if (!everAccepted) {
             closing = true;
-            firstConnect.completeExceptionally(new MqttClientException("connection refused", reasonCode));
+            firstConnect.completeExceptionally(refusal);
         }
     }
 
     /** A channel closed, accepted or not. */
-    void closed(Channel ch, String cause) {
+    void closed(Channel ch, MqttClientException cause) {
         if (ch != channel) {
             return;
         }
@@ -152,9 +184,13 @@ final class Connector {
     }
 
     private void failed(String cause) {
+        failed(new MqttClientException(cause));
+    }
+
+    private void failed(MqttClientException cause) {
         if (!everAccepted) {
             if (!firstConnect.isDone()) {
-                firstConnect.completeExceptionally(new MqttClientException(cause));
+                firstConnect.completeExceptionally(cause);
             }
             return;
         }
@@ -162,14 +198,14 @@ final class Connector {
             return;
         }
         long jittered = delayMillis / 2 + ThreadLocalRandom.current().nextLong(delayMillis / 2 + 1);
-        LOG.debug("{}: {}; reconnecting in {} ms", clientId, cause, jittered);
+        LOG.debug("{}: {}; reconnecting in {} ms", clientId, cause.getMessage(), jittered);
         loop.schedule(this::attempt, jittered, TimeUnit.MILLISECONDS);
         delayMillis = Math.min(
                 Math.max(1, delayMillis * 2), config.reconnectMaxDelay().toMillis());
     }
 
-    /** Sends DISCONNECT and stops for good; the future completes when the channel is closed. */
-    CompletableFuture<Void> close() {
+    /** Sends {@code disconnect} and stops for good; the future completes when the channel is closed. */
+    CompletableFuture<Void> close(Disconnect disconnect) {
         closing = true;
         CompletableFuture<Void> done = new CompletableFuture<>();
         Channel ch = channel;
@@ -177,10 +213,26 @@ final class Connector {
             done.complete(null);
         } else {
             if (accepted) {
-                ch.writeAndFlush(DisconnectPacket.NORMAL);
+                ch.writeAndFlush(disconnectPacket(disconnect));
             }
             ch.close().addListener(f -> done.complete(null));
         }
         return done;
+    }
+
+    private static DisconnectPacket disconnectPacket(Disconnect d) {
+        if (d.equals(Disconnect.NORMAL)) {
+            return DisconnectPacket.NORMAL;
+        }
+        return new DisconnectPacket(
+                d.reasonCode(),
+                MqttProperties.builder()
+                        .reasonString(d.reasonString())
+                        .sessionExpiryInterval(
+                                d.sessionExpiry() == null
+                                        ? null
+                                        : d.sessionExpiry().getSeconds())
+                        .userProperties(d.userProperties())
+                        .build());
     }
 }

@@ -1,12 +1,17 @@
 package io.berth.client.internal;
 
 import io.berth.client.ConnectResult;
+import io.berth.client.Disconnect;
 import io.berth.client.Message;
 import io.berth.client.MessageHandler;
 import io.berth.client.MessageStream;
 import io.berth.client.MqttClient;
 import io.berth.client.PublishFuture;
+import io.berth.client.Subscription;
 import io.berth.client.store.StoredSession;
+import io.berth.codec.MqttEncoder;
+import io.berth.codec.MqttProperties;
+import io.berth.codec.PublishPacket;
 import io.berth.codec.QoS;
 import io.berth.codec.Topics;
 import io.netty.channel.EventLoop;
@@ -16,7 +21,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +39,8 @@ public final class DefaultMqttClient implements MqttClient {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultMqttClient.class);
     /** The largest remaining length MQTT can express. */
     private static final long MAX_REMAINING_LENGTH = 268_435_455L;
+    /** A Topic Alias property: identifier byte and two bytes of value. */
+    private static final int TOPIC_ALIAS_BYTES = 3;
 
     private final ClientConfig config;
     private final EventLoopGroup group;
@@ -41,6 +48,7 @@ public final class DefaultMqttClient implements MqttClient {
     private final Notifier notifier;
     private final ClientSession session;
     private final Connector connector;
+    private final Requests requests;
     private volatile boolean closed;
 
     /**
@@ -62,6 +70,7 @@ public final class DefaultMqttClient implements MqttClient {
         this.notifier = new Notifier(config);
         this.session = new ClientSession(config, loop, notifier);
         this.connector = new Connector(config, loop, session);
+        this.requests = new Requests(this);
         loop.execute(() -> session.restore(stored));
     }
 
@@ -87,8 +96,8 @@ public final class DefaultMqttClient implements MqttClient {
             throw new IllegalArgumentException("invalid topic name '" + message.topic()
                     + "': it must be 1..65535 UTF-8 bytes without wildcards (+, #) or U+0000");
         }
-        long size = message.payload().length + message.topic().getBytes(StandardCharsets.UTF_8).length + 2L + 2L;
-        long limit = Math.min(MAX_REMAINING_LENGTH, session.brokerMaximumPacketSize() - 5);
+        long size = packetSize(message);
+        long limit = Math.min(ClientSession.MAX_PACKET_SIZE, session.brokerMaximumPacketSize());
         if (size > limit) {
             throw new IllegalArgumentException("message of " + message.payload().length
                     + " payload bytes exceeds the maximum packet size of " + limit + " bytes");
@@ -102,19 +111,55 @@ public final class DefaultMqttClient implements MqttClient {
         return future;
     }
 
+    /**
+     * The PUBLISH's size on the wire with a packet identifier and room for a topic alias, in bytes. The
+     * estimate skips encoding the payload when it clearly fits.
+     */
+    private long packetSize(Message m) {
+        long topicBytes = m.topic().length() * 3L;
+        long rough = m.payload().length + topicBytes + 16L;
+        if (m.properties().isEmpty() && rough < 16_384) {
+            return rough;
+        }
+        if (topicBytes > 65_535 * 3L || rough > MAX_REMAINING_LENGTH + 5) {
+            return rough;
+        }
+        MqttProperties p = WireProperties.toWire(m.properties(), m.properties().messageExpiry() == null ? null : 1L);
+        PublishPacket packet = new PublishPacket(
+                m.topic(), m.qos(), m.retain(), false, m.qos() == QoS.AT_MOST_ONCE ? 0 : 1, m.payload(), p);
+        return MqttEncoder.encodedSize(packet, config.version()) + TOPIC_ALIAS_BYTES;
+    }
+
     @Override
     public CompletableFuture<QoS> subscribe(String filter, QoS qos, MessageHandler handler) {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(qos, "qos");
+        return subscribe(Subscription.of(filter, qos), handler);
+    }
+
+    @Override
+    public CompletableFuture<QoS> subscribe(Subscription subscription, MessageHandler handler) {
+        Objects.requireNonNull(subscription, "subscription");
         Objects.requireNonNull(handler, "handler");
         checkOpen();
-        if (!Topics.isValidTopicFilter(filter)) {
-            throw new IllegalArgumentException("invalid topic filter '" + filter
+        if (!Topics.isValidTopicFilter(subscription.filter())) {
+            throw new IllegalArgumentException("invalid topic filter '" + subscription.filter()
                     + "': '#' only last and alone in its level, '+' alone in its level");
         }
         CompletableFuture<QoS> done = new CompletableFuture<>();
-        loop.execute(() -> session.subscribe(filter, qos, handler, done));
+        loop.execute(() -> session.subscribe(subscription, handler, done));
         return done;
+    }
+
+    @Override
+    public CompletableFuture<Message> request(Message request, Duration timeout) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(timeout, "timeout");
+        checkOpen();
+        if (!config.version().isV5()) {
+            throw new IllegalArgumentException("request/response needs MQTT 5");
+        }
+        return requests.request(request, timeout);
     }
 
     @Override
@@ -149,12 +194,25 @@ public final class DefaultMqttClient implements MqttClient {
 
     @Override
     public void close() {
+        close(Disconnect.NORMAL);
+    }
+
+    @Override
+    public void close(Disconnect disconnect) {
+        Objects.requireNonNull(disconnect, "disconnect");
+        if (disconnect.sessionExpiry() != null
+                && config.sessionExpirySeconds() == 0
+                && !disconnect.sessionExpiry().isZero()) {
+            throw new IllegalArgumentException(
+                    "a DISCONNECT cannot raise the Session Expiry Interval from zero [MQTT-3.14.2-2]");
+        }
         if (closed) {
             return;
         }
         closed = true;
+        requests.close();
         CompletableFuture<Void> disconnected = new CompletableFuture<>();
-        loop.execute(() -> connector.close().whenComplete((v, e) -> {
+        loop.execute(() -> connector.close(disconnect).whenComplete((v, e) -> {
             session.close();
             disconnected.complete(null);
         }));

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,13 +61,14 @@ public final class FileClientSessionStore implements ClientSessionStore {
     private long size;
     private IOException failure;
 
-    private FileClientSessionStore(Path file, FileChannel lockChannel, FileLock lock) throws IOException {
+    private FileClientSessionStore(Path file, FileChannel lockChannel, FileLock lock, UnaryOperator<FileChannel> wrap)
+            throws IOException {
         this.file = file;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.image = new SessionImage();
-        this.channel =
-                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.channel = wrap.apply(
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
         this.size = replay();
         this.loaded = image.snapshot();
         this.writer = new Thread(this::writeLoop, "berth-client-store " + file.getFileName());
@@ -76,6 +78,11 @@ public final class FileClientSessionStore implements ClientSessionStore {
 
     /** Opens (or creates) the log at {@code file}; see {@link ClientSessionStore#file}. */
     public static FileClientSessionStore open(Path file) throws IOException {
+        return open(file, c -> c);
+    }
+
+    /** Opens with the log's channel passed through {@code wrap}: for tests that inject failures. */
+    static FileClientSessionStore open(Path file, UnaryOperator<FileChannel> wrap) throws IOException {
         Path abs = file.toAbsolutePath();
         Files.createDirectories(abs.getParent());
         Path lockPath = abs.resolveSibling(abs.getFileName() + ".lock");
@@ -91,7 +98,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
             throw new IOException("session store " + abs + " is in use by another client (" + lockPath + ")");
         }
         try {
-            return new FileClientSessionStore(abs, lockChannel, lock);
+            return new FileClientSessionStore(abs, lockChannel, lock, wrap);
         } catch (IOException | RuntimeException e) {
             lock.release();
             lockChannel.close();
@@ -120,9 +127,10 @@ public final class FileClientSessionStore implements ClientSessionStore {
         buf.flip();
         byte[] magic = new byte[SessionLogFormat.MAGIC.length];
         buf.get(magic);
-        if (!Arrays.equals(magic, SessionLogFormat.MAGIC) || buf.get() != SessionLogFormat.VERSION) {
-            throw new IOException(
-                    file + " is not a Berth client session log (version " + SessionLogFormat.VERSION + ")");
+        int version = Arrays.equals(magic, SessionLogFormat.MAGIC) ? buf.get() : -1;
+        if (version != SessionLogFormat.VERSION && version != SessionLogFormat.VERSION_1) {
+            throw new IOException(file + " is not a Berth client session log (version " + SessionLogFormat.VERSION_1
+                    + " or " + SessionLogFormat.VERSION + ")");
         }
         buf.position(SessionLogFormat.HEADER_SIZE);
         int records = 0;
@@ -136,6 +144,13 @@ public final class FileClientSessionStore implements ClientSessionStore {
                     "session log {}: truncating {} bytes of torn tail after {} records", file, length - valid, records);
             channel.truncate(valid);
             channel.force(true);
+        }
+        if (version == SessionLogFormat.VERSION_1) {
+            // every version 1 record is a valid version 2 record; what follows may not be read by version 1
+            channel.write(
+                    ByteBuffer.wrap(new byte[] {(byte) SessionLogFormat.VERSION}), SessionLogFormat.VERSION_OFFSET);
+            channel.force(true);
+            LOG.info("session log {}: upgraded from format version 1 to {}", file, SessionLogFormat.VERSION);
         }
         return valid;
     }
@@ -210,7 +225,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
         StoredSession live = image.snapshot();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (StoredSession.StoredMessage m : live.messages()) {
-            SessionLogFormat.writeRecord(new SessionChange.MessageAdded(m.seq(), m.message()), out);
+            SessionLogFormat.writeRecord(new SessionChange.MessageAdded(m.seq(), m.message(), m.addedAtMillis()), out);
             if (m.packetId() != 0) {
                 SessionLogFormat.writeRecord(new SessionChange.PacketIdAssigned(m.seq(), m.packetId()), out);
             }

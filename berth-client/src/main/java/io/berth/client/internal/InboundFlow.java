@@ -9,6 +9,7 @@ import io.berth.codec.PubcompPacket;
 import io.berth.codec.PublishPacket;
 import io.berth.codec.PubrecPacket;
 import io.berth.codec.PubrelPacket;
+import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -37,6 +38,8 @@ final class InboundFlow {
     private final ClientSessionStore store;
     /** Inbound QoS 2 packet identifiers awaiting PUBREL; true once the store holds them. */
     private final Map<Integer, Boolean> qos2 = new HashMap<>();
+    /** QoS 1 and 2 PUBLISHes of this connection not yet acknowledged, against the client's Receive Maximum. */
+    private int unacknowledged;
 
     InboundFlow(ClientConfig config, EventLoop loop, Link link, Subscriptions subscriptions) {
         this.config = config;
@@ -50,13 +53,34 @@ final class InboundFlow {
         packetIds.forEach(id -> qos2.put(id, true));
     }
 
-    void onPublish(PublishPacket p) {
-        Message m = new Message(p.topic(), p.payload(), p.qos(), p.retain());
+    /** A new connection: the broker's send quota starts again at the client's Receive Maximum. */
+    void onConnected() {
+        unacknowledged = 0;
+    }
+
+    /** Runs {@code ack} on the event loop and frees one place of the connection's Receive Maximum. */
+    private Runnable acknowledge(Runnable ack) {
+        int epoch = link.epoch();
+        return () -> loop.execute(() -> {
+            if (link.epoch() == epoch && unacknowledged > 0) {
+                unacknowledged--;
+            }
+            ack.run();
+        });
+    }
+
+    /** Handles a PUBLISH; false when it exceeds the client's Receive Maximum. */
+    boolean onPublish(PublishPacket p) {
+        Message m = new Message(p.topic(), p.payload(), p.qos(), p.retain(), WireProperties.fromWire(p.properties()));
         Channel ch = link.channel();
         int id = p.packetId();
+        boolean isNew = p.qos() == QoS.AT_LEAST_ONCE || (p.qos() == QoS.EXACTLY_ONCE && !qos2.containsKey(id));
+        if (isNew && ++unacknowledged > config.receiveMaximum()) {
+            return false;
+        }
         switch (p.qos()) {
             case AT_MOST_ONCE -> subscriptions.deliver(m, () -> {});
-            case AT_LEAST_ONCE -> subscriptions.deliver(m, () -> ch.writeAndFlush(PubackPacket.of(id)));
+            case AT_LEAST_ONCE -> subscriptions.deliver(m, acknowledge(() -> ch.writeAndFlush(PubackPacket.of(id))));
             case EXACTLY_ONCE -> {
                 Boolean durable = qos2.get(id);
                 if (durable == null) {
@@ -78,6 +102,7 @@ final class InboundFlow {
                 }
             }
         }
+        return true;
     }
 
     void onPubrel(PubrelPacket p) {
@@ -96,7 +121,8 @@ final class InboundFlow {
                 .whenCompleteAsync(
                         (v, e) -> {
                             if (e == null) {
-                                ch.writeAndFlush(PubcompPacket.of(id));
+                                acknowledge(() -> ch.writeAndFlush(PubcompPacket.of(id)))
+                                        .run();
                             }
                         },
                         loop);

@@ -3,6 +3,7 @@ package io.berth.client.internal;
 import io.berth.client.ConnectResult;
 import io.berth.client.Message;
 import io.berth.client.MessageHandler;
+import io.berth.client.MqttClientException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,7 +70,7 @@ final class Notifier {
         run(() -> config.connectionListener().onConnected(result));
     }
 
-    void disconnected(String cause) {
+    void disconnected(MqttClientException cause) {
         run(() -> config.connectionListener().onDisconnected(cause));
     }
 

@@ -61,7 +61,7 @@ final class OutgoingFlow {
     /** Takes over what a previous client left in the store. */
     void restore(StoredSession session) {
         for (StoredSession.StoredMessage sm : session.messages()) {
-            OutgoingMessage o = new OutgoingMessage(sm.seq(), sm.message(), new PublishFuture());
+            OutgoingMessage o = new OutgoingMessage(sm.seq(), sm.message(), new PublishFuture(), sm.addedAtMillis());
             o.future.stored().complete(null);
             if (sm.packetId() == 0) {
                 pending.add(o);
@@ -79,14 +79,15 @@ final class OutgoingFlow {
     }
 
     void publish(Message message, PublishFuture future) {
-        OutgoingMessage o = new OutgoingMessage(message.qos() == QoS.AT_MOST_ONCE ? 0 : nextSeq++, message, future);
+        OutgoingMessage o = new OutgoingMessage(
+                message.qos() == QoS.AT_MOST_ONCE ? 0 : nextSeq++, message, future, System.currentTimeMillis());
         if (!makeRoom(o)) {
             return;
         }
         pending.add(o);
         pendingBytes += o.size;
         if (o.isStored()) {
-            store.append(new SessionChange.MessageAdded(o.seq, message))
+            store.append(new SessionChange.MessageAdded(o.seq, message, o.addedAtMillis))
                     .whenCompleteAsync(
                             (v, e) -> {
                                 if (e == null) {
@@ -160,6 +161,15 @@ final class OutgoingFlow {
         }
         while (!pending.isEmpty() && resend.isEmpty()) {
             OutgoingMessage o = pending.peek();
+            if (isExpired(o)) {
+                pending.poll();
+                pendingBytes -= o.size;
+                if (o.isStored()) {
+                    store.append(new SessionChange.MessageRemoved(o.seq));
+                }
+                drop(o, "message expired before it could be sent");
+                continue;
+            }
             if (!o.isStored()) {
                 pending.poll();
                 pendingBytes -= o.size;
@@ -177,6 +187,25 @@ final class OutgoingFlow {
             admit(o);
             record(o, new SessionChange.PacketIdAssigned(o.seq, o.packetId));
         }
+    }
+
+    private static boolean isExpired(OutgoingMessage o) {
+        Long left = WireProperties.remainingExpiry(o.message.properties(), o.addedAtMillis, System.currentTimeMillis());
+        return left != null
+                && left <= 0
+                && o.message.properties().messageExpiry().getSeconds() > 0;
+    }
+
+    /** The PUBLISH for {@code o} with what is left of its expiry interval (at least one second). */
+    private static PublishPacket publishPacket(OutgoingMessage o, boolean dup) {
+        Message m = o.message;
+        Long left = WireProperties.remainingExpiry(m.properties(), o.addedAtMillis, System.currentTimeMillis());
+        Long expiry = left;
+        if (left != null && m.properties().messageExpiry().getSeconds() > 0) {
+            expiry = Math.max(1L, left); // expires on the way: the broker still gets a positive interval
+        }
+        MqttProperties properties = WireProperties.toWire(m.properties(), expiry);
+        return new PublishPacket(m.topic(), m.qos(), m.retain(), dup, o.packetId, m.payload(), properties);
     }
 
     private void admit(OutgoingMessage o) {
@@ -205,9 +234,7 @@ final class OutgoingFlow {
 
     private void writeCurrent(OutgoingMessage o) {
         if (o.state == OutgoingMessage.State.PUBLISHED) {
-            Message m = o.message;
-            link.write(new PublishPacket(
-                    m.topic(), m.qos(), m.retain(), o.maybeSent, o.packetId, m.payload(), MqttProperties.EMPTY));
+            link.writePublish(publishPacket(o, o.maybeSent));
             o.maybeSent = true;
         } else if (o.state == OutgoingMessage.State.RELEASED) {
             link.write(PubrelPacket.of(o.packetId));
@@ -215,9 +242,7 @@ final class OutgoingFlow {
     }
 
     private void writeQos0(OutgoingMessage o) {
-        Message m = o.message;
-        ChannelFuture f = link.write(
-                new PublishPacket(m.topic(), m.qos(), m.retain(), false, 0, m.payload(), MqttProperties.EMPTY));
+        ChannelFuture f = link.writePublish(publishPacket(o, false));
         f.addListener(w -> {
             if (w.isSuccess()) {
                 o.future.complete(null);
@@ -233,7 +258,7 @@ final class OutgoingFlow {
             LOG.debug("{}: PUBACK for unknown packet id {}", config.clientId(), p.packetId());
             return;
         }
-        finish(o, p.reasonCode());
+        finish(o, p.reasonCode(), p.properties().reasonString());
     }
 
     void onPubrec(PubrecPacket p) {
@@ -250,7 +275,7 @@ final class OutgoingFlow {
             return;
         }
         if (p.reasonCode().isError()) {
-            finish(o, p.reasonCode());
+            finish(o, p.reasonCode(), p.properties().reasonString());
             return;
         }
         o.state = OutgoingMessage.State.RELEASED;
@@ -266,10 +291,10 @@ final class OutgoingFlow {
         if (p.reasonCode().isError()) {
             LOG.debug("{}: PUBCOMP for {} with {}", config.clientId(), p.packetId(), p.reasonCode());
         }
-        finish(o, ReasonCode.SUCCESS);
+        finish(o, ReasonCode.SUCCESS, null);
     }
 
-    private void finish(OutgoingMessage o, ReasonCode reasonCode) {
+    private void finish(OutgoingMessage o, ReasonCode reasonCode, String reasonString) {
         inflight.remove(o.packetId);
         ids.release(o.packetId);
         if (o.admittedEpoch == link.epoch()) {
@@ -277,7 +302,8 @@ final class OutgoingFlow {
         }
         store.append(new SessionChange.MessageRemoved(o.seq));
         if (reasonCode.isError()) {
-            o.future.completeExceptionally(new MqttClientException("broker refused the message", reasonCode));
+            o.future.completeExceptionally(
+                    new MqttClientException("broker refused the message", reasonCode, reasonString, null, null));
         } else {
             o.future.complete(null);
         }

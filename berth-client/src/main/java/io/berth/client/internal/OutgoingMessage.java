@@ -24,6 +24,9 @@ final class OutgoingMessage {
     final Message message;
     final PublishFuture future;
     final int size;
+    /** When the application handed it over (epoch ms): its Message Expiry Interval counts from here. */
+    final long addedAtMillis;
+
     State state = State.PENDING;
     /** The latest state the store has made durable (PENDING before that). */
     State durable = State.PENDING;
@@ -36,10 +39,11 @@ final class OutgoingMessage {
     /** Counts resets after a lost session, so that a late store completion of before is ignored. */
     int generation;
 
-    OutgoingMessage(long seq, Message message, PublishFuture future) {
+    OutgoingMessage(long seq, Message message, PublishFuture future, long addedAtMillis) {
         this.seq = seq;
         this.message = message;
         this.future = future;
+        this.addedAtMillis = addedAtMillis;
         this.size = message.payload().length + message.topic().length() + 16;
     }
 

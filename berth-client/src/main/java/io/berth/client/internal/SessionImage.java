@@ -21,14 +21,17 @@ final class SessionImage {
 
     void apply(SessionChange change) {
         if (change instanceof SessionChange.MessageAdded c) {
-            messages.put(c.seq(), new StoredMessage(c.seq(), c.message(), 0, false));
+            messages.put(c.seq(), new StoredMessage(c.seq(), c.message(), 0, false, c.addedAtMillis()));
             payloadBytes += c.message().payload().length;
         } else if (change instanceof SessionChange.PacketIdAssigned c) {
-            messages.computeIfPresent(c.seq(), (k, m) -> new StoredMessage(k, m.message(), c.packetId(), false));
+            messages.computeIfPresent(
+                    c.seq(), (k, m) -> new StoredMessage(k, m.message(), c.packetId(), false, m.addedAtMillis()));
         } else if (change instanceof SessionChange.MessageReleased c) {
-            messages.computeIfPresent(c.seq(), (k, m) -> new StoredMessage(k, m.message(), m.packetId(), true));
+            messages.computeIfPresent(
+                    c.seq(), (k, m) -> new StoredMessage(k, m.message(), m.packetId(), true, m.addedAtMillis()));
         } else if (change instanceof SessionChange.MessageReset c) {
-            messages.computeIfPresent(c.seq(), (k, m) -> new StoredMessage(k, m.message(), 0, false));
+            messages.computeIfPresent(
+                    c.seq(), (k, m) -> new StoredMessage(k, m.message(), 0, false, m.addedAtMillis()));
         } else if (change instanceof SessionChange.MessageRemoved c) {
             StoredMessage removed = messages.remove(c.seq());
             if (removed != null) {

@@ -1,14 +1,19 @@
 package io.berth.client.internal;
 
 import io.berth.client.Message;
+import io.berth.client.MessageProperties;
 import io.berth.client.store.SessionChange;
 import io.berth.codec.QoS;
+import io.berth.codec.UserProperty;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -17,7 +22,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * file    = header record*
  * header  = 4 bytes magic "BCSL" (0x42 0x43 0x53 0x4C)
- *           1 byte  format version, 1
+ *           1 byte  format version: 2 (1 = the same without record type 9)
  *           3 bytes zero (reserved)
  * record  = 4 bytes length L of body, 1 &lt;= L &lt;= 268,435,456 + 1,024
  *           4 bytes CRC-32C of body
@@ -33,7 +38,24 @@ import java.util.zip.CRC32C;
  *   6 InboundReceived   2 bytes packet identifier
  *   7 InboundReleased   2 bytes packet identifier
  *   8 InboundCleared    nothing
+ *   9 MessageAdded      8 bytes seq, 8 bytes time handed over (epoch ms),
+ *     (with properties) 1 byte flags (bits 0-1 QoS, bit 2 retain),
+ *                       2 bytes topic length T, T bytes UTF-8 topic,
+ *                       4 bytes payload length P, P bytes payload,
+ *                       properties
+ * properties = 1 byte presence bits: bit 0 payload is UTF-8, bit 1 expiry, bit 2 content type,
+ *                       bit 3 response topic, bit 4 correlation data
+ *              [4 bytes message expiry interval, seconds, unsigned]   if bit 1
+ *              [string content type]                                   if bit 2
+ *              [string response topic]                                 if bit 3
+ *              [2 bytes length C, C bytes correlation data]            if bit 4
+ *              2 bytes user property count U, U times (string name, string value)
+ * string     = 2 bytes length N, N bytes UTF-8
  * </pre>
+ *
+ * Version 2 writes MessageAdded as type 9 only. A version 1 log (types 1 to 8) is read as it is; the store
+ * then sets its version byte to 2 before appending, so that a client that only knows version 1 refuses the
+ * file instead of cutting it at the first type 9 record.
  *
  * A record is valid when its whole body is in the file, its CRC matches and its body parses with no byte
  * left over. Reading stops at the first record that is not valid: that is the torn tail of a write that a
@@ -43,7 +65,12 @@ import java.util.zip.CRC32C;
  */
 final class SessionLogFormat {
     static final byte[] MAGIC = {0x42, 0x43, 0x53, 0x4C};
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The first version, still read: no record type 9. */
+    static final int VERSION_1 = 1;
+    /** Offset of the version byte in the header. */
+    static final int VERSION_OFFSET = 4;
+
     static final int HEADER_SIZE = 8;
     static final int RECORD_OVERHEAD = 8;
     static final int MAX_BODY = 268_435_456 + 1_024;
@@ -56,6 +83,13 @@ final class SessionLogFormat {
     private static final int INBOUND_RECEIVED = 6;
     private static final int INBOUND_RELEASED = 7;
     private static final int INBOUND_CLEARED = 8;
+    private static final int ADDED_WITH_PROPERTIES = 9;
+
+    private static final int UTF8 = 1;
+    private static final int EXPIRY = 2;
+    private static final int CONTENT_TYPE = 4;
+    private static final int RESPONSE_TOPIC = 8;
+    private static final int CORRELATION = 16;
 
     private SessionLogFormat() {}
 
@@ -82,13 +116,15 @@ final class SessionLogFormat {
             if (change instanceof SessionChange.MessageAdded c) {
                 Message m = c.message();
                 byte[] topic = m.topic().getBytes(StandardCharsets.UTF_8);
-                out.writeByte(ADDED);
+                out.writeByte(ADDED_WITH_PROPERTIES);
                 out.writeLong(c.seq());
+                out.writeLong(c.addedAtMillis());
                 out.writeByte(m.qos().value() | (m.retain() ? 4 : 0));
                 out.writeShort(topic.length);
                 out.write(topic);
                 out.writeInt(m.payload().length);
                 out.write(m.payload());
+                writeProperties(m.properties(), out);
             } else if (change instanceof SessionChange.PacketIdAssigned c) {
                 out.writeByte(ASSIGNED);
                 out.writeLong(c.seq());
@@ -117,6 +153,64 @@ final class SessionLogFormat {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    private static void writeProperties(MessageProperties p, DataOutputStream out) throws IOException {
+        int bits = (p.utf8Payload() ? UTF8 : 0)
+                | (p.messageExpiry() != null ? EXPIRY : 0)
+                | (p.contentType() != null ? CONTENT_TYPE : 0)
+                | (p.responseTopic() != null ? RESPONSE_TOPIC : 0)
+                | (p.correlationData() != null ? CORRELATION : 0);
+        out.writeByte(bits);
+        if (p.messageExpiry() != null) {
+            out.writeInt((int) p.messageExpiry().getSeconds());
+        }
+        if (p.contentType() != null) {
+            writeString(p.contentType(), out);
+        }
+        if (p.responseTopic() != null) {
+            writeString(p.responseTopic(), out);
+        }
+        if (p.correlationData() != null) {
+            out.writeShort(p.correlationData().length);
+            out.write(p.correlationData());
+        }
+        out.writeShort(p.userProperties().size());
+        for (UserProperty u : p.userProperties()) {
+            writeString(u.name(), out);
+            writeString(u.value(), out);
+        }
+    }
+
+    private static void writeString(String s, DataOutputStream out) throws IOException {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        out.writeShort(bytes.length);
+        out.write(bytes);
+    }
+
+    private static MessageProperties readProperties(ByteBuffer b) {
+        int bits = b.get();
+        Duration expiry = (bits & EXPIRY) != 0 ? Duration.ofSeconds(Integer.toUnsignedLong(b.getInt())) : null;
+        String contentType = (bits & CONTENT_TYPE) != 0 ? readString(b) : null;
+        String responseTopic = (bits & RESPONSE_TOPIC) != 0 ? readString(b) : null;
+        byte[] correlation = (bits & CORRELATION) != 0 ? bytes(b, Short.toUnsignedInt(b.getShort())) : null;
+        int count = Short.toUnsignedInt(b.getShort());
+        List<UserProperty> user = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            user.add(new UserProperty(readString(b), readString(b)));
+        }
+        return new MessageProperties(
+                (bits & UTF8) != 0, expiry, contentType, responseTopic, correlation, user, List.of());
+    }
+
+    private static String readString(ByteBuffer b) {
+        return new String(bytes(b, Short.toUnsignedInt(b.getShort())), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(ByteBuffer b, int n) {
+        byte[] a = new byte[n];
+        b.get(a);
+        return a;
     }
 
     /**
@@ -166,7 +260,19 @@ final class SessionLogFormat {
                 b.get(payload);
                 QoS qos = QoS.fromValue(flags & 3);
                 yield new SessionChange.MessageAdded(
-                        seq, new Message(new String(topic, StandardCharsets.UTF_8), payload, qos, (flags & 4) != 0));
+                        seq, new Message(new String(topic, StandardCharsets.UTF_8), payload, qos, (flags & 4) != 0), 0);
+            }
+            case ADDED_WITH_PROPERTIES -> {
+                long seq = b.getLong();
+                long addedAt = b.getLong();
+                int flags = b.get();
+                String topic = readString(b);
+                byte[] payload = bytes(b, b.getInt());
+                MessageProperties properties = readProperties(b);
+                yield new SessionChange.MessageAdded(
+                        seq,
+                        new Message(topic, payload, QoS.fromValue(flags & 3), (flags & 4) != 0, properties),
+                        addedAt);
             }
             case ASSIGNED -> new SessionChange.PacketIdAssigned(b.getLong(), Short.toUnsignedInt(b.getShort()));
             case RELEASED -> new SessionChange.MessageReleased(b.getLong());

@@ -3,6 +3,7 @@ package io.berth.client.internal;
 import io.berth.client.Message;
 import io.berth.client.MessageHandler;
 import io.berth.client.MqttClientException;
+import io.berth.client.Subscription;
 import io.berth.codec.MqttProperties;
 import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
@@ -30,7 +31,11 @@ import java.util.concurrent.CompletableFuture;
  * {@link Notifier}.
  */
 final class Subscriptions {
-    private record Entry(String filter, QoS qos, MessageHandler handler) {}
+    private record Entry(Subscription subscription, MessageHandler handler) {
+        String filter() {
+            return subscription.filter();
+        }
+    }
 
     private sealed interface Request permits Subscribe, Unsubscribe {}
 
@@ -51,9 +56,9 @@ final class Subscriptions {
         this.notifier = notifier;
     }
 
-    void subscribe(String filter, QoS qos, MessageHandler handler, CompletableFuture<QoS> done) {
-        Entry e = new Entry(filter, qos, handler);
-        active.put(filter, e);
+    void subscribe(Subscription subscription, MessageHandler handler, CompletableFuture<QoS> done) {
+        Entry e = new Entry(subscription, handler);
+        active.put(subscription.filter(), e);
         queued.add(new Subscribe(List.of(e), done));
         flush();
     }
@@ -83,8 +88,20 @@ final class Subscriptions {
             awaiting.put(id, r);
             if (r instanceof Subscribe s) {
                 List<TopicSubscription> subs = new ArrayList<>();
-                s.entries().forEach(e -> subs.add(TopicSubscription.of(e.filter(), e.qos())));
-                link.write(new SubscribePacket(id, subs, MqttProperties.EMPTY));
+                Integer identifier = null;
+                for (Entry e : s.entries()) {
+                    Subscription o = e.subscription();
+                    subs.add(new TopicSubscription(
+                            o.filter(), o.qos(), o.noLocal(), o.retainAsPublished(), o.retainHandling()));
+                    identifier = o.subscriptionIdentifier();
+                }
+                MqttProperties properties =
+                        identifier == null || !link.version().isV5()
+                                ? MqttProperties.EMPTY
+                                : MqttProperties.builder()
+                                        .subscriptionIdentifiers(List.of(identifier))
+                                        .build();
+                link.write(new SubscribePacket(id, subs, properties));
             } else if (r instanceof Unsubscribe u) {
                 link.write(new UnsubscribePacket(id, List.of(u.filter()), MqttProperties.EMPTY));
             }
@@ -103,8 +120,12 @@ final class Subscriptions {
             if (rc.isError()) {
                 active.remove(e.filter(), e);
                 s.done()
-                        .completeExceptionally(
-                                new MqttClientException("subscription to " + e.filter() + " refused", rc));
+                        .completeExceptionally(new MqttClientException(
+                                "subscription to " + e.filter() + " refused",
+                                rc,
+                                p.properties().reasonString(),
+                                null,
+                                null));
             } else {
                 s.done().complete(QoS.fromValue(rc.code()));
             }
@@ -120,7 +141,13 @@ final class Subscriptions {
         ReasonCode rc =
                 p.reasonCodes().isEmpty() ? ReasonCode.SUCCESS : p.reasonCodes().get(0);
         if (rc.isError()) {
-            u.done().completeExceptionally(new MqttClientException("unsubscribe from " + u.filter() + " refused", rc));
+            u.done()
+                    .completeExceptionally(new MqttClientException(
+                            "unsubscribe from " + u.filter() + " refused",
+                            rc,
+                            p.properties().reasonString(),
+                            null,
+                            null));
         } else {
             u.done().complete(null);
         }
@@ -135,8 +162,12 @@ final class Subscriptions {
         for (int i = again.size() - 1; i >= 0; i--) {
             queued.addFirst(again.get(i));
         }
-        if (!sessionPresent && !active.isEmpty()) {
-            queued.addFirst(new Subscribe(List.copyOf(active.values()), new CompletableFuture<>()));
+        if (!sessionPresent) {
+            // one SUBSCRIBE per filter: each keeps its own subscription identifier
+            List<Entry> all = new ArrayList<>(active.values());
+            for (int i = all.size() - 1; i >= 0; i--) {
+                queued.addFirst(new Subscribe(List.of(all.get(i)), new CompletableFuture<>()));
+            }
         }
         flush();
     }

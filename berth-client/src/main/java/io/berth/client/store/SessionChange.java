@@ -11,13 +11,25 @@ import java.util.Objects;
  */
 public sealed interface SessionChange {
 
-    /** A QoS 1 or 2 message was handed over; it has no packet identifier yet. */
-    record MessageAdded(long seq, Message message) implements SessionChange {
+    /**
+     * A QoS 1 or 2 message was handed over; it has no packet identifier yet.
+     *
+     * @param seq its sequence number
+     * @param message the message with its properties
+     * @param addedAtMillis when it was handed over (epoch milliseconds), from which its Message Expiry
+     *     Interval counts down
+     */
+    record MessageAdded(long seq, Message message, long addedAtMillis) implements SessionChange {
         public MessageAdded {
             Objects.requireNonNull(message, "message");
             if (message.qos() == QoS.AT_MOST_ONCE) {
                 throw new IllegalArgumentException("QoS 0 messages are not stored");
             }
+        }
+
+        /** A message handed over now. */
+        public MessageAdded(long seq, Message message) {
+            this(seq, message, System.currentTimeMillis());
         }
     }
 

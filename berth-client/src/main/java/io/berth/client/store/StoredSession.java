@@ -27,8 +27,9 @@ public record StoredSession(List<StoredMessage> messages, Set<Integer> inboundPa
      * @param message the message
      * @param packetId its packet identifier, 0 when none was assigned yet
      * @param released true when PUBREC came (QoS 2): only PUBREL is due
+     * @param addedAtMillis when it was handed over (epoch milliseconds)
      */
-    public record StoredMessage(long seq, Message message, int packetId, boolean released) {
+    public record StoredMessage(long seq, Message message, int packetId, boolean released, long addedAtMillis) {
         public StoredMessage {
             Objects.requireNonNull(message, "message");
         }

@@ -3,13 +3,19 @@ package io.berth.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.berth.client.Message;
+import io.berth.client.MessageProperties;
 import io.berth.client.store.ClientSessionStore;
 import io.berth.client.store.SessionChange;
+import io.berth.client.store.StoredSession;
 import io.berth.codec.QoS;
+import io.berth.codec.UserProperty;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +60,97 @@ class FileClientSessionStoreTest extends ClientSessionStoreContract {
     @Test
     void newLog_startsWithMagicAndVersion() throws IOException {
         openLog();
-        assertThat(Files.readAllBytes(log())).containsExactly(0x42, 0x43, 0x53, 0x4C, 1, 0, 0, 0);
+        assertThat(Files.readAllBytes(log())).containsExactly(0x42, 0x43, 0x53, 0x4C, 2, 0, 0, 0);
+    }
+
+    @Test
+    void messageWithEveryProperty_survivesReopenWithThem() throws IOException {
+        Message m = Message.builder("p/1")
+                .payload("{}")
+                .qos(QoS.EXACTLY_ONCE)
+                .retain(true)
+                .contentType("application/json")
+                .messageExpiry(Duration.ofSeconds(4_000_000_000L))
+                .responseTopic("replies/p")
+                .correlationData(new byte[] {9, 8})
+                .userProperty("a", "1")
+                .userProperty("a", "2")
+                .userProperty("\u00e9t\u00e9", "")
+                .build();
+        FileClientSessionStore s = openLog();
+        s.append(new SessionChange.MessageAdded(5, m, 1_234_567L)).join();
+
+        StoredSession.StoredMessage back = reopen(s).load().messages().get(0);
+
+        assertThat(back.seq()).isEqualTo(5);
+        assertThat(back.addedAtMillis()).isEqualTo(1_234_567L);
+        Message r = back.message();
+        assertThat(r.topic()).isEqualTo("p/1");
+        assertThat(r.payloadAsString()).isEqualTo("{}");
+        assertThat(r.qos()).isEqualTo(QoS.EXACTLY_ONCE);
+        assertThat(r.retain()).isTrue();
+        MessageProperties p = r.properties();
+        assertThat(p.utf8Payload()).isTrue();
+        assertThat(p.contentType()).isEqualTo("application/json");
+        assertThat(p.messageExpiry()).isEqualTo(Duration.ofSeconds(4_000_000_000L));
+        assertThat(p.responseTopic()).isEqualTo("replies/p");
+        assertThat(p.correlationData()).containsExactly(9, 8);
+        assertThat(p.userProperties())
+                .containsExactly(
+                        new UserProperty("a", "1"), new UserProperty("a", "2"), new UserProperty("\u00e9t\u00e9", ""));
+    }
+
+    @Test
+    void logWrittenByFormatVersion1_opensWithItsContent_andIsMarkedVersion2() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("format-v1.session")) {
+            Files.write(log(), in.readAllBytes());
+        }
+        FileClientSessionStore s = openLog();
+
+        StoredSession loaded = s.load();
+        assertThat(loaded.messages())
+                .extracting(m ->
+                        m.seq() + " " + m.message().topic() + " " + m.message().payloadAsString() + " "
+                                + m.message().qos().value() + " " + m.message().retain() + " " + m.packetId() + " "
+                                + m.released())
+                .containsExactly("1 v1/one first 1 false 0 false", "2 v1/two second 2 true 7 true");
+        assertThat(loaded.inboundPacketIds()).containsExactly(42);
+        assertThat(Files.readAllBytes(log())[4]).isEqualTo((byte) 2);
+
+        s.append(new SessionChange.MessageAdded(
+                        4,
+                        Message.builder("v2")
+                                .payload("new")
+                                .qos(QoS.AT_LEAST_ONCE)
+                                .userProperty("k", "v")
+                                .build()))
+                .join();
+        assertThat(reopen(s).load().messages())
+                .extracting(m -> m.seq() + " " + m.message().properties().userProperty("k"))
+                .containsExactly("1 null", "2 null", "4 v");
+    }
+
+    @Test
+    void afterAFailedWrite_theStoreRefusesEveryFurtherChange_andKeepsWhatWasCommitted() throws IOException {
+        FailingFileChannel[] channel = new FailingFileChannel[1];
+        FileClientSessionStore s = FileClientSessionStore.open(log(), c -> channel[0] = new FailingFileChannel(c));
+        open.add(s);
+        s.append(new SessionChange.MessageAdded(1, message("committed", QoS.AT_LEAST_ONCE)))
+                .join();
+
+        channel[0].failWrites = true;
+        CompletableFuture<Void> failed =
+                s.append(new SessionChange.MessageAdded(2, message("lost", QoS.AT_LEAST_ONCE)));
+        assertThatThrownBy(failed::join)
+                .hasRootCauseInstanceOf(IOException.class)
+                .hasMessageContaining("injected");
+
+        channel[0].failWrites = false; // the disk recovers; the store does not trust its log any more
+        CompletableFuture<Void> after =
+                s.append(new SessionChange.MessageAdded(3, message("after", QoS.AT_LEAST_ONCE)));
+        assertThatThrownBy(after::join).hasRootCauseInstanceOf(IOException.class);
+
+        assertThat(reopen(s).load().messages()).extracting(m -> m.seq()).containsExactly(1L);
     }
 
     @Test
