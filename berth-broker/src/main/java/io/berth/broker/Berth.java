@@ -45,9 +45,12 @@ public final class Berth implements AutoCloseable {
     private final BrokerMetrics metrics = new BrokerMetrics();
     private boolean closed;
 
-    private Berth(BrokerConfig config, SessionStore suppliedStore) {
+    private final Thread.UncaughtExceptionHandler fatal;
+
+    private Berth(BrokerConfig config, SessionStore suppliedStore, Thread.UncaughtExceptionHandler fatal) {
         this.config = config;
         this.suppliedStore = suppliedStore;
+        this.fatal = fatal;
     }
 
     public static Builder builder() {
@@ -63,10 +66,13 @@ public final class Berth implements AutoCloseable {
         security = Security.start(config, metrics);
         try {
             store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
+            ExposedFiles.warn(config);
             SessionStore.Recovery recovery = store.recover();
-            RetainedIndex retained = new RetainedIndex();
+            // with a durable store retained payloads stay on disk, read back when delivered
+            RetainedIndex retained =
+                    new RetainedIndex(config.limits().retained(), store.durable() ? store::readRetained : null);
             for (StoredMessage m : recovery.retained()) {
-                retained.put(m);
+                retained.restore(m);
             }
             BrokerContext context = new BrokerContext(
                     config,
@@ -74,11 +80,12 @@ public final class Berth implements AutoCloseable {
                     store.durable() ? new MemorySessionStore() : store,
                     new TopicTree(),
                     retained,
-                    ConcurrentHashMap.newKeySet(),
+                    new ConcurrentHashMap<>(),
                     new AtomicLong(recovery.nextMessageId()),
                     System::currentTimeMillis,
                     metrics,
-                    security);
+                    security,
+                    fatal);
             sessions = new Sessions(context);
             sessions.restore(recovery);
             recoveryMillis = (System.nanoTime() - begin) / 1_000_000;
@@ -176,8 +183,18 @@ public final class Berth implements AutoCloseable {
         private final BrokerConfig.Builder config = BrokerConfig.builder().adminPort(-1);
         private BrokerConfig whole;
         private SessionStore store;
+        private Thread.UncaughtExceptionHandler fatal = FatalErrors.HALT;
 
         private Builder() {}
+
+        /**
+         * What to do when an error escapes a task of a session shard; by default the process stops
+         * ({@link FatalErrors#HALT}), as a broker that goes on with a dead shard serves half its clients.
+         */
+        public Builder onFatalError(Thread.UncaughtExceptionHandler handler) {
+            fatal = java.util.Objects.requireNonNull(handler);
+            return this;
+        }
 
         /** Port of the admin HTTP API: 0 for any free port, -1 (the default here) for none. */
         public Builder adminPort(int port) {
@@ -223,7 +240,7 @@ public final class Berth implements AutoCloseable {
         }
 
         public Berth build() {
-            return new Berth(whole != null ? whole : config.build(), store);
+            return new Berth(whole != null ? whole : config.build(), store, fatal);
         }
     }
 }

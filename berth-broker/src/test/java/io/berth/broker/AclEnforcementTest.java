@@ -1,8 +1,16 @@
 package io.berth.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.berth.broker.config.SecurityConfig;
 import io.berth.codec.ConnackPacket;
 import io.berth.codec.MqttProperties;
@@ -40,6 +48,9 @@ class AclEnforcementTest {
       user bob
         subscribe secret/#
         receive secret/public/#
+      user carol
+        all #
+        deny subscribe secret/#
       """;
 
     @TempDir
@@ -186,6 +197,72 @@ class AclEnforcementTest {
                 assertThat(live.topic()).isEqualTo("secret/public/b");
                 bob.send(PubackPacket.of(live.packetId()));
                 bob.expectNothing(Duration.ofMillis(200));
+            }
+        }
+    }
+
+    @Test
+    void denySubscribe_keepsItsTopicsOutOfWiderSubscriptions_liveAndRetained() throws Exception {
+        try (RawClient admin = login(MqttVersion.V5, "admin")) {
+            admin.send(new PublishPacket(
+                    "secret/a",
+                    QoS.AT_LEAST_ONCE,
+                    true,
+                    false,
+                    1,
+                    "hidden".getBytes(StandardCharsets.UTF_8),
+                    MqttProperties.EMPTY));
+            admin.expect(PubackPacket.class);
+            admin.send(new PublishPacket(
+                    "public/a",
+                    QoS.AT_LEAST_ONCE,
+                    true,
+                    false,
+                    2,
+                    "shown".getBytes(StandardCharsets.UTF_8),
+                    MqttProperties.EMPTY));
+            admin.expect(PubackPacket.class);
+            Mqtt5BlockingClient carol = MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier("carol-hivemq")
+                    .serverHost("127.0.0.1")
+                    .serverPort(broker.port())
+                    .simpleAuth()
+                    .username("carol")
+                    .applySimpleAuth()
+                    .buildBlocking();
+            carol.connect();
+            try (Mqtt5BlockingClient.Mqtt5Publishes received = carol.publishes(MqttGlobalPublishFilter.ALL)) {
+                assertThatThrownBy(() -> carol.subscribeWith()
+                                .topicFilter("secret/#")
+                                .qos(MqttQos.AT_LEAST_ONCE)
+                                .send())
+                        .isInstanceOfSatisfying(
+                                Mqtt5SubAckException.class,
+                                e -> assertThat(e.getMqttMessage().getReasonCodes())
+                                        .containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED));
+                for (String wider : List.of("#", "+/a", "+/b")) {
+                    assertThat(carol.subscribeWith()
+                                    .topicFilter(wider)
+                                    .qos(MqttQos.AT_LEAST_ONCE)
+                                    .send()
+                                    .getReasonCodes())
+                            .containsExactly(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+                }
+                admin.publish("secret/b", QoS.AT_LEAST_ONCE, 3, "hidden");
+                admin.expect(PubackPacket.class);
+                admin.publish("public/b", QoS.AT_LEAST_ONCE, 4, "shown");
+                admin.expect(PubackPacket.class);
+                List<String> topics = new java.util.ArrayList<>();
+                java.util.Optional<Mqtt5Publish> p;
+                while ((p = received.receive(500, java.util.concurrent.TimeUnit.MILLISECONDS)).isPresent()) {
+                    topics.add(p.get().getTopic().toString());
+                }
+                // retained public/a on subscribing '#' and '+/a', live public/b once (overlapping
+                // subscriptions of one session give one delivery): never secret/...
+                assertThat(topics).containsExactlyInAnyOrder("public/a", "public/a", "public/b");
+            } finally {
+                carol.disconnect();
             }
         }
     }

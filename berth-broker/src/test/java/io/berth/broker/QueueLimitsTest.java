@@ -314,6 +314,37 @@ class QueueLimitsTest {
         assertThat(drain(v, "slow")).isEqualTo(payloads(0, 5));
     }
 
+    /**
+     * A queue limited by bytes, with messages large next to the limit, that stays full: each drop-oldest
+     * eviction must not count as draining, so one "high" while it stays full and one "drained" after.
+     */
+    @Test
+    void watermark_queueThatStaysFull_raisesHighOnce_andDrainedOnlyWhenReallyDrained() throws Exception {
+        start(limits(1000, 2L * SIZE, 0, OverflowPolicy.DROP_OLDEST));
+        offlineSubscriber(MqttVersion.V5, "sub");
+        RawClient pub = client(MqttVersion.V5, "pub", true);
+        assertThat(publish(pub, 0, 20)).containsOnly(ReasonCode.SUCCESS);
+        assertThat(dropped("queue-full")).isEqualTo(18);
+        assertThat(broker.berth().metrics().scrape())
+                .contains("berth_queue_watermark_events_total{state=\"high\"} 1.0")
+                .doesNotContain("state=\"drained\"");
+        assertThat(drain(MqttVersion.V5, "sub")).isEqualTo(payloads(18, 20));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(broker.berth().metrics().scrape())
+                        .contains("berth_queue_watermark_events_total{state=\"drained\"} 1.0")
+                        .contains("berth_queue_watermark_events_total{state=\"high\"} 1.0"));
+    }
+
+    @Test
+    void watermark_drainedMark_isHalfTheWatermark() {
+        QueueLimits l = new QueueLimits(10, 1000, 0, OverflowPolicy.DROP_OLDEST, 80);
+        assertThat(l.messageWatermark()).isEqualTo(8);
+        assertThat(l.messageDrainedMark()).isEqualTo(4);
+        assertThat(l.byteDrainedMark()).isEqualTo(400);
+        assertThat(new QueueLimits(1, 1, 0, OverflowPolicy.DROP_OLDEST, 1).messageDrainedMark())
+                .isEqualTo(1);
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = MqttVersion.class,

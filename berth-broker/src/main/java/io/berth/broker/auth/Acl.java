@@ -30,7 +30,14 @@ import java.util.Set;
  * A pattern is an MQTT topic filter. Publishing and receiving need a pattern that matches the topic;
  * subscribing needs a pattern that contains the whole filter (a shared subscription's filter is checked
  * without its {@code $share/group/} prefix). A line with {@code %u} or {@code %c} does not apply when the
- * name is empty or holds {@code +}, {@code #} or {@code /}.
+ * name is empty, starts with {@code $} or holds {@code +}, {@code #} or {@code /}.
+ *
+ * <p>A {@code deny} line takes its rights away whatever else grants them. {@code deny subscribe P} also
+ * denies receiving the topics of {@code P}: a wider subscription such as {@code #} or {@code +/x} is
+ * granted, but never delivers a message (live or retained) whose topic {@code P} matches.
+ *
+ * <p>No client may publish (nor retain, nor leave a will) to {@code $SYS/...} or {@code $share/...},
+ * whatever the file says: those topics belong to the broker ({@link #isBrokerOnly}).
  *
  * <p>Threading: immutable.
  */
@@ -85,7 +92,18 @@ public final class Acl {
 
     /** True when {@code user} (empty when anonymous) with {@code clientId} may publish to {@code topic}. */
     public boolean canPublish(String user, String clientId, String topic) {
-        return allows(Right.PUBLISH, user, clientId, topic);
+        return !isBrokerOnly(topic) && allows(Right.PUBLISH, user, clientId, topic);
+    }
+
+    /**
+     * True for the topics only the broker writes: {@code $SYS} (its events) and {@code $share} (not a
+     * topic but the prefix of shared subscriptions), as Mosquitto's {@code acl__check_dollar}.
+     */
+    public static boolean isBrokerOnly(String topic) {
+        return topic.equals("$SYS")
+                || topic.startsWith("$SYS/")
+                || topic.equals("$share")
+                || topic.startsWith("$share/");
     }
 
     /** True when the client may receive messages published to {@code topic}. */
@@ -110,7 +128,7 @@ public final class Acl {
                 continue;
             }
             for (Rule r : s.rules) {
-                if (r.deny != deny || !r.rights.contains(right)) {
+                if (r.deny != deny || !r.covers(right)) {
                     continue;
                 }
                 String pattern = r.substitute(user, clientId);
@@ -186,6 +204,11 @@ public final class Acl {
 
     /** Rights on a pattern; a deny rule takes them away whatever else grants them. */
     private record Rule(Set<Right> rights, String pattern, boolean deny) {
+        /** Whether the rule speaks of {@code right}: a denied subscribe also denies receive. */
+        boolean covers(Right right) {
+            return rights.contains(right) || deny && right == Right.RECEIVE && rights.contains(Right.SUBSCRIBE);
+        }
+
         /** The pattern with %u and %c replaced; null when a name cannot be put in a topic safely. */
         String substitute(String user, String clientId) {
             String p = pattern;
@@ -205,7 +228,12 @@ public final class Acl {
         }
 
         private static boolean safe(String name) {
-            return !name.isEmpty() && name.indexOf('+') < 0 && name.indexOf('#') < 0 && name.indexOf('/') < 0;
+            // a leading '$' would reach the broker's topics ($SYS/...), which no wildcard rule may grant
+            return !name.isEmpty()
+                    && !name.startsWith("$")
+                    && name.indexOf('+') < 0
+                    && name.indexOf('#') < 0
+                    && name.indexOf('/') < 0;
         }
     }
 }

@@ -189,7 +189,10 @@ public final class Security implements Authorizer, AutoCloseable {
     @Override
     public boolean canPublish(String user, String clientId, String topic) {
         Acl a = acl;
-        return a == null || counted(a.canPublish(user, clientId, topic), "publish");
+        if (a == null) {
+            return counted(!Acl.isBrokerOnly(topic), "publish");
+        }
+        return counted(a.canPublish(user, clientId, topic), "publish");
     }
 
     @Override

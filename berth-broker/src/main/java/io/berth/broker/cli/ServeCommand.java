@@ -1,6 +1,7 @@
 package io.berth.broker.cli;
 
 import io.berth.broker.Berth;
+import io.berth.broker.FatalErrors;
 import io.berth.broker.admin.AdminToken;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.ConfigFile;
@@ -87,6 +88,8 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("berth: " + e.getMessage());
             return 2;
         }
+        // an error that ends any thread (the store's committer, a network loop) stops the process
+        Thread.setDefaultUncaughtExceptionHandler(FatalErrors.HALT);
         BrokerConfig c;
         Berth berth;
         try {

@@ -17,6 +17,8 @@ import java.util.Map;
  *   clients:
  *     - { client-id: "sensor-*", max-queued-messages: 1000, overflow: reject }
  *     - { username: backup, max-message-age: 7d }
+ *   retained: { max-messages: 100000, max-bytes: 256MiB, max-messages-per-client: 10000,
+ *               max-bytes-per-client: 64MiB }
  * </pre>
  *
  * A client rule takes every limit it does not name from {@code default}. Errors name the key as a path
@@ -29,6 +31,7 @@ final class LimitsSection {
         requireObject(node, "limits");
         QueueLimits defaults = QueueLimits.DEFAULT;
         long budget = Limits.DEFAULT.queuedBytesBudget();
+        RetainedLimits retained = RetainedLimits.DEFAULT;
         JsonNode d = node.get("default");
         if (d != null) {
             defaults =
@@ -42,6 +45,7 @@ final class LimitsSection {
             switch (f.getKey()) {
                 case "default" -> {}
                 case "queued-bytes-budget" -> budget = at(key, () -> ConfigValues.bytes(f.getValue()));
+                case "retained" -> retained = retainedLimits(f.getValue(), key);
                 case "clients" -> {
                     JsonNode list = f.getValue();
                     if (!list.isArray()) {
@@ -57,7 +61,27 @@ final class LimitsSection {
         }
         long b = budget;
         QueueLimits dl = defaults;
-        return at("limits", () -> new Limits(dl, rules, b));
+        RetainedLimits r = retained;
+        return at("limits", () -> new Limits(dl, rules, b, r));
+    }
+
+    private static RetainedLimits retainedLimits(JsonNode node, String path) {
+        requireObject(node, path);
+        RetainedLimits d = RetainedLimits.DEFAULT;
+        long[] v = {d.maxMessages(), d.maxBytes(), d.maxMessagesPerClient(), d.maxBytesPerClient()};
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            String key = path + "." + f.getKey();
+            switch (f.getKey()) {
+                case "max-messages" -> v[0] = at(key, () -> ConfigValues.number(f.getValue()));
+                case "max-bytes" -> v[1] = at(key, () -> ConfigValues.bytes(f.getValue()));
+                case "max-messages-per-client" -> v[2] = at(key, () -> ConfigValues.number(f.getValue()));
+                case "max-bytes-per-client" -> v[3] = at(key, () -> ConfigValues.bytes(f.getValue()));
+                default -> throw new IllegalArgumentException(key + ": unknown option");
+            }
+        }
+        return at(path, () -> new RetainedLimits(v[0], v[1], v[2], v[3]));
     }
 
     private record Parsed(QueueLimits limits, String clientId, String username) {

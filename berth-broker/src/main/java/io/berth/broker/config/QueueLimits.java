@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param maxBytes most payload plus topic bytes queued
  * @param maxAgeSeconds a queued message older than this is dropped; 0 for no limit
  * @param overflow what happens when a limit is reached
- * @param watermarkPercent fill level (of either limit) that raises a watermark event
+ * @param watermarkPercent fill level (of either limit) that raises a watermark event; the queue counts as
+ *     drained again only below half of it (both limits), so that a queue that stays full raises one event
  */
 public record QueueLimits(
         long maxMessages, long maxBytes, long maxAgeSeconds, OverflowPolicy overflow, int watermarkPercent) {
@@ -42,5 +43,15 @@ public record QueueLimits(
     /** The byte count at which the watermark event is raised. */
     public long byteWatermark() {
         return Math.max(1, maxBytes * watermarkPercent / 100);
+    }
+
+    /** Below this message count (and {@link #byteDrainedMark}) a queue past its watermark has drained. */
+    public long messageDrainedMark() {
+        return Math.max(1, messageWatermark() / 2);
+    }
+
+    /** Below this byte count (and {@link #messageDrainedMark}) a queue past its watermark has drained. */
+    public long byteDrainedMark() {
+        return Math.max(1, byteWatermark() / 2);
     }
 }

@@ -6,7 +6,7 @@ import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.routing.TopicTree;
 import io.berth.broker.store.SessionStore;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -15,11 +15,13 @@ import java.util.function.LongSupplier;
  *
  * @param durableStore where persistent sessions and retained messages are kept
  * @param volatileStore where sessions that end with their connection are kept
- * @param online client ids with a connection whose CONNACK went out (read by shared subscriptions)
+ * @param online client ids with a connection whose CONNACK went out, each with the principal owning
+ *     its session (read by shared subscriptions to pick a member that may receive a message)
  * @param messageIds the source of message ids
  * @param clock wall-clock milliseconds
  * @param metrics where every shard counts what happens
  * @param authorizer the topic rights of each client (the ACL)
+ * @param fatal what to do when a task of a shard throws (the broker's default stops the process)
  */
 public record BrokerContext(
         BrokerConfig config,
@@ -27,8 +29,9 @@ public record BrokerContext(
         SessionStore volatileStore,
         TopicTree tree,
         RetainedIndex retained,
-        Set<String> online,
+        Map<String, String> online,
         AtomicLong messageIds,
         LongSupplier clock,
         BrokerMetrics metrics,
-        Authorizer authorizer) {}
+        Authorizer authorizer,
+        Thread.UncaughtExceptionHandler fatal) {}

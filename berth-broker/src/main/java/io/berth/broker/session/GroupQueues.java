@@ -10,11 +10,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The queues of shared subscription groups. While every member of a group is offline, its messages wait
- * in the group's own queue: a session without a connection whose id is {@link #key} of the group's
- * filter. When a member comes online (or subscribes), the group's shard hands the waiting messages to
- * the online members, each move committed atomically (the entry leaves the group queue in the same
- * batch as it joins the member's), so nothing is lost or doubled by a crash in between.
+ * The queues of shared subscription groups. While no online member of a group may receive a message
+ * (every member offline, or without the receive right on its topic), it waits in the group's own
+ * queue: a session without a connection whose id is {@link #key} of the group's filter. When a member
+ * comes online (or subscribes), the group's shard hands the waiting messages to online members that
+ * may receive them, each move committed atomically (the entry leaves the group queue in the same batch
+ * as it joins the member's), so nothing is lost or doubled by a crash in between; a message that no
+ * member takes stays.
  *
  * <p>Threading: every method runs on the shard that owns the group's key.
  */
@@ -55,29 +57,55 @@ final class GroupQueues {
         if (members == null) {
             return;
         }
-        List<Map.Entry<String, Subscription>> online = new ArrayList<>();
-        for (Map.Entry<String, Subscription> m : members.members().entrySet()) {
-            if (shard.context.online().contains(m.getKey())) {
-                online.add(m);
-            }
-        }
-        if (online.isEmpty()) {
+        if (members.members().keySet().stream().noneMatch(shard.context.online()::containsKey)) {
             return;
         }
         List<QueuedMessage> batch = QueueAdmin.take(group.outbound, BATCH);
-        List<CompletableFuture<?>> moves = new ArrayList<>(batch.size());
+        List<CompletableFuture<Boolean>> moves = new ArrayList<>(batch.size());
         int next = members.nextIndex();
         for (QueuedMessage q : batch) {
-            Map.Entry<String, Subscription> member = online.get(next++ % online.size());
-            CompletableFuture<Routed> moved =
+            Map.Entry<String, Subscription> member =
+                    receiver(shard.context, members, next++, q.message().topic());
+            if (member == null) {
+                // no online member may receive it: it stays, for a member that may
+                QueueAdmin.taken(group.outbound, q, false);
+                continue;
+            }
+            CompletableFuture<Boolean> moved =
                     owner.router().transfer(q, shard, member.getKey(), member.getValue(), key, group.store);
             moves.add(moved.whenCompleteAsync(
-                    (v, error) -> QueueAdmin.taken(group.outbound, q, error == null), shard.executor));
+                    (done, error) -> QueueAdmin.taken(group.outbound, q, error == null && done), shard.executor));
         }
-        if (batch.size() == BATCH) {
+        if (batch.size() == BATCH && !moves.isEmpty()) {
+            // go on while messages move; what no member may take stays at the head
             CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new))
-                    .whenCompleteAsync((v, e) -> drain(key), shard.executor);
+                    .whenCompleteAsync(
+                            (v, e) -> {
+                                if (moves.stream().anyMatch(m -> Boolean.TRUE.equals(m.getNow(false)))) {
+                                    drain(key);
+                                }
+                            },
+                            shard.executor);
         }
+    }
+
+    /**
+     * The member of {@code group} that gets a message of {@code topic}: the first online member, round
+     * robin from {@code start}, that may receive the topic; null when none may (the group's queue then
+     * keeps the message). Any thread: reads the concurrent member map and online table.
+     */
+    static Map.Entry<String, Subscription> receiver(
+            BrokerContext context, TopicTree.SharedGroup group, int start, String topic) {
+        List<Map.Entry<String, Subscription>> members =
+                new ArrayList<>(group.members().entrySet());
+        for (int i = 0; i < members.size(); i++) {
+            Map.Entry<String, Subscription> m = members.get(Math.floorMod(start + i, members.size()));
+            String principal = context.online().get(m.getKey());
+            if (principal != null && context.authorizer().canReceive(principal, m.getKey(), topic)) {
+                return m;
+            }
+        }
+        return null;
     }
 
     /** True when {@code sub} is a shared subscription, whose group queue may hold messages. */

@@ -12,7 +12,6 @@ import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
 import io.berth.codec.MqttEncoder;
 import io.berth.codec.PublishPacket;
-import io.berth.codec.PubrelPacket;
 import io.berth.codec.QoS;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +49,8 @@ final class OutboundQueue {
     private final QueueEvents events;
     private QueueLimits limits = QueueLimits.DEFAULT;
     private boolean aboveWatermark;
+    /** True while {@link #admit} makes room: the queue is between two states, not to be reported. */
+    private boolean admitting;
 
     private long tail;
     long committedTail;
@@ -109,7 +110,16 @@ final class OutboundQueue {
         count += messages;
         bytes += size;
         metrics.queued(messages, size);
-        boolean high = count >= limits.messageWatermark() || bytes >= limits.byteWatermark();
+        if (!admitting) {
+            checkWatermark();
+        }
+    }
+
+    /** Raises the watermark event on the way up, and on the way down only below the drained mark. */
+    private void checkWatermark() {
+        boolean high = aboveWatermark
+                ? count >= limits.messageDrainedMark() || bytes >= limits.byteDrainedMark()
+                : count >= limits.messageWatermark() || bytes >= limits.byteWatermark();
         if (high != aboveWatermark) {
             aboveWatermark = high;
             events.crossed(clientId, high, count, bytes, limits);
@@ -122,6 +132,21 @@ final class OutboundQueue {
      * otherwise the policy that refuses it and why.
      */
     Refusal admit(StoredMessage message, long budget) {
+        admitting = true;
+        Refusal refusal;
+        try {
+            refusal = makeRoom(message, budget);
+        } finally {
+            admitting = false;
+        }
+        if (refusal != null) {
+            checkWatermark();
+        }
+        // otherwise the caller reserves the position now, which checks the watermark
+        return refusal;
+    }
+
+    private Refusal makeRoom(StoredMessage message, long budget) {
         int size = message.sizeBytes();
         while (true) {
             String reason = count + 1 > limits.maxMessages() || bytes + size > limits.maxBytes()
@@ -292,7 +317,7 @@ final class OutboundQueue {
                     break;
                 }
                 if (!o.sentHere) {
-                    resend(o);
+                    SubscriberAcks.resend(this, o);
                 }
             }
         }
@@ -312,42 +337,6 @@ final class OutboundQueue {
         if (connection != null) {
             connection.flush();
         }
-    }
-
-    private void resend(Outflight o) {
-        if (o.released) {
-            inflight.markSent(o);
-            connection.send(PubrelPacket.of(o.packetId));
-            return;
-        }
-        QueuedMessage queued = o.message;
-        if (queued == null) {
-            List<QueuedMessage> read = store.readQueue(clientId, o.seq, o.seq + 1, 1);
-            if (read.isEmpty()) {
-                LOG.warn("in-flight message {} of {} is missing from the queue; dropped", o.seq, clientId);
-                forget(o);
-                return;
-            }
-            queued = read.get(0);
-            if (o.qos == null) {
-                // restored at start: fill in what the in-flight record does not hold
-                Outflight full = new Outflight(
-                        o.seq,
-                        queued.message().id(),
-                        o.packetId,
-                        queued.entry().qos(),
-                        queued.message().sizeBytes());
-                inflight.put(full);
-                o = full;
-            }
-        }
-        o.message = queued;
-        inflight.markSent(o);
-        // [MQTT-4.4.0-1] resend with DUP and the same packet identifier; an in-flight message is not
-        // dropped for expiry
-        metrics.redelivered();
-        connection.send(OutgoingPublish.of(
-                queued, o.packetId, true, Math.max(1, OutgoingPublish.remainingExpiry(queued, clock.getAsLong()))));
     }
 
     private void sendNew(QueuedMessage queued) {
@@ -394,6 +383,6 @@ final class OutboundQueue {
 
     private void dequeue(long seq, StoredMessage message) {
         added(-1, -message.sizeBytes());
-        batch.add(store, new StoreCommand.Dequeue(clientId, seq, message.id()));
+        batch.add(store, new StoreCommand.Dequeue(clientId, seq, message.id(), message.sizeBytes()));
     }
 }

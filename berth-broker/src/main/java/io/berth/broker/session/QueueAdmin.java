@@ -69,8 +69,8 @@ final class QueueAdmin {
             long seq = q.entry().seq();
             seqs.add(seq);
             removedBytes += q.message().sizeBytes();
-            commands.add(
-                    new StoreCommand.Dequeue(queue.clientId, seq, q.message().id()));
+            commands.add(new StoreCommand.Dequeue(
+                    queue.clientId, seq, q.message().id(), q.message().sizeBytes()));
         }
         if (commands.isEmpty()) {
             return CompletableFuture.completedFuture(0L);

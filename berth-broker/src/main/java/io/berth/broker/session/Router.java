@@ -1,5 +1,6 @@
 package io.berth.broker.session;
 
+import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.routing.TopicTree;
 import io.berth.broker.store.QueuedMessage;
 import io.berth.broker.store.SessionStore;
@@ -25,11 +26,18 @@ import java.util.concurrent.CompletableFuture;
  * submitted as one group, so that after a crash a QoS 2 message is either fully routed and remembered,
  * or neither.
  *
- * <p>Threading: stateless apart from final references; called on the publisher's shard.
+ * <p>Threading: called on the publisher's shard; stateless apart from final references and the time of
+ * the last refused-retained log line (an atomic shared by the shards).
  */
 final class Router {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Router.class);
+    private static final long RETAINED_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
     private final BrokerContext context;
     private final SessionShard[] shards;
+    /** When a refused retained message was last logged (System.nanoTime), shared by every shard. */
+    private final java.util.concurrent.atomic.AtomicLong lastRetainedLog =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - RETAINED_LOG_INTERVAL_NANOS - 1);
 
     Router(BrokerContext context, SessionShard[] shards) {
         this.context = context;
@@ -43,13 +51,25 @@ final class Router {
     void publish(StoredMessage message, SessionShard here, PendingRoute.Done done) {
         assert here.executor.inEventLoop() : "published off the publisher's shard";
         PendingRoute route = done == null ? null : new PendingRoute(done);
-        StoreCommand retained = retain(message);
-        if (retained != null) {
-            here.batch.add(context.durableStore(), retained);
+        RetainChange retained = retain(message);
+        if (retained.command() != null) {
+            here.batch.add(context.durableStore(), retained.command());
             if (route != null) {
                 route.expect();
-                here.batch.whenCommitted(context.durableStore(), error -> route.part(false, error));
             }
+            here.batch.whenCommitted(context.durableStore(), error -> {
+                if (error == null) {
+                    retained.committed(context);
+                }
+                if (route != null) {
+                    route.part(false, error);
+                }
+            });
+        }
+        if (retained.refused() && route != null) {
+            // delivered but not retained: 5.0 publishers learn it (0x97), as when a queue refuses a message
+            route.expect();
+            route.part(true, null);
         }
         for (Map.Entry<Integer, List<Delivery>> e : match(message).entrySet()) {
             SessionShard target = shards[e.getKey()];
@@ -76,18 +96,52 @@ final class Router {
         }
     }
 
-    /** Updates the retained index; returns the command that makes it durable, or null. */
-    private StoreCommand retain(StoredMessage message) {
+    /**
+     * What a publish changes of the retained messages: the command that makes it durable (null for
+     * none), and whether a limit refused it.
+     */
+    private record RetainChange(StoreCommand command, boolean refused) {
+        static final RetainChange NONE = new RetainChange(null, false);
+
+        /** The command committed: a retained payload may now be read from the store when needed. */
+        void committed(BrokerContext context) {
+            if (command instanceof StoreCommand.PutRetained put) {
+                context.retained().committed(put.message());
+            }
+        }
+    }
+
+    /** Updates the retained index; returns the change to make durable, or the refusal. */
+    private RetainChange retain(StoredMessage message) {
         if (!message.retain()) {
-            return null;
+            return RetainChange.NONE;
         }
         // [MQTT-3.3.1-6] [MQTT-3.3.1-10] a retained message replaces the previous one; empty clears it
         if (message.payload().length == 0) {
             context.retained().remove(message.topic());
-            return new StoreCommand.DeleteRetained(message.topic());
+            return new RetainChange(new StoreCommand.DeleteRetained(message.topic()), false);
         }
-        context.retained().put(message);
-        return new StoreCommand.PutRetained(message);
+        RetainedIndex.Refusal refusal = context.retained().put(message);
+        if (refusal != null) {
+            refuseRetained(message, refusal);
+            return new RetainChange(null, true);
+        }
+        return new RetainChange(new StoreCommand.PutRetained(message), false);
+    }
+
+    /** A retained message past a limit: delivered to subscribers, not retained; counted and logged. */
+    private void refuseRetained(StoredMessage message, RetainedIndex.Refusal refusal) {
+        context.metrics().limitHit(refusal.limit());
+        long now = System.nanoTime();
+        long last = lastRetainedLog.get();
+        if (now - last > RETAINED_LOG_INTERVAL_NANOS && lastRetainedLog.compareAndSet(last, now)) {
+            LOG.warn(
+                    "retained message of '{}' on '{}' not retained: {} reached (counted in"
+                            + " berth_limit_hits_total; logged at most every 10 s)",
+                    message.publisherId(),
+                    message.topic(),
+                    refusal.limit());
+        }
     }
 
     /**
@@ -97,18 +151,22 @@ final class Router {
     CompletableFuture<Routed> publishAtomically(
             StoredMessage message, SessionShard here, SessionStore extraStore, List<StoreCommand> extra) {
         List<StoreCommand> durable = new ArrayList<>();
-        StoreCommand retained = retain(message);
-        if (retained != null) {
-            durable.add(retained);
+        RetainChange retained = retain(message);
+        if (retained.command() != null) {
+            durable.add(retained.command());
         }
-        return route(message, here, match(message), durable, extraStore, extra);
+        CompletableFuture<Routed> routed = route(message, here, match(message), durable, extraStore, extra);
+        routed.thenRun(() -> retained.committed(context));
+        return retained.refused() ? routed.thenApply(r -> Routed.QUOTA_EXCEEDED) : routed;
     }
 
     /**
      * Moves a message from a shared group's queue to a member's queue: the member's entry and the
-     * removal from the group's queue commit together.
+     * removal from the group's queue commit together. Completes with false, and removes nothing, when
+     * the member did not take a QoS 1/2 message (no receive right, its queue refused it, its session
+     * ended): the group's queue keeps it.
      */
-    CompletableFuture<Routed> transfer(
+    CompletableFuture<Boolean> transfer(
             QueuedMessage queued,
             SessionShard here,
             String member,
@@ -117,10 +175,20 @@ final class Router {
             SessionStore groupStore) {
         List<Integer> ids = sub.subscriptionId() > 0 ? List.of(sub.subscriptionId()) : List.of();
         Delivery d = new Delivery(member, QoS.min(queued.entry().qos(), sub.qos()), false, ids);
-        Map<Integer, List<Delivery>> byShard = Map.of(shardIndex(member), List.of(d));
         StoreCommand out = new StoreCommand.Dequeue(
-                groupKey, queued.entry().seq(), queued.message().id());
-        return route(queued.message(), here, byShard, new ArrayList<>(), groupStore, List.of(out));
+                groupKey,
+                queued.entry().seq(),
+                queued.message().id(),
+                queued.message().sizeBytes());
+        return shards[shardIndex(member)]
+                .prepare(here, queued.message(), List.of(d))
+                .thenCompose(r -> {
+                    if (r.prepared().isEmpty() && d.qos() != QoS.AT_MOST_ONCE) {
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    return commit(List.of(), groupStore, List.of(out), r.prepared())
+                            .thenApply(v -> true);
+                });
     }
 
     private CompletableFuture<Routed> route(
@@ -207,13 +275,14 @@ final class Router {
 
             @Override
             public void sharedGroup(TopicTree.SharedGroup group) {
-                Map.Entry<String, Subscription> member = chooseOnlineMember(group);
+                Map.Entry<String, Subscription> member =
+                        GroupQueues.receiver(context, group, group.nextIndex(), message.topic());
                 if (member != null) {
                     shared.add(new DeliveryBuilder(member.getKey())
                             .add(message, member.getValue())
                             .build());
                 } else {
-                    // every member is offline: the group's own queue keeps it (see GroupQueues)
+                    // no online member may receive it: the group's own queue keeps it (see GroupQueues)
                     shared.add(new Delivery(
                             GroupQueues.key(group.sharedFilter()),
                             QoS.min(message.qos(), highestQos(group)),
@@ -232,20 +301,6 @@ final class Router {
                     .add(d);
         }
         return byShard;
-    }
-
-    /** An online member of a shared group, round robin; null when every member is offline. */
-    private Map.Entry<String, Subscription> chooseOnlineMember(TopicTree.SharedGroup group) {
-        List<Map.Entry<String, Subscription>> members =
-                new ArrayList<>(group.members().entrySet());
-        int start = group.nextIndex();
-        for (int i = 0; i < members.size(); i++) {
-            Map.Entry<String, Subscription> m = members.get((start + i) % members.size());
-            if (context.online().contains(m.getKey())) {
-                return m;
-            }
-        }
-        return null;
     }
 
     private static QoS highestQos(TopicTree.SharedGroup group) {

@@ -94,7 +94,7 @@ final class SessionLifecycle {
                             // [MQTT-3.2.2-2] [MQTT-3.2.2-3] Session Present says whether a session was resumed
                             conn.send(new ConnackPacket(sessionPresent, ReasonCode.SUCCESS, r.connackProperties()));
                             session.attached = true;
-                            shard.context.online().add(session.clientId);
+                            shard.context.online().put(session.clientId, session.record.owner());
                             shard.context.metrics().sessionOnline();
                             // [MQTT-4.4.0-1] unacknowledged PUBLISH and PUBREL are resent first, then the queue
                             session.outbound.attach(conn);

@@ -64,7 +64,7 @@ public final class SessionShard {
         this.context = context;
         this.reader = reader;
         this.heldBudget = new HeldBudget(heldBytes);
-        this.executor = new ShardExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
+        this.executor = new ShardExecutor(new DefaultThreadFactory("berth-shard-" + index, true), context.fatal());
         this.batch = new TickBatch(this::onShard);
         this.watermarks = new QueueWatermarks(this, owner);
         @SuppressWarnings("unchecked")
@@ -159,7 +159,8 @@ public final class SessionShard {
                                 .submit(new StoreCommand.Dequeue(
                                         p.clientId(),
                                         p.enqueue().entry().seq(),
-                                        p.enqueue().message().id()));
+                                        p.enqueue().message().id(),
+                                        p.enqueue().message().sizeBytes()));
                     }
                     continue;
                 }

@@ -30,6 +30,9 @@ public interface SessionStore extends AutoCloseable {
      */
     List<QueuedMessage> readQueue(String clientId, long fromSeq, long toSeq, int max);
 
+    /** The committed retained message of {@code topic}, or null; any thread (one point read). */
+    StoredMessage readRetained(String topic);
+
     /** True when acknowledged state survives a crash of the process. */
     boolean durable();
 

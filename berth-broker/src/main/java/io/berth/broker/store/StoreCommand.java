@@ -56,11 +56,31 @@ public sealed interface StoreCommand {
 
     /**
      * Removes an entry from a session's queue (acknowledged, expired or dropped), with its in-flight state;
-     * the message is released when no queue refers to it any more.
+     * the message is released when no queue refers to it any more. A dequeue may be made durable lazily:
+     * its future completes once it is as durable as the store promises, but a durable store need not sync
+     * for it alone (a later synced write covers it). Losing it in a crash only brings the entry back.
+     *
+     * @param messageId the entry's {@link QueueEntry#messageId()}
+     * @param sizeBytes the {@link StoredMessage#sizeBytes()} of the entry's message when the caller knows the
+     *     entry ({@code messageId} and {@code sizeBytes} then describe it, if it is still queued, and a store
+     *     need not read it back); -1 when it does not
      */
-    record Dequeue(String clientId, long seq, long messageId) implements StoreCommand {
+    record Dequeue(String clientId, long seq, long messageId, int sizeBytes) implements StoreCommand {
         public Dequeue {
             Objects.requireNonNull(clientId, "clientId");
+            if (sizeBytes < -1) {
+                throw new IllegalArgumentException("sizeBytes must be -1 (unknown) or at least 0: " + sizeBytes);
+            }
+        }
+
+        /** A dequeue of an entry the caller does not describe: the store looks it up. */
+        public Dequeue(String clientId, long seq, long messageId) {
+            this(clientId, seq, messageId, -1);
+        }
+
+        /** True when the caller described the entry ({@code sizeBytes >= 0}). */
+        public boolean described() {
+            return sizeBytes >= 0 && messageId >= 0;
         }
     }
 

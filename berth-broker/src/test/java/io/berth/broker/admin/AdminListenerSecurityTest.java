@@ -260,4 +260,68 @@ class AdminListenerSecurityTest {
         assertThat(r.status()).isEqualTo(431);
         assertThat(queued()).isEqualTo(5);
     }
+
+    @Test
+    void console_servedWithoutToken_withStrictHeaders_andNothingOutsideItsFolder() throws Exception {
+        String host = "Host: 127.0.0.1:" + port;
+        RawHttp.Response index = send("GET", "/", null, host);
+        assertThat(index.status()).isEqualTo(200);
+        assertThat(index.headers().get("content-type")).startsWith("text/html");
+        assertThat(index.body())
+                .contains("<script type=\"module\" src=\"app.js\">")
+                .doesNotContain("victim");
+        assertThat(index.headers().get("content-security-policy"))
+                .contains("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline");
+        assertThat(index.headers()).containsEntry("x-content-type-options", "nosniff");
+        assertThat(index.headers()).containsEntry("x-frame-options", "DENY");
+        assertThat(index.headers()).doesNotContainKey("access-control-allow-origin");
+        assertThat(send("GET", "/app.js", null, host).headers().get("content-type"))
+                .startsWith("text/javascript");
+        assertThat(send("GET", "/style.css", null, host).headers().get("content-type"))
+                .startsWith("text/css");
+        assertThat(send("GET", "/favicon.svg", null, host).headers().get("content-type"))
+                .startsWith("image/svg+xml");
+        for (String path : List.of(
+                "/../admin/AdminServer.class",
+                "/%2e%2e/AdminServer.class",
+                "/..%2FAdminServer.class",
+                "/console/../../AdminServer.class",
+                "//etc/passwd",
+                "/index.html%00.js",
+                "/AdminServer.class",
+                "/io/berth/broker/admin/AdminServer.class")) {
+            RawHttp.Response r = send("GET", path, null, host);
+            assertThat(r.status()).as(path).isIn(400, 401, 404);
+            assertThat(r.headers().get("content-type")).as(path).startsWith("application/json");
+        }
+        assertThat(send("GET", "/", null, "Host: evil.example:" + port).status())
+                .as("the console also answers only its own host")
+                .isEqualTo(403);
+    }
+
+    @Test
+    void connectionsAboveTheCap_closed_theApiServesAgainOnceTheyGo() throws Exception {
+        List<RawHttp> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < AdminServer.MAX_CONNECTIONS; i++) {
+                RawHttp h = new RawHttp(port);
+                idle.add(h);
+                // a whole request answered on a kept-alive connection: it surely counts as open
+                h.write("GET /favicon.svg HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n");
+                assertThat(h.read().status()).isEqualTo(200);
+            }
+            try (RawHttp extra = new RawHttp(port)) {
+                assertThat(extra.closedByServer()).isTrue();
+            }
+        } finally {
+            for (RawHttp h : idle) {
+                h.close();
+            }
+        }
+        await().ignoreExceptions()
+                .until(() -> send("GET", "/sessions", null, "Host: 127.0.0.1:" + port, "Authorization: Bearer " + token)
+                                .status()
+                        == 200);
+    }
 }

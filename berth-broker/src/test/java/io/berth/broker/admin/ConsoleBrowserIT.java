@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -111,6 +112,8 @@ class ConsoleBrowserIT {
                 .build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        // the overview redraws every 2 s: an element found just before may be gone
+        wait.ignoring(StaleElementReferenceException.class);
         Files.createDirectories(SHOTS);
     }
 
@@ -165,6 +168,12 @@ class ConsoleBrowserIT {
         return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
+    /** The text of an element, read in one script (no stale reference when the view redraws). */
+    private String text(String id) {
+        return (String) ((JavascriptExecutor) browser)
+                .executeScript("return document.getElementById(arguments[0]).textContent", id);
+    }
+
     /** The texts of one column, read in one script so that a redraw cannot intervene. */
     @SuppressWarnings("unchecked")
     private List<String> column(String tableId, int col) {
@@ -189,15 +198,18 @@ class ConsoleBrowserIT {
         browser.findElement(By.cssSelector("#login button[type=submit]")).click();
         visible(By.id("card-connections"));
         assertThat(browser.findElement(By.id("login")).isDisplayed()).isFalse();
-        assertThat(browser.findElement(By.id("card-offline")).getText()).contains("31");
-        assertThat(browser.findElement(By.id("card-queued")).getText()).contains("5");
+        assertThat(text("card-offline")).contains("31");
+        assertThat(text("card-queued")).contains("5");
         // the charts draw once there are two samples (one every 2 s)
         wait.until(d -> d.findElements(By.cssSelector(".chart polyline[data-series=queuedMessages]")).stream()
                 .anyMatch(p -> p.getAttribute("points").split(" ").length >= 2));
-        assertThat(browser.findElements(By.cssSelector(".chart svg"))).hasSize(5);
-        assertThat(browser.findElement(By.cssSelector(".chart svg")).getAttribute("aria-label"))
+        assertThat(((JavascriptExecutor) browser)
+                        .executeScript("return document.querySelectorAll('.chart svg').length"))
+                .isEqualTo(5L);
+        assertThat((String) ((JavascriptExecutor) browser)
+                        .executeScript("return document.querySelector('.chart svg').getAttribute('aria-label')"))
                 .contains("Messages per second", "msg/s");
-        assertThat(browser.findElement(By.id("card-bytes")).getText()).contains("B");
+        assertThat(text("card-bytes")).contains("B");
         screenshot("overview");
     }
 

@@ -36,7 +36,9 @@ class AclTest {
                 "acl");
         assertThat(acl.canSubscribe("", "c", "test/nosubscribe")).isFalse();
         assertThat(acl.canSubscribe("", "c", "test/other")).isTrue();
-        assertThat(acl.canReceive("", "c", "test/nosubscribe")).isTrue();
+        // a denied subscribe also denies receive, so that no wider filter delivers the topic
+        assertThat(acl.canReceive("", "c", "test/nosubscribe")).isFalse();
+        assertThat(acl.canReceive("", "c", "test/other")).isTrue();
         assertThat(acl.canPublish("bob", "b", "bob/secret/x")).isFalse();
         assertThat(acl.canPublish("alice", "a", "bob/secret/x")).isTrue();
         assertThatThrownBy(() -> Acl.parse(List.of("everyone", "  deny #"), "acl"))
@@ -93,6 +95,44 @@ class AclTest {
         assertThat(all.canPublish("u", "c", "a/b")).isTrue();
         assertThat(all.canReceive("u", "c", "$SYS/x")).isFalse();
         assertThat(all.canSubscribe("u", "c", "$SYS/#")).isFalse();
+    }
+
+    @Test
+    void denySubscribe_alsoDeniesReceive_soWiderFiltersDeliverNothingOfIt() {
+        Acl acl = Acl.parse(List.of("everyone", "  all #", "  deny subscribe secret/#"), "acl");
+        for (String wider : List.of("#", "+/x", "+/#", "secret/+/x", "$share/g/#")) {
+            assertThat(acl.canSubscribe("u", "c", wider)).as(wider).isEqualTo(!wider.startsWith("secret"));
+        }
+        assertThat(acl.canSubscribe("u", "c", "secret/+")).isFalse();
+        assertThat(acl.canReceive("u", "c", "secret/x")).isFalse();
+        assertThat(acl.canReceive("u", "c", "secrets/x")).isTrue();
+        assertThat(acl.canReceive("u", "c", "public/x")).isTrue();
+        // a deny of receive alone leaves subscribe alone
+        Acl receiveOnly = Acl.parse(List.of("everyone", "  all #", "  deny receive secret/#"), "acl");
+        assertThat(receiveOnly.canSubscribe("u", "c", "secret/#")).isTrue();
+    }
+
+    @Test
+    void brokerTopics_areNeverWritableByClients_whateverTheFileSays() {
+        Acl acl = Acl.parse(List.of("everyone", "  all #", "  all $SYS/#"), "acl");
+        assertThat(acl.canPublish("u", "c", "$SYS/berth/events/queue-watermark"))
+                .isFalse();
+        assertThat(acl.canPublish("u", "c", "$SYS")).isFalse();
+        assertThat(acl.canPublish("u", "c", "$share/g/x")).isFalse();
+        assertThat(acl.canPublish("u", "c", "$SYSTEM/x")).isFalse();
+        assertThat(acl.canPublish("u", "c", "a/b")).isTrue();
+        assertThat(Acl.isBrokerOnly("$SYSTEM/x")).isFalse();
+        assertThat(Acl.isBrokerOnly("a/$SYS/x")).isFalse();
+    }
+
+    @Test
+    void substitutions_ofNamesStartingWithDollar_doNotApply() {
+        Acl acl = Acl.parse(List.of("everyone", "  all %c/#", "  all home/%u/#"), "acl");
+        assertThat(acl.canSubscribe("u", "$SYS", "$SYS/#")).isFalse();
+        assertThat(acl.canReceive("u", "$SYS", "$SYS/berth/x")).isFalse();
+        assertThat(acl.canSubscribe("$u", "c", "home/$u/#")).isFalse();
+        assertThat(acl.canPublish("u", "$x", "$x/y")).isFalse();
+        assertThat(acl.canPublish("u", "car", "car/y")).isTrue();
     }
 
     @Test

@@ -40,6 +40,11 @@ class TickBatchTest {
         }
 
         @Override
+        public io.berth.broker.store.StoredMessage readRetained(String topic) {
+            return memory.readRetained(topic);
+        }
+
+        @Override
         public boolean durable() {
             return true;
         }

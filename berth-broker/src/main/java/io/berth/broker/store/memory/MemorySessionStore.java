@@ -114,6 +114,11 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     @Override
+    public synchronized StoredMessage readRetained(String topic) {
+        return retained.get(topic);
+    }
+
+    @Override
     public synchronized List<QueuedMessage> readQueue(String clientId, long fromSeq, long toSeq, int max) {
         ClientData d = clients.get(clientId);
         if (d == null || fromSeq >= toSeq) {

@@ -15,8 +15,14 @@ import org.rocksdb.WriteBatch;
  * keeps, in the same batch, the derived state exact: each client's counter row, each message's
  * reference count (the message is written when its count leaves 0 and deleted with its last
  * reference), and the message id high-water mark. What the batch changes is tracked in overlays, so
- * that later ops of the same batch see earlier ones; what it does not know yet it reads from the
- * committed database (the committer is its only writer).
+ * that later ops of the same batch see earlier ones; what it does not know yet it takes from the
+ * committer's {@link QueueState} or, failing that, reads from the committed database (the committer is
+ * its only writer).
+ *
+ * <p>A queue's head is authoritative (see {@link QueueState}): a dequeue at the head only moves the
+ * head, over every entry that is gone; its row stays until a range delete reclaims the rows below the
+ * head. A dequeue above the head deletes its rows. A dequeue that describes its entry (size and message
+ * id) reads nothing.
  *
  * <p>Threading: used by the committer thread only, for one batch.
  */
@@ -26,23 +32,24 @@ final class BatchBuilder {
 
     private static final Slot ABSENT = new Slot(-1, 0);
 
+    /** Present, but not read: the caller described it. */
+    private static final Slot PRESENT = new Slot(-2, 0);
+
     /** What the batch does to one client. */
     private static final class ClientChange {
+        final QueueState committed;
+        final byte[] prefix;
         QueueCounters counters;
         final TreeMap<Long, Slot> queue = new TreeMap<>();
+        long reclaimedHead;
         boolean wiped;
         boolean dirty;
-    }
 
-    /** What the batch does to one message's reference count. */
-    private static final class RefChange {
-        final long before;
-        long after;
-        byte[] message;
-
-        RefChange(long before) {
-            this.before = before;
-            this.after = before;
+        ClientChange(QueueState committed, byte[] prefix) {
+            this.committed = committed;
+            this.prefix = prefix;
+            this.counters = committed.counters.copy();
+            this.reclaimedHead = committed.reclaimedHead;
         }
     }
 
@@ -51,7 +58,7 @@ final class BatchBuilder {
     private final CommitterState state;
     private final WriteBatch batch;
     private final Map<String, ClientChange> clients = new HashMap<>();
-    private final Map<Long, RefChange> refs = new HashMap<>();
+    private final RefBatch refs;
     private long maxMessageId;
 
     BatchBuilder(RocksDB db, Handles handles, CommitterState state, WriteBatch batch) {
@@ -60,6 +67,14 @@ final class BatchBuilder {
         this.state = state;
         this.batch = batch;
         this.maxMessageId = state.maxMessageId;
+        this.refs = new RefBatch(db, handles, state, batch);
+    }
+
+    /** Counts the enqueues of each new message; call for every op of the batch before {@link #apply}. */
+    void plan(Op op) {
+        if (op instanceof Op.Enqueue e) {
+            refs.plan(e.messageId());
+        }
     }
 
     void apply(Op op) throws RocksDBException {
@@ -73,8 +88,8 @@ final class BatchBuilder {
         } else if (op instanceof Op.Dequeue d) {
             dequeue(d);
         } else if (op instanceof Op.PutInflight f) {
-            ClientChange c = client(f.clientId());
-            if (lookup(c, f.prefix(), f.seq()) != null) {
+            ClientChange c = client(f.clientId(), f.prefix());
+            if (lookup(c, f.seq(), false) != null) {
                 batch.put(handles.get(Family.INFLIGHT), Keys.withSeq(f.prefix(), f.seq()), f.value());
             }
         } else if (op instanceof Op.DeleteSession d) {
@@ -85,58 +100,143 @@ final class BatchBuilder {
     }
 
     private void enqueue(Op.Enqueue e) throws RocksDBException {
-        ClientChange c = client(e.clientId());
+        ClientChange c = client(e.clientId(), e.prefix());
         QueueCounters n = c.counters;
-        Slot old = lookup(c, e.prefix(), e.seq());
-        if (old != null) {
-            ref(old.messageId(), -1, null);
-            n.count--;
-            n.bytes -= old.size();
+        long seq = e.seq();
+        if (seq < n.headHint) {
+            lowerHead(c, seq);
+        } else if (seq >= n.tail) {
+            if (n.count == 0) {
+                n.headHint = seq;
+            } else {
+                for (long gap = n.tail; gap < seq; gap++) {
+                    c.queue.putIfAbsent(gap, ABSENT);
+                }
+            }
+            n.tail = seq + 1;
+        } else {
+            Slot old = lookup(c, seq, true);
+            if (old != null) {
+                refs.release(old.messageId());
+                n.count--;
+                n.bytes -= old.size();
+            }
         }
-        batch.put(handles.get(Family.QUEUE), Keys.withSeq(e.prefix(), e.seq()), e.value());
-        c.queue.put(e.seq(), new Slot(e.messageId(), e.size()));
-        n.headHint = n.count == 0 ? e.seq() : Math.min(n.headHint, e.seq());
+        boolean inline = refs.inline(e.messageId());
+        byte[] value = inline ? Values.inline(e.value(), e.message()) : e.value();
+        batch.put(handles.get(Family.QUEUE), Keys.withSeq(e.prefix(), seq), value);
+        c.queue.put(seq, new Slot(e.messageId(), e.size()));
         n.count++;
         n.bytes += e.size();
-        n.tail = Math.max(n.tail, e.seq() + 1);
         c.dirty = true;
-        ref(e.messageId(), 1, e.message());
+        advanceHead(c);
+        if (!inline) {
+            refs.ref(e.messageId(), e.message());
+        }
         maxMessageId = Math.max(maxMessageId, e.messageId());
     }
 
+    /**
+     * An enqueue below the head (its commit came after the head moved over its gap): the head goes back to
+     * it, and the rows between, all gone, are deleted so that they stay gone.
+     */
+    private void lowerHead(ClientChange c, long seq) throws RocksDBException {
+        long old = c.counters.headHint;
+        if (seq + 1 < old) {
+            deleteRows(c.prefix, seq + 1, old);
+        }
+        for (long s = seq + 1; s < old; s++) {
+            c.queue.put(s, ABSENT);
+        }
+        batch.delete(handles.get(Family.INFLIGHT), Keys.withSeq(c.prefix, seq));
+        c.counters.headHint = seq;
+        c.reclaimedHead = Math.min(c.reclaimedHead, seq);
+    }
+
     private void dequeue(Op.Dequeue d) throws RocksDBException {
-        ClientChange c = client(d.clientId());
-        batch.delete(handles.get(Family.INFLIGHT), Keys.withSeq(d.prefix(), d.seq()));
-        Slot old = lookup(c, d.prefix(), d.seq());
+        ClientChange c = client(d.clientId(), d.prefix());
+        boolean described = d.size() >= 0 && d.seq() >= c.committed.knownFrom;
+        Slot old = lookup(c, d.seq(), !described);
         if (old == null) {
             return;
         }
-        batch.delete(handles.get(Family.QUEUE), Keys.withSeq(d.prefix(), d.seq()));
+        long messageId = old == PRESENT ? d.messageId() : old.messageId();
+        int size = old == PRESENT ? d.size() : old.size();
         c.queue.put(d.seq(), ABSENT);
         QueueCounters n = c.counters;
         n.count--;
-        n.bytes -= old.size();
-        if (n.count == 0) {
-            n.headHint = n.tail;
-        } else if (d.seq() == n.headHint) {
-            n.headHint++;
-            while (c.queue.get(n.headHint) == ABSENT) {
+        n.bytes -= size;
+        c.dirty = true;
+        if (d.seq() == n.headHint) {
+            advanceHead(c);
+        } else {
+            byte[] key = Keys.withSeq(d.prefix(), d.seq());
+            batch.delete(handles.get(Family.QUEUE), key);
+            batch.delete(handles.get(Family.INFLIGHT), key);
+        }
+        refs.release(messageId);
+    }
+
+    /** Moves the head over every seq that holds no entry, up to the first present one or the tail. */
+    private void advanceHead(ClientChange c) throws RocksDBException {
+        QueueCounters n = c.counters;
+        QueueState q = c.committed;
+        while (n.headHint < n.tail) {
+            long h = n.headHint;
+            Slot s = c.queue.get(h);
+            if (s != null) {
+                if (s != ABSENT) {
+                    return;
+                }
                 n.headHint++;
+            } else if (c.wiped || h >= q.counters.tail) {
+                Long next = c.queue.ceilingKey(h);
+                n.headHint = next == null ? n.tail : next;
+            } else if (h < q.counters.headHint || q.absent.contains(h)) {
+                n.headHint++;
+            } else if (h >= q.knownFrom) {
+                return;
+            } else {
+                long row = nextRow(c.prefix, h, q.knownFrom);
+                if (row == h) {
+                    return;
+                }
+                Long overlaid = c.queue.ceilingKey(h);
+                n.headHint = overlaid != null && overlaid < row ? overlaid : row;
             }
         }
-        c.dirty = true;
-        ref(old.messageId(), -1, null);
+    }
+
+    /** The seq of the first queue row in [from, to) on disk, or {@code to}. */
+    private long nextRow(byte[] prefix, long from, long to) throws RocksDBException {
+        try (Slice upper = new Slice(Keys.withSeq(prefix, to));
+                ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+                RocksIterator it = db.newIterator(handles.get(Family.QUEUE), ro)) {
+            it.seek(Keys.withSeq(prefix, from));
+            if (it.isValid()) {
+                return Keys.seq(it.key());
+            }
+            it.status();
+            return to;
+        }
+    }
+
+    private void deleteRows(byte[] prefix, long from, long to) throws RocksDBException {
+        byte[] begin = Keys.withSeq(prefix, from);
+        byte[] end = Keys.withSeq(prefix, to);
+        batch.deleteRange(handles.get(Family.QUEUE), begin, end);
+        batch.deleteRange(handles.get(Family.INFLIGHT), begin, end);
     }
 
     private void deleteSession(Op.DeleteSession d) throws RocksDBException {
-        ClientChange c = client(d.clientId());
+        ClientChange c = client(d.clientId(), d.prefix());
         byte[] prefix = d.prefix();
         if (!c.wiped && c.counters.count > 0) {
             releaseCommittedEntries(c, prefix);
         }
         for (Slot s : c.queue.values()) {
             if (s != ABSENT) {
-                ref(s.messageId(), -1, null);
+                refs.release(s.messageId());
             }
         }
         byte[] end = Keys.prefixEnd(prefix);
@@ -147,11 +247,15 @@ final class BatchBuilder {
         }
         c.queue.clear();
         c.counters = new QueueCounters();
+        c.reclaimedHead = 0;
         c.wiped = true;
         c.dirty = true;
     }
 
-    /** Releases the references of the committed entries of a queue that the batch has not touched. */
+    /**
+     * Releases the references of the committed entries of a queue that the batch has not touched: the rows
+     * from the head on (rows below it are gone already).
+     */
     private void releaseCommittedEntries(ClientChange c, byte[] prefix) throws RocksDBException {
         QueueCounters n = c.counters;
         try (Slice upper = new Slice(Keys.withSeq(prefix, n.tail));
@@ -160,95 +264,67 @@ final class BatchBuilder {
             for (it.seek(Keys.withSeq(prefix, n.headHint)); it.isValid(); it.next()) {
                 long seq = Keys.seq(it.key());
                 if (!c.queue.containsKey(seq)) {
-                    ref(Values.queueMessageId(it.value()), -1, null);
+                    byte[] v = it.value();
+                    if (!Values.queueInline(v)) {
+                        refs.release(Values.queueMessageId(v));
+                    }
                 }
             }
             it.status();
         }
     }
 
-    /** The entry at {@code seq} as this batch leaves it, or null when there is none. */
-    private Slot lookup(ClientChange c, byte[] prefix, long seq) throws RocksDBException {
+    /**
+     * The entry at {@code seq} as this batch leaves it, or null when there is none. {@link #PRESENT} when
+     * it is known to be there and {@code read} is false; with {@code read} the row is read unless the batch
+     * wrote it.
+     */
+    private Slot lookup(ClientChange c, long seq, boolean read) throws RocksDBException {
         Slot s = c.queue.get(seq);
         if (s != null) {
             return s == ABSENT ? null : s;
         }
-        QueueCounters n = c.counters;
-        if (c.wiped || n.count == 0 || seq < n.headHint || seq >= n.tail) {
+        QueueState q = c.committed;
+        if (c.wiped || seq < q.counters.headHint || seq >= q.counters.tail || q.absent.contains(seq)) {
             return null;
         }
-        byte[] v = db.get(handles.get(Family.QUEUE), Keys.withSeq(prefix, seq));
+        if (!read && seq >= q.knownFrom) {
+            return PRESENT;
+        }
+        byte[] v = db.get(handles.get(Family.QUEUE), Keys.withSeq(c.prefix, seq));
         return v == null ? null : new Slot(Values.queueMessageId(v), Values.queueSize(v));
     }
 
-    private ClientChange client(String clientId) {
+    private ClientChange client(String clientId, byte[] prefix) {
         ClientChange c = clients.get(clientId);
         if (c == null) {
-            c = new ClientChange();
-            QueueCounters committed = state.counters.get(clientId);
-            c.counters = committed == null ? new QueueCounters() : committed.copy();
+            QueueState committed = state.queues.get(clientId);
+            c = new ClientChange(committed == null ? QueueState.empty() : committed, prefix);
             clients.put(clientId, c);
         }
         return c;
     }
 
-    private void ref(long messageId, int delta, byte[] message) throws RocksDBException {
-        RefChange r = refs.get(messageId);
-        if (r == null) {
-            r = new RefChange(committedRefs(messageId));
-            refs.put(messageId, r);
-        }
-        r.after += delta;
-        if (message != null && r.message == null) {
-            r.message = message;
-        }
-    }
-
-    private long committedRefs(long messageId) throws RocksDBException {
-        Long cached = state.refs.get(messageId);
-        if (cached != null) {
-            return cached;
-        }
-        if (messageId > state.maxMessageId) {
-            return 0;
-        }
-        byte[] v = db.get(handles.get(Family.REFS), Keys.message(messageId));
-        return v == null ? 0 : Values.readU64(v);
-    }
-
-    /** Adds the derived rows: counters, reference counts, messages, the high-water mark. */
+    /** Adds the derived rows: counters, reclaimed rows, reference counts, messages, the high-water mark. */
     void finish() {
         try {
             for (Map.Entry<String, ClientChange> e : clients.entrySet()) {
                 ClientChange c = e.getValue();
                 if (c.dirty) {
-                    byte[] key = Keys.client(e.getKey());
-                    if (c.counters.isZero()) {
-                        batch.delete(handles.get(Family.COUNTERS), key);
-                    } else {
-                        batch.put(handles.get(Family.COUNTERS), key, c.counters.encode());
+                    QueueCounters n = c.counters;
+                    if (n.isZero()) {
+                        batch.delete(handles.get(Family.COUNTERS), c.prefix);
+                        continue;
                     }
+                    long moved = n.headHint - c.reclaimedHead;
+                    if (moved >= QueueState.RECLAIM_EVERY || (moved > 0 && n.count == 0)) {
+                        deleteRows(c.prefix, 0, n.headHint);
+                        c.reclaimedHead = n.headHint;
+                    }
+                    batch.put(handles.get(Family.COUNTERS), c.prefix, n.encode());
                 }
             }
-            for (Map.Entry<Long, RefChange> e : refs.entrySet()) {
-                RefChange r = e.getValue();
-                byte[] key = Keys.message(e.getKey());
-                if (r.after < 0) {
-                    throw new IllegalStateException("reference count of message " + e.getKey() + " below zero");
-                }
-                if (r.after == r.before) {
-                    continue;
-                }
-                if (r.after == 0) {
-                    batch.delete(handles.get(Family.REFS), key);
-                    batch.delete(handles.get(Family.MESSAGES), key);
-                } else {
-                    batch.put(handles.get(Family.REFS), key, Values.u64(r.after));
-                    if (r.before == 0) {
-                        batch.put(handles.get(Family.MESSAGES), key, r.message);
-                    }
-                }
-            }
+            refs.finish();
             if (maxMessageId > state.maxMessageId) {
                 batch.put(handles.get(Family.META), Keys.MAX_MESSAGE_ID, Values.u64(maxMessageId));
             }
@@ -261,19 +337,29 @@ final class BatchBuilder {
     void publish() {
         for (Map.Entry<String, ClientChange> e : clients.entrySet()) {
             ClientChange c = e.getValue();
-            if (c.counters.isZero()) {
-                state.counters.remove(e.getKey());
-            } else {
-                state.counters.put(e.getKey(), c.counters);
+            QueueCounters n = c.counters;
+            if (n.isZero()) {
+                state.queues.remove(e.getKey());
+                state.heads.remove(e.getKey());
+                continue;
             }
-        }
-        for (Map.Entry<Long, RefChange> e : refs.entrySet()) {
-            if (e.getValue().after == 0) {
-                state.refs.remove(e.getKey());
-            } else {
-                state.refs.put(e.getKey(), e.getValue().after);
+            QueueState q = c.wiped ? QueueState.empty() : c.committed;
+            q.counters = n;
+            q.reclaimedHead = c.reclaimedHead;
+            for (Map.Entry<Long, Slot> s : c.queue.entrySet()) {
+                if (s.getValue() == ABSENT) {
+                    if (s.getKey() >= n.headHint) {
+                        q.absent.add(s.getKey());
+                    }
+                } else {
+                    q.absent.remove(s.getKey());
+                }
             }
+            q.absent.headSet(n.headHint).clear();
+            state.queues.put(e.getKey(), q);
+            state.heads.put(e.getKey(), n.headHint);
         }
+        refs.publish();
         state.maxMessageId = maxMessageId;
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -19,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * on disk, new submissions pile up and become the next, larger batch: batches grow with the load by
  * themselves, and an idle committer blocks on the queue with no timer.
  *
+ * <p>A group made of lazy ops only ({@link Op#lazy}: dequeues) is written without a sync of its own. Its
+ * futures complete when a later synced group has covered it (the WAL is written in order, and a synced
+ * write syncs everything before it) or, at most {@link #LAZY_SYNC_MILLIS} after the first of them was
+ * written, after one WAL sync. Nobody waits for a dequeue to acknowledge anything, so that delay costs
+ * nothing, and a long run of dequeues alone costs one sync per interval.
+ *
  * <p>A failed write (I/O error, disk full) completes the futures of that batch exceptionally and leaves
  * the committer's state as the disk is; the next batch is written afresh.
  *
@@ -28,18 +35,24 @@ import org.slf4j.LoggerFactory;
  */
 final class Committer implements Runnable {
     static final int MAX_GROUP = 4096;
+    static final long LAZY_SYNC_MILLIS = 20;
+    private static final long LAZY_SYNC_NANOS = TimeUnit.MILLISECONDS.toNanos(LAZY_SYNC_MILLIS);
     private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
 
     /** Encoded ops of one {@code submit} and the future that reports them. */
-    record Pending(List<Op> ops, CompletableFuture<Void> future) {}
+    record Pending(List<Op> ops, CompletableFuture<Void> future, boolean lazy) {}
 
-    private static final Pending STOP = new Pending(List.of(), new CompletableFuture<>());
+    private static final Pending STOP = new Pending(List.of(), new CompletableFuture<>(), false);
 
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final RocksDB db;
     private final Handles handles;
     private final CommitterState state;
     private final WriteOptions writeOptions;
+    private final WriteOptions lazyOptions;
+    private final boolean sync;
+    private final List<Pending> unsynced = new ArrayList<>();
+    private long unsyncedSince;
     private final BatchWriter writer;
     private final Thread thread;
     private final CommitListener listener;
@@ -53,6 +66,7 @@ final class Committer implements Runnable {
             Handles handles,
             CommitterState state,
             WriteOptions writeOptions,
+            WriteOptions lazyOptions,
             BatchWriter writer,
             String name,
             CommitListener listener) {
@@ -61,6 +75,8 @@ final class Committer implements Runnable {
         this.handles = handles;
         this.state = state;
         this.writeOptions = writeOptions;
+        this.lazyOptions = lazyOptions;
+        this.sync = writeOptions.sync();
         this.writer = writer;
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
@@ -78,7 +94,8 @@ final class Committer implements Runnable {
                 future.completeExceptionally(new IllegalStateException("the store is closed"));
                 return future;
             }
-            queue.add(new Pending(ops, future));
+            boolean lazy = !ops.isEmpty() && ops.stream().allMatch(Op::lazy);
+            queue.add(new Pending(ops, future, lazy));
         }
         return future;
     }
@@ -110,7 +127,18 @@ final class Committer implements Runnable {
         boolean stop = false;
         while (!stop) {
             try {
-                group.add(queue.take());
+                Pending first;
+                if (unsynced.isEmpty()) {
+                    first = queue.take();
+                } else {
+                    long wait = unsyncedSince + LAZY_SYNC_NANOS - System.nanoTime();
+                    first = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
+                    if (first == null) {
+                        syncLazy();
+                        continue;
+                    }
+                }
+                group.add(first);
             } catch (InterruptedException e) {
                 continue;
             }
@@ -124,15 +152,25 @@ final class Committer implements Runnable {
             }
             group.clear();
         }
+        if (!unsynced.isEmpty()) {
+            syncLazy();
+        }
     }
 
     private void commit(List<Pending> group) {
         int count = 0;
+        boolean lazy = sync;
         for (Pending p : group) {
             count += p.ops().size();
+            lazy &= p.lazy();
         }
         try (WriteBatch batch = new WriteBatch()) {
             BatchBuilder builder = new BatchBuilder(db, handles, state, batch);
+            for (Pending p : group) {
+                for (Op op : p.ops()) {
+                    builder.plan(op);
+                }
+            }
             for (Pending p : group) {
                 for (Op op : p.ops()) {
                     builder.apply(op);
@@ -140,7 +178,7 @@ final class Committer implements Runnable {
             }
             builder.finish();
             long begin = System.nanoTime();
-            writer.write(writeOptions, batch);
+            writer.write(lazy ? lazyOptions : writeOptions, batch);
             listener.committed(count, System.nanoTime() - begin);
             builder.publish();
         } catch (RocksDBException | RuntimeException e) {
@@ -152,9 +190,45 @@ final class Committer implements Runnable {
         }
         batches = batches + 1;
         commands = commands + count;
-        for (Pending p : group) {
-            p.future().complete(null);
+        if (lazy) {
+            if (unsynced.isEmpty()) {
+                unsyncedSince = System.nanoTime();
+            }
+            unsynced.addAll(group);
+            return;
         }
+        complete(unsynced, null);
+        complete(group, null);
+    }
+
+    /** Syncs the WAL for the lazy groups written since the last sync, and completes them. */
+    private void syncLazy() {
+        try {
+            db.syncWal();
+            complete(unsynced, null);
+        } catch (RocksDBException | RuntimeException e) {
+            LOG.warn(
+                    "WAL sync after {} lazily written groups failed; they may come back after a crash",
+                    unsynced.size(),
+                    e);
+            complete(unsynced, e);
+        }
+    }
+
+    private static void complete(List<Pending> pendings, Throwable error) {
+        for (Pending p : pendings) {
+            if (error == null) {
+                p.future().complete(null);
+            } else {
+                p.future().completeExceptionally(error);
+            }
+        }
+        pendings.clear();
+    }
+
+    /** Batches committed so far; any thread. */
+    long batches() {
+        return batches;
     }
 
     /** Batches and commands committed so far; approximate when read from another thread. */

@@ -25,9 +25,18 @@ sealed interface Op {
     record Enqueue(String clientId, byte[] prefix, long seq, long messageId, int size, byte[] value, byte[] message)
             implements Op {}
 
-    record Dequeue(String clientId, byte[] prefix, long seq) implements Op {}
+    /** A dequeue; {@code size} is -1 unless the command described its entry (then so is messageId). */
+    record Dequeue(String clientId, byte[] prefix, long seq, long messageId, int size) implements Op {}
 
     record PutInflight(String clientId, byte[] prefix, long seq, byte[] value) implements Op {}
+
+    /**
+     * True for an op whose loss in a crash the broker tolerates (a dequeue: the entry comes back and is
+     * delivered again), so that a batch of such ops alone needs no sync of its own.
+     */
+    static boolean lazy(Op op) {
+        return op instanceof Dequeue;
+    }
 
     /** Encodes commands; a message shared by several enqueues of the list is encoded once. */
     static List<Op> encode(List<StoreCommand> commands) {
@@ -58,7 +67,12 @@ sealed interface Op {
             byte[] value = Values.queueEntry(c.entry(), m.sizeBytes());
             return new Enqueue(c.clientId(), Keys.client(c.clientId()), seq, m.id(), m.sizeBytes(), value, message);
         } else if (command instanceof StoreCommand.Dequeue c) {
-            return new Dequeue(c.clientId(), Keys.client(c.clientId()), c.seq());
+            return new Dequeue(
+                    c.clientId(),
+                    Keys.client(c.clientId()),
+                    c.seq(),
+                    c.messageId(),
+                    c.described() ? c.sizeBytes() : -1);
         } else if (command instanceof StoreCommand.PutInflight c) {
             requireSeq(c.inflight().seq());
             return new PutInflight(

@@ -2,10 +2,10 @@ package io.berth.broker.store.rocksdb;
 
 /**
  * The per-client counter row, kept so that start-up reads one small row per session instead of its
- * queue. {@code headHint} is a lower bound of the lowest queued sequence number (exact while
- * acknowledgements come in order; recovery seeks from it to the exact head), {@code tail} is one past
- * the highest sequence number ever queued, {@code count} and {@code bytes} describe the entries
- * present.
+ * queue. {@code headHint} is the queue's authoritative head: every entry below it is gone, whether or
+ * not its row has been reclaimed yet (see {@link QueueState}); it is at most the lowest present seq
+ * (recovery seeks from it to the first row). {@code tail} is one past the highest sequence number ever
+ * queued, {@code count} and {@code bytes} describe the entries present.
  *
  * <pre>counters value: u8 1 | u64 head hint | u64 tail | u64 count | u64 bytes</pre>
  *

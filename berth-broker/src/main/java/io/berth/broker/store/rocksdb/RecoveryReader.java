@@ -78,6 +78,7 @@ final class RecoveryReader {
                 b.inflight.add(Values.readInflight(Keys.seq(k), v));
             }
         });
+
         scan(Family.INBOUND, (k, v) -> {
             Builder b = sessions.get(Keys.clientId(k));
             if (b != null) {
@@ -89,6 +90,8 @@ final class RecoveryReader {
             Builder b = e.getValue();
             QueueCounters c = b.counters;
             long head = c.count == 0 ? c.tail : exactHead(e.getKey(), c);
+            // rows below the head are gone, whether or not a range delete has reclaimed them yet
+            b.inflight.removeIf(f -> f.seq() < head);
             out.add(new RecoveredSession(
                     b.record, b.subscriptions, head, c.tail, c.count, c.bytes, b.inflight, b.inbound));
         }
@@ -124,10 +127,17 @@ final class RecoveryReader {
         }
     }
 
-    /** Every counter row, for the committer's state at open. */
+    /**
+     * Every counter row, for the committer's state at open, each with its exact head: the first present
+     * entry, or the tail when the queue is empty.
+     */
     Map<String, QueueCounters> counters() {
         Map<String, QueueCounters> all = new java.util.HashMap<>();
         scan(Family.COUNTERS, (k, v) -> all.put(Keys.clientId(k), QueueCounters.decode(v)));
+        for (Map.Entry<String, QueueCounters> e : all.entrySet()) {
+            QueueCounters c = e.getValue();
+            c.headHint = c.count == 0 ? c.tail : exactHead(e.getKey(), c);
+        }
         return all;
     }
 

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.rocksdb.AbstractNativeReference;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -20,11 +21,12 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.RocksObject;
 import org.rocksdb.Statistics;
 import org.rocksdb.Status;
 import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The open RocksDB database of a data folder with its options and column family handles: opening it
@@ -35,8 +37,12 @@ import org.rocksdb.WriteOptions;
  */
 final class RocksDatabase implements AutoCloseable {
     /** The format this code writes and reads; see {@code docs/storage-format.md}. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
+    /** The older format this code opens, migrating it; see {@link #migrate}. */
+    static final int FORMAT_VERSION_1 = 1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RocksDatabase.class);
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
     private static final long MEMTABLES_BYTES = 64L << 20;
     private static final long MAX_WAL_BYTES = 64L << 20;
@@ -48,11 +54,12 @@ final class RocksDatabase implements AutoCloseable {
     private final RocksDB db;
     private final Handles handles;
     private final List<ColumnFamilyHandle> all;
-    private final List<RocksObject> resources;
+    private final List<AbstractNativeReference> resources;
     private final WriteOptions syncWrites;
     private final WriteOptions osWrites;
 
-    private RocksDatabase(RocksDB db, Handles handles, List<ColumnFamilyHandle> all, List<RocksObject> resources) {
+    private RocksDatabase(
+            RocksDB db, Handles handles, List<ColumnFamilyHandle> all, List<AbstractNativeReference> resources) {
         this.db = db;
         this.handles = handles;
         this.all = all;
@@ -84,11 +91,11 @@ final class RocksDatabase implements AutoCloseable {
     /** Opens with RocksDB statistics collected into {@code statistics} (owned by the caller), if not null. */
     static RocksDatabase open(Path dir, Statistics statistics) throws IOException {
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createFolder(dir);
         } catch (IOException e) {
             throw new IOException("cannot create the data folder " + dir + ": " + e, e);
         }
-        List<RocksObject> resources = new ArrayList<>();
+        List<AbstractNativeReference> resources = new ArrayList<>();
         LRUCache cache = track(resources, new LRUCache(BLOCK_CACHE_BYTES));
         BloomFilter bloom = track(resources, new BloomFilter(10));
         BlockBasedTableConfig table =
@@ -109,6 +116,9 @@ final class RocksDatabase implements AutoCloseable {
         if (statistics != null) {
             dbOptions.setStatistics(statistics);
         }
+        List<org.rocksdb.AbstractEventListener> listeners = PrivateFiles.listeners(dir);
+        listeners.forEach(l -> track(resources, l));
+        dbOptions.setListeners(listeners);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (Family f : Family.values()) {
@@ -126,6 +136,7 @@ final class RocksDatabase implements AutoCloseable {
             for (Family f : Family.values()) {
                 byFamily.put(f, all.get(f.ordinal() + 1));
             }
+            PrivateFiles.restrict(dir);
             RocksDatabase database = new RocksDatabase(db, new Handles(byFamily), all, resources);
             try {
                 database.checkFormat(dir, existed);
@@ -139,7 +150,7 @@ final class RocksDatabase implements AutoCloseable {
             if (db != null) {
                 db.close();
             }
-            resources.forEach(RocksObject::close);
+            resources.forEach(AbstractNativeReference::close);
             throw explain(dir, e);
         }
     }
@@ -174,11 +185,36 @@ final class RocksDatabase implements AutoCloseable {
             return;
         }
         long found = version.length == 4 ? new ByteReader(version).u32() : -1;
+        if (found == FORMAT_VERSION_1) {
+            migrate(dir);
+            return;
+        }
         if (found != FORMAT_VERSION) {
             throw new IOException("the store in " + dir + " has format version " + (found < 0 ? "(unreadable)" : found)
-                    + ", and this Berth reads format version " + FORMAT_VERSION + " only. Run a Berth release"
+                    + ", and this Berth reads format versions " + FORMAT_VERSION_1 + " and " + FORMAT_VERSION
+                    + " only. Run a Berth release"
                     + " that reads that version, or move " + dir + " aside to start with an empty store.");
         }
+    }
+
+    /**
+     * Format 1 to 2. Every row of format 1 is a row of format 2 with the same meaning: its queue entries
+     * (layout 1) refer to shared messages, and its counter rows' head hints are at most the first queued
+     * entry, with no row below them, which is what format 2's authoritative head asks. So the migration
+     * only writes the new version, synced; a Berth that reads format 1 only then refuses the store, rather
+     * than misread the inline entries that format 2 writes.
+     */
+    private void migrate(Path dir) throws RocksDBException {
+        db.put(
+                handles.get(Family.META),
+                syncWrites,
+                Keys.FORMAT_VERSION,
+                new ByteWriter(4).u32(FORMAT_VERSION).toByteArray());
+        LOG.info(
+                "the store in {} was format version {}; it is now format version {}",
+                dir,
+                FORMAT_VERSION_1,
+                FORMAT_VERSION);
     }
 
     private boolean holdsData() {
@@ -211,7 +247,7 @@ final class RocksDatabase implements AutoCloseable {
         return new IOException("cannot open the store in " + dir + ": " + message, e);
     }
 
-    private static <T extends RocksObject> T track(List<RocksObject> resources, T resource) {
+    private static <T extends AbstractNativeReference> T track(List<AbstractNativeReference> resources, T resource) {
         resources.add(resource);
         return resource;
     }

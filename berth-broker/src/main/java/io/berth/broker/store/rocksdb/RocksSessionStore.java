@@ -31,21 +31,28 @@ import org.slf4j.LoggerFactory;
 /**
  * The durable {@link SessionStore}: one RocksDB database in a data folder, with the column families of
  * {@link Family}, the layout of {@code docs/storage-format.md}, and group commit ({@link Committer}).
- * Each message is stored once with a reference count, written with its first queue entry and deleted
- * with its last, in the same atomic batch. Each client's queue head, tail, count and bytes are kept in a
+ * A message with one durable destination is written once, inline in its queue entry; a message that
+ * several queues hold is stored once with a reference count, written with its first queue entry and
+ * deleted with its last, in the same atomic batch. Each client's queue head, tail, count and bytes are kept in a
  * counter row of the same batch, so that {@link #recover()} reads one row per session and never a
  * queued message.
  *
  * <p>Durability: with {@code sync} every batch is written with the WAL fsynced before any of its futures
  * completes (survives power loss); without it the WAL is written to the operating system only (survives
- * a crash of the process, not of the machine).
+ * a crash of the process, not of the machine). A batch of dequeues alone is not synced by itself (its
+ * futures wait for the next sync): a lost dequeue only delivers its entry again. Each queue's head is
+ * authoritative: what is below it is gone, and its rows are reclaimed with range deletes now and then.
  *
- * <p>Threading: the committer thread owns the write batch and is the database's only writer. Reads
+ * <p>Threading: the committer thread owns the write batch and is the database's only writer; a flush
+ * thread ({@code berth-store-flush}) only flushes memtables to SST files. Reads
  * ({@link #readQueue}, {@link #recover()}) run on the calling thread (a session shard) directly on the
  * database and see every command whose future has completed. Futures complete on the committer thread.
  */
 public final class RocksSessionStore implements SessionStore {
     private static final Logger LOG = LoggerFactory.getLogger(RocksSessionStore.class);
+
+    /** How often the memtables are flushed when something was written; see {@link #flushPeriodically}. */
+    static final long FLUSH_INTERVAL_MILLIS = 10_000;
 
     private final Path dir;
     private final boolean sync;
@@ -53,6 +60,10 @@ public final class RocksSessionStore implements SessionStore {
     private final RocksDB db;
     private final Handles handles;
     private final Committer committer;
+    private final CommitterState state;
+    private final Thread flusher;
+    private final Object flushLock = new Object();
+    private boolean flusherStopping;
     private boolean closed;
 
     private RocksSessionStore(
@@ -63,13 +74,27 @@ public final class RocksSessionStore implements SessionStore {
         this.db = database.db();
         this.handles = database.handles();
         RecoveryReader reader = new RecoveryReader(db, handles, dir);
-        CommitterState state = new CommitterState();
-        state.counters.putAll(reader.counters());
+        this.state = new CommitterState();
+        reader.counters().forEach((clientId, counters) -> {
+            state.queues.put(clientId, QueueState.recovered(counters));
+            state.heads.put(clientId, counters.headHint);
+        });
         state.maxMessageId = reader.maxMessageId();
+        state.refsKnownAbove = state.maxMessageId;
         BatchWriter direct = (options, batch) -> db.write(options, batch);
         this.committer = new Committer(
-                db, handles, state, database.writeOptions(sync), wrap.apply(direct), "berth-store-committer", listener);
+                db,
+                handles,
+                state,
+                database.writeOptions(sync),
+                database.writeOptions(false),
+                wrap.apply(direct),
+                "berth-store-committer",
+                listener);
         committer.start();
+        this.flusher = new Thread(this::flushPeriodically, "berth-store-flush");
+        flusher.setDaemon(true);
+        flusher.start();
     }
 
     /**
@@ -130,21 +155,28 @@ public final class RocksSessionStore implements SessionStore {
 
     @Override
     public List<QueuedMessage> readQueue(String clientId, long fromSeq, long toSeq, int max) {
-        long from = Math.max(0, fromSeq);
+        byte[] prefix = Keys.client(clientId);
+        long from = Math.max(Math.max(0, fromSeq), state.heads.getOrDefault(clientId, 0L));
         if (from >= toSeq || max <= 0) {
             return List.of();
         }
-        byte[] prefix = Keys.client(clientId);
         Snapshot snapshot = db.getSnapshot();
         try (Slice upper = new Slice(Keys.withSeq(prefix, toSeq));
                 ReadOptions ro = new ReadOptions().setIterateUpperBound(upper).setSnapshot(snapshot);
                 RocksIterator it = db.newIterator(handles.get(Family.QUEUE), ro)) {
             List<QueueEntry> entries = new ArrayList<>(Math.min(max, 64));
+            Map<Long, StoredMessage> messages = new HashMap<>();
+            StoredMessage[] inline = new StoredMessage[1];
             for (it.seek(Keys.withSeq(prefix, from)); it.isValid() && entries.size() < max; it.next()) {
-                entries.add(Values.readQueueEntry(Keys.seq(it.key()), it.value()));
+                inline[0] = null;
+                QueueEntry e = Values.readQueueEntry(Keys.seq(it.key()), it.value(), inline);
+                entries.add(e);
+                if (inline[0] != null) {
+                    messages.put(e.messageId(), inline[0]);
+                }
             }
             it.status();
-            return withMessages(clientId, entries, ro);
+            return withMessages(clientId, entries, messages, ro);
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot read the queue of '" + clientId + "' in " + dir, e);
         } finally {
@@ -152,31 +184,46 @@ public final class RocksSessionStore implements SessionStore {
         }
     }
 
-    private List<QueuedMessage> withMessages(String clientId, List<QueueEntry> entries, ReadOptions ro)
+    @Override
+    public StoredMessage readRetained(String topic) {
+        try {
+            byte[] value = db.get(handles.get(Family.RETAINED), Keys.topic(topic));
+            return value == null ? null : Values.readMessage(value);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the retained message of '" + topic + "' in " + dir, e);
+        }
+    }
+
+    /** Pairs entries with their messages: those held inline, and the shared ones read in one multi-get. */
+    private List<QueuedMessage> withMessages(
+            String clientId, List<QueueEntry> entries, Map<Long, StoredMessage> messages, ReadOptions ro)
             throws RocksDBException {
         if (entries.isEmpty()) {
             return List.of();
         }
         Set<Long> ids = new LinkedHashSet<>();
         for (QueueEntry e : entries) {
-            ids.add(e.messageId());
-        }
-        List<byte[]> keys = new ArrayList<>(ids.size());
-        List<ColumnFamilyHandle> families = new ArrayList<>(ids.size());
-        for (long id : ids) {
-            keys.add(Keys.message(id));
-            families.add(handles.get(Family.MESSAGES));
-        }
-        List<byte[]> values = db.multiGetAsList(ro, families, keys);
-        Map<Long, StoredMessage> messages = new HashMap<>();
-        int i = 0;
-        for (long id : ids) {
-            byte[] v = values.get(i++);
-            if (v == null) {
-                throw new CorruptStoreException("the queue of '" + clientId + "' refers to message " + id
-                        + ", which the store in " + dir + " does not hold");
+            if (!messages.containsKey(e.messageId())) {
+                ids.add(e.messageId());
             }
-            messages.put(id, Values.readMessage(v));
+        }
+        if (!ids.isEmpty()) {
+            List<byte[]> keys = new ArrayList<>(ids.size());
+            List<ColumnFamilyHandle> families = new ArrayList<>(ids.size());
+            for (long id : ids) {
+                keys.add(Keys.message(id));
+                families.add(handles.get(Family.MESSAGES));
+            }
+            List<byte[]> values = db.multiGetAsList(ro, families, keys);
+            int i = 0;
+            for (long id : ids) {
+                byte[] v = values.get(i++);
+                if (v == null) {
+                    throw new CorruptStoreException("the queue of '" + clientId + "' refers to message " + id
+                            + ", which the store in " + dir + " does not hold");
+                }
+                messages.put(id, Values.readMessage(v));
+            }
         }
         List<QueuedMessage> out = new ArrayList<>(entries.size());
         for (QueueEntry e : entries) {
@@ -198,6 +245,54 @@ public final class RocksSessionStore implements SessionStore {
                         : "os (acknowledged = written to the OS, not fsynced; survives a process crash, not power loss)");
     }
 
+    /**
+     * Flushes the memtables every {@link #FLUSH_INTERVAL_MILLIS} when something was written since the last
+     * flush, so that a start after a SIGKILL replays at most that much of the WAL (RocksDB also flushes
+     * whenever the memtables or the WAL reach their caps). Runs on its own thread: a flush is thread-safe
+     * and the committer goes on writing meanwhile.
+     */
+    private void flushPeriodically() {
+        long flushedAt = committer.batches();
+        while (true) {
+            synchronized (flushLock) {
+                long until = System.currentTimeMillis() + FLUSH_INTERVAL_MILLIS;
+                for (long now; !flusherStopping && (now = System.currentTimeMillis()) < until; ) {
+                    try {
+                        flushLock.wait(until - now);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (flusherStopping) {
+                    return;
+                }
+            }
+            long batches = committer.batches();
+            if (batches != flushedAt) {
+                flushedAt = batches;
+                try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                    db.flush(flush, database.allHandles());
+                } catch (RocksDBException e) {
+                    LOG.warn("periodic flush of the store in {} failed; the WAL still holds everything", dir, e);
+                }
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Batches and commands committed since open. */
     public String stats() {
         return committer.stats();
@@ -210,6 +305,11 @@ public final class RocksSessionStore implements SessionStore {
             return;
         }
         closed = true;
+        synchronized (flushLock) {
+            flusherStopping = true;
+            flushLock.notifyAll();
+        }
+        joinQuietly(flusher);
         committer.stop();
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             db.flush(flush, database.allHandles());

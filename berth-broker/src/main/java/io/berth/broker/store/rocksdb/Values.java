@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Value layouts. Every value starts with a one-byte layout version (1 for all values of format
- * version 1); readers reject any other. Flags bytes number their bits from 0 (least significant).
+ * Value layouts. Every value starts with a one-byte layout version (1 for all values but queue entries,
+ * which format version 2 writes with layout 2); readers reject any other. Flags bytes number their bits from 0 (least significant).
  *
  * <pre>
  * session      u8 1 | u8 protocol level | u32 expiry s | u64 disconnected-at ms | string owner
@@ -22,8 +22,9 @@ import java.util.List;
  *              | properties]
  * subscription u8 1 | u8 qos | u8 flags(0=no local, 1=retain as published) | u8 retain handling
  *              | varint subscription id
- * queue        u8 1 | u64 message id | u32 size bytes | u8 qos | u8 flags(0=retain)
- *              | varint n | n x varint subscription id
+ * queue        u8 2 | u64 message id | u32 size bytes | u8 qos | u8 flags(0=retain, 1=inline)
+ *              | varint n | n x varint subscription id | [message, when inline]
+ *              (format 1 wrote u8 1 and no inline flag; such entries are still read)
  * inflight     u8 1 | u16 packet id | u8 flags(0=released)
  * message      u8 1 | u64 id | string topic | u8 qos | u8 flags(0=retain) | u64 arrival ms
  *              | string publisher | properties | bytes payload
@@ -33,6 +34,15 @@ import java.util.List;
  */
 final class Values {
     static final int LAYOUT = 1;
+
+    /** The layout of queue entries written by format version 2; layout 1 (format 1) is still read. */
+    static final int QUEUE_LAYOUT = 2;
+
+    /** Queue entry flags bit 1: the message follows the entry (a message with one durable destination). */
+    private static final int INLINE = 2;
+
+    /** Offset of the queue entry's flags byte: layout, message id, size, QoS before it. */
+    private static final int QUEUE_FLAGS_AT = 1 + 8 + 4 + 1;
 
     private Values() {}
 
@@ -111,9 +121,10 @@ final class Values {
         return new Subscription(filter, qos, r.flag(flags, 0), r.flag(flags, 1), handling, id);
     }
 
+    /** A queue entry that refers to its message (stored in {@code messages} with a reference count). */
     static byte[] queueEntry(QueueEntry e, int sizeBytes) {
         ByteWriter w = new ByteWriter(16 + 4 * e.subscriptionIds().size());
-        w.u8(LAYOUT).u64(e.messageId()).u32(sizeBytes).u8(e.qos().value()).u8(e.retain() ? 1 : 0);
+        w.u8(QUEUE_LAYOUT).u64(e.messageId()).u32(sizeBytes).u8(e.qos().value()).u8(e.retain() ? 1 : 0);
         w.varint(e.subscriptionIds().size());
         for (int id : e.subscriptionIds()) {
             w.varint(id);
@@ -121,24 +132,66 @@ final class Values {
         return w.toByteArray();
     }
 
+    /** The queue entry {@code entry} (as {@link #queueEntry} wrote it) with {@code message} inline. */
+    static byte[] inline(byte[] entry, byte[] message) {
+        byte[] v = new byte[entry.length + message.length];
+        System.arraycopy(entry, 0, v, 0, entry.length);
+        System.arraycopy(message, 0, v, entry.length, message.length);
+        v[QUEUE_FLAGS_AT] |= INLINE;
+        return v;
+    }
+
+    private static ByteReader openQueue(byte[] v) {
+        ByteReader r = new ByteReader(v);
+        int layout = r.u8();
+        if (layout != LAYOUT && layout != QUEUE_LAYOUT) {
+            throw new IllegalArgumentException("unknown value layout " + layout);
+        }
+        return r;
+    }
+
+    /** True when a queue value holds its message. */
+    static boolean queueInline(byte[] v) {
+        return v.length > QUEUE_FLAGS_AT && v[0] == QUEUE_LAYOUT && (v[QUEUE_FLAGS_AT] & INLINE) != 0;
+    }
+
     static QueueEntry readQueueEntry(long seq, byte[] v) {
-        ByteReader r = open(v);
+        return readQueueEntry(seq, v, null);
+    }
+
+    /**
+     * Reads a queue value; when the message is inline and {@code inline} is not null, it is decoded into
+     * {@code inline[0]}.
+     */
+    static QueueEntry readQueueEntry(long seq, byte[] v, StoredMessage[] inline) {
+        ByteReader r = openQueue(v);
         long messageId = r.u64();
         r.u32();
         QoS qos = qos(r.u8());
-        boolean retain = r.flag(r.u8(), 0);
+        int flags = r.u8();
+        boolean retain = r.flag(flags, 0);
         int n = r.varint32();
         List<Integer> ids = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ids.add(r.varint32());
         }
-        r.end();
+        if (queueInline(v)) {
+            StoredMessage m = readMessage(v, r.position());
+            if (m.id() != messageId) {
+                throw new IllegalArgumentException("inline message " + m.id() + " in an entry of " + messageId);
+            }
+            if (inline != null) {
+                inline[0] = m;
+            }
+        } else {
+            r.end();
+        }
         return new QueueEntry(seq, messageId, qos, retain, ids);
     }
 
     /** The message id of a queue value, read at its fixed offset. */
     static long queueMessageId(byte[] v) {
-        ByteReader r = open(v);
+        ByteReader r = openQueue(v);
         return r.u64();
     }
 
@@ -174,7 +227,16 @@ final class Values {
     }
 
     static StoredMessage readMessage(byte[] v) {
-        ByteReader r = open(v);
+        return readMessage(v, 0);
+    }
+
+    /** Reads a message value that starts at {@code offset} of {@code v} and runs to its end. */
+    static StoredMessage readMessage(byte[] v, int offset) {
+        ByteReader r = new ByteReader(v, offset);
+        int layout = r.u8();
+        if (layout != LAYOUT) {
+            throw new IllegalArgumentException("unknown value layout " + layout);
+        }
         long id = r.u64();
         String topic = r.string();
         QoS qos = qos(r.u8());

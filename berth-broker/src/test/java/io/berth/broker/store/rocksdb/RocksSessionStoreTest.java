@@ -115,7 +115,7 @@ class RocksSessionStoreTest extends SessionStoreContract {
         assertThatThrownBy(() -> RocksSessionStore.open(dir, true))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("has format version 99")
-                .hasMessageContaining("reads format version 1 only");
+                .hasMessageContaining("reads format versions 1 and 2 only");
         store = open(dir.resolve("elsewhere"));
     }
 
