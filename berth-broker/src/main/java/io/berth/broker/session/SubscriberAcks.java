@@ -104,7 +104,7 @@ final class SubscriberAcks {
         q.pump();
     }
 
-    /** Sends a message in flight again on a new q.connection: PUBREL, or the PUBLISH with DUP. */
+    /** Sends a message in flight again on a new connection: PUBREL, or the PUBLISH with DUP. */
     static void resend(OutboundQueue q, Outflight o) {
         if (o.released) {
             q.inflight.markSent(o);
