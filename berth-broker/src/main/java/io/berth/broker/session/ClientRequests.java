@@ -114,7 +114,8 @@ final class ClientRequests {
         }
         // the packet id is committed atomically with the routed message (see Router)
         CompletableFuture<Routed> stored = owner.router()
-                .publishAtomically(message, s.store, List.of(new StoreCommand.PutInbound(s.clientId, p.packetId())));
+                .publishAtomically(
+                        message, shard, s.store, List.of(new StoreCommand.PutInbound(s.clientId, p.packetId())));
         s.inbound.put(p.packetId(), stored);
         acknowledge(
                 s,

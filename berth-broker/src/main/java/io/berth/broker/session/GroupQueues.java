@@ -72,7 +72,7 @@ final class GroupQueues {
                 continue;
             }
             CompletableFuture<Boolean> moved =
-                    owner.router().transfer(q, member.getKey(), member.getValue(), key, group.store);
+                    owner.router().transfer(q, shard, member.getKey(), member.getValue(), key, group.store);
             moves.add(moved.whenCompleteAsync(
                     (done, error) -> QueueAdmin.taken(group.outbound, q, error == null && done), shard.executor));
         }

@@ -12,7 +12,6 @@ import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
 import io.berth.codec.MqttEncoder;
 import io.berth.codec.PublishPacket;
-import io.berth.codec.PubrelPacket;
 import io.berth.codec.QoS;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A session's outbound side: its queue (on the store, with head and tail here), the messages in flight,
- * and the pump that sends as many as the client's window allows, in order: first what was in flight
- * before a reconnect (PUBLISH with DUP, or PUBREL), then the queue.
+ * A session's outbound side: its queue (on the store, with head and tail here, and what memory holds of
+ * it while online in {@link HeldMessages}), the messages in flight, and the pump that sends as many as
+ * the client's window allows, in order: first what was in flight before a reconnect (PUBLISH with DUP,
+ * or PUBREL), then the queue.
  *
  * <p>Packet identifiers are derived from the queue sequence number ({@code seq % 65535 + 1}), so a
  * message resent after a crash carries the same packet identifier even when its in-flight record was
@@ -317,7 +317,7 @@ final class OutboundQueue {
                     break;
                 }
                 if (!o.sentHere) {
-                    resend(o);
+                    SubscriberAcks.resend(this, o);
                 }
             }
         }
@@ -337,42 +337,6 @@ final class OutboundQueue {
         if (connection != null) {
             connection.flush();
         }
-    }
-
-    private void resend(Outflight o) {
-        if (o.released) {
-            inflight.markSent(o);
-            connection.send(PubrelPacket.of(o.packetId));
-            return;
-        }
-        QueuedMessage queued = o.message;
-        if (queued == null) {
-            List<QueuedMessage> read = store.readQueue(clientId, o.seq, o.seq + 1, 1);
-            if (read.isEmpty()) {
-                LOG.warn("in-flight message {} of {} is missing from the queue; dropped", o.seq, clientId);
-                forget(o);
-                return;
-            }
-            queued = read.get(0);
-            if (o.qos == null) {
-                // restored at start: fill in what the in-flight record does not hold
-                Outflight full = new Outflight(
-                        o.seq,
-                        queued.message().id(),
-                        o.packetId,
-                        queued.entry().qos(),
-                        queued.message().sizeBytes());
-                inflight.put(full);
-                o = full;
-            }
-        }
-        o.message = queued;
-        inflight.markSent(o);
-        // [MQTT-4.4.0-1] resend with DUP and the same packet identifier; an in-flight message is not
-        // dropped for expiry
-        metrics.redelivered();
-        connection.send(OutgoingPublish.of(
-                queued, o.packetId, true, Math.max(1, OutgoingPublish.remainingExpiry(queued, clock.getAsLong()))));
     }
 
     private void sendNew(QueuedMessage queued) {

@@ -149,13 +149,13 @@ final class Router {
      * session on {@code extraStore}). The future completes when all of it is committed.
      */
     CompletableFuture<Routed> publishAtomically(
-            StoredMessage message, SessionStore extraStore, List<StoreCommand> extra) {
+            StoredMessage message, SessionShard here, SessionStore extraStore, List<StoreCommand> extra) {
         List<StoreCommand> durable = new ArrayList<>();
         RetainChange retained = retain(message);
         if (retained.command() != null) {
             durable.add(retained.command());
         }
-        CompletableFuture<Routed> routed = route(message, match(message), durable, extraStore, extra);
+        CompletableFuture<Routed> routed = route(message, here, match(message), durable, extraStore, extra);
         routed.thenRun(() -> retained.committed(context));
         return retained.refused() ? routed.thenApply(r -> Routed.QUOTA_EXCEEDED) : routed;
     }
@@ -167,7 +167,12 @@ final class Router {
      * ended): the group's queue keeps it.
      */
     CompletableFuture<Boolean> transfer(
-            QueuedMessage queued, String member, Subscription sub, String groupKey, SessionStore groupStore) {
+            QueuedMessage queued,
+            SessionShard here,
+            String member,
+            Subscription sub,
+            String groupKey,
+            SessionStore groupStore) {
         List<Integer> ids = sub.subscriptionId() > 0 ? List.of(sub.subscriptionId()) : List.of();
         Delivery d = new Delivery(member, QoS.min(queued.entry().qos(), sub.qos()), false, ids);
         StoreCommand out = new StoreCommand.Dequeue(
@@ -175,16 +180,20 @@ final class Router {
                 queued.entry().seq(),
                 queued.message().id(),
                 queued.message().sizeBytes());
-        return shards[shardIndex(member)].prepare(queued.message(), List.of(d)).thenCompose(r -> {
-            if (r.prepared().isEmpty() && d.qos() != QoS.AT_MOST_ONCE) {
-                return CompletableFuture.completedFuture(false);
-            }
-            return commit(List.of(), groupStore, List.of(out), r.prepared()).thenApply(v -> true);
-        });
+        return shards[shardIndex(member)]
+                .prepare(here, queued.message(), List.of(d))
+                .thenCompose(r -> {
+                    if (r.prepared().isEmpty() && d.qos() != QoS.AT_MOST_ONCE) {
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    return commit(List.of(), groupStore, List.of(out), r.prepared())
+                            .thenApply(v -> true);
+                });
     }
 
     private CompletableFuture<Routed> route(
             StoredMessage message,
+            SessionShard here,
             Map<Integer, List<Delivery>> byShard,
             List<StoreCommand> durable,
             SessionStore extraStore,
@@ -194,7 +203,7 @@ final class Router {
         }
         List<CompletableFuture<Reservation>> prepares = new ArrayList<>(byShard.size());
         for (Map.Entry<Integer, List<Delivery>> e : byShard.entrySet()) {
-            prepares.add(shards[e.getKey()].prepare(message, e.getValue()));
+            prepares.add(shards[e.getKey()].prepare(here, message, e.getValue()));
         }
         return CompletableFuture.allOf(prepares.toArray(CompletableFuture[]::new))
                 .thenCompose(v -> {

@@ -1,7 +1,5 @@
 package io.berth.broker.session;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.broker.config.QueueLimits;
 import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionStore;
@@ -21,7 +19,6 @@ import io.berth.codec.UnsubscribePacket;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,7 +54,7 @@ public final class SessionShard {
     private long incarnations;
     private final DropLog dropLog = new DropLog();
     private final Sessions owner;
-    private final ObjectMapper json = new ObjectMapper();
+    private final QueueWatermarks watermarks;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionShard.class);
 
     SessionShard(
@@ -69,6 +66,7 @@ public final class SessionShard {
         this.heldBudget = new HeldBudget(heldBytes);
         this.executor = new ShardExecutor(new DefaultThreadFactory("berth-shard-" + index, true), context.fatal());
         this.batch = new TickBatch(this::onShard);
+        this.watermarks = new QueueWatermarks(this, owner);
         @SuppressWarnings("unchecked")
         List<Runnable>[] boxes = new List[context.config().shards()];
         this.outbox = boxes;
@@ -129,13 +127,14 @@ public final class SessionShard {
     }
 
     /** Reserves queue positions for a message (called by the router on the publisher's shard). */
-    CompletableFuture<Reservation> prepare(StoredMessage message, List<Delivery> deliveries) {
-        if (executor.inEventLoop()) {
+    CompletableFuture<Reservation> prepare(SessionShard from, StoredMessage message, List<Delivery> deliveries) {
+        if (from == this) {
             // the publisher lives on this shard too: no need for a round trip through the task queue
             return CompletableFuture.completedFuture(reserve(message, deliveries));
         }
+        // in the same hand-off as the publisher's other messages for this shard, so their order is kept
         CompletableFuture<Reservation> result = new CompletableFuture<>();
-        executor.execute(() -> result.complete(reserve(message, deliveries)));
+        from.handTo(this, () -> result.complete(reserve(message, deliveries)));
         return result;
     }
 
@@ -348,7 +347,7 @@ public final class SessionShard {
         return new OutboundQueue.QueueEvents() {
             @Override
             public void crossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {
-                watermarkCrossed(clientId, high, count, bytes, limits);
+                watermarks.crossed(clientId, high, count, bytes, limits);
             }
 
             @Override
@@ -356,47 +355,6 @@ public final class SessionShard {
                 dropLog.dropped(clientId, refusal);
             }
         };
-    }
-
-    /** Reports a queue crossing its watermark: a log line, a metric and a $SYS event. */
-    void watermarkCrossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {
-        String state = high ? "high" : "drained";
-        context.metrics().watermark(state);
-        if (high) {
-            LOG.warn(
-                    "queue of '{}' passed {}% of its limits: {} messages, {} bytes (limits {} / {})",
-                    clientId, limits.watermarkPercent(), count, bytes, limits.maxMessages(), limits.maxBytes());
-        } else {
-            LOG.info(
-                    "queue of '{}' drained below {}%: {} messages, {} bytes",
-                    clientId, limits.watermarkPercent(), count, bytes);
-        }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("event", "queue-watermark");
-        fields.put("state", state);
-        fields.put("clientId", clientId);
-        fields.put("messages", count);
-        fields.put("bytes", bytes);
-        fields.put("maxMessages", limits.maxMessages());
-        fields.put("maxBytes", limits.maxBytes());
-        context.metrics().events().watermark(fields, context.clock().getAsLong());
-        byte[] payload;
-        try {
-            payload = json.writeValueAsBytes(fields);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        StoredMessage event = new StoredMessage(
-                context.messageIds().getAndIncrement(),
-                "$SYS/berth/events/queue-watermark",
-                payload,
-                QoS.AT_LEAST_ONCE,
-                false,
-                io.berth.codec.MqttProperties.EMPTY,
-                context.clock().getAsLong(),
-                "");
-        // published as a task of its own: the crossing is noticed in the middle of queue bookkeeping
-        executor.execute(() -> owner.router().publish(event, this, null));
     }
 
     private void withSession(ClientConnection conn, java.util.function.Consumer<Session> action) {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * What a subscriber answers to the messages in flight to it: PUBACK and PUBCOMP end a delivery and
  * dequeue it (lazily: losing the dequeue in a crash only redelivers with DUP); PUBREC makes the broker
  * store the release before it sends PUBREL (ADR 1), so that after a crash PUBREL is resent, not the
- * PUBLISH.
+ * PUBLISH. After a reconnect, what was in flight is resent first ([MQTT-4.4.0-1]).
  *
  * <p>Threading: every method runs on the queue's shard.
  */
@@ -102,5 +102,42 @@ final class SubscriberAcks {
                         ? new StoreCommand.Dequeue(q.clientId, o.seq, messageId)
                         : new StoreCommand.Dequeue(q.clientId, o.seq, messageId, size));
         q.pump();
+    }
+
+    /** Sends a message in flight again on a new connection: PUBREL, or the PUBLISH with DUP. */
+    static void resend(OutboundQueue q, Outflight o) {
+        if (o.released) {
+            q.inflight.markSent(o);
+            q.connection.send(PubrelPacket.of(o.packetId));
+            return;
+        }
+        QueuedMessage queued = o.message;
+        if (queued == null) {
+            List<QueuedMessage> read = q.store.readQueue(q.clientId, o.seq, o.seq + 1, 1);
+            if (read.isEmpty()) {
+                LOG.warn("in-flight message {} of {} is missing from the queue; dropped", o.seq, q.clientId);
+                q.forget(o);
+                return;
+            }
+            queued = read.get(0);
+            if (o.qos == null) {
+                // restored at start: fill in what the in-flight record does not hold
+                Outflight full = new Outflight(
+                        o.seq,
+                        queued.message().id(),
+                        o.packetId,
+                        queued.entry().qos(),
+                        queued.message().sizeBytes());
+                q.inflight.put(full);
+                o = full;
+            }
+        }
+        o.message = queued;
+        q.inflight.markSent(o);
+        // [MQTT-4.4.0-1] resend with DUP and the same packet identifier; an in-flight message is not
+        // dropped for expiry
+        q.metrics.redelivered();
+        q.connection.send(OutgoingPublish.of(
+                queued, o.packetId, true, Math.max(1, OutgoingPublish.remainingExpiry(queued, q.clock.getAsLong()))));
     }
 }

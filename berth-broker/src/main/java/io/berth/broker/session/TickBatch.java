@@ -86,7 +86,9 @@ final class TickBatch {
      * add goes into the next submission.
      */
     void flush() {
-        for (Group g : groups) {
+        // by index: a store that completes synchronously may add a group while its waiters are told
+        for (int i = 0; i < groups.size(); i++) {
+            Group g = groups.get(i);
             if (g.isEmpty()) {
                 continue;
             }

@@ -3,7 +3,9 @@
  * one shard to the shards of the subscribers.
  *
  * <p>Threading: every {@link Session} belongs to one {@link SessionShard} and is read and changed only
- * on that shard's single thread. Work from Netty I/O threads and from other shards arrives as tasks on
- * the shard's executor. Store completions come back to the shard the same way.
+ * on that shard's single thread ({@link ShardExecutor}), which works in ticks. Work from a Netty I/O
+ * thread arrives once per read burst; work from other shards once per tick of the sending shard; store
+ * commands leave once per tick ({@link TickBatch}) and their completion comes back once per commit. Queue
+ * reads past what memory holds run on the reader thread and come back as a task (see docs/adr/0007).
  */
 package io.berth.broker.session;

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
  * as durable as the store promises (for a durable store: on disk after fsync). The broker acknowledges
  * nothing before that. A failed write completes the future exceptionally and nothing is acknowledged.
  *
- * <p>Reads see every command whose future has completed. Reads of one session are made by that
- * session's owner thread only.
+ * <p>Reads see every command whose future has completed. Reads may come from any thread: a session's
+ * shard, or the broker's reader thread, which reads a queue past what the shard holds in memory.
  */
 public interface SessionStore extends AutoCloseable {
 

@@ -113,4 +113,16 @@ class TickBatchTest {
         assertThat(other.submitted).hasSize(1);
         assertThat(batch.submissions()).isEqualTo(2);
     }
+
+    @Test
+    void synchronousStore_waiterAddsForAnotherStore_submittedInTheSameFlush() {
+        MemorySessionStore memory = new MemorySessionStore();
+        PendingStore durable = new PendingStore();
+        TickBatch inline = new TickBatch(Runnable::run);
+        inline.add(memory, new StoreCommand.PutInbound("a", 1));
+        inline.whenCommitted(memory, e -> inline.add(durable, new StoreCommand.PutInbound("b", 1)));
+        inline.flush();
+        assertThat(durable.submitted).containsExactly(List.of(new StoreCommand.PutInbound("b", 1)));
+        assertThat(inline.isEmpty()).isTrue();
+    }
 }
