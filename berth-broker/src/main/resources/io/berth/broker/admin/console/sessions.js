@@ -41,6 +41,8 @@ export function render(view) {
   let typing;
 
   function apply() {
+    // a change applied now supersedes one still waiting for the typing to pause
+    clearTimeout(typing);
     state.prefix = prefix.value;
     state.state = online.value;
     state.minBacklog = backlog.value;
@@ -85,7 +87,11 @@ export function render(view) {
     }));
   }
 
+  // answers can come back out of order: only the latest request's answer is shown
+  let latest = 0;
+
   async function load() {
+    const mine = ++latest;
     header();
     const q = new URLSearchParams({sort: state.sort, order: state.order, limit: state.limit, offset: state.offset});
     if (state.prefix) q.set('prefix', state.prefix);
@@ -95,9 +101,10 @@ export function render(view) {
     try {
       r = await api(`/sessions?${q}`);
     } catch (e) {
-      replace(summary, h('span', {class: 'error'}, e.message));
+      if (mine === latest) replace(summary, h('span', {class: 'error'}, e.message));
       return;
     }
+    if (mine !== latest) return;
     replace(body, r.sessions.map((s) => h('tr', {},
       h('td', {}, h('a', {href: `#/session/${encodeURIComponent(s.clientId)}`}, s.clientId === '' ? '(empty id)' : s.clientId)),
       h('td', {}, h('span', {class: s.online ? 'badge on' : 'badge off'}, s.online ? 'online' : 'offline')),
