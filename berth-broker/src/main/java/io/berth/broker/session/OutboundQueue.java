@@ -62,6 +62,12 @@ final class OutboundQueue {
     private final PositionSet pending = new PositionSet();
     /** Positions removed by a purge whose commit has not completed: not to be sent meanwhile. */
     final PositionSet removing = new PositionSet();
+    /**
+     * Positions at or past {@link #nextToSend} whose delivery already ended: restored in flight at start
+     * and completed before the pump reached them. Their dequeue is lazy, so a store read (or what memory
+     * holds) may still bring them back: not to be sent again.
+     */
+    private final PositionSet endedAhead = new PositionSet();
     /** What memory holds of the queue while online, so that the pump seldom reads the store. */
     private final HeldMessages held;
     /** Positions below this may have been sent before a crash: their first send carries DUP. */
@@ -174,8 +180,7 @@ final class OutboundQueue {
         for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, skip + 1)) {
             long seq = q.entry().seq();
             if (!busy(seq)) {
-                nextToSend = seq + 1;
-                held.dropBelow(nextToSend);
+                passTo(seq + 1);
                 metrics.dropped(reason);
                 events.evicted(clientId, new Refusal(OverflowPolicy.DROP_OLDEST, reason));
                 dequeue(seq, q.message());
@@ -218,9 +223,30 @@ final class OutboundQueue {
         return inflight.size();
     }
 
-    /** A position the pump must not send from the queue: in flight already, or being removed. */
+    /**
+     * A position the pump must not send from the queue: in flight already, being removed, or its delivery
+     * ended already.
+     */
     boolean busy(long seq) {
-        return inflight.contains(seq) || removing.contains(seq);
+        return inflight.contains(seq) || removing.contains(seq) || endedAhead.contains(seq);
+    }
+
+    /**
+     * The delivery in flight at {@code seq} ended (PUBACK, PUBCOMP, or PUBREC with an error). When it was
+     * restored in flight at start, the pump has not passed its position yet: it must pass it over.
+     */
+    void ended(long seq) {
+        if (seq >= nextToSend) {
+            endedAhead.add(seq);
+            held.remove(seq);
+        }
+    }
+
+    /** The pump moves on to {@code next}: what lies below it is let go. */
+    private void passTo(long next) {
+        nextToSend = next;
+        held.dropBelow(next);
+        endedAhead.removeBelow(next);
     }
 
     /** Starts sending on a connection whose CONNACK went out. */
@@ -328,9 +354,9 @@ final class OutboundQueue {
                 break;
             }
             QueuedMessage queued = held.get(seq);
-            nextToSend = seq + 1;
-            held.dropBelow(nextToSend);
-            if (queued != null && !busy(seq)) {
+            boolean send = queued != null && !busy(seq);
+            passTo(seq + 1);
+            if (send) {
                 sendNew(queued);
             }
         }
@@ -379,6 +405,7 @@ final class OutboundQueue {
 
     void forget(Outflight o) {
         inflight.remove(o);
+        ended(o.seq);
     }
 
     private void dequeue(long seq, StoredMessage message) {

@@ -40,6 +40,16 @@ final class PositionSet {
         return positions == null ? 0 : positions.size();
     }
 
+    /** Removes every position below {@code seq}. */
+    void removeBelow(long seq) {
+        if (positions != null) {
+            positions.headSet(seq).clear();
+            if (positions.isEmpty()) {
+                positions = null;
+            }
+        }
+    }
+
     /** The lowest position; only when not empty. */
     long first() {
         return positions.first();
