@@ -1,5 +1,6 @@
 package io.berth.bench;
 
+import io.berth.bench.peer.ArtemisPeer;
 import io.berth.bench.peer.BerthPeer;
 import io.berth.bench.peer.HiveMqPeer;
 import io.berth.bench.peer.MosquittoPeer;
@@ -11,61 +12,94 @@ import io.berth.bench.scenario.Scenario;
 import io.berth.bench.scenario.Scenarios;
 import io.berth.bench.scenario.Settings;
 import io.berth.codec.MqttVersion;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code java -jar berth-bench.jar [--option value]...}: starts each peer, runs the scenarios against
- * all of them and writes the report. Options (defaults in brackets):
- * <pre>
- * --peers      berth-fsync,berth-os,berth-memory,mosquitto,hivemq-ce  [all of them]
- * --scenarios  comma-separated names or all                            [all]
- * --size       standard | smoke                                       [standard]
- * --out        the markdown page to write                             [docs/benchmarks.md]
- * --repo       the Berth checkout (for the jars)                      [.]
- * --work       data folders and broker logs                           [a new folder in /tmp]
- * --mqtt       3 | 5, protocol of the clients                         [3]
- * --online-messages N, --restart-messages N, --restart-sessions N, --idle-sessions N,
- * --fanout-subscribers N, --publishers N, --window N, --payload N, --limit-seconds N
- * --berth-jvm  extra JVM options for Berth (e.g. JFR), space-separated
- * --extra      a markdown file appended to the report (profiles, microbenchmarks)
- * --command    the command line to print in the report
- * </pre>
+ * all of them and writes the report. {@code --help} lists the scenarios, the peers and the options with
+ * their defaults ({@link BenchOptions}).
  */
 public final class BenchMain {
     static final List<String> JVM_OPTIONS = List.of("-Xms1g", "-Xmx2g", "-XX:+UseG1GC");
 
+    /** Every peer by name, with what it is, in the order of a full run. */
+    static final Map<String, String> PEERS = peers();
+
+    static final String DEFAULT_PEERS = String.join(",", PEERS.keySet());
+
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = options(args);
+        int code = run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs berth-bench; 0 when it wrote the report (or printed the usage), 2 for a bad command line. */
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (BenchOptions.wantsHelp(args)) {
+            BenchOptions.usage(out, Scenarios.all(), PEERS);
+            return 0;
+        }
+        Map<String, String> o;
+        Settings s;
+        List<Scenario> scenarios;
+        try {
+            o = BenchOptions.parse(args);
+            s = settings(o);
+            scenarios = Scenarios.select(o.getOrDefault("scenarios", "all"));
+            for (String name : o.getOrDefault("peers", DEFAULT_PEERS).split(",")) {
+                if (!PEERS.containsKey(name)) {
+                    throw new IllegalArgumentException(
+                            "unknown peer '" + name + "'; known: " + String.join(", ", PEERS.keySet()));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("berth-bench: " + e.getMessage());
+            return 2;
+        }
         Path repo = Path.of(o.getOrDefault("repo", ".")).toAbsolutePath().normalize();
-        Settings s = settings(o);
-        List<Scenario> scenarios = Scenarios.select(o.getOrDefault("scenarios", "all"));
         List<String> extraBerthJvm =
                 o.containsKey("berth-jvm") ? List.of(o.get("berth-jvm").split(" ")) : List.of();
         List<Peer> peers = new ArrayList<>();
-        for (String name : o.getOrDefault("peers", "berth-fsync,berth-os,berth-memory,mosquitto,hivemq-ce")
-                .split(",")) {
+        for (String name : o.getOrDefault("peers", DEFAULT_PEERS).split(",")) {
             peers.add(peer(name, repo, extraBerthJvm));
         }
         Path work = o.containsKey("work") ? Path.of(o.get("work")) : Files.createTempDirectory("berth-bench-");
         Files.createDirectories(work);
-        System.out.println("berth-bench: data and broker logs in " + work + "; load " + Probes.loadAverage());
+        out.println("berth-bench: data and broker logs in " + work + "; load " + Probes.loadAverage());
         String before = Probes.loadAverage();
-        List<Result> results = new Bench(s, work, System.out).run(scenarios, peers);
+        List<Result> results = new Bench(s, work, out).run(scenarios, peers);
         String after = Probes.loadAverage();
         String extra = o.containsKey("extra") ? Files.readString(Path.of(o.get("extra"))) : "";
-        Path out = Path.of(o.getOrDefault("out", "docs/benchmarks.md"));
-        Files.createDirectories(out.toAbsolutePath().getParent());
+        Path report = Path.of(o.getOrDefault("out", "docs/benchmarks.md"));
+        Files.createDirectories(report.toAbsolutePath().getParent());
         String command = o.getOrDefault("command", "java -jar berth-bench.jar " + String.join(" ", args));
-        new Report(out).write(command, before, after, s, peers, scenarios, results, extra);
-        System.out.println("berth-bench: wrote " + out);
+        new Report(report).write(command, before, after, s, peers, scenarios, results, extra);
+        out.println("berth-bench: wrote " + report);
+        return 0;
+    }
+
+    private static Map<String, String> peers() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("berth-fsync", "Berth, acknowledges after the fsync of its group commit (its default)");
+        p.put("berth-os", "Berth, acknowledges after the write to the OS, not synced");
+        p.put("berth-memory", "Berth with its in-memory store");
+        p.put("mosquitto", "Mosquitto from /usr/sbin/mosquitto, persistence on (apt-get install mosquitto)");
+        p.put("hivemq-ce", "HiveMQ CE embedded in a JVM of its own (build berth-bench-hivemq)");
+        p.put(
+                "artemis",
+                "ActiveMQ Artemis embedded in a JVM of its own, journal synced before PUBACK "
+                        + "(build berth-bench-artemis)");
+        return java.util.Collections.unmodifiableMap(p);
     }
 
     private static Peer peer(String name, Path repo, List<String> extraBerthJvm) {
@@ -80,16 +114,28 @@ public final class BenchMain {
             case "hivemq-ce" ->
                 new HiveMqPeer(
                         repo.resolve("berth-bench-hivemq/target/berth-bench-hivemq-0.1.0-SNAPSHOT.jar"), JVM_OPTIONS);
+            case "artemis" ->
+                new ArtemisPeer(
+                        repo.resolve("berth-bench-artemis/target/berth-bench-artemis-0.1.0-SNAPSHOT.jar"), JVM_OPTIONS);
             default ->
-                throw new IllegalArgumentException("unknown peer '" + name
-                        + "'; known: berth-fsync, berth-os, berth-memory, mosquitto, hivemq-ce");
+                throw new IllegalArgumentException(
+                        "unknown peer '" + name + "'; known: " + String.join(", ", PEERS.keySet()));
         };
     }
 
     static Settings settings(Map<String, String> o) {
-        Settings d = o.getOrDefault("size", "standard").equals("smoke") ? Settings.smoke() : Settings.standard();
+        Settings d = switch (o.getOrDefault("size", "standard")) {
+            case "standard" -> Settings.standard();
+            case "smoke" -> Settings.smoke();
+            default -> throw new IllegalArgumentException("--size: standard or smoke, not '" + o.get("size") + "'");
+        };
+        MqttVersion version = switch (o.getOrDefault("mqtt", "3")) {
+            case "3" -> MqttVersion.V3_1_1;
+            case "5" -> MqttVersion.V5;
+            default -> throw new IllegalArgumentException("--mqtt: 3 or 5, not '" + o.get("mqtt") + "'");
+        };
         return new Settings(
-                o.getOrDefault("mqtt", "3").equals("5") ? MqttVersion.V5 : MqttVersion.V3_1_1,
+                version,
                 integer(o, "publishers", d.publishers()),
                 integer(o, "window", d.window()),
                 integer(o, "payload", d.payload()),
@@ -107,17 +153,13 @@ public final class BenchMain {
     }
 
     private static int integer(Map<String, String> o, String key, long fallback) {
-        return o.containsKey(key) ? Integer.parseInt(o.get(key).replace("_", "")) : (int) fallback;
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> o = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
-            }
-            o.put(args[i].substring(2), args[++i]);
+        if (!o.containsKey(key)) {
+            return (int) fallback;
         }
-        return o;
+        try {
+            return Integer.parseInt(o.get(key).replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + ": a whole number, not '" + o.get(key) + "'");
+        }
     }
 }

@@ -109,6 +109,11 @@ public final class Berth implements AutoCloseable {
         return addresses;
     }
 
+    /** The admin API's token and where it is kept; null when the admin API is off. */
+    public io.berth.broker.admin.AdminToken adminToken() {
+        return adminServer == null ? null : adminServer.token();
+    }
+
     /** The bound port of the admin HTTP API, or -1 when it is off ({@code adminPort(-1)}). */
     public int adminPort() {
         return adminServer == null ? -1 : adminServer.address().getPort();

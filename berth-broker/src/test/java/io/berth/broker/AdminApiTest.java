@@ -90,6 +90,9 @@ class AdminApiTest {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), r.body(), r);
     }
@@ -166,6 +169,41 @@ class AdminApiTest {
         assertThat(Instant.parse(a.get("expiresAt").asText()))
                 .isAfter(Instant.now().plusSeconds(3500));
         online.close();
+    }
+
+    @Test
+    void sessions_pagedWithOffset_countsStayWhole() throws Exception {
+        for (String id : List.of("d-1", "d-2", "d-3", "d-4", "d-5")) {
+            offlineSubscriber(id, "t/#");
+        }
+        JsonNode page = get("/sessions?prefix=d-&sort=client-id&limit=2&offset=2");
+        assertThat(ids(page)).containsExactly("d-3", "d-4");
+        assertThat(page.get("matching").asInt()).isEqualTo(5);
+        assertThat(page.get("offset").asInt()).isEqualTo(2);
+        assertThat(ids(get("/sessions?prefix=d-&sort=client-id&order=desc&limit=2&offset=4")))
+                .containsExactly("d-1");
+        assertThat(ids(get("/sessions?prefix=d-&limit=2&offset=5"))).isEmpty();
+        assertThat(call("GET", "/sessions?offset=-1", null, TOKEN).status()).isEqualTo(400);
+    }
+
+    @Test
+    void purge_dryRun_countsWhatWouldGo_removesNothing() throws Exception {
+        offlineSubscriber("dev-a", "t/#");
+        RawClient pub = client("pub", true);
+        publish(pub, "t/1", text("a"), text("b"));
+        publish(pub, "t/2", text("c"));
+        assertThat(ok("POST", "/sessions/dev-a/purge?dry-run=true", "{\"topic\": \"t/1\"}")
+                        .get("wouldRemove")
+                        .asLong())
+                .isEqualTo(2);
+        assertThat(ok("POST", "/sessions/dev-a/purge?dry-run=true", "{\"oldest\": 1}")
+                        .get("wouldRemove")
+                        .asLong())
+                .isEqualTo(1);
+        assertThat(get("/sessions/dev-a").get("queuedMessages").asLong()).isEqualTo(3);
+        assertThat(call("POST", "/sessions/dev-a/purge?dry-run=maybe", "{\"all\": true}", TOKEN)
+                        .status())
+                .isEqualTo(400);
     }
 
     @Test
@@ -437,15 +475,24 @@ class AdminApiTest {
     }
 
     @Test
-    void noToken_servesOnLoopbackOnly_andRefusesToBindElsewhere(@TempDir Path other) throws Exception {
+    void noToken_generatesOneInTheDataFolder_servesOnLoopbackOnly_andRefusesToBindElsewhere(
+            @TempDir Path own, @TempDir Path other) throws Exception {
         try (Berth open = Berth.builder()
                 .port(0)
+                .dataDir(own)
                 .durability(Durability.MEMORY)
                 .adminPort(0)
                 .build()
                 .start()) {
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + open.adminPort() + "/sessions"))
+            URI uri = URI.create("http://127.0.0.1:" + open.adminPort() + "/sessions");
+            HttpResponse<String> r =
+                    http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(401);
+            String generated =
+                    java.nio.file.Files.readString(own.resolve("admin-token")).strip();
+            r = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .header("Authorization", "Bearer " + generated)
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);

@@ -1,9 +1,8 @@
 package io.berth.broker.admin;
 
 /**
- * A request the admin API refuses, with its HTTP status and a message for the operator.
- *
- * @param status 400, 401, 404, 405, 409, ...
+ * A request the admin API refuses, with its HTTP status (400, 401, 403, 404, 405, 409, 413, 415, ...) and a
+ * message for the operator.
  */
 final class AdminError extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -39,10 +38,14 @@ final class AdminError extends RuntimeException {
         return switch (status) {
             case 400 -> "bad_request";
             case 401 -> "unauthorized";
+            case 403 -> "forbidden";
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 409 -> "conflict";
+            case 408 -> "timeout";
             case 413 -> "too_large";
+            case 415 -> "unsupported_media_type";
+            case 431 -> "headers_too_large";
             case 503 -> "unavailable";
             default -> "error";
         };

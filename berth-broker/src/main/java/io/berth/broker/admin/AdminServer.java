@@ -1,197 +1,206 @@
 package io.berth.broker.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.broker.session.SessionAdmin;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP listener: checks the bearer token, hands {@code /sessions...} to
- * {@link SessionResource} and serves {@code /metrics}. Every answer is JSON, except {@code /metrics}
- * (Prometheus text format); every refusal is a 4xx with {@code {"error": ..., "message": ...}}.
+ * The admin HTTP listener on Netty: the JSON API ({@code /sessions...}, {@code /overview},
+ * {@code /events}), {@code /metrics} (Prometheus text), and the web console's files at {@code /}.
  *
- * <p>Without a token the API serves only on a loopback address: {@link #start} refuses any other bind
- * address, so the API is never open to the network by accident.
+ * <p>It cannot be tied up by slow or hostile clients: the request line and headers are capped at
+ * {@link #MAX_HEADER_BYTES}, a body at {@link #MAX_BODY} (413), a request must arrive whole within
+ * {@link RequestDeadlineHandler#REQUEST_SECONDS} of its first byte and an idle connection is closed after
+ * {@link #IDLE_SECONDS}, at most {@link #MAX_CONNECTIONS} connections are open at once, and parsing
+ * happens on the listener's own event loop (not the MQTT loops) without blocking, so an unfinished
+ * request holds no thread. Answers are computed on a small request pool.
  *
- * <p>Threading: {@link #start} and {@link #close} from the broker's start/close; requests run on a pool
- * of two daemon threads.
+ * <p>A token is always required for data ({@link AdminToken}). Unless the operator configured one, the
+ * listener serves only on a loopback address: {@link #start} refuses any other bind address.
+ *
+ * <p>Threading: {@link #start} and {@link #close} from the broker's start/close; connections on one
+ * event loop thread; answers on up to {@link #POOL_THREADS} request threads.
  */
 public final class AdminServer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
     /** Largest request body read: purge requests are a few dozen bytes. */
     static final int MAX_BODY = 64 * 1024;
 
-    private final byte[] token;
-    private final SessionResource sessions;
-    private final BrokerMetrics metrics;
-    private final ObjectMapper json = new ObjectMapper();
-    private HttpServer server;
-    private ExecutorService pool;
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+    static final int MAX_INITIAL_LINE = 8 * 1024;
+    static final int MAX_CONNECTIONS = 64;
+    static final int IDLE_SECONDS = 30;
+    static final int POOL_THREADS = 4;
 
-    public AdminServer(BrokerConfig config, SessionAdmin admin, BrokerMetrics metrics) {
-        this.token = config.adminToken().getBytes(StandardCharsets.UTF_8);
-        this.sessions = new SessionResource(admin);
-        this.metrics = metrics;
+    private final AdminToken token;
+    private final AtomicInteger open = new AtomicInteger();
+    private EventLoopGroup group;
+    private ThreadPoolExecutor pool;
+    private ConsoleResource console;
+    private Channel channel;
+
+    private AdminServer(AdminToken token) {
+        this.token = token;
     }
 
     /**
-     * Binds {@code bind:port} and starts serving; returns the bound address.
+     * Binds {@code admin-bind:admin-port} and starts serving.
      *
-     * @throws IllegalStateException when the address is not loopback and no token is configured, or it
-     *     cannot be bound
+     * @throws IllegalStateException when the address is not loopback and the operator set no token, the
+     *     token cannot be read or written, or the address cannot be bound
      */
     public static AdminServer start(BrokerConfig config, SessionAdmin admin, BrokerMetrics metrics) {
-        AdminServer s = new AdminServer(config, admin, metrics);
-        s.listen(config.adminBind(), config.adminPort());
+        AdminServer s = new AdminServer(AdminToken.resolve(config));
+        try {
+            s.listen(config, admin, metrics);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
         return s;
     }
 
-    private void listen(String bind, int port) {
+    private void listen(BrokerConfig config, SessionAdmin admin, BrokerMetrics metrics) {
+        String bind = config.adminBind();
         InetAddress address;
         try {
             address = InetAddress.getByName(bind);
         } catch (UnknownHostException e) {
             throw new IllegalStateException("admin-bind: cannot resolve '" + bind + "'");
         }
-        if (token.length == 0 && !address.isLoopbackAddress()) {
+        if (token.source() == AdminToken.Source.DATA_FOLDER && !address.isLoopbackAddress()) {
             throw new IllegalStateException("admin-bind " + bind + " is not a loopback address and no admin-token "
-                    + "is set: set admin-token, bind the admin API to 127.0.0.1, or turn it off with admin-port -1");
+                    + "is set: set admin-token-file (or admin-token), bind the admin API to 127.0.0.1, or turn it "
+                    + "off with admin-port -1");
         }
+        AtomicInteger n = new AtomicInteger();
+        pool = new ThreadPoolExecutor(
+                POOL_THREADS, POOL_THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_CONNECTIONS), r -> {
+                    Thread t = new Thread(r, "berth-admin-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        group = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("berth-admin-io", true), NioIoHandler.newFactory());
+        console = new ConsoleResource(metrics, group.next());
+        // connections accepted before the handler exists (the port is known only once bound) are closed
+        Initializer initializer = new Initializer();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer);
         try {
-            server = HttpServer.create(new InetSocketAddress(address, port), 16);
-        } catch (IOException e) {
+            channel = bootstrap
+                    .bind(address, config.adminPort())
+                    .syncUninterruptibly()
+                    .channel();
+        } catch (Exception e) {
+            String why = e instanceof BindException ? "the address is in use or not available" : e.toString();
             throw new IllegalStateException(
-                    "admin API cannot listen on " + bind + ":" + port + ": " + e.getMessage()
+                    "admin API cannot listen on " + bind + ":" + config.adminPort() + ": " + why
                             + " (set admin-port to another port, 0 for any free one, or -1 for none)",
                     e);
         }
-        AtomicInteger n = new AtomicInteger();
-        pool = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "berth-admin-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(pool);
-        server.createContext("/", this::handle);
-        server.start();
+        initializer.handler = new AdminHttpHandler(
+                new RequestGuard(bind, address().getPort()),
+                token.value(),
+                new SessionResource(admin),
+                console,
+                metrics,
+                pool);
+    }
+
+    /** Sets up each connection; refuses connections above the cap by closing them. */
+    private final class Initializer extends ChannelInitializer<SocketChannel> {
+        volatile AdminHttpHandler handler;
+
+        @Override
+        protected void initChannel(SocketChannel ch) {
+            AdminHttpHandler h = handler;
+            if (h == null || open.incrementAndGet() > MAX_CONNECTIONS) {
+                if (h != null) {
+                    open.decrementAndGet();
+                }
+                ch.close();
+                return;
+            }
+            ch.closeFuture().addListener(f -> open.decrementAndGet());
+            ChannelPipeline p = ch.pipeline();
+            p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS));
+            p.addLast("deadline", new RequestDeadlineHandler(RequestDeadlineHandler.REQUEST_SECONDS * 1000));
+            p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192));
+            p.addLast("aggregator", new JsonRefusingAggregator());
+            p.addLast("admin", h);
+        }
+    }
+
+    /** Answers an oversized body with the API's JSON 413 and closes the connection. */
+    private static final class JsonRefusingAggregator extends HttpObjectAggregator {
+        JsonRefusingAggregator() {
+            super(MAX_BODY);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            AdminHttpHandler.write(
+                    ctx,
+                    Answer.error(new AdminError(413, "request body larger than " + MAX_BODY + " bytes")),
+                    false,
+                    false);
+        }
     }
 
     /** The bound address. */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return (InetSocketAddress) channel.localAddress();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try {
-            try {
-                authorize(exchange);
-                String path = exchange.getRequestURI().getRawPath();
-                String method = exchange.getRequestMethod();
-                if (path.equals("/metrics")) {
-                    requireMethod(method, "GET");
-                    send(
-                            exchange,
-                            200,
-                            "text/plain; version=0.0.4; charset=utf-8",
-                            metrics.scrape().getBytes(StandardCharsets.UTF_8));
-                    return;
-                }
-                Object body =
-                        sessions.handle(method, path, exchange.getRequestURI().getRawQuery(), () -> readBody(exchange));
-                sendJson(exchange, 200, body);
-            } catch (AdminError e) {
-                if (e.status == 401) {
-                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"berth\"");
-                }
-                if (e.allow != null) {
-                    exchange.getResponseHeaders().set("Allow", e.allow);
-                }
-                sendJson(exchange, e.status, error(e.code(), e.getMessage()));
-            } catch (RuntimeException e) {
-                LOG.warn("admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-                sendJson(exchange, 500, error("error", String.valueOf(e.getMessage())));
-            }
-        } finally {
-            exchange.close();
-        }
+    /** The token the listener requires, and where it is kept. */
+    public AdminToken token() {
+        return token;
     }
 
-    private void authorize(HttpExchange exchange) {
-        if (token.length == 0) {
-            return;
-        }
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new AdminError(401, "an Authorization: Bearer <admin-token> header is required");
-        }
-        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token)) {
-            throw new AdminError(401, "the bearer token is not the admin-token");
-        }
-    }
-
-    static void requireMethod(String method, String allowed) {
-        if (!method.equals(allowed)) {
-            throw AdminError.methodNotAllowed(method, allowed);
-        }
-    }
-
-    private static byte[] readBody(HttpExchange exchange) {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                throw new AdminError(413, "request body larger than " + MAX_BODY + " bytes");
-            }
-            return body;
-        } catch (IOException e) {
-            throw AdminError.badRequest("cannot read the request body: " + e.getMessage());
-        }
-    }
-
-    private static Map<String, Object> error(String code, String message) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("error", code);
-        m.put("message", message);
-        return m;
-    }
-
-    private void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
-        send(exchange, status, "application/json; charset=utf-8", bytes);
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, byte[] bytes) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    /** Stops listening and ends the request threads; idempotent. */
+    /** Stops listening, closes every connection and ends the request threads; idempotent. */
     @Override
     public void close() {
-        if (server != null) {
-            server.stop(0);
-            server = null;
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+            channel = null;
+        }
+        if (console != null) {
+            console.close();
+            console = null;
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            group = null;
         }
         if (pool != null) {
             pool.shutdownNow();

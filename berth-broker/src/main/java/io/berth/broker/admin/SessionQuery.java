@@ -3,22 +3,29 @@ package io.berth.broker.admin;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.session.SessionInfo;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * The filters and the order of {@code GET /sessions}: {@code state=online|offline}, {@code min-backlog},
  * {@code min-bytes}, {@code prefix} (of the client id), {@code sort=backlog|bytes|last-seen|expiry|client-id},
- * {@code order=asc|desc} and {@code limit}.
+ * {@code order=asc|desc}, {@code limit} and {@code offset} (paging).
  *
  * @param online true for online only, false for offline only, null for both
  */
 record SessionQuery(
-        Boolean online, long minBacklog, long minBytes, String prefix, Sort sort, boolean descending, int limit) {
+        Boolean online,
+        long minBacklog,
+        long minBytes,
+        String prefix,
+        Sort sort,
+        boolean descending,
+        int limit,
+        int offset) {
 
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 100_000;
+    static final int MAX_OFFSET = 10_000_000;
 
     /** What the list can be sorted by; each with the order that puts the interesting sessions first. */
     enum Sort {
@@ -53,6 +60,7 @@ record SessionQuery(
         Sort sort = Sort.BACKLOG;
         String order = null;
         int limit = DEFAULT_LIMIT;
+        int offset = 0;
         for (Map.Entry<String, String> p : params.entrySet()) {
             String v = p.getValue();
             switch (p.getKey()) {
@@ -74,13 +82,14 @@ record SessionQuery(
                     order = v;
                 }
                 case "limit" -> limit = (int) number("limit", v, 1, MAX_LIMIT);
+                case "offset" -> offset = (int) number("offset", v, 0, MAX_OFFSET);
                 default ->
                     throw AdminError.badRequest("unknown parameter '" + p.getKey()
-                            + "'; known: state, min-backlog, min-bytes, prefix, sort, order, limit");
+                            + "'; known: state, min-backlog, min-bytes, prefix, sort, order, limit, offset");
             }
         }
         boolean descending = order == null ? sort.descendingByDefault : order.equals("desc");
-        return new SessionQuery(online, minBacklog, minBytes, prefix, sort, descending, limit);
+        return new SessionQuery(online, minBacklog, minBytes, prefix, sort, descending, limit, offset);
     }
 
     static long number(String name, String text, long min, long max) {
@@ -114,14 +123,6 @@ record SessionQuery(
         };
         c = descending ? c.reversed() : c;
         return c.thenComparing(SessionInfo::clientId);
-    }
-
-    List<SessionInfo> apply(List<SessionInfo> all) {
-        return all.stream()
-                .filter(this::matches)
-                .sorted(comparator())
-                .limit(limit)
-                .toList();
     }
 
     /** When an offline session expires; {@link Long#MAX_VALUE} when online or never. */

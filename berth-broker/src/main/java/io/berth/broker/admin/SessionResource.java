@@ -49,7 +49,7 @@ final class SessionResource {
                     + " (try /sessions, /sessions/{id}, /sessions/{id}/queue, /metrics)");
         }
         if (parts.size() == 1) {
-            AdminServer.requireMethod(method, "GET");
+            AdminHttpHandler.requireMethod(method, "GET");
             return list(SessionQuery.parse(params));
         }
         String id = parts.get(1);
@@ -62,15 +62,17 @@ final class SessionResource {
         }
         switch (parts.get(2)) {
             case "queue" -> {
-                AdminServer.requireMethod(method, "GET");
+                AdminHttpHandler.requireMethod(method, "GET");
                 return peek(id, params);
             }
             case "purge" -> {
-                AdminServer.requireMethod(method, "POST");
-                return noParams(params).purge(id, PurgeBody.parse(body.get(), System.currentTimeMillis()));
+                AdminHttpHandler.requireMethod(method, "POST");
+                boolean dryRun = dryRun(params);
+                Purge purge = PurgeBody.parse(body.get(), System.currentTimeMillis());
+                return dryRun ? purgeCount(id, purge) : purge(id, purge);
             }
             case "disconnect" -> {
-                AdminServer.requireMethod(method, "POST");
+                AdminHttpHandler.requireMethod(method, "POST");
                 return noParams(params).disconnect(id);
             }
             default -> throw AdminError.notFound("no such endpoint: " + rawPath);
@@ -86,13 +88,13 @@ final class SessionResource {
     }
 
     private Map<String, Object> list(SessionQuery q) {
-        List<SessionInfo> all = await(admin.list());
-        List<SessionInfo> picked = q.apply(all);
-        List<Map<String, Object>> rows = new ArrayList<>(picked.size());
-        picked.forEach(s -> rows.add(summary(s)));
+        SessionAdmin.Page page = await(admin.page(q::matches, q.comparator(), q.offset(), q.limit()));
+        List<Map<String, Object>> rows = new ArrayList<>(page.sessions().size());
+        page.sessions().forEach(s -> rows.add(summary(s)));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("total", all.size());
-        out.put("matching", all.stream().filter(q::matches).count());
+        out.put("total", page.total());
+        out.put("matching", page.matching());
+        out.put("offset", q.offset());
         out.put("sessions", rows);
         return out;
     }
@@ -183,6 +185,27 @@ final class SessionResource {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("clientId", id);
         out.put("removed", removed);
+        return out;
+    }
+
+    /** {@code dry-run=true}: count, remove nothing. The only parameter a purge takes. */
+    private static boolean dryRun(Map<String, String> params) {
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            if (!p.getKey().equals("dry-run")) {
+                throw AdminError.badRequest("unknown parameter '" + p.getKey() + "'; known: dry-run");
+            }
+            if (!p.getValue().equals("true") && !p.getValue().equals("false")) {
+                throw AdminError.badRequest("dry-run must be true or false, not '" + p.getValue() + "'");
+            }
+        }
+        return "true".equals(params.get("dry-run"));
+    }
+
+    private Map<String, Object> purgeCount(String id, Purge purge) {
+        long n = await(admin.purgeCount(id, purge)).orElseThrow(() -> unknown(id));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("clientId", id);
+        out.put("wouldRemove", n);
         return out;
     }
 

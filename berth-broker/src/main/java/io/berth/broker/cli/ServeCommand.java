@@ -1,6 +1,7 @@
 package io.berth.broker.cli;
 
 import io.berth.broker.Berth;
+import io.berth.broker.admin.AdminToken;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.ConfigFile;
 import io.berth.broker.config.Durability;
@@ -35,7 +36,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--admin-port", description = "Port of the admin HTTP API (default 8088; 0 any free port; -1 off)")
     Integer adminPort;
 
-    @Option(names = "--admin-token", description = "Bearer token the admin API requires (default none: loopback only)")
+    @Option(
+            names = "--admin-token-file",
+            description = "File (mode 0600) holding the admin API's bearer token (default: admin-token in the data "
+                    + "folder, generated at first start)")
+    String adminTokenFile;
+
+    @Option(
+            names = "--admin-token",
+            description = "Bearer token the admin API requires; visible to other local users in the process list: "
+                    + "prefer --admin-token-file or the config file")
     String adminToken;
 
     @Override
@@ -62,7 +72,13 @@ final class ServeCommand implements Callable<Integer> {
                 b.adminPort(adminPort);
             }
             if (adminToken != null) {
-                b.adminToken(adminToken);
+                b.adminToken(adminToken).adminTokenFile("");
+            }
+            if (adminTokenFile != null) {
+                b.adminTokenFile(adminTokenFile).adminToken("");
+            }
+            if (adminToken != null && adminTokenFile != null) {
+                throw new IllegalArgumentException("give --admin-token or --admin-token-file, not both");
             }
             if ((bind != null || port != null) && !b.security().listeners().isEmpty()) {
                 throw new IllegalArgumentException("--bind and --port apply only without 'listeners' in " + config);
@@ -113,7 +129,13 @@ final class ServeCommand implements Callable<Integer> {
             return "admin API off";
         }
         String host = c.adminBind().contains(":") ? "[" + c.adminBind() + "]" : c.adminBind();
-        return "admin API and /metrics on http://" + host + ":" + berth.adminPort()
-                + (c.adminToken().isEmpty() ? " (loopback, no token)" : " (bearer token)");
+        AdminToken token = berth.adminToken();
+        String where = switch (token.source()) {
+            case CONFIGURED -> "admin-token of the configuration";
+            case TOKEN_FILE -> token.file().toAbsolutePath().toString();
+            case DATA_FOLDER -> token.file().toAbsolutePath() + (token.created() ? ", new" : "");
+        };
+        return "console, admin API and /metrics on http://" + host + ":" + berth.adminPort() + "/ (token: " + where
+                + ")";
     }
 }

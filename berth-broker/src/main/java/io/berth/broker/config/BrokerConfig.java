@@ -24,7 +24,9 @@ import java.util.Objects;
  * @param limits queue limits, overflow policies and watermarks
  * @param adminBind address of the admin HTTP listener
  * @param adminPort port of the admin HTTP listener, 0 for any free port, -1 for none
- * @param adminToken bearer token the admin API requires; empty for none (loopback only)
+ * @param adminToken bearer token the admin API requires; empty to take it from {@code adminTokenFile}, or
+ *     from {@code admin-token} in the data folder (generated at first start)
+ * @param adminTokenFile file holding the admin token (one line); empty for none
  * @param security listeners, authentication, authorization and abuse limits
  */
 public record BrokerConfig(
@@ -46,6 +48,7 @@ public record BrokerConfig(
         String adminBind,
         int adminPort,
         String adminToken,
+        String adminTokenFile,
         SecurityConfig security) {
 
     /** Largest packet size the protocol can express: 268,435,455 bytes of remaining length + header. */
@@ -88,6 +91,11 @@ public record BrokerConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(adminBind, "admin-bind");
         Objects.requireNonNull(adminToken, "admin-token");
+        Objects.requireNonNull(adminTokenFile, "admin-token-file");
+        check(
+                adminToken.isEmpty() || adminTokenFile.isEmpty(),
+                "admin-token",
+                "give admin-token or admin-token-file, not both");
         check(adminPort >= -1 && adminPort <= 65_535, "admin-port", "must be -1..65535, is " + adminPort);
         Objects.requireNonNull(security, "security");
     }
@@ -134,6 +142,7 @@ public record BrokerConfig(
         b.adminBind = adminBind;
         b.adminPort = adminPort;
         b.adminToken = adminToken;
+        b.adminTokenFile = adminTokenFile;
         b.security = security;
         return b;
     }
@@ -158,6 +167,7 @@ public record BrokerConfig(
         private String adminBind = "127.0.0.1";
         private int adminPort = 8088;
         private String adminToken = "";
+        private String adminTokenFile = "";
         private SecurityConfig security = SecurityConfig.DEFAULT;
 
         private Builder() {}
@@ -252,6 +262,11 @@ public record BrokerConfig(
             return this;
         }
 
+        public Builder adminTokenFile(String v) {
+            adminTokenFile = v;
+            return this;
+        }
+
         public Builder security(SecurityConfig v) {
             security = v;
             return this;
@@ -281,6 +296,7 @@ public record BrokerConfig(
                     adminBind,
                     adminPort,
                     adminToken,
+                    adminTokenFile,
                     security);
         }
     }

@@ -73,6 +73,7 @@ public final class ConfigFile {
             case "admin-bind" -> b.adminBind(ConfigValues.text(v));
             case "admin-port" -> b.adminPort(ConfigValues.integer(v));
             case "admin-token" -> b.adminToken(ConfigValues.text(v));
+            case "admin-token-file" -> b.adminTokenFile(ConfigValues.text(v));
             default -> {
                 if (!SecurityKeys.apply(b, key, v)) {
                     throw new IllegalArgumentException("unknown option");

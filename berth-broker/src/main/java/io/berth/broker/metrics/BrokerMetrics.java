@@ -34,6 +34,7 @@ public final class BrokerMetrics {
     private final Counter received;
     private final DistributionSummary commitBatch;
     private final Timer commitLatency;
+    private final RecentEvents events = new RecentEvents();
 
     public BrokerMetrics() {
         Gauge.builder("berth_connections", connections, AtomicLong::get)
@@ -127,6 +128,52 @@ public final class BrokerMetrics {
                                 .tag("reason", r)
                                 .register(registry))
                 .increment(n);
+        events.dropped(reason, n, System.currentTimeMillis());
+    }
+
+    /** The last watermark crossings and drops, for the console. */
+    public RecentEvents events() {
+        return events;
+    }
+
+    /**
+     * The numbers the console charts, read at one moment.
+     *
+     * @param received PUBLISH packets received since start
+     * @param delivered PUBLISH packets sent since start
+     * @param drops messages dropped since start, by reason
+     * @param commits group commits since start
+     * @param commitSeconds their total time
+     */
+    public record Snapshot(
+            long atMillis,
+            long connections,
+            long sessionsOnline,
+            long sessionsOffline,
+            long queuedMessages,
+            long queuedBytes,
+            double received,
+            double delivered,
+            Map<String, Double> drops,
+            long commits,
+            double commitSeconds) {}
+
+    public Snapshot snapshot(long nowMillis) {
+        Map<String, Double> d = new java.util.TreeMap<>();
+        drops.forEach((reason, c) -> d.put(reason, c.count()));
+        long online = sessionsOnline.get();
+        return new Snapshot(
+                nowMillis,
+                connections.get(),
+                online,
+                sessions.get() - online,
+                queuedMessages.get(),
+                queuedBytes.get(),
+                received.count(),
+                delivered.count(),
+                d,
+                commitLatency.count(),
+                commitLatency.totalTime(TimeUnit.SECONDS));
     }
 
     public double droppedCount(String reason) {

@@ -84,6 +84,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
 
     private boolean lossReported;
+    /** Packets for the session read in this burst, handed to the shard together at its end; null when none. */
+    private List<MqttPacket> burst;
 
     public MqttConnectionHandler(BrokerConfig config, Sessions sessions, Security security, ListenerConfig listener) {
         this.config = config;
@@ -274,6 +276,29 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         for (Object m : pending) {
             channelRead(ctx, m);
         }
+        handBurst();
+    }
+
+    /** Keeps a packet for the session until the end of the read burst. */
+    private void toSession(MqttPacket packet) {
+        if (burst == null) {
+            burst = new ArrayList<>();
+        }
+        burst.add(packet);
+    }
+
+    /** Hands the packets of this read burst to the session's shard as one task. */
+    private void handBurst() {
+        if (burst != null) {
+            shard.handle(connection, burst);
+            burst = null;
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        handBurst();
+        ctx.fireChannelReadComplete();
     }
 
     /** Answers CONNECT with a refusal (3.1.1: the matching return code) and closes. */
@@ -295,20 +320,15 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             if (resolved != null) {
                 connection.inboundStarted();
-                shard.publish(connection, resolved);
+                toSession(resolved);
             }
-        } else if (packet instanceof PubackPacket p) {
-            shard.puback(connection, p);
-        } else if (packet instanceof PubrecPacket p) {
-            shard.pubrec(connection, p);
-        } else if (packet instanceof PubrelPacket p) {
-            shard.pubrel(connection, p);
-        } else if (packet instanceof PubcompPacket p) {
-            shard.pubcomp(connection, p);
-        } else if (packet instanceof SubscribePacket p) {
-            shard.subscribe(connection, p);
-        } else if (packet instanceof UnsubscribePacket p) {
-            shard.unsubscribe(connection, p);
+        } else if (packet instanceof PubackPacket
+                || packet instanceof PubrecPacket
+                || packet instanceof PubrelPacket
+                || packet instanceof PubcompPacket
+                || packet instanceof SubscribePacket
+                || packet instanceof UnsubscribePacket) {
+            toSession(packet);
         } else if (packet instanceof PingreqPacket) {
             // [MQTT-3.12.4-1]
             ctx.writeAndFlush(PingrespPacket.INSTANCE);
@@ -319,6 +339,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
                 protocolError(ctx, "session expiry set in DISCONNECT after zero in CONNECT");
                 return;
             }
+            handBurst();
             shard.disconnect(connection, p);
             ctx.close();
         } else if (packet instanceof AuthPacket) {
@@ -427,6 +448,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private void reportLoss() {
         if (connection != null && !lossReported) {
             lossReported = true;
+            handBurst();
             shard.connectionLost(connection);
         }
     }

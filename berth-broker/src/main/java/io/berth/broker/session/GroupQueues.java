@@ -64,14 +64,15 @@ final class GroupQueues {
         if (online.isEmpty()) {
             return;
         }
-        List<QueuedMessage> batch = group.outbound.take(BATCH);
+        List<QueuedMessage> batch = QueueAdmin.take(group.outbound, BATCH);
         List<CompletableFuture<?>> moves = new ArrayList<>(batch.size());
         int next = members.nextIndex();
         for (QueuedMessage q : batch) {
             Map.Entry<String, Subscription> member = online.get(next++ % online.size());
             CompletableFuture<Routed> moved =
                     owner.router().transfer(q, member.getKey(), member.getValue(), key, group.store);
-            moves.add(moved.whenCompleteAsync((v, error) -> group.outbound.taken(q, error == null), shard.executor));
+            moves.add(moved.whenCompleteAsync(
+                    (v, error) -> QueueAdmin.taken(group.outbound, q, error == null), shard.executor));
         }
         if (batch.size() == BATCH) {
             CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new))

@@ -11,14 +11,11 @@ import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
 import io.berth.codec.MqttEncoder;
-import io.berth.codec.MqttProperties;
 import io.berth.codec.PublishPacket;
 import io.berth.codec.PubrelPacket;
 import io.berth.codec.QoS;
-import io.berth.codec.ReasonCode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -38,42 +35,53 @@ import org.slf4j.LoggerFactory;
  */
 final class OutboundQueue {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundQueue.class);
-    private static final int READ_BATCH = 256;
+    /** How many positions one store read brings in ahead of the pump. */
+    static final int READ_BATCH = 256;
 
-    private final String clientId;
-    private final SessionStore store;
-    private final Executor shard;
-    private final LongSupplier clock;
-    private final BrokerMetrics metrics;
+    final String clientId;
+    final SessionStore store;
+    final Executor shard;
+    /** The shard's batch of this tick: dequeues ride in it (they are lazy, see ADR 7). */
+    final TickBatch batch;
+
+    final LongSupplier clock;
+    final BrokerMetrics metrics;
     private final QueueEvents events;
     private QueueLimits limits = QueueLimits.DEFAULT;
     private boolean aboveWatermark;
 
     private long tail;
-    private long committedTail;
-    private long nextToSend;
+    long committedTail;
+    long nextToSend;
     private long count;
     private long bytes;
-    private final InflightWindow inflight = new InflightWindow();
+    final InflightWindow inflight = new InflightWindow();
     /** Reserved positions whose commit has not completed; null when none (most of the time). */
     private final PositionSet pending = new PositionSet();
     /** Positions removed by a purge whose commit has not completed: not to be sent meanwhile. */
-    private final PositionSet removing = new PositionSet();
+    final PositionSet removing = new PositionSet();
+    /** What memory holds of the queue while online, so that the pump seldom reads the store. */
+    private final HeldMessages held;
     /** Positions below this may have been sent before a crash: their first send carries DUP. */
     private long dupBefore;
 
-    private ClientConnection connection;
+    ClientConnection connection;
 
     OutboundQueue(
             String clientId,
             SessionStore store,
             Executor shard,
+            Executor reader,
+            HeldBudget budget,
+            TickBatch batch,
             LongSupplier clock,
             BrokerMetrics metrics,
             QueueEvents events) {
         this.clientId = clientId;
         this.store = store;
         this.shard = shard;
+        this.batch = batch;
+        this.held = new HeldMessages(clientId, store, shard, reader, budget, () -> nextToSend, this::pump);
         this.clock = clock;
         this.metrics = metrics;
         this.events = events;
@@ -96,7 +104,7 @@ final class OutboundQueue {
         return limits;
     }
 
-    private void added(long messages, long size) {
+    void added(long messages, long size) {
         count += messages;
         bytes += size;
         metrics.queued(messages, size);
@@ -141,6 +149,7 @@ final class OutboundQueue {
             long seq = q.entry().seq();
             if (!busy(seq)) {
                 nextToSend = seq + 1;
+                held.dropBelow(nextToSend);
                 metrics.dropped(reason);
                 events.evicted(clientId, new Refusal(OverflowPolicy.DROP_OLDEST, reason));
                 dequeue(seq, q.message());
@@ -184,7 +193,7 @@ final class OutboundQueue {
     }
 
     /** A position the pump must not send from the queue: in flight already, or being removed. */
-    private boolean busy(long seq) {
+    boolean busy(long seq) {
         return inflight.contains(seq) || removing.contains(seq);
     }
 
@@ -200,6 +209,7 @@ final class OutboundQueue {
         connection = null;
         recordInflight();
         inflight.reset(true);
+        held.reset();
     }
 
     /**
@@ -230,6 +240,9 @@ final class OutboundQueue {
                 new QueueEntry(seq, message.id(), delivery.qos(), delivery.retain(), delivery.subscriptionIds());
         pending.add(seq);
         added(1, message.sizeBytes());
+        if (connection != null) {
+            held.hold(new QueuedMessage(entry, message));
+        }
         return new StoreCommand.Enqueue(clientId, entry, message);
     }
 
@@ -242,12 +255,7 @@ final class OutboundQueue {
             // Not stored: the publisher gets no acknowledgement and sends again. The slot stays empty.
             LOG.warn("queue write for {} failed: {}", clientId, error.toString());
             added(-1, -enqueue.message().sizeBytes());
-            pump();
-            return;
-        }
-        if (connection != null && seq == nextToSend && seq < committedTail && windowOpen()) {
-            nextToSend = seq + 1;
-            sendNew(new QueuedMessage(enqueue.entry(), enqueue.message()));
+            held.remove(seq);
         }
         pump();
     }
@@ -288,21 +296,16 @@ final class OutboundQueue {
             }
         }
         while (connection != null && nextToSend < committedTail && windowOpen()) {
-            int room = connection.sendWindow() - inflight.sentHere();
-            List<QueuedMessage> batch =
-                    store.readQueue(clientId, nextToSend, committedTail, Math.min(room, READ_BATCH));
-            if (batch.isEmpty()) {
-                nextToSend = committedTail;
+            long seq = nextToSend;
+            if (!held.holds(seq)) {
+                held.readAhead(seq, committedTail);
                 break;
             }
-            for (QueuedMessage queued : batch) {
-                if (connection == null || !windowOpen()) {
-                    break;
-                }
-                nextToSend = queued.entry().seq() + 1;
-                if (!busy(queued.entry().seq())) {
-                    sendNew(queued);
-                }
+            QueuedMessage queued = held.get(seq);
+            nextToSend = seq + 1;
+            held.dropBelow(nextToSend);
+            if (queued != null && !busy(seq)) {
+                sendNew(queued);
             }
         }
         if (connection != null) {
@@ -384,170 +387,12 @@ final class OutboundQueue {
         connection.send(packet);
     }
 
-    /** The first {@code max} messages of the queue, in flight ones first. */
-    List<QueuedMessage> peek(int max) {
-        long from = inflight.isEmpty() ? nextToSend : Math.min(inflight.oldestSeq(), nextToSend);
-        List<QueuedMessage> out = new ArrayList<>();
-        for (QueuedMessage q : store.readQueue(clientId, from, committedTail, max + removing.size())) {
-            if (!removing.contains(q.entry().seq()) && out.size() < max) {
-                out.add(q);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Takes up to {@code max} of the oldest queued messages out, to be moved to another queue (a shared
-     * group's queue to a member's). They count as gone at once; {@link #taken} says whether the move
-     * was committed, or puts them back.
-     */
-    List<QueuedMessage> take(int max) {
-        List<QueuedMessage> out = new ArrayList<>();
-        for (QueuedMessage q : store.readQueue(clientId, nextToSend, committedTail, max + removing.size())) {
-            if (out.size() < max
-                    && !inflight.contains(q.entry().seq())
-                    && removing.add(q.entry().seq())) {
-                out.add(q);
-                added(-1, -q.message().sizeBytes());
-            }
-        }
-        return out;
-    }
-
-    /** The move of a message that {@link #take} handed out is over: committed, or not (it stays). */
-    void taken(QueuedMessage q, boolean committed) {
-        removing.remove(q.entry().seq());
-        if (!committed) {
-            added(1, q.message().sizeBytes());
-        }
-    }
-
-    /**
-     * Removes the queued messages that {@code select} picks, in one commit; messages in flight are left
-     * to finish. Returns how many were removed, once committed.
-     */
-    CompletableFuture<Long> purge(Purge select) {
-        List<StoreCommand> commands = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
-        long removedBytes = 0;
-        long from = nextToSend;
-        int taken = 0;
-        while (from < committedTail) {
-            List<QueuedMessage> batch = store.readQueue(clientId, from, committedTail, READ_BATCH);
-            if (batch.isEmpty()) {
-                break;
-            }
-            for (QueuedMessage q : batch) {
-                long seq = q.entry().seq();
-                from = seq + 1;
-                if (busy(seq) || !select.matches(q.message(), taken, clock.getAsLong())) {
-                    continue;
-                }
-                taken++;
-                seqs.add(seq);
-                removedBytes += q.message().sizeBytes();
-                commands.add(new StoreCommand.Dequeue(clientId, seq, q.message().id()));
-            }
-        }
-        if (commands.isEmpty()) {
-            return CompletableFuture.completedFuture(0L);
-        }
-        seqs.forEach(removing::add);
-        added(-seqs.size(), -removedBytes);
-        metrics.dropped("purged", seqs.size());
-        long n = seqs.size();
-        return store.submit(commands)
-                .handleAsync(
-                        (v, error) -> {
-                            seqs.forEach(removing::remove);
-                            if (error != null) {
-                                throw new IllegalStateException("purge of " + clientId + " not stored", error);
-                            }
-                            return n;
-                        },
-                        shard);
-    }
-
-    /** PUBACK from the client. */
-    void onPuback(int packetId) {
-        Outflight o = inflight.byPacketId(packetId);
-        if (o == null || o.qos == QoS.EXACTLY_ONCE) {
-            LOG.debug("PUBACK {} from {} matches nothing in flight", packetId, clientId);
-            return;
-        }
-        complete(o);
-    }
-
-    /** PUBREC from the client: record the release, then send PUBREL. */
-    void onPubrec(int packetId, ReasonCode reason) {
-        Outflight o = inflight.byPacketId(packetId);
-        if (o == null || o.qos == QoS.AT_LEAST_ONCE) {
-            if (connection != null) {
-                connection.send(
-                        new PubrelPacket(packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, MqttProperties.EMPTY));
-                connection.flush();
-            }
-            return;
-        }
-        if (reason.isError()) {
-            // 5.0 section 4.3.3: a PUBREC with an error ends the exchange
-            complete(o);
-            return;
-        }
-        if (o.released) {
-            connection.send(PubrelPacket.of(packetId));
-            connection.flush();
-            return;
-        }
-        o.released = true;
-        o.message = null;
-        ClientConnection conn = connection;
-        // The release is stored before PUBREL goes out: after a crash the broker must resend PUBREL, not
-        // the PUBLISH, or a client that already completed the exchange would receive the message twice.
-        store.submit(new StoreCommand.PutInflight(clientId, new InflightRecord(o.seq, packetId, true)))
-                .whenCompleteAsync(
-                        (v, error) -> {
-                            if (error == null && conn == connection && inflight.holds(o)) {
-                                conn.send(PubrelPacket.of(packetId));
-                                conn.flush();
-                            }
-                        },
-                        shard);
-    }
-
-    /** PUBCOMP from the client. */
-    void onPubcomp(int packetId) {
-        Outflight o = inflight.byPacketId(packetId);
-        if (o == null || !o.released) {
-            LOG.debug("PUBCOMP {} from {} matches no released message", packetId, clientId);
-            return;
-        }
-        complete(o);
-    }
-
-    private void complete(Outflight o) {
-        forget(o);
-        long messageId = o.messageId;
-        int size = o.sizeBytes;
-        if (messageId < 0) {
-            // restored at start and completed before it was read: look up what it refers to
-            List<QueuedMessage> read = store.readQueue(clientId, o.seq, o.seq + 1, 1);
-            if (!read.isEmpty()) {
-                messageId = read.get(0).message().id();
-                size = read.get(0).message().sizeBytes();
-            }
-        }
-        added(-1, -size);
-        store.submit(new StoreCommand.Dequeue(clientId, o.seq, messageId));
-        pump();
-    }
-
-    private void forget(Outflight o) {
+    void forget(Outflight o) {
         inflight.remove(o);
     }
 
     private void dequeue(long seq, StoredMessage message) {
         added(-1, -message.sizeBytes());
-        store.submit(new StoreCommand.Dequeue(clientId, seq, message.id()));
+        batch.add(store, new StoreCommand.Dequeue(clientId, seq, message.id()));
     }
 }

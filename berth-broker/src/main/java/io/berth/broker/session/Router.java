@@ -15,10 +15,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Hands a published message to its subscribers. Matching runs on the publisher's shard; each
- * subscriber's shard reserves queue positions; then everything the publish changes durably (the queue
- * entries, the retained message, the publisher's QoS 2 state) is submitted as one group, so that it
- * commits atomically: after a crash a QoS 2 message is either fully routed and remembered, or neither.
+ * Hands a published message to its subscribers. Matching runs on the publisher's shard.
+ *
+ * <p>Most publishes need no atomicity beyond each subscriber's own entry ({@link #publish}): each
+ * subscriber's shard queues the message in its own tick batch, and the publisher's shard hears back per
+ * tick, not per message. A publish whose commit must be atomic with a command of the publisher's session
+ * (QoS 2: the inbound packet id, ADR 2; a move out of a shared group's queue) takes the other way
+ * ({@link #publishAtomically}): each subscriber's shard reserves queue positions, then everything is
+ * submitted as one group, so that after a crash a QoS 2 message is either fully routed and remembered,
+ * or neither.
  *
  * <p>Threading: stateless apart from final references; called on the publisher's shard.
  */
@@ -32,20 +37,69 @@ final class Router {
     }
 
     /**
-     * Routes {@code message} and commits it with {@code extra} (commands of the publisher's session on
-     * {@code extraStore}). The future completes when all of it is committed.
+     * Routes {@code message} from the shard {@code here} (the caller's). {@code done}, when not null, is
+     * told on {@code here} once every subscriber's entry and the retained change committed.
      */
-    CompletableFuture<Routed> publish(StoredMessage message, SessionStore extraStore, List<StoreCommand> extra) {
-        List<StoreCommand> durable = new ArrayList<>();
-        if (message.retain()) {
-            // [MQTT-3.3.1-6] [MQTT-3.3.1-10] a retained message replaces the previous one; empty clears it
-            if (message.payload().length == 0) {
-                context.retained().remove(message.topic());
-                durable.add(new StoreCommand.DeleteRetained(message.topic()));
-            } else {
-                context.retained().put(message);
-                durable.add(new StoreCommand.PutRetained(message));
+    void publish(StoredMessage message, SessionShard here, PendingRoute.Done done) {
+        assert here.executor.inEventLoop() : "published off the publisher's shard";
+        PendingRoute route = done == null ? null : new PendingRoute(done);
+        StoreCommand retained = retain(message);
+        if (retained != null) {
+            here.batch.add(context.durableStore(), retained);
+            if (route != null) {
+                route.expect();
+                here.batch.whenCommitted(context.durableStore(), error -> route.part(false, error));
             }
+        }
+        for (Map.Entry<Integer, List<Delivery>> e : match(message).entrySet()) {
+            SessionShard target = shards[e.getKey()];
+            List<Delivery> deliveries = e.getValue();
+            if (route == null) {
+                here.handTo(target, () -> target.accept(message, deliveries, null));
+                continue;
+            }
+            route.expect();
+            if (target == here) {
+                here.accept(message, deliveries, route::part);
+            } else {
+                // one task per target shard and tick carries these; the reply comes back the same way
+                here.handTo(
+                        target,
+                        () -> target.accept(
+                                message,
+                                deliveries,
+                                (rejected, error) -> target.handTo(here, () -> route.part(rejected, error))));
+            }
+        }
+        if (route != null) {
+            route.ready();
+        }
+    }
+
+    /** Updates the retained index; returns the command that makes it durable, or null. */
+    private StoreCommand retain(StoredMessage message) {
+        if (!message.retain()) {
+            return null;
+        }
+        // [MQTT-3.3.1-6] [MQTT-3.3.1-10] a retained message replaces the previous one; empty clears it
+        if (message.payload().length == 0) {
+            context.retained().remove(message.topic());
+            return new StoreCommand.DeleteRetained(message.topic());
+        }
+        context.retained().put(message);
+        return new StoreCommand.PutRetained(message);
+    }
+
+    /**
+     * Routes {@code message} and commits it atomically with {@code extra} (commands of the publisher's
+     * session on {@code extraStore}). The future completes when all of it is committed.
+     */
+    CompletableFuture<Routed> publishAtomically(
+            StoredMessage message, SessionStore extraStore, List<StoreCommand> extra) {
+        List<StoreCommand> durable = new ArrayList<>();
+        StoreCommand retained = retain(message);
+        if (retained != null) {
+            durable.add(retained);
         }
         return route(message, match(message), durable, extraStore, extra);
     }

@@ -16,9 +16,6 @@ import java.util.concurrent.Future;
  * thread only.
  */
 final class Session {
-    /** The {@link #lastAck} of a session with nothing to acknowledge; shared, never completed again. */
-    static final CompletableFuture<Void> NOTHING_PENDING = CompletableFuture.completedFuture(null);
-
     final String clientId;
     /** Distinguishes this session from an earlier or later one with the same client id. */
     final long incarnation;
@@ -37,8 +34,8 @@ final class Session {
     boolean attached;
     /** Inbound QoS 1/2 publishes of this connection not yet acknowledged (PUBACK/PUBCOMP). */
     int inboundUnacked;
-    /** Completes when the last acknowledgement to the client was sent, to keep acknowledgements in order. */
-    CompletableFuture<Void> lastAck = NOTHING_PENDING;
+    /** Acknowledgements to the current connection waiting for their commits, in order. */
+    final AckQueue acks = new AckQueue();
 
     Future<?> expiryTimer;
     Future<?> willTimer;

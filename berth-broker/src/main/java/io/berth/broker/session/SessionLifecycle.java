@@ -11,7 +11,6 @@ import io.berth.codec.MqttProperties;
 import io.berth.codec.MqttVersion;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.Will;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -75,7 +74,7 @@ final class SessionLifecycle {
         s.connection = conn;
         s.attached = false;
         s.inboundUnacked = 0;
-        s.lastAck = Session.NOTHING_PENDING;
+        s.acks.clear();
         Session session = s;
         boolean sessionPresent = present;
         s.store
@@ -136,7 +135,15 @@ final class SessionLifecycle {
                 shard.nextIncarnation(),
                 shard.storeFor(expiry),
                 new OutboundQueue(
-                        clientId, shard.storeFor(expiry), shard.executor, c.clock(), c.metrics(), shard.queueEvents()));
+                        clientId,
+                        shard.storeFor(expiry),
+                        shard.executor,
+                        shard.reader,
+                        shard.heldBudget,
+                        shard.batch,
+                        c.clock(),
+                        c.metrics(),
+                        shard.queueEvents()));
         s.outbound.limits(c.config().limits().of(clientId, owner));
         shard.sessions.put(clientId, s);
         c.metrics().sessionCreated();
@@ -274,6 +281,8 @@ final class SessionLifecycle {
         shard.sessions.remove(s.clientId);
         shard.context.metrics().sessionEnded();
         shard.context.metrics().queued(-s.outbound.count(), -s.outbound.bytes());
+        // what this tick queued or dequeued for the session goes first: nothing may follow its deletion
+        shard.batch.flush();
         s.store.submit(new StoreCommand.DeleteSession(s.clientId));
     }
 
@@ -301,7 +310,7 @@ final class SessionLifecycle {
                 forwarded,
                 shard.context.clock().getAsLong(),
                 s.clientId);
-        owner.router().publish(message, s.store, List.of());
+        owner.router().publish(message, shard, null);
     }
 
     private static long willDelay(Will will) {

@@ -8,6 +8,7 @@ import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
 import io.berth.codec.DisconnectPacket;
+import io.berth.codec.MqttPacket;
 import io.berth.codec.PubackPacket;
 import io.berth.codec.PubcompPacket;
 import io.berth.codec.PublishPacket;
@@ -17,9 +18,7 @@ import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.SubscribePacket;
 import io.berth.codec.UnsubscribePacket;
-import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,60 +37,82 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SessionShard {
     final int index;
-    final EventExecutor executor;
+    final ShardExecutor executor;
+    /** The store commands of this tick, submitted together at its end. */
+    final TickBatch batch;
+    /** Tasks for other shards collected during this tick, by shard index; null where none. */
+    private final List<Runnable>[] outbox;
+
     final BrokerContext context;
+    /** Where queue reads past what memory holds run (shared by the shards). */
+    final java.util.concurrent.Executor reader;
+    /** This shard's share of the memory that holds queued messages of online sessions. */
+    final HeldBudget heldBudget;
+
     final Map<String, Session> sessions = new HashMap<>();
     private final SessionLifecycle lifecycle;
     private final GroupQueues groups;
     private final ClientRequests requests;
+    private final SubscribeRequests subscriptions;
     private long incarnations;
     private final DropLog dropLog = new DropLog();
     private final Sessions owner;
     private final ObjectMapper json = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionShard.class);
 
-    SessionShard(int index, BrokerContext context, Sessions owner) {
+    SessionShard(
+            int index, BrokerContext context, Sessions owner, java.util.concurrent.Executor reader, long heldBytes) {
         this.owner = owner;
         this.index = index;
         this.context = context;
-        this.executor = new DefaultEventExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
+        this.reader = reader;
+        this.heldBudget = new HeldBudget(heldBytes);
+        this.executor = new ShardExecutor(new DefaultThreadFactory("berth-shard-" + index, true));
+        this.batch = new TickBatch(this::onShard);
+        @SuppressWarnings("unchecked")
+        List<Runnable>[] boxes = new List[context.config().shards()];
+        this.outbox = boxes;
+        executor.endOfTick(this::endOfTick);
         this.lifecycle = new SessionLifecycle(this, owner);
         this.requests = new ClientRequests(this, owner);
+        this.subscriptions = new SubscribeRequests(this, owner, requests);
         this.groups = new GroupQueues(this, owner);
     }
 
     // ---- entry points: any thread ----
 
+    /** Handles the packets of one read burst of a connection, in order, in one task. */
+    public void handle(ClientConnection conn, List<MqttPacket> packets) {
+        executor.execute(() -> {
+            for (MqttPacket packet : packets) {
+                dispatch(conn, packet);
+            }
+        });
+    }
+
+    private void dispatch(ClientConnection conn, MqttPacket packet) {
+        assert executor.inEventLoop() : "session work off its shard";
+        if (packet instanceof PublishPacket p) {
+            requests.publish(conn, p);
+        } else if (packet instanceof PubackPacket p) {
+            withSession(conn, s -> SubscriberAcks.onPuback(s.outbound, p.packetId()));
+        } else if (packet instanceof PubrecPacket p) {
+            withSession(conn, s -> SubscriberAcks.onPubrec(s.outbound, p.packetId(), p.reasonCode()));
+        } else if (packet instanceof PubrelPacket p) {
+            requests.pubrel(conn, p);
+        } else if (packet instanceof PubcompPacket p) {
+            withSession(conn, s -> SubscriberAcks.onPubcomp(s.outbound, p.packetId()));
+        } else if (packet instanceof SubscribePacket p) {
+            subscriptions.subscribe(conn, p);
+        } else if (packet instanceof UnsubscribePacket p) {
+            subscriptions.unsubscribe(conn, p);
+        } else {
+            throw new IllegalArgumentException("not for a session: " + packet.type());
+        }
+    }
+
     public void connect(ConnectRequest request) {
         executor.execute(() -> lifecycle.connect(request));
-    }
-
-    public void publish(ClientConnection conn, PublishPacket packet) {
-        executor.execute(() -> requests.publish(conn, packet));
-    }
-
-    public void puback(ClientConnection conn, PubackPacket packet) {
-        executor.execute(() -> withSession(conn, s -> s.outbound.onPuback(packet.packetId())));
-    }
-
-    public void pubrec(ClientConnection conn, PubrecPacket packet) {
-        executor.execute(() -> withSession(conn, s -> s.outbound.onPubrec(packet.packetId(), packet.reasonCode())));
-    }
-
-    public void pubrel(ClientConnection conn, PubrelPacket packet) {
-        executor.execute(() -> requests.pubrel(conn, packet));
-    }
-
-    public void pubcomp(ClientConnection conn, PubcompPacket packet) {
-        executor.execute(() -> withSession(conn, s -> s.outbound.onPubcomp(packet.packetId())));
-    }
-
-    public void subscribe(ClientConnection conn, SubscribePacket packet) {
-        executor.execute(() -> requests.subscribe(conn, packet));
-    }
-
-    public void unsubscribe(ClientConnection conn, UnsubscribePacket packet) {
-        executor.execute(() -> requests.unsubscribe(conn, packet));
     }
 
     public void disconnect(ClientConnection conn, DisconnectPacket packet) {
@@ -120,7 +141,16 @@ public final class SessionShard {
 
     /** The reserved positions were committed (or failed with {@code error}). */
     void committed(List<Prepared> prepared, Throwable error) {
-        executor.execute(() -> {
+        if (executor.inEventLoop()) {
+            applyCommitted(prepared, error);
+        } else {
+            executor.execute(() -> applyCommitted(prepared, error));
+        }
+    }
+
+    private void applyCommitted(List<Prepared> prepared, Throwable error) {
+        assert executor.inEventLoop() : "session work off its shard";
+        {
             for (Prepared p : prepared) {
                 Session s = sessions.get(p.clientId());
                 if (s == null || s.incarnation != p.incarnation()) {
@@ -136,7 +166,87 @@ public final class SessionShard {
                 }
                 s.outbound.onCommitted(p.enqueue(), error);
             }
-        });
+        }
+    }
+
+    /**
+     * Runs {@code task} on {@code target}'s thread: at the end of this tick, in one task with everything
+     * else this tick has for {@code target}; now when {@code target} is this shard.
+     */
+    void handTo(SessionShard target, Runnable task) {
+        assert executor.inEventLoop() : "handed over off the shard";
+        if (target == this) {
+            task.run();
+            return;
+        }
+        List<Runnable> box = outbox[target.index];
+        if (box == null) {
+            box = new ArrayList<>();
+            outbox[target.index] = box;
+        }
+        box.add(task);
+    }
+
+    /** Hands over what this tick collected: the store commands, then the tasks for other shards. */
+    private void endOfTick() {
+        // a store that completes synchronously may add more (a delivery, a reply) while it is told
+        for (int round = 0; round < 8 && !batch.isEmpty(); round++) {
+            batch.flush();
+        }
+        for (int i = 0; i < outbox.length; i++) {
+            List<Runnable> tasks = outbox[i];
+            if (tasks != null) {
+                outbox[i] = null;
+                owner.shards().get(i).executor.execute(() -> runAll(tasks));
+            }
+        }
+        if (!batch.isEmpty()) {
+            executor.execute(() -> {}); // another tick for what is left
+        }
+    }
+
+    private static void runAll(List<Runnable> tasks) {
+        for (Runnable task : tasks) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a task from another shard failed", e);
+            }
+        }
+    }
+
+    /**
+     * Queues a message for this shard's subscribers in {@code deliveries}, in this tick's batch;
+     * {@code reply}, when not null, is told here once their entries committed (at once when none was
+     * written), with whether a queue refused it.
+     */
+    void accept(StoredMessage message, List<Delivery> deliveries, PendingRoute.Done reply) {
+        assert executor.inEventLoop() : "session work off its shard";
+        Reservation r = reserve(message, deliveries);
+        PendingRoute local = reply == null ? null : new PendingRoute(reply);
+        SessionStore waitedOn = null;
+        for (Prepared p : r.prepared()) {
+            batch.add(p.store(), p.enqueue());
+            batch.whenCommitted(p.store(), error -> applyCommitted(List.of(p), error));
+            if (local != null && p.store() != waitedOn) {
+                // the entries of one store commit together: one waiter per store is enough
+                waitedOn = p.store();
+                local.expect();
+                batch.whenCommitted(p.store(), error -> local.part(false, error));
+            }
+        }
+        if (local != null) {
+            local.part(r.rejected(), null);
+        }
+    }
+
+    /** Runs {@code task} on the shard's thread: now when already there, otherwise as a task. */
+    void onShard(Runnable task) {
+        if (executor.inEventLoop()) {
+            task.run();
+        } else {
+            executor.execute(task);
+        }
     }
 
     /** Puts a session read from the store back; runs before the broker accepts connections. */
@@ -180,6 +290,7 @@ public final class SessionShard {
     }
 
     private Reservation reserve(StoredMessage message, List<Delivery> deliveries) {
+        assert executor.inEventLoop() : "session work off its shard";
         List<Prepared> out = new ArrayList<>(deliveries.size());
         boolean rejected = false;
         for (Delivery d : deliveries) {
@@ -267,6 +378,7 @@ public final class SessionShard {
         fields.put("bytes", bytes);
         fields.put("maxMessages", limits.maxMessages());
         fields.put("maxBytes", limits.maxBytes());
+        context.metrics().events().watermark(fields, context.clock().getAsLong());
         byte[] payload;
         try {
             payload = json.writeValueAsBytes(fields);
@@ -283,7 +395,7 @@ public final class SessionShard {
                 context.clock().getAsLong(),
                 "");
         // published as a task of its own: the crossing is noticed in the middle of queue bookkeeping
-        executor.execute(() -> owner.router().publish(event, context.volatileStore(), List.of()));
+        executor.execute(() -> owner.router().publish(event, this, null));
     }
 
     private void withSession(ClientConnection conn, java.util.function.Consumer<Session> action) {

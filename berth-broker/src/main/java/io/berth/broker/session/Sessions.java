@@ -2,9 +2,12 @@ package io.berth.broker.session;
 
 import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionStore;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * All sessions, partitioned into shards by client id ({@code floorMod(hash, shards)}), and the router
@@ -16,12 +19,16 @@ public final class Sessions implements AutoCloseable {
     private final BrokerContext context;
     private final SessionShard[] shards;
     private final Router router;
+    /** Reads queues past what memory holds, off the shards' threads. */
+    private final ExecutorService reader;
 
     public Sessions(BrokerContext context) {
         this.context = context;
         this.shards = new SessionShard[context.config().shards()];
+        this.reader = Executors.newSingleThreadExecutor(new DefaultThreadFactory("berth-reader", true));
+        long heldPerShard = HeldBudget.defaultTotal() / shards.length;
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new SessionShard(i, context, this);
+            shards[i] = new SessionShard(i, context, this, reader, heldPerShard);
         }
         this.router = new Router(context, shards);
     }
@@ -64,5 +71,6 @@ public final class Sessions implements AutoCloseable {
         for (SessionShard shard : shards) {
             shard.shutdown();
         }
+        reader.shutdown();
     }
 }

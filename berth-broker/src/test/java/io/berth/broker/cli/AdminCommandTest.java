@@ -122,6 +122,43 @@ class AdminCommandTest {
         assertThat(out.toString()).contains("meter-1");
     }
 
+    /** Quick start: no token configured; the CLI reads the one the broker generated in its data folder. */
+    @Test
+    void noTokenGiven_readsTheGeneratedOneFromTheDataFolder(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        try (Berth quick = Berth.builder()
+                .port(0)
+                .dataDir(data)
+                .durability(Durability.MEMORY)
+                .adminPort(0)
+                .build()
+                .start()) {
+            String quickUrl = "http://127.0.0.1:" + quick.adminPort();
+            assertThat(run("admin", "sessions", "--url", quickUrl, "--data", data.toString()))
+                    .as(err.toString())
+                    .isEqualTo(0);
+            assertThat(out.toString()).contains("0 of 0 matching");
+            Path yml = dir.resolve("berth.yml");
+            Files.writeString(yml, "admin-port: " + quick.adminPort() + "\ndata: " + data + "\n");
+            assertThat(run("admin", "sessions", "--config", yml.toString()))
+                    .as(err.toString())
+                    .isEqualTo(0);
+            assertThat(run(
+                            "admin",
+                            "sessions",
+                            "--url",
+                            quickUrl,
+                            "--data",
+                            dir.resolve("elsewhere").toString()))
+                    .isEqualTo(2);
+            assertThat(err.toString()).contains("no admin token", "elsewhere");
+            Path tokenFile = dir.resolve("token");
+            Files.writeString(tokenFile, quick.adminToken().value() + "\n");
+            assertThat(run("admin", "sessions", "--url", quickUrl, "--token-file", tokenFile.toString()))
+                    .isEqualTo(0);
+        }
+    }
+
     @Test
     void failures_haveExitCodesAndMessages() {
         assertThat(run("admin", "sessions", "--url", url, "--token", "wrong")).isEqualTo(1);

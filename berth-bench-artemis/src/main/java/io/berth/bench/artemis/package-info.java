@@ -1,0 +1,5 @@
+/**
+ * ActiveMQ Artemis embedded as a durable peer of berth-bench, in a JVM of its own. Threading: the main
+ * thread starts the server and waits; Artemis runs its own threads.
+ */
+package io.berth.bench.artemis;

@@ -1,0 +1,102 @@
+package io.berth.broker.session;
+
+import io.berth.broker.store.InflightRecord;
+import io.berth.broker.store.QueuedMessage;
+import io.berth.broker.store.StoreCommand;
+import io.berth.codec.MqttProperties;
+import io.berth.codec.PubrelPacket;
+import io.berth.codec.QoS;
+import io.berth.codec.ReasonCode;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a subscriber answers to the messages in flight to it: PUBACK and PUBCOMP end a delivery and
+ * dequeue it (lazily: losing the dequeue in a crash only redelivers with DUP); PUBREC makes the broker
+ * store the release before it sends PUBREL (ADR 1), so that after a crash PUBREL is resent, not the
+ * PUBLISH.
+ *
+ * <p>Threading: every method runs on the queue's shard.
+ */
+final class SubscriberAcks {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriberAcks.class);
+
+    private SubscriberAcks() {}
+
+    /** PUBACK from the client. */
+    static void onPuback(OutboundQueue q, int packetId) {
+        Outflight o = q.inflight.byPacketId(packetId);
+        if (o == null || o.qos == QoS.EXACTLY_ONCE) {
+            LOG.debug("PUBACK {} from {} matches nothing in flight", packetId, q.clientId);
+            return;
+        }
+        complete(q, o);
+    }
+
+    /** PUBREC from the client: record the release, then send PUBREL. */
+    static void onPubrec(OutboundQueue q, int packetId, ReasonCode reason) {
+        Outflight o = q.inflight.byPacketId(packetId);
+        if (o == null || o.qos == QoS.AT_LEAST_ONCE) {
+            if (q.connection != null) {
+                q.connection.send(
+                        new PubrelPacket(packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, MqttProperties.EMPTY));
+                q.connection.flush();
+            }
+            return;
+        }
+        if (reason.isError()) {
+            // 5.0 section 4.3.3: a PUBREC with an error ends the exchange
+            complete(q, o);
+            return;
+        }
+        if (o.released) {
+            q.connection.send(PubrelPacket.of(packetId));
+            q.connection.flush();
+            return;
+        }
+        o.released = true;
+        o.message = null;
+        ClientConnection conn = q.connection;
+        // The release is stored before PUBREL goes out: after a crash the broker must resend PUBREL, not
+        // the PUBLISH, or a client that already completed the exchange would receive the message twice.
+        q.store
+                .submit(new StoreCommand.PutInflight(q.clientId, new InflightRecord(o.seq, packetId, true)))
+                .whenCompleteAsync(
+                        (v, error) -> {
+                            if (error == null && conn == q.connection && q.inflight.holds(o)) {
+                                conn.send(PubrelPacket.of(packetId));
+                                conn.flush();
+                            }
+                        },
+                        q.shard);
+    }
+
+    /** PUBCOMP from the client. */
+    static void onPubcomp(OutboundQueue q, int packetId) {
+        Outflight o = q.inflight.byPacketId(packetId);
+        if (o == null || !o.released) {
+            LOG.debug("PUBCOMP {} from {} matches no released message", packetId, q.clientId);
+            return;
+        }
+        complete(q, o);
+    }
+
+    private static void complete(OutboundQueue q, Outflight o) {
+        q.forget(o);
+        long messageId = o.messageId;
+        int size = o.sizeBytes;
+        if (messageId < 0) {
+            // restored at start and completed before it was read: look up what it refers to
+            List<QueuedMessage> read = q.store.readQueue(q.clientId, o.seq, o.seq + 1, 1);
+            if (!read.isEmpty()) {
+                messageId = read.get(0).message().id();
+                size = read.get(0).message().sizeBytes();
+            }
+        }
+        q.added(-1, -size);
+        // lazy: it rides in this tick's batch, and losing it in a crash only redelivers (ADR 7)
+        q.batch.add(q.store, new StoreCommand.Dequeue(q.clientId, o.seq, messageId));
+        q.pump();
+    }
+}
