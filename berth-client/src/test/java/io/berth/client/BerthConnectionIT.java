@@ -203,7 +203,7 @@ class BerthConnectionIT {
     }
 
     @Test
-    void tls_clientCertificate_fromPemFiles_isTheUsername() throws Exception {
+    void tls_clientCertificate_fromPemFilesOrKeyStore_isTheUsername() throws Exception {
         TestCertificates.Issued device = TestCertificates.client(dir, "alice", ca);
         MqttClient c = connected(client("tls-cert", TLS_CLIENT_CERT)
                 .tls(TlsConfig.builder()
@@ -211,6 +211,18 @@ class BerthConnectionIT {
                         .clientCertificatePem(device.certFile(), device.keyFile())
                         .build()));
         assertThat(roundTrip(c, "tls/cert")).isTrue();
+
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry(
+                "device", device.key(), "pw".toCharArray(), new java.security.cert.Certificate[] {device.certificate()
+                });
+        MqttClient fromKeyStore = connected(client("tls-cert-ks", TLS_CLIENT_CERT)
+                .tls(TlsConfig.builder()
+                        .trustPem(ca.certFile())
+                        .clientKeyStore(keys, "pw".toCharArray())
+                        .build()));
+        assertThat(roundTrip(fromKeyStore, "tls/cert-ks")).isTrue();
 
         MqttClient without = client("tls-nocert", TLS_CLIENT_CERT)
                 .tls(TlsConfig.builder().trustPem(ca.certFile()).build())

@@ -276,6 +276,32 @@ class ClientWireIT {
     }
 
     @Test
+    void messageThatExpiresInTheSendBuffer_isDroppedNotSent_andTheOthersCountDown() throws Exception {
+        List<String> dropped = new CopyOnWriteArrayList<>();
+        MqttClient c = build(client().droppedListener((m, why) -> dropped.add(m.payloadAsString() + ": " + why)));
+        PublishFuture expiring = c.publish(Message.builder("e")
+                .payload("short")
+                .qos(QoS.AT_LEAST_ONCE)
+                .messageExpiry(Duration.ofSeconds(1))
+                .build());
+        c.publish(Message.builder("e")
+                .payload("long")
+                .qos(QoS.AT_LEAST_ONCE)
+                .messageExpiry(Duration.ofHours(1))
+                .build());
+        long handedOver = System.nanoTime();
+        await().until(() -> System.nanoTime() - handedOver > 1_100_000_000L); // offline past the first expiry
+
+        connect(c, ACCEPT);
+
+        PublishPacket sent = broker.expect(PublishPacket.class);
+        assertThat(new String(sent.payload(), StandardCharsets.UTF_8)).isEqualTo("long");
+        assertThat(sent.properties().messageExpiryInterval()).isBetween(3_590L, 3_599L); // counted down
+        assertThatThrownBy(expiring::join).hasMessageContaining("expired");
+        assertThat(dropped).containsExactly("short: message expired before it could be sent");
+    }
+
+    @Test
     void scramWithAWrongServerSignature_isNotAccepted() throws Exception {
         MqttClient c = build(client().scramSha256("alice", "pencil".toCharArray()));
         CompletableFuture<ConnectResult> done = c.connect();

@@ -19,7 +19,8 @@ public final class Scenarios {
                 new FillDrainScenario(FillDrainScenario.Restart.CLEAN),
                 new FillDrainScenario(FillDrainScenario.Restart.KILL),
                 new IdleSessionsScenario(),
-                new FanOutScenario());
+                new FanOutScenario(),
+                new ClientQos1Scenario());
     }
 
     /** The scenarios named in a comma-separated list ({@code all} for every one), in run order. */

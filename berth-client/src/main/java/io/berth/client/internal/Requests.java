@@ -48,14 +48,18 @@ final class Requests {
         }
         response.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((m, e) -> waiting.remove(key));
         Message toSend = withId;
-        subscribed
-                .computeIfAbsent(responseTopic, t -> client.subscribe(t, QoS.AT_LEAST_ONCE, this::onResponse))
-                .thenCompose(granted -> client.publish(toSend))
-                .whenComplete((v, e) -> {
-                    if (e != null) {
-                        response.completeExceptionally(e);
-                    }
-                });
+        CompletableFuture<QoS> subscription = subscribed.computeIfAbsent(
+                responseTopic, t -> client.subscribe(t, QoS.AT_LEAST_ONCE, this::onResponse));
+        subscription.whenComplete((q, e) -> {
+            if (e != null) {
+                subscribed.remove(responseTopic, subscription); // the next request tries again
+            }
+        });
+        subscription.thenCompose(granted -> client.publish(toSend)).whenComplete((v, e) -> {
+            if (e != null) {
+                response.completeExceptionally(e);
+            }
+        });
         return response;
     }
 

@@ -1,0 +1,183 @@
+package io.berth.bench.scenario;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import io.berth.bench.peer.Peer;
+import io.berth.bench.peer.Probes;
+import io.berth.client.Message;
+import io.berth.client.MqttClient;
+import io.berth.client.store.ClientSessionStore;
+import io.berth.codec.QoS;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+
+/**
+ * Client libraries side by side: each publishes QoS 1 messages of the settings' payload size, with the
+ * settings' window of unacknowledged publishes, to the peer (run it on Mosquitto, so that the broker is
+ * not the bottleneck), one library after the other: berth-client with its file store (each message on
+ * disk before {@code stored()} completes) and with its memory store, the HiveMQ MQTT client (in memory),
+ * Paho v3 with {@code MqttDefaultFilePersistence}. Reports the acknowledged rate and the CPU time of this
+ * JVM (the client's) per message. Nobody subscribes.
+ */
+public final class ClientQos1Scenario implements Scenario {
+    static final String BERTH_FILE = "berth-client file";
+    static final String BERTH_MEMORY = "berth-client memory";
+    static final String HIVEMQ = "hivemq-client";
+    static final String PAHO_FILE = "paho-v3 file";
+
+    @Override
+    public String name() {
+        return "client-qos1";
+    }
+
+    @Override
+    public String description() {
+        return "client libraries publishing QoS 1 with a window of unacknowledged publishes to the same broker;"
+                + " acknowledged rate and client CPU per message";
+    }
+
+    @Override
+    public String headline() {
+        return BERTH_FILE + " msg/s";
+    }
+
+    @Override
+    public boolean higherIsBetter() {
+        return true;
+    }
+
+    @Override
+    public Result run(Peer peer, Context context) throws Exception {
+        Settings s = context.settings();
+        Path dir = Files.createTempDirectory("client-qos1");
+        Map<String, Double> figures = new LinkedHashMap<>();
+        StringBuilder notes = new StringBuilder();
+        for (String library : new String[] {BERTH_FILE, BERTH_MEMORY, HIVEMQ, PAHO_FILE}) {
+            long deadline = System.nanoTime() + s.limit().toNanos();
+            double cpuBefore = Probes.cpuSeconds(ProcessHandle.current().pid());
+            long start = System.nanoTime();
+            long acked = switch (library) {
+                case BERTH_FILE ->
+                    berth(peer.port(), s, ClientSessionStore.file(dir.resolve("berth.session")), deadline);
+                case BERTH_MEMORY -> berth(peer.port(), s, ClientSessionStore.inMemory(), deadline);
+                case HIVEMQ -> hivemq(peer.port(), s, deadline);
+                default -> paho(peer.port(), s, dir.resolve("paho"), deadline);
+            };
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double cpu = Probes.cpuSeconds(ProcessHandle.current().pid()) - cpuBefore;
+            figures.put(library + " msg/s", acked / seconds);
+            figures.put(library + " CPU µs/msg", cpu * 1e6 / Math.max(1, acked));
+            if (acked < s.onlineMessages()) {
+                notes.append(library)
+                        .append(": time limit hit after ")
+                        .append(acked)
+                        .append(" messages; ");
+            }
+        }
+        return new Result(
+                name(),
+                peer.name(),
+                figures,
+                "acknowledged messages counted",
+                notes.length() == 0,
+                notes.toString(),
+                Probes.loadAverage());
+    }
+
+    /** Publishes until everything is acknowledged or the deadline; returns how many were acknowledged. */
+    private interface Sender {
+        CompletableFuture<?> send(byte[] payload) throws Exception;
+    }
+
+    private static long drive(Settings s, long deadline, Sender sender) throws Exception {
+        Semaphore window = new Semaphore(s.window());
+        AtomicLong acked = new AtomicLong();
+        byte[] payload = new byte[s.payload()];
+        for (long i = 0; i < s.onlineMessages() && System.nanoTime() < deadline; i++) {
+            if (!window.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                break;
+            }
+            sender.send(payload).whenComplete((v, e) -> {
+                if (e == null) {
+                    acked.incrementAndGet();
+                }
+                window.release();
+            });
+        }
+        window.tryAcquire(s.window(), Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return acked.get();
+    }
+
+    private static long berth(int port, Settings s, ClientSessionStore store, long deadline) throws Exception {
+        try (MqttClient c = MqttClient.builder()
+                .serverAddress("127.0.0.1", port)
+                .clientId("bench-berth-client")
+                .sessionStore(store)
+                .build()) {
+            c.connect().get(30, TimeUnit.SECONDS);
+            return drive(s, deadline, p -> c.publish(Message.of("bench/client/berth", p, QoS.AT_LEAST_ONCE)));
+        }
+    }
+
+    private static long hivemq(int port, Settings s, long deadline) throws Exception {
+        Mqtt5AsyncClient c = com.hivemq.client.mqtt.MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("bench-hivemq-client")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
+        c.connect().get(30, TimeUnit.SECONDS);
+        try {
+            return drive(
+                    s,
+                    deadline,
+                    p -> c.publishWith()
+                            .topic("bench/client/hivemq")
+                            .qos(MqttQos.AT_LEAST_ONCE)
+                            .payload(p)
+                            .send());
+        } finally {
+            c.disconnect().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long paho(int port, Settings s, Path dir, long deadline) throws Exception {
+        MqttAsyncClient c = new MqttAsyncClient(
+                "tcp://127.0.0.1:" + port, "bench-paho", new MqttDefaultFilePersistence(dir.toString()));
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setMaxInflight(s.window() + 1);
+        o.setCleanSession(true);
+        c.connect(o).waitForCompletion(30_000);
+        try {
+            return drive(s, deadline, p -> {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                c.publish("bench/client/paho", p, 1, false, null, new IMqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        done.complete(null);
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable e) {
+                        done.completeExceptionally(e);
+                    }
+                });
+                return done;
+            });
+        } finally {
+            c.disconnect().waitForCompletion(10_000);
+            c.close();
+        }
+    }
+}
