@@ -1,8 +1,5 @@
 package io.berth.broker.protocol;
 
-import io.berth.broker.auth.Authentication;
-import io.berth.broker.auth.Credentials;
-import io.berth.broker.auth.ScramServer;
 import io.berth.broker.auth.Security;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.ListenerConfig;
@@ -13,7 +10,6 @@ import io.berth.codec.ConnackPacket;
 import io.berth.codec.ConnectPacket;
 import io.berth.codec.DecodeFailure;
 import io.berth.codec.DisconnectPacket;
-import io.berth.codec.MqttDecoder;
 import io.berth.codec.MqttEncoder;
 import io.berth.codec.MqttPacket;
 import io.berth.codec.MqttProperties;
@@ -36,13 +32,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * everything else to the session's shard. Malformed input arrives as one {@link DecodeFailure} and ends
  * the connection with its reason code; other connections never notice.
  *
- * <p>CONNECT is authenticated off the event loop ({@link Security#authenticate}); until the outcome is
- * known the channel stops reading and packets already decoded are held, then handled in order. CONNECT
+ * <p>CONNECT is authenticated by this connection's {@link Authenticator}, off the event loop ({@link
+ * Security#authenticate}); until the outcome is known the channel stops reading and packets already
+ * decoded are held, then handled in order. CONNECT
  * must arrive within the connect timeout of the TCP connection, however slowly bytes trickle in, and may
  * be at most {@code max-connect-size}; the wait for the login's turn then does not count against the
  * connect timeout but against {@link KeepAlive#LOGIN_TIMEOUT_SECONDS}. The milestones go to the
@@ -71,16 +65,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private final Sessions sessions;
     private final ConnectValidator validator;
     private final Security security;
-    private final ListenerConfig listener;
+    private final Authenticator authenticator;
     private final Map<Integer, String> topicAliases = new HashMap<>();
-    /** A SCRAM exchange waiting for the client's AUTH; null otherwise. */
-    private PendingScram scram;
-    /** Packets decoded while CONNECT is being authenticated; null otherwise. */
-    private List<Object> held;
 
     private boolean connectReceived;
-    /** The login was by username and password (or SCRAM), not by certificate. */
-    private boolean byPassword;
 
     private ScheduledFuture<?> connectDeadline;
     private ChannelConnection connection;
@@ -92,14 +80,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
 
     private boolean lossReported;
-    /** The login being checked (or the SCRAM exchange waiting for its turn); null otherwise. */
-    private CompletableFuture<?> login;
-    /** Closes the connection when the login takes too long; null otherwise. */
-    private ScheduledFuture<?> loginDeadline;
-    /** Forgets this connection in the password users followed for reloads; null until logged in. */
-    private Runnable forgetUser;
-
-    private boolean inactive;
     /** Packets for the session read in this burst, handed to the shard together at its end; null when none. */
     private List<MqttPacket> burst;
 
@@ -107,7 +87,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         this.config = config;
         this.sessions = sessions;
         this.security = security;
-        this.listener = listener;
+        this.authenticator = new Authenticator(config, security, listener, this);
         this.validator = new ConnectValidator(config, security::limitHit);
     }
 
@@ -132,8 +112,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (held != null) {
-            held.add(msg);
+        if (authenticator.hold(msg)) {
             return;
         }
         try {
@@ -144,8 +123,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
                 onDecodeFailure(ctx, failure);
             } else if (msg instanceof ConnectPacket connect) {
                 onConnect(ctx, connect);
-            } else if (scram != null && msg instanceof MqttPacket packet) {
-                onScramStep(ctx, packet);
+            } else if (authenticator.scramPending() && msg instanceof MqttPacket packet) {
+                authenticator.onScramStep(ctx, packet);
             } else if (msg instanceof MqttPacket packet) {
                 if (connection == null) {
                     // [MQTT-3.1.0-1] the first packet must be CONNECT (the decoder checks it too)
@@ -177,149 +156,14 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, result.refusal(), "invalid CONNECT");
             return;
         }
-        String certificateName =
-                listener.certificateAsUsername() ? ClientCertificates.commonName(ctx.pipeline()) : null;
-        InetAddress address =
-                ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
-        Credentials credentials = new Credentials(connect.username(), connect.password(), certificateName, address);
-        byPassword = certificateName == null;
-        // the login may wait for its turn (its address's back-off, other addresses' logins): the idle
-        // timer stops meanwhile and the login has its own, longer, limit
-        held = new ArrayList<>();
-        ctx.channel().config().setAutoRead(false);
-        KeepAlive.suspend(ctx.pipeline());
-        loginDeadline = ctx.executor()
-                .schedule(
-                        () -> close(ctx, ReasonCode.MAXIMUM_CONNECT_TIME, "login not done in time"),
-                        KeepAlive.LOGIN_TIMEOUT_SECONDS,
-                        TimeUnit.SECONDS);
-        if (ScramServer.METHOD.equals(connect.properties().authenticationMethod())) {
-            // SCRAM waits for the same turn as a password check: back-off and logins in flight per address
-            CompletableFuture<Security.ScramTurn> turn = security.scram(address);
-            login = turn;
-            turn.whenComplete((t, error) -> ctx.executor().execute(() -> startScram(ctx, result, address, t)));
-            return;
-        }
-        CompletableFuture<Authentication> check = security.authenticate(credentials);
-        login = check;
-        check.whenComplete((auth, error) -> ctx.executor()
-                .execute(() -> authenticated(
-                        ctx, result, error == null ? auth : Authentication.refused(ReasonCode.UNSPECIFIED_ERROR))));
+        authenticator.start(ctx, connect, result);
     }
 
     /**
-     * 5.0 enhanced authentication with SCRAM-SHA-256, once the address's turn has come: answers the
-     * client-first message with AUTH. {@code turn} is null when the turn was cancelled or no password
-     * file is configured.
+     * Continues a CONNECT once its login is accepted: the session takes over, then the packets held
+     * during the login are handled in order. Runs on the event loop.
      */
-    private void startScram(
-            ChannelHandlerContext ctx, ConnectValidator.Result result, InetAddress address, Security.ScramTurn turn) {
-        if (inactive) {
-            if (turn != null) {
-                turn.release().run();
-            }
-            return;
-        }
-        login = null;
-        if (turn == null || turn.refusal() != null) {
-            ReasonCode why = turn == null ? ReasonCode.BAD_AUTHENTICATION_METHOD : turn.refusal();
-            authenticated(ctx, result, Authentication.refused(why));
-            return;
-        }
-        byte[] serverFirst = turn.server().first(result.connect().properties().authenticationData());
-        if (serverFirst == null) {
-            turn.release().run();
-            authenticated(ctx, result, Authentication.refused(ReasonCode.BAD_AUTHENTICATION_METHOD));
-            return;
-        }
-        scram = new PendingScram(turn.server(), result, address, turn.release());
-        List<Object> early = held;
-        held = null;
-        ctx.channel().config().setAutoRead(true);
-        ctx.writeAndFlush(new AuthPacket(
-                ReasonCode.CONTINUE_AUTHENTICATION,
-                MqttProperties.builder()
-                        .authenticationMethod(ScramServer.METHOD)
-                        .authenticationData(serverFirst)
-                        .build()));
-        for (Object m : early) {
-            channelRead(ctx, m);
-        }
-    }
-
-    /** The client's answer to the server-first message; anything but AUTH is a protocol error. */
-    private void onScramStep(ChannelHandlerContext ctx, MqttPacket packet) {
-        PendingScram pending = scram;
-        scram = null;
-        pending.release().run();
-        if (!(packet instanceof AuthPacket auth)
-                || auth.reasonCode() != ReasonCode.CONTINUE_AUTHENTICATION
-                || !ScramServer.METHOD.equals(auth.properties().authenticationMethod())) {
-            // [MQTT-3.1.2-30] only AUTH (or DISCONNECT) until CONNACK
-            ctx.close();
-            return;
-        }
-        byte[] serverFinal = pending.server().last(auth.properties().authenticationData());
-        String user = pending.server().user();
-        Authentication outcome =
-                security.scramDone(new Credentials(user, null, null, pending.address()), serverFinal != null);
-        String claimed = pending.connect().connect().username();
-        if (outcome.isAccepted() && claimed != null && !claimed.equals(user)) {
-            outcome = Authentication.refused(ReasonCode.NOT_AUTHORIZED);
-        }
-        ConnectValidator.Result result = outcome.isAccepted()
-                ? pending.connect()
-                        .withConnackProperties(pending.connect().connackProperties().toBuilder()
-                                .authenticationMethod(ScramServer.METHOD)
-                                .authenticationData(serverFinal)
-                                .build())
-                : pending.connect();
-        held = new ArrayList<>();
-        authenticated(ctx, result, outcome);
-    }
-
-    private record PendingScram(
-            ScramServer server, ConnectValidator.Result connect, InetAddress address, Runnable release) {}
-
-    /** Continues a CONNECT once its credentials are checked; runs on the event loop. */
-    private void authenticated(ChannelHandlerContext ctx, ConnectValidator.Result result, Authentication auth) {
-        List<Object> pending = held;
-        held = null;
-        if (pending == null) {
-            return; // the connection closed while the login waited
-        }
-        login = null;
-        if (loginDeadline != null) {
-            loginDeadline.cancel(false);
-        }
-        if (!ctx.channel().isActive()) {
-            pending.forEach(ReferenceCountUtil::release);
-            return;
-        }
-        if (!auth.isAccepted()) {
-            pending.forEach(ReferenceCountUtil::release);
-            refuse(ctx, auth.refusal(), "login refused");
-            return;
-        }
-        String principal = auth.principal();
-        if (result.connect().will() != null
-                && !security.canPublish(
-                        principal, result.clientId(), result.connect().will().topic())) {
-            pending.forEach(ReferenceCountUtil::release);
-            refuse(ctx, ReasonCode.NOT_AUTHORIZED, "the ACL denies the will topic");
-            return;
-        }
-        ctx.pipeline().fireUserEventTriggered(ConnectionEvent.LOGGED_IN);
-        ctx.pipeline().get(MqttDecoder.class).maxPacketSize(config.maxPacketSize());
-        if (byPassword && !principal.isEmpty()) {
-            forgetUser = security.loggedInWithPassword(
-                    principal,
-                    () -> ctx.executor()
-                            .execute(() -> close(
-                                    ctx,
-                                    ReasonCode.ADMINISTRATIVE_ACTION,
-                                    "user removed or password changed in the password file")));
-        }
+    void loggedIn(ChannelHandlerContext ctx, ConnectValidator.Result result, String principal, List<Object> pending) {
         KeepAlive.install(ctx.pipeline(), result.keepAliveSeconds());
         if (result.outboundTopicAliases() > 0) {
             ctx.pipeline()
@@ -362,7 +206,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Answers CONNECT with a refusal (3.1.1: the matching return code) and closes. */
-    private void refuse(ChannelHandlerContext ctx, ReasonCode reason, String why) {
+    void refuse(ChannelHandlerContext ctx, ReasonCode reason, String why) {
         LOG.debug("CONNECT from {} refused: {} ({})", ctx.channel().remoteAddress(), why, reason);
         ctx.writeAndFlush(new ConnackPacket(false, reason, MqttProperties.EMPTY))
                 .addListener(ChannelFutureListener.CLOSE);
@@ -478,7 +322,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         close(ctx, ReasonCode.PROTOCOL_ERROR, what);
     }
 
-    private void close(ChannelHandlerContext ctx, ReasonCode reason, String what) {
+    void close(ChannelHandlerContext ctx, ReasonCode reason, String what) {
         LOG.debug("closing {}: {} ({})", describe(ctx), what, reason);
         disconnect(reason);
     }
@@ -534,33 +378,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         if (connectDeadline != null) {
             connectDeadline.cancel(false);
         }
-        endLogin();
+        authenticator.end();
         reportLoss();
         ctx.fireChannelInactive();
-    }
-
-    /** Gives back what a login in progress holds: its turn, its held packets, its place in the reload list. */
-    private void endLogin() {
-        inactive = true;
-        if (login != null) {
-            login.cancel(false);
-            login = null;
-        }
-        if (scram != null) {
-            scram.release().run();
-            scram = null;
-        }
-        if (loginDeadline != null) {
-            loginDeadline.cancel(false);
-        }
-        if (held != null) {
-            held.forEach(ReferenceCountUtil::release);
-            held = null;
-        }
-        if (forgetUser != null) {
-            forgetUser.run();
-            forgetUser = null;
-        }
     }
 
     @Override
