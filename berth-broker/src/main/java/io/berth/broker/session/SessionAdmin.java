@@ -1,5 +1,6 @@
 package io.berth.broker.session;
 
+import io.berth.broker.store.Subscription;
 import io.berth.codec.ReasonCode;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -161,23 +162,14 @@ public final class SessionAdmin {
 
     /** What a list shows of a session: no subscriptions, no inbound ids. */
     private static SessionInfo summary(Session s) {
-        return new SessionInfo(
-                s.clientId,
-                s.connection != null && s.attached,
-                s.record.version().name(),
-                s.record.disconnectedAtMillis(),
-                s.record.expiryIntervalSeconds(),
-                s.outbound.count(),
-                s.outbound.bytes(),
-                s.outbound.inflightCount(),
-                List.of(),
-                List.of(),
-                s.record.will() == null ? null : s.record.will().topic(),
-                s.record.owner(),
-                s.outbound.limits());
+        return info(s, List.of(), List.of());
     }
 
     private static SessionInfo info(Session s) {
+        return info(s, new ArrayList<>(s.inbound.keySet()), new ArrayList<>(s.subscriptions.values()));
+    }
+
+    private static SessionInfo info(Session s, List<Integer> inbound, List<Subscription> subscriptions) {
         return new SessionInfo(
                 s.clientId,
                 s.connection != null && s.attached,
@@ -187,8 +179,8 @@ public final class SessionAdmin {
                 s.outbound.count(),
                 s.outbound.bytes(),
                 s.outbound.inflightCount(),
-                new ArrayList<>(s.inbound.keySet()),
-                new ArrayList<>(s.subscriptions.values()),
+                inbound,
+                subscriptions,
                 s.record.will() == null ? null : s.record.will().topic(),
                 s.record.owner(),
                 s.outbound.limits());
