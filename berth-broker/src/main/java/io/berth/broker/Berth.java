@@ -13,6 +13,7 @@ import io.berth.broker.session.Sessions;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoredMessage;
 import io.berth.broker.store.memory.MemorySessionStore;
+import io.berth.broker.transport.EventLoops;
 import io.berth.broker.transport.MqttServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ public final class Berth implements AutoCloseable {
     private SessionStore store;
     private Sessions sessions;
     private MqttServer server;
+    private EventLoops loops;
     private Security security;
     private List<InetSocketAddress> addresses = List.of();
     private AdminServer adminServer;
@@ -86,11 +88,12 @@ public final class Berth implements AutoCloseable {
                     metrics,
                     security,
                     fatal);
-            sessions = new Sessions(context);
+            loops = new EventLoops(config.shards());
+            sessions = new Sessions(context, loops.shardLoops());
             sessions.restore(recovery);
             recoveryMillis = (System.nanoTime() - begin) / 1_000_000;
             metrics.recoveryMillis(recoveryMillis);
-            server = new MqttServer(config, sessions, security);
+            server = new MqttServer(config, sessions, security, loops);
             addresses = server.start();
             if (config.adminPort() >= 0) {
                 adminServer = AdminServer.start(config, admin(), metrics);
@@ -167,6 +170,10 @@ public final class Berth implements AutoCloseable {
         }
         if (server != null) {
             server.close();
+        }
+        if (loops != null) {
+            // the work of the connections just closed runs first
+            loops.close();
         }
         if (sessions != null) {
             sessions.close();

@@ -9,18 +9,18 @@ import io.berth.codec.MqttVersion;
 import io.berth.codec.ReasonCode;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.netty.channel.SingleThreadEventLoop;
 
 /**
- * A {@link ClientConnection} over a Netty channel. Packets sent from a shard wait in an outbox until the
- * shard calls {@link #flush()}; then one task on the event loop writes them all and flushes once, rather
- * than one task per packet.
+ * A {@link ClientConnection} over a Netty channel, used by the session's shard, which runs on the
+ * channel's event loop (the channel moved there at CONNECT, ADR 9). {@link #send} writes into the
+ * channel at once; {@link #flush} asks for one flush at the end of the loop's iteration, so the packets
+ * of one read burst, one commit or one tick leave with one flush (as Netty's {@code
+ * FlushConsolidationHandler} would).
  *
- * <p>Threading: {@link #send}, {@link #flush} and {@link #close} from any thread (the outbox is a
- * multi-producer queue); the outbox is drained on the channel's event loop only.
+ * <p>Threading: owned by the channel's event loop; plain fields, every entry point asserts it but
+ * {@link #close} and {@link #refuse}, which run as a task of their own so that a session never closes a
+ * channel in the middle of its own read.
  */
 final class ChannelConnection implements ClientConnection {
     private final Channel channel;
@@ -28,10 +28,13 @@ final class ChannelConnection implements ClientConnection {
     private final MqttVersion version;
     private final int sendWindow;
     private final long maximumPacketSize;
-    private final Queue<MqttPacket> outbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable flushTask = this::flushNow;
+    /** Packets were written and not flushed yet. */
+    private boolean unflushed;
+    /** A flush is asked for at the end of this loop iteration. */
+    private boolean flushScheduled;
     /** Inbound PUBLISH packets handed to the session and not yet finished. */
-    private final AtomicInteger unfinished = new AtomicInteger();
+    private int unfinished;
     /** Reading stops at this many unfinished inbound publishes ... */
     static final int PAUSE_AT = 1024;
     /** ... and resumes when they are down to this many. */
@@ -67,26 +70,29 @@ final class ChannelConnection implements ClientConnection {
 
     @Override
     public void send(MqttPacket packet) {
-        outbox.add(packet);
+        assert channel.eventLoop().inEventLoop() : "written off the connection's loop";
+        channel.write(packet, channel.voidPromise());
+        unflushed = true;
     }
 
     @Override
     public void flush() {
-        if (drainScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(this::drain);
+        assert channel.eventLoop().inEventLoop() : "flushed off the connection's loop";
+        if (!unflushed || flushScheduled) {
+            return;
+        }
+        if (channel.eventLoop() instanceof SingleThreadEventLoop loop) {
+            flushScheduled = true;
+            loop.executeAfterEventLoopIteration(flushTask);
+        } else {
+            flushNow();
         }
     }
 
-    /** Writes everything in the outbox and flushes once. Runs on the event loop. */
-    private void drain() {
-        drainScheduled.set(false);
-        boolean wrote = false;
-        MqttPacket p;
-        while ((p = outbox.poll()) != null) {
-            channel.write(p, channel.voidPromise());
-            wrote = true;
-        }
-        if (wrote) {
+    private void flushNow() {
+        flushScheduled = false;
+        if (unflushed) {
+            unflushed = false;
             channel.flush();
         }
     }
@@ -94,7 +100,7 @@ final class ChannelConnection implements ClientConnection {
     @Override
     public void close(ReasonCode reason) {
         channel.eventLoop().execute(() -> {
-            drain();
+            flushNow();
             MqttConnectionHandler handler = channel.pipeline().get(MqttConnectionHandler.class);
             if (handler != null) {
                 handler.disconnect(reason);
@@ -106,28 +112,24 @@ final class ChannelConnection implements ClientConnection {
 
     @Override
     public void refuse(ReasonCode reason) {
-        channel.eventLoop().execute(() -> {
-            outbox.clear();
-            channel.writeAndFlush(new ConnackPacket(false, reason, MqttProperties.EMPTY))
-                    .addListener(ChannelFutureListener.CLOSE);
-        });
+        channel.eventLoop()
+                .execute(() -> channel.writeAndFlush(new ConnackPacket(false, reason, MqttProperties.EMPTY))
+                        .addListener(ChannelFutureListener.CLOSE));
     }
 
     /** Counts an inbound PUBLISH handed to the session; pauses reading when too many are unfinished. */
     void inboundStarted() {
-        if (unfinished.incrementAndGet() == PAUSE_AT) {
+        assert channel.eventLoop().inEventLoop() : "counted off the connection's loop";
+        if (++unfinished == PAUSE_AT) {
             channel.config().setAutoRead(false);
         }
     }
 
     @Override
     public void inboundDone() {
-        if (unfinished.decrementAndGet() == RESUME_AT) {
-            channel.eventLoop().execute(() -> {
-                if (unfinished.get() <= RESUME_AT) {
-                    channel.config().setAutoRead(true);
-                }
-            });
+        assert channel.eventLoop().inEventLoop() : "counted off the connection's loop";
+        if (--unfinished == RESUME_AT) {
+            channel.config().setAutoRead(true);
         }
     }
 

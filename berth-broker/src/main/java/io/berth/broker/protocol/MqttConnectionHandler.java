@@ -32,7 +32,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The server side of one MQTT connection. Checks what must be checked before a session is involved
  * (CONNECT first and once, topic aliases, packets only a server may send), answers PINGREQ, and hands
- * everything else to the session's shard. Malformed input arrives as one {@link DecodeFailure} and ends
+ * everything else to the session's shard, in the read: once logged in, the channel moves to the shard's
+ * event loop ({@link ChannelMove}, ADR 9). Malformed input arrives as one {@link DecodeFailure} and ends
  * the connection with its reason code; other connections never notice.
  *
  * <p>CONNECT is authenticated by this connection's {@link Authenticator}, off the event loop ({@link
@@ -80,8 +80,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
 
     private boolean lossReported;
-    /** Packets for the session read in this burst, handed to the shard together at its end; null when none. */
-    private List<MqttPacket> burst;
 
     public MqttConnectionHandler(BrokerConfig config, Sessions sessions, Security security, ListenerConfig listener) {
         this.config = config;
@@ -160,10 +158,30 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Continues a CONNECT once its login is accepted: the session takes over, then the packets held
-     * during the login are handled in order. Runs on the event loop.
+     * Continues a CONNECT once its login is accepted: the channel moves to its session's loop, the
+     * session takes over, then the packets held during the login are handled in order. Runs on the event
+     * loop.
      */
     void loggedIn(ChannelHandlerContext ctx, ConnectValidator.Result result, String principal, List<Object> pending) {
+        SessionShard target = sessions.shardOf(result.clientId());
+        ChannelMove.to(
+                ctx.channel(),
+                target.loop(),
+                () -> attach(ctx, result, principal, pending, target),
+                () -> pending.forEach(ReferenceCountUtil::release));
+    }
+
+    /** Hands the connection, now on its session's loop, to the session. */
+    private void attach(
+            ChannelHandlerContext ctx,
+            ConnectValidator.Result result,
+            String principal,
+            List<Object> pending,
+            SessionShard target) {
+        if (closing) {
+            pending.forEach(ReferenceCountUtil::release);
+            return;
+        }
         KeepAlive.install(ctx.pipeline(), result.keepAliveSeconds());
         if (result.outboundTopicAliases() > 0) {
             ctx.pipeline()
@@ -174,35 +192,17 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         connectExpiry = result.expiry();
         connection = new ChannelConnection(
                 ctx.channel(), result.clientId(), version, result.sendWindow(), result.maximumPacketSize());
-        shard = sessions.shardOf(result.clientId());
+        shard = target;
         shard.connect(result.withConnection(connection, principal));
         ctx.channel().config().setAutoRead(true);
         for (Object m : pending) {
             channelRead(ctx, m);
         }
-        handBurst();
     }
 
-    /** Keeps a packet for the session until the end of the read burst. */
+    /** Hands a packet to the session, on this loop, which is its shard's. */
     private void toSession(MqttPacket packet) {
-        if (burst == null) {
-            burst = new ArrayList<>();
-        }
-        burst.add(packet);
-    }
-
-    /** Hands the packets of this read burst to the session's shard as one task. */
-    private void handBurst() {
-        if (burst != null) {
-            shard.handle(connection, burst);
-            burst = null;
-        }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        handBurst();
-        ctx.fireChannelReadComplete();
+        shard.handle(connection, packet);
     }
 
     /** Answers CONNECT with a refusal (3.1.1: the matching return code) and closes. */
@@ -243,7 +243,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
                 protocolError(ctx, "session expiry set in DISCONNECT after zero in CONNECT");
                 return;
             }
-            handBurst();
             shard.disconnect(connection, p);
             ctx.close();
         } else if (packet instanceof AuthPacket) {
@@ -358,7 +357,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private void reportLoss() {
         if (connection != null && !lossReported) {
             lossReported = true;
-            handBurst();
             shard.connectionLost(connection);
         }
     }

@@ -2,7 +2,7 @@
  * The MQTT protocol on one connection: CONNECT validation, keep alive, topic aliases, and handing each
  * packet to the session's shard.
  *
- * <p>Threading: a handler and its state belong to its channel's event loop; it never blocks and never
- * touches the store.
+ * <p>Threading: a handler and its state belong to its channel's event loop, which, once the connection
+ * is logged in, is its session's shard (ADR 9); it never blocks and never touches the store itself.
  */
 package io.berth.broker.protocol;

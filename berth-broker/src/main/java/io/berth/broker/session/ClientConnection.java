@@ -7,8 +7,8 @@ import io.berth.codec.ReasonCode;
 /**
  * A session's view of the network connection it is attached to. Implemented by the protocol layer.
  *
- * <p>Threading: the values are fixed after CONNECT; {@link #send} and {@link #close} may be called from
- * any thread.
+ * <p>Threading: the values are fixed after CONNECT; the methods are called on the connection's event
+ * loop, which is its session's shard (ADR 9).
  */
 public interface ClientConnection {
     String clientId();
@@ -21,10 +21,10 @@ public interface ClientConnection {
     /** The largest packet the client accepts, in bytes. */
     long maximumPacketSize();
 
-    /** Writes a packet (flushed at the end of the current burst of work). */
+    /** Writes a packet (it leaves with the next {@link #flush}). */
     void send(MqttPacket packet);
 
-    /** Flushes what {@link #send} wrote. */
+    /** Flushes what {@link #send} wrote, once at the end of the loop's iteration. */
     void flush();
 
     /** Ends the connection: on 5.0 with a DISCONNECT carrying {@code reason}, on 3.1.1 by closing. */

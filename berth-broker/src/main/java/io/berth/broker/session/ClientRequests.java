@@ -210,11 +210,11 @@ final class ClientRequests {
             BiConsumer<Routed, Throwable> first) {
         boolean publish = ack.ok instanceof PubackPacket || ack.ok instanceof PubrecPacket;
         stored.whenComplete((v, error) -> {
-            if (publish) {
-                // the inbound PUBLISH is finished: the connection may read more
-                conn.inboundDone();
-            }
             shard.onShard(() -> {
+                if (publish) {
+                    // the inbound PUBLISH is finished: the connection may read more
+                    conn.inboundDone();
+                }
                 Routed routed = v instanceof Routed r ? r : Routed.STORED;
                 if (first != null) {
                     first.accept(routed, error);

@@ -16,21 +16,20 @@ import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.SubscribePacket;
 import io.berth.codec.UnsubscribePacket;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One single-writer partition of the sessions. Every public method hands a task to the shard's thread
- * and returns at once; the work itself is done by {@link SessionLifecycle} and {@link ClientRequests}
- * on that thread.
+ * One single-writer partition of the sessions, on one of the Netty event loops (ADR 9). The connections
+ * of its sessions are moved to its loop at CONNECT, so what they read is handled here at once, in the
+ * read; the work itself is done by {@link SessionLifecycle} and {@link ClientRequests}.
  *
  * <p>Threading: {@link #sessions} and every {@link Session} in it are owned by {@link #executor}'s
- * single thread.
+ * loop; the entry points for connections assert it, the others hand a task to it.
  */
 public final class SessionShard {
     final int index;
@@ -58,14 +57,19 @@ public final class SessionShard {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionShard.class);
 
     SessionShard(
-            int index, BrokerContext context, Sessions owner, java.util.concurrent.Executor reader, long heldBytes) {
+            int index,
+            ShardLoop loop,
+            BrokerContext context,
+            Sessions owner,
+            java.util.concurrent.Executor reader,
+            long heldBytes) {
         this.owner = owner;
         this.index = index;
         this.context = context;
         this.reader = reader;
         this.heldBudget = new HeldBudget(heldBytes);
-        this.executor = new ShardExecutor(new DefaultThreadFactory("berth-shard-" + index, true), context.fatal());
-        this.batch = new TickBatch(this::onShard);
+        this.executor = new ShardExecutor(loop, context.fatal());
+        this.batch = new TickBatch(this::onShard, executor::endOfTickNeeded);
         this.watermarks = new QueueWatermarks(this, owner);
         @SuppressWarnings("unchecked")
         List<Runnable>[] boxes = new List[context.config().shards()];
@@ -77,19 +81,24 @@ public final class SessionShard {
         this.groups = new GroupQueues(this, owner);
     }
 
-    // ---- entry points: any thread ----
+    // ---- entry points of a connection: on the shard's loop, where the connection lives ----
 
-    /** Handles the packets of one read burst of a connection, in order, in one task. */
-    public void handle(ClientConnection conn, List<MqttPacket> packets) {
-        executor.execute(() -> {
-            for (MqttPacket packet : packets) {
-                dispatch(conn, packet);
-            }
-        });
+    /** The event loop of this shard: a connection of one of its sessions is registered on it. */
+    public EventExecutor loop() {
+        return executor.loop();
+    }
+
+    /** Handles a packet a connection of this shard read, now. */
+    public void handle(ClientConnection conn, MqttPacket packet) {
+        assert executor.inEventLoop() : "session work off its shard";
+        try {
+            dispatch(conn, packet);
+        } catch (RuntimeException | Error e) {
+            context.fatal().uncaughtException(Thread.currentThread(), e);
+        }
     }
 
     private void dispatch(ClientConnection conn, MqttPacket packet) {
-        assert executor.inEventLoop() : "session work off its shard";
         if (packet instanceof PublishPacket p) {
             requests.publish(conn, p);
         } else if (packet instanceof PubackPacket p) {
@@ -110,16 +119,21 @@ public final class SessionShard {
     }
 
     public void connect(ConnectRequest request) {
-        executor.execute(() -> lifecycle.connect(request));
+        assert executor.inEventLoop() : "session work off its shard";
+        executor.runChecked(() -> lifecycle.connect(request));
     }
 
     public void disconnect(ClientConnection conn, DisconnectPacket packet) {
-        executor.execute(() -> lifecycle.disconnect(conn, packet));
+        assert executor.inEventLoop() : "session work off its shard";
+        executor.runChecked(() -> lifecycle.disconnect(conn, packet));
     }
 
     public void connectionLost(ClientConnection conn) {
-        executor.execute(() -> lifecycle.connectionLost(conn));
+        assert executor.inEventLoop() : "session work off its shard";
+        executor.runChecked(() -> lifecycle.connectionLost(conn));
     }
+
+    // ---- entry points: any thread ----
 
     /** Hands what a shared group's queue holds to the group's online members ({@link GroupQueues}). */
     void drainGroup(String groupKey) {
@@ -183,6 +197,7 @@ public final class SessionShard {
         if (box == null) {
             box = new ArrayList<>();
             outbox[target.index] = box;
+            executor.endOfTickNeeded();
         }
         box.add(task);
     }
@@ -201,7 +216,7 @@ public final class SessionShard {
             }
         }
         if (!batch.isEmpty()) {
-            executor.execute(() -> {}); // another tick for what is left
+            executor.execute(executor::endOfTickNeeded); // another tick for what is left
         }
     }
 
@@ -276,11 +291,6 @@ public final class SessionShard {
     /** Ends a session on an operator's request; false when there is none. */
     boolean adminDelete(String clientId) {
         return lifecycle.endByOperator(clientId);
-    }
-
-    /** Stops the shard's thread; pending tasks run first. */
-    void shutdown() {
-        executor.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
     // ---- on the shard's thread ----

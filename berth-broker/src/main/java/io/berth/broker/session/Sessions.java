@@ -11,24 +11,26 @@ import java.util.concurrent.Executors;
 
 /**
  * All sessions, partitioned into shards by client id ({@code floorMod(hash, shards)}), and the router
- * between them.
+ * between them. Shard {@code i} runs on event loop {@code i}; the same loops serve the connections (ADR 9).
  *
  * <p>Threading: immutable after construction; its methods may be called from any thread.
  */
 public final class Sessions implements AutoCloseable {
     private final BrokerContext context;
     private final SessionShard[] shards;
+
     private final Router router;
     /** Reads queues past what memory holds, off the shards' threads. */
     private final ExecutorService reader;
 
-    public Sessions(BrokerContext context) {
+    /** @param loops the event loops of the shards, one per shard, in order */
+    public Sessions(BrokerContext context, List<ShardLoop> loops) {
         this.context = context;
-        this.shards = new SessionShard[context.config().shards()];
+        this.shards = new SessionShard[loops.size()];
         this.reader = Executors.newSingleThreadExecutor(new DefaultThreadFactory("berth-reader", true));
         long heldPerShard = HeldBudget.defaultTotal() / shards.length;
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new SessionShard(i, context, this, reader, heldPerShard);
+            shards[i] = new SessionShard(i, loops.get(i), context, this, reader, heldPerShard);
         }
         this.router = new Router(context, shards);
     }
@@ -68,9 +70,6 @@ public final class Sessions implements AutoCloseable {
 
     @Override
     public void close() {
-        for (SessionShard shard : shards) {
-            shard.shutdown();
-        }
         reader.shutdown();
     }
 }

@@ -1,62 +1,88 @@
 package io.berth.broker.session;
 
-import io.netty.util.concurrent.SingleThreadEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The thread of a shard. It runs tasks like Netty's {@code DefaultEventExecutor}, in ticks: a tick runs
- * the tasks that are waiting (at most {@value #TASKS_PER_TICK}), then the shard's end-of-tick work, which
- * hands what the tick collected to the store and to other shards at once (see {@link TickBatch}).
+ * The thread of a shard: one of the Netty event loops that also serve the connections (ADR 9). A
+ * connection is moved to its session's loop at CONNECT, so the handler, the session, its queue and its
+ * connection share this thread.
  *
- * <p>Whatever a task throws goes to {@code fatal} (but a refused hand-off to an executor that has
+ * <p>The shard works in ticks: a tick is one iteration of the loop (the I/O it read, then its tasks). Work
+ * that collects during a tick (store commands, tasks for other shards: see {@link TickBatch}) asks for
+ * the end of the tick with {@link #endOfTickNeeded}; the end-of-tick work then runs once, after
+ * everything else of the iteration ({@link ShardLoop#afterIteration}, Netty's {@code
+ * executeAfterEventLoopIteration}).
+ *
+ * <p>Whatever a shard task throws goes to {@code fatal} (but a refused hand-off to an executor that has
  * stopped, which happens only while the broker closes) (by default it stops the process: see {@code
- * FatalErrors}). Netty's own loop would log it and go on, or end the thread, leaving the shard's sessions
- * in a state no one checked, or hanging forever.
+ * FatalErrors}). Netty's loop would log it and go on, leaving the shard's sessions in a state no one
+ * checked.
  *
- * <p>Threading: {@link #endOfTick} is set before the first task; everything else is Netty's.
+ * <p>Threading: {@link #execute} and {@link #schedule} from any thread; the rest on the loop only.
  */
-final class ShardExecutor extends SingleThreadEventExecutor {
-    static final int TASKS_PER_TICK = 256;
-
+final class ShardExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(ShardExecutor.class);
 
+    private final EventExecutor loop;
+    private final ShardLoop shardLoop;
     private final Thread.UncaughtExceptionHandler fatal;
+    private final Runnable tickEnd = this::runEndOfTick;
     private Runnable endOfTick = () -> {};
+    private boolean endOfTickScheduled;
 
-    ShardExecutor(ThreadFactory threads, Thread.UncaughtExceptionHandler fatal) {
-        super(null, threads, true);
+    ShardExecutor(ShardLoop loop, Thread.UncaughtExceptionHandler fatal) {
+        this.shardLoop = loop;
+        this.loop = loop.executor();
         this.fatal = fatal;
     }
 
-    /** What runs at the end of every tick, on the shard's thread. */
+    /** The event loop this shard runs on. */
+    EventExecutor loop() {
+        return loop;
+    }
+
+    /** What runs at the end of a tick in which {@link #endOfTickNeeded} was called, on the loop. */
     void endOfTick(Runnable work) {
         endOfTick = work;
     }
 
+    boolean inEventLoop() {
+        return loop.inEventLoop();
+    }
+
+    /** Runs {@code task} on the loop, as a task of its own (also when called on the loop). */
     @Override
-    protected void run() {
-        for (; ; ) {
-            Runnable task = takeTask();
-            if (task != null) {
-                runChecked(task);
-                int n = 1;
-                while (n < TASKS_PER_TICK && (task = pollTask()) != null) {
-                    runChecked(task);
-                    n++;
-                }
-                updateLastExecutionTime();
-            }
-            runChecked(endOfTick);
-            if (confirmShutdown()) {
-                break;
-            }
+    public void execute(Runnable task) {
+        loop.execute(() -> runChecked(task));
+    }
+
+    ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+        return loop.schedule(() -> runChecked(task), delay, unit);
+    }
+
+    /** Asks for the end-of-tick work at the end of this loop iteration (once, however often asked). */
+    void endOfTickNeeded() {
+        assert loop.inEventLoop() : "end of tick asked off the shard";
+        if (!endOfTickScheduled) {
+            endOfTickScheduled = true;
+            shardLoop.afterIteration().accept(tickEnd);
         }
     }
 
-    private void runChecked(Runnable task) {
+    private void runEndOfTick() {
+        // what the end-of-tick work itself asks for is its own business (it hands leftovers to a new tick)
+        runChecked(endOfTick);
+        endOfTickScheduled = false;
+    }
+
+    /** Runs {@code task} now, sending what it throws to the fatal handler. */
+    void runChecked(Runnable task) {
         try {
             task.run();
         } catch (RejectedExecutionException e) {

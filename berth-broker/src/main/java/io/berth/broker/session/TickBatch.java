@@ -38,11 +38,16 @@ final class TickBatch {
 
     private final List<Group> groups = new ArrayList<>(2);
     private final Consumer<Runnable> onShard;
+    private final Runnable endOfTickNeeded;
     private long submissions;
 
-    /** @param onShard runs a task on the shard's thread (now when already there) */
-    TickBatch(Consumer<Runnable> onShard) {
+    /**
+     * @param onShard runs a task on the shard's thread (now when already there)
+     * @param endOfTickNeeded asks for {@link #flush} at the end of the shard's tick
+     */
+    TickBatch(Consumer<Runnable> onShard, Runnable endOfTickNeeded) {
         this.onShard = onShard;
+        this.endOfTickNeeded = endOfTickNeeded;
     }
 
     private Group group(SessionStore store) {
@@ -58,11 +63,13 @@ final class TickBatch {
 
     /** Adds a command for {@code store} to this tick's submission. */
     void add(SessionStore store, StoreCommand command) {
+        endOfTickNeeded.run();
         group(store).commands.add(command);
     }
 
     /** Tells {@code waiter} when everything added for {@code store} so far has committed. */
     void whenCommitted(SessionStore store, Committed waiter) {
+        endOfTickNeeded.run();
         group(store).waiters.add(waiter);
     }
 

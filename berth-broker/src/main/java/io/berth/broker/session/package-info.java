@@ -3,9 +3,10 @@
  * one shard to the shards of the subscribers.
  *
  * <p>Threading: every {@link Session} belongs to one {@link SessionShard} and is read and changed only
- * on that shard's single thread ({@link ShardExecutor}), which works in ticks. Work from a Netty I/O
- * thread arrives once per read burst; work from other shards once per tick of the sending shard; store
- * commands leave once per tick ({@link TickBatch}) and their completion comes back once per commit. Queue
- * reads past what memory holds run on the reader thread and come back as a task (see docs/adr/0007).
+ * on that shard's thread, a Netty event loop ({@link ShardExecutor}) that also serves the connections of
+ * its sessions, and works in ticks (iterations of the loop). What a connection reads is handled in the
+ * read; work from other shards arrives once per tick of the sending shard; store commands leave once per
+ * tick ({@link TickBatch}) and their completion comes back once per commit. Queue reads past what memory
+ * holds run on the reader thread and come back as a task (see docs/adr/0007 and 0009).
  */
 package io.berth.broker.session;

@@ -14,6 +14,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -22,6 +24,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -30,10 +33,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The MQTT listeners (NIO transport): plain TCP, TLS, WebSocket and WebSocket over TLS, as many as the
- * configuration lists, sharing one accept loop and one group of I/O loops.
+ * configuration lists, sharing one accept loop. Connections are served by the event loops of the session
+ * shards ({@link EventLoops}): a connection starts on any of them and moves to its session's at
+ * CONNECT (ADR 9).
  *
  * <p>Threading: {@link #start} and {@link #close} are called by the owner of the broker; connections
- * live on the worker event loops.
+ * live on the shards' event loops.
  */
 public final class MqttServer implements AutoCloseable {
     /** WebSocket subprotocols accepted: MQTT 3.1.1 and 5.0 use "mqtt", MQTT 3.1 clients "mqttv3.1". */
@@ -46,11 +51,15 @@ public final class MqttServer implements AutoCloseable {
     private final Security security;
     private final List<Channel> channels = new ArrayList<>();
     private final UnauthenticatedBytes unauthenticated;
-    private EventLoopGroup boss;
-    private EventLoopGroup workers;
+    /** Every open connection, to close them before the loops stop. */
+    private final ChannelGroup connections = new DefaultChannelGroup("berth-connections", GlobalEventExecutor.INSTANCE);
 
-    public MqttServer(BrokerConfig config, Sessions sessions, Security security) {
+    private final EventLoops loops;
+    private EventLoopGroup boss;
+
+    public MqttServer(BrokerConfig config, Sessions sessions, Security security, EventLoops loops) {
         this.config = config;
+        this.loops = loops;
         this.sessions = sessions;
         this.security = security;
         this.unauthenticated =
@@ -64,8 +73,6 @@ public final class MqttServer implements AutoCloseable {
     public List<InetSocketAddress> start() {
         boss = new MultiThreadIoEventLoopGroup(
                 1, new DefaultThreadFactory("berth-accept", true), NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(
-                0, new DefaultThreadFactory("berth-io", true), NioIoHandler.newFactory());
         List<InetSocketAddress> bound = new ArrayList<>();
         for (ListenerConfig l : config.listeners()) {
             try {
@@ -81,7 +88,7 @@ public final class MqttServer implements AutoCloseable {
     private InetSocketAddress bind(ListenerConfig l) {
         TlsContext tls = l.transport().secure() ? new TlsContext(l, security.reloader()) : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(boss, workers)
+                .group(boss, loops.group())
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -90,6 +97,7 @@ public final class MqttServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         pipeline(ch, l, tls);
                     }
                 });
@@ -135,9 +143,8 @@ public final class MqttServer implements AutoCloseable {
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         channels.clear();
-        if (workers != null) {
-            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
+        // the sessions hear of each lost connection on their loops, which stop after this (Sessions.close)
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         if (boss != null) {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }

@@ -2,7 +2,8 @@
  * The network: the listeners (TCP, TLS, WebSocket, secure WebSocket) and the handlers each connection
  * passes before the MQTT pipeline: per-address limits, TLS, the HTTP upgrade and WebSocket framing.
  *
- * <p>Threading: Netty's boss and worker event loops; a pipeline belongs to its channel's loop. A TLS
+ * <p>Threading: Netty's accept loop and the shards' event loops ({@link io.berth.broker.transport.EventLoops}); a
+ * pipeline belongs to its channel's loop. A TLS
  * listener's context is replaced by the reloader thread through a volatile field.
  */
 package io.berth.broker.transport;

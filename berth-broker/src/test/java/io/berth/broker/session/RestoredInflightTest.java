@@ -121,7 +121,7 @@ class RestoredInflightTest {
                 Runnable::run,
                 readerTasks::add,
                 new HeldBudget(1 << 20),
-                new TickBatch(Runnable::run),
+                new TickBatch(Runnable::run, () -> {}),
                 System::currentTimeMillis,
                 new BrokerMetrics(),
                 new OutboundQueue.QueueEvents() {

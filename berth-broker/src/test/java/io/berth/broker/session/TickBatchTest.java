@@ -59,7 +59,7 @@ class TickBatchTest {
     }
 
     private final List<Runnable> handedBack = new ArrayList<>();
-    private final TickBatch batch = new TickBatch(handedBack::add);
+    private final TickBatch batch = new TickBatch(handedBack::add, () -> {});
     private final List<String> told = new ArrayList<>();
 
     @Test
@@ -118,7 +118,7 @@ class TickBatchTest {
     void synchronousStore_waiterAddsForAnotherStore_submittedInTheSameFlush() {
         MemorySessionStore memory = new MemorySessionStore();
         PendingStore durable = new PendingStore();
-        TickBatch inline = new TickBatch(Runnable::run);
+        TickBatch inline = new TickBatch(Runnable::run, () -> {});
         inline.add(memory, new StoreCommand.PutInbound("a", 1));
         inline.whenCommitted(memory, e -> inline.add(durable, new StoreCommand.PutInbound("b", 1)));
         inline.flush();
