@@ -146,6 +146,65 @@ class SecureListenersIT {
         }
     }
 
+    /**
+     * Every transport's pipeline survives the move of its channel to the session's loop (ADR 9): four
+     * clients whose sessions all live on shard 0 connect one after the other, so that at least one is
+     * accepted on another loop and moves; each then publishes to the first, across connections.
+     */
+    @Test
+    void everyTransport_movesItsChannelToTheSessionsLoop_andKeepsWorking() throws Exception {
+        int shards = broker.berth().config().shards();
+        for (int listener : new int[] {TCP, TLS, WS, WSS}) {
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; ids.size() < 4; i++) {
+                String id = "move-" + listener + "-" + i;
+                if (Math.floorMod(id.hashCode(), shards) == 0) {
+                    ids.add(id);
+                }
+            }
+            List<Mqtt5BlockingClient> clients = new java.util.ArrayList<>();
+            for (String id : ids) {
+                Mqtt5BlockingClient c = hivemq5(id, listener)
+                        .simpleAuth()
+                        .username("alice")
+                        .password("alice-pw".getBytes(StandardCharsets.UTF_8))
+                        .applySimpleAuth()
+                        .buildBlocking();
+                c.connect();
+                clients.add(c);
+            }
+            String topic = "move/" + listener;
+            try (Mqtt5BlockingClient.Mqtt5Publishes publishes =
+                    clients.get(0).publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+                clients.get(0)
+                        .subscribeWith()
+                        .topicFilter(topic)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .send();
+                for (Mqtt5BlockingClient c : clients) {
+                    c.publishWith()
+                            .topic(topic)
+                            .qos(MqttQos.AT_LEAST_ONCE)
+                            .payload(c.getConfig()
+                                    .getClientIdentifier()
+                                    .get()
+                                    .toString()
+                                    .getBytes(StandardCharsets.UTF_8))
+                            .send();
+                }
+                for (String id : ids) {
+                    Optional<Mqtt5Publish> p = publishes.receive(5, TimeUnit.SECONDS);
+                    assertThat(p).isPresent();
+                    assertThat(new String(p.get().getPayloadAsBytes(), StandardCharsets.UTF_8))
+                            .isEqualTo(id);
+                }
+            }
+            for (Mqtt5BlockingClient c : clients) {
+                c.disconnect();
+            }
+        }
+    }
+
     @Test
     void hivemq3_overWebSocket() {
         Mqtt3BlockingClient c = MqttClient.builder()
