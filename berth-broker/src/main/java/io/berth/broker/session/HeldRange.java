@@ -119,14 +119,14 @@ final class HeldRange {
         }
     }
 
-    /** Lets go of every position below {@code seq}. */
+    /** Lets go of every position below {@code seq}; an empty range keeps its array (see {@link #clear}). */
     void dropBelow(long seq) {
         if (seq <= first) {
             return;
         }
         if (seq >= end) {
-            clear();
-            return;
+            // everything goes, but the array stays: the range fills again while the session is online
+            seq = end;
         }
         for (long s = first; s < seq; s++) {
             int i = index(s);
