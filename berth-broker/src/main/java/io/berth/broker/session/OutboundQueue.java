@@ -72,6 +72,8 @@ final class OutboundQueue {
     private final HeldMessages held;
     /** Positions below this may have been sent before a crash: their first send carries DUP. */
     private long dupBefore;
+    /** Publishers' acknowledgements held while this session is far behind (online only). */
+    final Pacing pacing;
 
     ClientConnection connection;
 
@@ -93,6 +95,15 @@ final class OutboundQueue {
         this.clock = clock;
         this.metrics = metrics;
         this.events = events;
+        this.pacing = new Pacing(
+                shard instanceof ShardExecutor s
+                        ? (millis, task) -> s.schedule(task, millis, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        : (millis, task) -> {});
+    }
+
+    /** Messages reserved for this session and not sent yet. */
+    long waiting() {
+        return tail - nextToSend;
     }
 
     /** What a queue reports to its shard. Threading: called on the shard. */
@@ -259,6 +270,7 @@ final class OutboundQueue {
     /** Stops sending: the connection is gone. In-flight messages stay, to be resent. */
     void detach() {
         connection = null;
+        pacing.releaseAll();
         recordInflight();
         inflight.reset(true);
         held.reset();
@@ -363,6 +375,7 @@ final class OutboundQueue {
         if (connection != null) {
             connection.flush();
         }
+        pacing.sent(tail - nextToSend);
     }
 
     private void sendNew(QueuedMessage queued) {
