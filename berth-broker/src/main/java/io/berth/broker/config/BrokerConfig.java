@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param maxKeepAliveSeconds cap for keep alive; larger requests get Server Keep Alive (5.0)
  * @param connectTimeoutSeconds how long a new connection may take to send CONNECT
  * @param queueQos0Offline whether QoS 0 messages are queued for offline persistent sessions
- * @param shards number of session shards (single-writer threads)
+ * @param shards number of session shards: single-writer event loops, which also serve the connections (ADR 9)
  * @param limits queue limits, overflow policies and watermarks
  * @param adminBind address of the admin HTTP listener
  * @param adminPort port of the admin HTTP listener, 0 for any free port, -1 for none
