@@ -1,37 +1,53 @@
 package io.berth.broker.session;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 
 /**
  * A session's outbound messages sent and not yet acknowledged, by queue position and by packet id, and
  * how many of them went out on the current connection (what the client's Receive Maximum counts).
  *
+ * <p>The messages sit in a ring indexed by queue position, covering the positions from the oldest in
+ * flight to the newest; a position acknowledged out of order holds null. The pump never sends a position
+ * 65,535 or more past the oldest in flight, so the ring has at most 65,536 slots, and a packet id (derived
+ * from the position, {@link OutgoingPublish#packetIdOf}) names exactly one position in it. The ring is
+ * kept while the session is online, so sending and acknowledging allocate nothing; an offline session
+ * with nothing in flight holds none.
+ *
  * <p>Threading: owned by the session's shard.
  */
 final class InflightWindow {
-    /** Allocated with the first message in flight and let go with the last: an idle session holds none. */
-    private NavigableMap<Long, Outflight> bySeq = Collections.emptyNavigableMap();
+    private static final Outflight[] NONE = new Outflight[0];
+    private static final int PACKET_IDS = 65_535;
 
-    private Map<Integer, Outflight> byPacketId = Map.of();
+    /** Indexed by {@code seq & (length - 1)}; the length is a power of two, or 0. */
+    private Outflight[] slots = NONE;
+    /** The oldest position in flight, when any. */
+    private long first;
+    /** One past the newest position in flight, when any. */
+    private long end;
+
+    private int size;
     private int sentHere;
 
     /** Adds (or replaces, for the same position) a message in flight. */
     void put(Outflight o) {
-        if (bySeq.isEmpty()) {
-            bySeq = new TreeMap<>();
-            byPacketId = new HashMap<>();
+        long seq = o.seq;
+        if (size == 0) {
+            cover(seq, seq + 1);
+        } else if (seq < first) {
+            cover(seq, end);
+        } else if (seq >= end) {
+            cover(first, seq + 1);
         }
-        Outflight previous = bySeq.put(o.seq, o);
-        if (previous != null && previous.sentHere) {
+        int i = index(seq);
+        Outflight previous = slots[i];
+        if (previous == null) {
+            size++;
+        } else if (previous.sentHere) {
             sentHere--;
         }
-        byPacketId.put(o.packetId, o);
+        slots[i] = o;
         if (o.sentHere) {
             sentHere++;
         }
@@ -46,46 +62,72 @@ final class InflightWindow {
     }
 
     void remove(Outflight o) {
-        if (bySeq.remove(o.seq, o)) {
-            byPacketId.remove(o.packetId, o);
-            if (o.sentHere) {
-                sentHere--;
-            }
-            if (bySeq.isEmpty()) {
-                bySeq = Collections.emptyNavigableMap();
-                byPacketId = Map.of();
-            }
+        if (!holds(o)) {
+            return;
+        }
+        slots[index(o.seq)] = null;
+        size--;
+        if (o.sentHere) {
+            sentHere--;
+        }
+        if (size == 0) {
+            first = 0;
+            end = 0;
+            return;
+        }
+        while (slots[index(first)] == null) {
+            first++;
+        }
+        while (slots[index(end - 1)] == null) {
+            end--;
         }
     }
 
     boolean contains(long seq) {
-        return bySeq.containsKey(seq);
+        return size > 0 && seq >= first && seq < end && slots[index(seq)] != null;
     }
 
     Outflight byPacketId(int packetId) {
-        return byPacketId.get(packetId);
+        if (size == 0 || packetId < 1 || packetId > PACKET_IDS) {
+            return null;
+        }
+        // the one position in [first, first + 65,535) whose packet id this is
+        long seq = first - first % PACKET_IDS + (packetId - 1);
+        if (seq < first) {
+            seq += PACKET_IDS;
+        }
+        Outflight o = seq < end ? slots[index(seq)] : null;
+        return o != null && o.packetId == packetId ? o : null;
     }
 
     /** True while {@code o} is still the message in flight at its position. */
     boolean holds(Outflight o) {
-        return bySeq.get(o.seq) == o;
+        return size > 0 && o.seq >= first && o.seq < end && slots[index(o.seq)] == o;
     }
 
     /** The messages in flight in queue order, as a copy that may be changed while walked. */
     List<Outflight> inOrder() {
-        return new ArrayList<>(bySeq.values());
+        List<Outflight> out = new ArrayList<>(size);
+        for (long s = first; s < end && size > 0; s++) {
+            Outflight o = slots[index(s)];
+            if (o != null) {
+                out.add(o);
+            }
+        }
+        return out;
     }
 
     boolean isEmpty() {
-        return bySeq.isEmpty();
+        return size == 0;
     }
 
     int size() {
-        return bySeq.size();
+        return size;
     }
 
     long oldestSeq() {
-        return bySeq.firstKey();
+        assert size > 0 : "nothing in flight";
+        return first;
     }
 
     int sentHere() {
@@ -94,15 +136,45 @@ final class InflightWindow {
 
     /**
      * A new connection (or none): nothing has been sent on it yet; with {@code offline} the messages are
-     * also let go, to be read again when resent, so an offline session holds no payloads.
+     * also let go, to be read again when resent, so an offline session holds no payloads (and no ring when
+     * nothing is in flight).
      */
     void reset(boolean offline) {
         sentHere = 0;
-        for (Outflight o : bySeq.values()) {
-            o.sentHere = false;
-            if (offline) {
-                o.message = null;
+        for (long s = first; s < end && size > 0; s++) {
+            Outflight o = slots[index(s)];
+            if (o != null) {
+                o.sentHere = false;
+                if (offline) {
+                    o.message = null;
+                }
             }
         }
+        if (offline && size == 0) {
+            slots = NONE;
+        }
+    }
+
+    private int index(long seq) {
+        return (int) (seq & (slots.length - 1));
+    }
+
+    /** Makes the ring cover {@code [from, to)}, which contains what it covers now. */
+    private void cover(long from, long to) {
+        long needed = to - from;
+        assert needed <= PACKET_IDS + 1 : "in flight over more than 65,535 positions: " + needed;
+        if (needed > slots.length) {
+            int capacity = Math.max(16, slots.length);
+            while (capacity < needed) {
+                capacity <<= 1;
+            }
+            Outflight[] grown = new Outflight[capacity];
+            for (long s = first; s < end && size > 0; s++) {
+                grown[(int) (s & (capacity - 1))] = slots[index(s)];
+            }
+            slots = grown;
+        }
+        first = from;
+        end = to;
     }
 }
