@@ -16,6 +16,7 @@ import io.berth.codec.QoS;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +98,7 @@ final class OutboundQueue {
         this.events = events;
         this.pacing = new Pacing(
                 shard instanceof ShardExecutor s
-                        ? (millis, task) -> s.schedule(task, millis, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        ? (millis, task) -> s.schedule(task, millis, TimeUnit.MILLISECONDS)
                         : (millis, task) -> {});
     }
 
@@ -375,7 +376,7 @@ final class OutboundQueue {
         if (connection != null) {
             connection.flush();
         }
-        pacing.sent(tail - nextToSend);
+        pacing.sent(waiting());
     }
 
     private void sendNew(QueuedMessage queued) {

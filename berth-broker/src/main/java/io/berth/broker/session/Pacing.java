@@ -2,6 +2,7 @@ package io.berth.broker.session;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keeps publishers from running far ahead of an online subscriber. When a message is stored for this
@@ -42,6 +43,35 @@ final class Pacing {
 
     Pacing(Timer timer) {
         this.timer = timer;
+    }
+
+    /**
+     * {@code reply}, held by the first online session of {@code prepared} that is far behind when the
+     * entries have committed; {@code reply} itself when none of them is online. Runs on the shard of
+     * {@code sessions}, as does the reply it returns.
+     */
+    static PendingRoute.Done paced(Map<String, Session> sessions, List<Prepared> prepared, PendingRoute.Done reply) {
+        boolean online = false;
+        for (int i = 0; i < prepared.size() && !online; i++) {
+            Session s = sessions.get(prepared.get(i).clientId());
+            online = s != null && s.connection != null;
+        }
+        if (!online) {
+            return reply;
+        }
+        return (rejected, error) -> {
+            for (Prepared p : prepared) {
+                Session s = sessions.get(p.clientId());
+                if (s != null
+                        && s.incarnation == p.incarnation()
+                        && s.connection != null
+                        && backlogged(s.outbound.waiting())) {
+                    s.outbound.pacing.hold(() -> reply.done(rejected, error));
+                    return;
+                }
+            }
+            reply.done(rejected, error);
+        };
     }
 
     /** Whether a reply for a message stored now should wait, with {@code waiting} messages not yet sent. */

@@ -238,7 +238,7 @@ public final class SessionShard {
     void accept(StoredMessage message, List<Delivery> deliveries, PendingRoute.Done reply) {
         assert executor.inEventLoop() : "session work off its shard";
         Reservation r = reserve(message, deliveries);
-        PendingRoute local = reply == null ? null : new PendingRoute(paced(r, reply));
+        PendingRoute local = reply == null ? null : new PendingRoute(Pacing.paced(sessions, r.prepared(), reply));
         SessionStore waitedOn = null;
         for (Prepared p : r.prepared()) {
             batch.add(p.store(), p.enqueue());
@@ -253,35 +253,6 @@ public final class SessionShard {
         if (local != null) {
             local.part(r.rejected(), null);
         }
-    }
-
-    /**
-     * {@code reply}, held by the first online session of {@code r} that is far behind when the entries
-     * have committed ({@link Pacing}); {@code reply} itself when no session of {@code r} is online.
-     */
-    private PendingRoute.Done paced(Reservation r, PendingRoute.Done reply) {
-        List<Prepared> prepared = r.prepared();
-        boolean online = false;
-        for (int i = 0; i < prepared.size() && !online; i++) {
-            Session s = sessions.get(prepared.get(i).clientId());
-            online = s != null && s.connection != null;
-        }
-        if (!online) {
-            return reply;
-        }
-        return (rejected, error) -> {
-            for (Prepared p : prepared) {
-                Session s = sessions.get(p.clientId());
-                if (s != null
-                        && s.incarnation == p.incarnation()
-                        && s.connection != null
-                        && Pacing.backlogged(s.outbound.waiting())) {
-                    s.outbound.pacing.hold(() -> reply.done(rejected, error));
-                    return;
-                }
-            }
-            reply.done(rejected, error);
-        };
     }
 
     /** Runs {@code task} on the shard's thread: now when already there, otherwise as a task. */
