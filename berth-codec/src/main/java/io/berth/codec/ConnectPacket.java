@@ -1,6 +1,7 @@
 package io.berth.codec;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * CONNECT. {@code clientId} may be empty. {@code username}, {@code password} and {@code will} are null
@@ -11,9 +12,9 @@ public record ConnectPacket(
         String clientId,
         boolean cleanStart,
         int keepAliveSeconds,
-        String username,
-        byte[] password,
-        Will will,
+        @Nullable String username,
+        byte @Nullable [] password,
+        @Nullable Will will,
         MqttProperties properties)
         implements MqttPacket {
 
