@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Topic rights read from an ACL file. Everything not granted is denied. The file is made of sections;
@@ -210,6 +211,7 @@ public final class Acl {
         }
 
         /** The pattern with %u and %c replaced; null when a name cannot be put in a topic safely. */
+        @Nullable
         String substitute(String user, String clientId) {
             String p = pattern;
             if (p.contains("%u")) {

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +64,8 @@ public final class Security implements Authorizer, AutoCloseable {
     /** Sessions per principal, for {@code max-sessions-per-principal}. */
     private final Map<String, Integer> sessions = new ConcurrentHashMap<>();
 
-    private volatile PasswordFile passwords;
-    private volatile Acl acl;
+    private volatile @Nullable PasswordFile passwords;
+    private volatile @Nullable Acl acl;
 
     private Security(BrokerConfig broker, BrokerMetrics metrics) throws IOException {
         this.config = broker.security();
@@ -124,7 +125,8 @@ public final class Security implements Authorizer, AutoCloseable {
         passwords = now;
         for (Map.Entry<String, Set<Runnable>> e : passwordUsers.entrySet()) {
             String user = e.getKey();
-            if (!Objects.equals(before.hashOf(user), now.hashOf(user))
+            if (before == null
+                    || !Objects.equals(before.hashOf(user), now.hashOf(user))
                     || !Objects.equals(scramText(before, user), scramText(now, user))) {
                 LOG.info(
                         "user '{}' {} in the password file: closing its {} connection(s)",
@@ -136,7 +138,7 @@ public final class Security implements Authorizer, AutoCloseable {
         }
     }
 
-    private static String scramText(PasswordFile f, String user) {
+    private static @Nullable String scramText(PasswordFile f, String user) {
         ScramCredentials k = f.scramOf(user);
         return k == null ? null : k.format();
     }
@@ -209,7 +211,10 @@ public final class Security implements Authorizer, AutoCloseable {
      * @param release frees the address's place; call it when the exchange ends, however it ends
      * @param refusal why no exchange was started, or null
      */
-    public record ScramTurn(ScramServer server, Runnable release, ReasonCode refusal) {}
+    public record ScramTurn(
+            @Nullable ScramServer server,
+            Runnable release,
+            @Nullable ReasonCode refusal) {}
 
     /** The outcome of a SCRAM exchange, for the back-off and the metrics. */
     public Authentication scramDone(Credentials c, boolean ok) {
@@ -265,7 +270,7 @@ public final class Security implements Authorizer, AutoCloseable {
         boolean ok = PasswordHasher.verify(password, hash == null ? DUMMY_HASH : hash)
                 && hash != null
                 && c.password() != null;
-        if (!ok) {
+        if (!ok || hash == null) {
             return failed(c, hash == null ? "unknown-user" : "wrong-password", ReasonCode.BAD_USER_NAME_OR_PASSWORD);
         }
         verified.remember(c.username(), hash, password);
