@@ -18,13 +18,30 @@ public record ConnectPacket(
         MqttProperties properties)
         implements MqttPacket {
 
-    public ConnectPacket {
-        Objects.requireNonNull(version, "version");
-        Objects.requireNonNull(clientId, "clientId");
-        Objects.requireNonNull(properties, "properties");
+    /*
+     * Not a compact constructor: javac 17 writes the @Nullable of an array component of a compact
+     * constructor as a field annotation, so that other modules would read the password parameter as non-null.
+     */
+    public ConnectPacket(
+            MqttVersion version,
+            String clientId,
+            boolean cleanStart,
+            int keepAliveSeconds,
+            @Nullable String username,
+            byte @Nullable [] password,
+            @Nullable Will will,
+            MqttProperties properties) {
         if (keepAliveSeconds < 0 || keepAliveSeconds > 65_535) {
             throw new IllegalArgumentException("keep alive out of range: " + keepAliveSeconds);
         }
+        this.version = Objects.requireNonNull(version, "version");
+        this.clientId = Objects.requireNonNull(clientId, "clientId");
+        this.cleanStart = cleanStart;
+        this.keepAliveSeconds = keepAliveSeconds;
+        this.username = username;
+        this.password = password;
+        this.will = will;
+        this.properties = Objects.requireNonNull(properties, "properties");
     }
 
     @Override
