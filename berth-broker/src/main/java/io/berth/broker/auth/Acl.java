@@ -114,7 +114,8 @@ public final class Acl {
 
     /** True when the client may subscribe to {@code filter}. */
     public boolean canSubscribe(String user, String clientId, String filter) {
-        return allows(Right.SUBSCRIBE, user, clientId, Topics.isShared(filter) ? Topics.shareFilter(filter) : filter);
+        String afterGroup = Topics.shareFilter(filter);
+        return allows(Right.SUBSCRIBE, user, clientId, afterGroup != null ? afterGroup : filter);
     }
 
     /** No applicable deny rule matches, and an applicable allow rule does. */

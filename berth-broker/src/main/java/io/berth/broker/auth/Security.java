@@ -190,7 +190,7 @@ public final class Security implements Authorizer, AutoCloseable {
      * then completes with the exchange and the turn to release when it ends; completes with null when no
      * password file is configured, and with a refusal (Server Busy) when too many logins wait.
      */
-    public CompletableFuture<ScramTurn> scram(InetAddress address) {
+    public CompletableFuture<ScramTurn> scram(@Nullable InetAddress address) {
         PasswordFile users = passwords;
         if (users == null) {
             return CompletableFuture.completedFuture(null);
@@ -218,11 +218,12 @@ public final class Security implements Authorizer, AutoCloseable {
 
     /** The outcome of a SCRAM exchange, for the back-off and the metrics. */
     public Authentication scramDone(Credentials c, boolean ok) {
-        if (!ok) {
+        String user = c.username();
+        if (!ok || user == null) {
             return failed(c, "scram", ReasonCode.BAD_USER_NAME_OR_PASSWORD);
         }
         backoff.succeeded(c.address());
-        return Authentication.accepted(c.username());
+        return Authentication.accepted(user);
     }
 
     /**
@@ -234,7 +235,8 @@ public final class Security implements Authorizer, AutoCloseable {
             return CompletableFuture.completedFuture(Authentication.accepted(c.certificateName()));
         }
         PasswordFile users = passwords;
-        if (c.username() == null) {
+        String user = c.username();
+        if (user == null) {
             return CompletableFuture.completedFuture(
                     anonymousAllowed ? Authentication.accepted("") : failed(c, "anonymous", ReasonCode.NOT_AUTHORIZED));
         }
@@ -242,17 +244,18 @@ public final class Security implements Authorizer, AutoCloseable {
             // no password file: the quick start trusts names (only where anonymous access is allowed)
             return CompletableFuture.completedFuture(
                     anonymousAllowed
-                            ? Authentication.accepted(c.username())
+                            ? Authentication.accepted(user)
                             : failed(c, "no-password-file", ReasonCode.NOT_AUTHORIZED));
         }
-        String hash = users.hashOf(c.username());
-        if (hash != null && c.password() != null && verified.matches(c.username(), hash, c.password())) {
+        String hash = users.hashOf(user);
+        byte[] given = c.password();
+        if (hash != null && given != null && verified.matches(user, hash, given)) {
             backoff.succeeded(c.address());
-            return CompletableFuture.completedFuture(Authentication.accepted(c.username()));
+            return CompletableFuture.completedFuture(Authentication.accepted(user));
         }
         CompletableFuture<Authentication> result = logins.submit(c.address(), turn -> {
             try {
-                return verify(users, c);
+                return verify(users, c, user);
             } finally {
                 turn.release();
             }
@@ -264,8 +267,8 @@ public final class Security implements Authorizer, AutoCloseable {
         return result;
     }
 
-    private Authentication verify(PasswordFile users, Credentials c) {
-        String hash = users.hashOf(c.username());
+    private Authentication verify(PasswordFile users, Credentials c, String user) {
+        String hash = users.hashOf(user);
         byte[] password = c.password() == null ? new byte[0] : c.password();
         boolean ok = PasswordHasher.verify(password, hash == null ? DUMMY_HASH : hash)
                 && hash != null
@@ -273,9 +276,9 @@ public final class Security implements Authorizer, AutoCloseable {
         if (!ok || hash == null) {
             return failed(c, hash == null ? "unknown-user" : "wrong-password", ReasonCode.BAD_USER_NAME_OR_PASSWORD);
         }
-        verified.remember(c.username(), hash, password);
+        verified.remember(user, hash, password);
         backoff.succeeded(c.address());
-        return Authentication.accepted(c.username());
+        return Authentication.accepted(user);
     }
 
     private Authentication failed(Credentials c, String reason, ReasonCode code) {
