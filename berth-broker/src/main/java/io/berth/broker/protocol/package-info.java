@@ -5,4 +5,7 @@
  * <p>Threading: a handler and its state belong to its channel's event loop, which, once the connection
  * is logged in, is its session's shard (ADR 9); it never blocks and never touches the store itself.
  */
+@NullMarked
 package io.berth.broker.protocol;
+
+import org.jspecify.annotations.NullMarked;

@@ -2,6 +2,7 @@ package io.berth.broker.session;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A session's outbound messages sent and not yet acknowledged, by queue position and by packet id, and
@@ -17,11 +18,11 @@ import java.util.List;
  * <p>Threading: owned by the session's shard.
  */
 final class InflightWindow {
-    private static final Outflight[] NONE = new Outflight[0];
+    private static final @Nullable Outflight[] NONE = new Outflight[0];
     private static final int PACKET_IDS = 65_535;
 
     /** Indexed by {@code seq & (length - 1)}; the length is a power of two, or 0. */
-    private Outflight[] slots = NONE;
+    private @Nullable Outflight[] slots = NONE;
     /** The oldest position in flight, when any. */
     private long first;
     /** One past the newest position in flight, when any. */
@@ -87,6 +88,7 @@ final class InflightWindow {
         return size > 0 && seq >= first && seq < end && slots[index(seq)] != null;
     }
 
+    @Nullable
     Outflight byPacketId(int packetId) {
         if (size == 0 || packetId < 1 || packetId > PACKET_IDS) {
             return null;
@@ -96,7 +98,7 @@ final class InflightWindow {
         if (seq < first) {
             seq += PACKET_IDS;
         }
-        Outflight o = seq < end ? slots[index(seq)] : null;
+        @Nullable Outflight o = seq < end ? slots[index(seq)] : null;
         return o != null && o.packetId == packetId ? o : null;
     }
 

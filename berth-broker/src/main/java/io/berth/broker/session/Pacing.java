@@ -3,6 +3,7 @@ package io.berth.broker.session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps publishers from running far ahead of an online subscriber. When a message is stored for this
@@ -37,7 +38,7 @@ final class Pacing {
 
     private final Timer timer;
     /** The replies held, in the order they came; null when none. */
-    private List<Runnable> held;
+    private @Nullable List<Runnable> held;
     /** Counts the rounds of holding, so that a timer of an earlier round does nothing. */
     private long round;
 

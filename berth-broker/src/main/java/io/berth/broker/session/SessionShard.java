@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One single-writer partition of the sessions, on one of the Netty event loops (ADR 9). The connections
@@ -153,7 +154,7 @@ public final class SessionShard {
     }
 
     /** The reserved positions were committed (or failed with {@code error}). */
-    void committed(List<Prepared> prepared, Throwable error) {
+    void committed(List<Prepared> prepared, @Nullable Throwable error) {
         if (executor.inEventLoop()) {
             applyCommitted(prepared, error);
         } else {
@@ -161,7 +162,7 @@ public final class SessionShard {
         }
     }
 
-    private void applyCommitted(List<Prepared> prepared, Throwable error) {
+    private void applyCommitted(List<Prepared> prepared, @Nullable Throwable error) {
         assert executor.inEventLoop() : "session work off its shard";
         {
             for (Prepared p : prepared) {
@@ -235,7 +236,7 @@ public final class SessionShard {
      * {@code reply}, when not null, is told here once their entries committed (at once when none was
      * written), with whether a queue refused it.
      */
-    void accept(StoredMessage message, List<Delivery> deliveries, PendingRoute.Done reply) {
+    void accept(StoredMessage message, List<Delivery> deliveries, PendingRoute.@Nullable Done reply) {
         assert executor.inEventLoop() : "session work off its shard";
         Reservation r = reserve(message, deliveries);
         PendingRoute local = reply == null ? null : new PendingRoute(Pacing.paced(sessions, r.prepared(), reply));

@@ -9,4 +9,7 @@
  * tick ({@link TickBatch}) and their completion comes back once per commit. Queue reads past what memory
  * holds run on the reader thread and come back as a task (see docs/adr/0007 and 0009).
  */
+@NullMarked
 package io.berth.broker.session;
+
+import org.jspecify.annotations.NullMarked;

@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The MQTT listeners (NIO transport): plain TCP, TLS, WebSocket and WebSocket over TLS, as many as the
@@ -55,7 +56,7 @@ public final class MqttServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup("berth-connections", GlobalEventExecutor.INSTANCE);
 
     private final EventLoops loops;
-    private EventLoopGroup boss;
+    private @Nullable EventLoopGroup boss;
 
     public MqttServer(BrokerConfig config, Sessions sessions, Security security, EventLoops loops) {
         this.config = config;
@@ -112,7 +113,7 @@ public final class MqttServer implements AutoCloseable {
         }
     }
 
-    private void pipeline(SocketChannel ch, ListenerConfig l, TlsContext tls) {
+    private void pipeline(SocketChannel ch, ListenerConfig l, @Nullable TlsContext tls) {
         ChannelPipeline p = ch.pipeline();
         p.addLast("addressLimits", new AddressLimitHandler(security));
         if (tls != null) {
