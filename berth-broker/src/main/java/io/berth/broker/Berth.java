@@ -2,6 +2,7 @@ package io.berth.broker;
 
 import io.berth.broker.admin.AdminServer;
 import io.berth.broker.auth.Security;
+import io.berth.broker.cluster.ClusterNode;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.Durability;
 import io.berth.broker.metrics.BrokerMetrics;
@@ -36,6 +37,7 @@ public final class Berth implements AutoCloseable {
     private final BrokerConfig config;
     private final SessionStore suppliedStore;
     private SessionStore store;
+    private ClusterNode cluster;
     private Sessions sessions;
     private MqttServer server;
     private Security security;
@@ -65,7 +67,12 @@ public final class Berth implements AutoCloseable {
         long begin = System.nanoTime();
         security = Security.start(config, metrics);
         try {
-            store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
+            if (config.cluster().enabled() && suppliedStore == null) {
+                cluster = ClusterNode.start(config, metrics::commit);
+                store = cluster.store();
+            } else {
+                store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
+            }
             ExposedFiles.warn(config);
             SessionStore.Recovery recovery = store.recover();
             // with a durable store retained payloads stay on disk, read back when delivered
@@ -86,8 +93,11 @@ public final class Berth implements AutoCloseable {
                     metrics,
                     security,
                     fatal);
-            sessions = new Sessions(context);
+            sessions = new Sessions(context, cluster);
             sessions.restore(recovery);
+            if (cluster != null) {
+                cluster.attach(sessions);
+            }
             recoveryMillis = (System.nanoTime() - begin) / 1_000_000;
             metrics.recoveryMillis(recoveryMillis);
             server = new MqttServer(config, sessions, security);
@@ -171,7 +181,9 @@ public final class Berth implements AutoCloseable {
         if (sessions != null) {
             sessions.close();
         }
-        if (store != null && suppliedStore == null) {
+        if (cluster != null) {
+            cluster.close();
+        } else if (store != null && suppliedStore == null) {
             store.close();
         }
         if (security != null) {

@@ -12,6 +12,8 @@ import io.berth.codec.MqttProperties;
 import io.berth.codec.MqttVersion;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.Will;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -27,6 +29,8 @@ final class SessionLifecycle {
 
     private final SessionShard shard;
     private final Sessions owner;
+    /** Connections whose CONNECT waits for the claim of its session (cluster only). */
+    private final Set<ClientConnection> claiming = new HashSet<>();
 
     SessionLifecycle(SessionShard shard, Sessions owner) {
         this.shard = shard;
@@ -34,6 +38,61 @@ final class SessionLifecycle {
     }
 
     void connect(ConnectRequest r) {
+        SessionHandover handover = owner.handover();
+        if (handover == null) {
+            connectHere(r);
+            return;
+        }
+        // a cluster node serves a session only once it owns it, with every earlier change applied here
+        ClientConnection conn = r.connection();
+        claiming.add(conn);
+        handover.claim(r.clientId())
+                .whenCompleteAsync(
+                        (recovered, error) -> {
+                            if (!claiming.remove(conn)) {
+                                return; // the connection went meanwhile
+                            }
+                            if (error != null) {
+                                LOG.warn("session of {} could not be claimed: {}", conn.describe(), error.toString());
+                                conn.refuse(ReasonCode.SERVER_UNAVAILABLE);
+                                return;
+                            }
+                            if (recovered != null && shard.sessions.get(r.clientId()) == null) {
+                                restore(recovered);
+                            }
+                            connectHere(r);
+                        },
+                        shard.executor);
+    }
+
+    /**
+     * Lets go of a session another node claimed: its connection here is closed, and it leaves this
+     * shard without a store write (the store is the new owner's now).
+     */
+    void release(String clientId) {
+        Session s = shard.sessions.get(clientId);
+        if (s == null) {
+            return;
+        }
+        if (s.connection != null) {
+            ClientConnection old = s.connection;
+            detach(s);
+            LOG.info("session of {} taken over by another node", old.describe());
+            old.close(ReasonCode.SESSION_TAKEN_OVER);
+        }
+        s.cancelTimers();
+        for (Subscription sub : s.subscriptions.values()) {
+            shard.context.tree().unsubscribe(s.clientId, sub.filter());
+        }
+        shard.sessions.remove(clientId);
+        shard.context.metrics().sessionEnded();
+        if (!GroupQueues.isKey(clientId)) {
+            shard.context.authorizer().sessionEnded(s.record.owner());
+        }
+        shard.context.metrics().queued(-s.outbound.count(), -s.outbound.bytes());
+    }
+
+    private void connectHere(ConnectRequest r) {
         ClientConnection conn = r.connection();
         Session existing = shard.sessions.get(r.clientId());
         if (existing != null && !existing.record.owner().equals(r.principal())) {
@@ -202,6 +261,9 @@ final class SessionLifecycle {
     }
 
     void connectionLost(ClientConnection conn) {
+        if (claiming.remove(conn)) {
+            return;
+        }
         Session s = shard.sessions.get(conn.clientId());
         if (s == null || !s.isConnectedTo(conn)) {
             return;

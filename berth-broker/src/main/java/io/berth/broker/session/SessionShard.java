@@ -113,6 +113,10 @@ public final class SessionShard {
         executor.execute(() -> lifecycle.connect(request));
     }
 
+    void release(String clientId) {
+        executor.execute(() -> lifecycle.release(clientId));
+    }
+
     public void disconnect(ClientConnection conn, DisconnectPacket packet) {
         executor.execute(() -> lifecycle.disconnect(conn, packet));
     }

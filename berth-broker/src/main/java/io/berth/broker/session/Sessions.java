@@ -21,9 +21,17 @@ public final class Sessions implements AutoCloseable {
     private final Router router;
     /** Reads queues past what memory holds, off the shards' threads. */
     private final ExecutorService reader;
+    /** Null on a single node. */
+    private final SessionHandover handover;
 
     public Sessions(BrokerContext context) {
+        this(context, null);
+    }
+
+    /** Sessions of a cluster node: each CONNECT first claims its session through {@code handover}. */
+    public Sessions(BrokerContext context, SessionHandover handover) {
         this.context = context;
+        this.handover = handover;
         this.shards = new SessionShard[context.config().shards()];
         this.reader = Executors.newSingleThreadExecutor(new DefaultThreadFactory("berth-reader", true));
         long heldPerShard = HeldBudget.defaultTotal() / shards.length;
@@ -36,6 +44,19 @@ public final class Sessions implements AutoCloseable {
     /** The shard that owns the session of {@code clientId}. */
     public SessionShard shardOf(String clientId) {
         return shards[router.shardIndex(clientId)];
+    }
+
+    /** How sessions move between cluster nodes; null on a single node. */
+    SessionHandover handover() {
+        return handover;
+    }
+
+    /**
+     * Lets go of the session of {@code clientId}: another node took it. Its connection here, if any, is
+     * closed (5.0: Session taken over); nothing of it is written to the store, which is the new owner's.
+     */
+    public void release(String clientId) {
+        shardOf(clientId).release(clientId);
     }
 
     List<SessionShard> shards() {

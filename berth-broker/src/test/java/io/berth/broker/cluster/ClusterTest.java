@@ -1,0 +1,157 @@
+package io.berth.broker.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.berth.broker.Berth;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes in this JVM, real MQTT clients: a persistent session resumes on another node with every
+ * acknowledged message, also when a node is gone, and a stopped node catches up when it comes back.
+ */
+class ClusterTest {
+    @TempDir
+    Path dir;
+
+    private TestCluster cluster;
+    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        for (Mqtt5BlockingClient c : clients) {
+            if (c.getState().isConnected()) {
+                c.disconnect();
+            }
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private Mqtt5BlockingClient client(String id, Berth node) {
+        Mqtt5BlockingClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(node.port())
+                .buildBlocking();
+        clients.add(c);
+        return c;
+    }
+
+    private static Mqtt5ConnAck connectPersistent(Mqtt5BlockingClient c) {
+        return c.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
+    }
+
+    /** Publishes {@code count} messages; each send returns once acknowledged (PUBACK, or PUBREC/PUBCOMP). */
+    private void publish(Berth node, String topic, MqttQos qos, int from, int count) {
+        Mqtt5BlockingClient pub = client("pub-" + topic + "-" + from + "-" + System.nanoTime(), node);
+        pub.connect();
+        for (int i = from; i < from + count; i++) {
+            pub.publishWith()
+                    .topic(topic)
+                    .qos(qos)
+                    .payload(("m" + i).getBytes(StandardCharsets.UTF_8))
+                    .send();
+        }
+        pub.disconnect();
+    }
+
+    private static List<String> receive(Mqtt5BlockingClient.Mqtt5Publishes publishes, int count)
+            throws InterruptedException {
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Mqtt5Publish p = publishes
+                    .receive(20, TimeUnit.SECONDS)
+                    .orElseThrow(
+                            () -> new AssertionError("only " + got.size() + " of " + count + " messages came: " + got));
+            got.add(p.getTopic() + "/" + new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8));
+        }
+        return got;
+    }
+
+    private static List<String> expected(String topic, int from, int count) {
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            out.add(topic + "/m" + i);
+        }
+        return out;
+    }
+
+    private void subscribeAndLeave(String id, Berth node, String filter) {
+        Mqtt5BlockingClient sub = client(id, node);
+        connectPersistent(sub);
+        sub.subscribeWith().topicFilter(filter).qos(MqttQos.EXACTLY_ONCE).send();
+        sub.disconnect();
+    }
+
+    @Test
+    void persistentSession_resumesOnAnotherNode_withEveryQueuedMessageInOrder() throws Exception {
+        cluster = new TestCluster(dir, 3).startAll();
+        subscribeAndLeave("fleet-1", cluster.node(0), "fleet/#");
+        publish(cluster.node(0), "fleet/a", MqttQos.AT_LEAST_ONCE, 0, 20);
+        publish(cluster.node(0), "fleet/b", MqttQos.EXACTLY_ONCE, 0, 10);
+
+        Mqtt5BlockingClient sub = client("fleet-1", cluster.node(2));
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+            // [MQTT-3.2.2-3] Session Present 1: the session is resumed, here on another node
+            assertThat(connectPersistent(sub).isSessionPresent()).isTrue();
+            List<String> want = new ArrayList<>(expected("fleet/a", 0, 20));
+            want.addAll(expected("fleet/b", 0, 10));
+            assertThat(receive(publishes, 30)).isEqualTo(want);
+            // and the session now lives on node 3: a message published there reaches it
+            publish(cluster.node(2), "fleet/c", MqttQos.AT_LEAST_ONCE, 0, 1);
+            assertThat(receive(publishes, 1)).containsExactly("fleet/c/m0");
+        }
+    }
+
+    @Test
+    void connectOnAnotherNode_takesTheSessionOver_andClosesTheOldConnection() throws Exception {
+        cluster = new TestCluster(dir, 3).startAll();
+        Mqtt5BlockingClient first = client("roamer", cluster.node(0));
+        connectPersistent(first);
+        first.subscribeWith().topicFilter("roam/#").qos(MqttQos.AT_LEAST_ONCE).send();
+
+        Mqtt5BlockingClient second = client("roamer", cluster.node(1));
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = second.publishes(MqttGlobalPublishFilter.ALL)) {
+            assertThat(connectPersistent(second).isSessionPresent()).isTrue();
+            // [MQTT-3.1.4-3] the node that held the session closes its connection
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> !first.getState().isConnected());
+            publish(cluster.node(1), "roam/x", MqttQos.AT_LEAST_ONCE, 0, 3);
+            assertThat(receive(publishes, 3)).isEqualTo(expected("roam/x", 0, 3));
+        }
+    }
+
+    @Test
+    void aNodeStops_theOtherTwoKeepAcknowledging_andItCatchesUpWhenBack() throws Exception {
+        cluster = new TestCluster(dir, 3).startAll();
+        subscribeAndLeave("sensor-1", cluster.node(1), "s/#");
+        publish(cluster.node(1), "s/a", MqttQos.AT_LEAST_ONCE, 0, 10);
+
+        cluster.stop(0); // whichever node leads, two of three remain
+        publish(cluster.node(1), "s/a", MqttQos.EXACTLY_ONCE, 10, 10);
+        cluster.stop(1); // the node the session lived on goes too; the third alone cannot commit
+
+        cluster.start(0); // back with a majority: node 1 catches up on what it missed
+        Mqtt5BlockingClient sub = client("sensor-1", cluster.node(0));
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+            assertThat(connectPersistent(sub).isSessionPresent()).isTrue();
+            assertThat(receive(publishes, 20)).isEqualTo(expected("s/a", 0, 20));
+        }
+    }
+}
