@@ -96,7 +96,7 @@ public final class Berth implements AutoCloseable {
             sessions = new Sessions(context, cluster);
             sessions.restore(recovery);
             if (cluster != null) {
-                cluster.attach(sessions);
+                cluster.attach(sessions, retained);
             }
             recoveryMillis = (System.nanoTime() - begin) / 1_000_000;
             metrics.recoveryMillis(recoveryMillis);
@@ -153,6 +153,11 @@ public final class Berth implements AutoCloseable {
     /** Operator access to sessions and queues. */
     public SessionAdmin admin() {
         return new SessionAdmin(sessions);
+    }
+
+    /** This broker's membership of a cluster, or null for a single node. */
+    public ClusterNode cluster() {
+        return cluster;
     }
 
     /** The broker's metrics. */

@@ -3,6 +3,7 @@ package io.berth.broker.cluster;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.ClusterConfig;
 import io.berth.broker.config.Durability;
+import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.session.SessionHandover;
 import io.berth.broker.session.Sessions;
 import io.berth.broker.store.CommitListener;
@@ -61,17 +62,14 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     private final AtomicLong seqs = new AtomicLong();
     private final ExecutorService reads =
             Executors.newSingleThreadExecutor(new DefaultThreadFactory("berth-cluster", true));
-    private final ReleaseQueue releases = new ReleaseQueue();
+    private final LocalView view = new LocalView();
     private final ReplicatedSessionStore store;
+    private final RaftGroup group;
 
     private ClusterNode(BrokerConfig config, RocksSessionStore local) throws IOException {
         this.cluster = config.cluster();
         this.local = local;
-        this.machine = new SessionStateMachine(local, cluster.nodeId(), incarnation, (clientId, node) -> {
-            if (!node.equals(cluster.nodeId())) {
-                releases.release(clientId);
-            }
-        });
+        this.machine = new SessionStateMachine(local, cluster.nodeId(), incarnation, view);
         List<RaftPeer> peers = new ArrayList<>();
         for (ClusterConfig.Member m : cluster.members()) {
             peers.add(RaftPeer.newBuilder()
@@ -79,7 +77,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                     .setAddress(m.address().toString())
                     .build());
         }
-        RaftGroup group = RaftGroup.valueOf(RaftGroupId.valueOf(ClusterIdentity.groupId(cluster)), peers);
+        this.group = RaftGroup.valueOf(RaftGroupId.valueOf(ClusterIdentity.groupId(cluster)), peers);
         Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(raftDir.toFile()));
@@ -160,9 +158,13 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         return store;
     }
 
-    /** Sessions that other nodes claim are let go in {@code sessions} from now on (and those claimed so far). */
-    public void attach(Sessions sessions) {
-        releases.attach(sessions);
+    /**
+     * Keeps {@code sessions} and {@code retained} in step with the entries of other nodes from now on
+     * (and with those applied since the store was recovered): sessions they claim are let go, retained
+     * messages they set or clear change the index.
+     */
+    public void attach(Sessions sessions, RetainedIndex retained) {
+        view.attach(sessions, retained);
     }
 
     @Override
@@ -215,9 +217,31 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         return cluster.nodeId();
     }
 
-    /** The Raft server (for tests and the admin view). */
-    RaftServer server() {
-        return server;
+    /**
+     * What this node knows of the session group.
+     *
+     * @param nodeId this node
+     * @param leaderId the leader this node follows (itself when it leads), empty when it knows none
+     * @param term the current Raft term
+     * @param commitIndex the highest log index this node knows to be committed
+     * @param appliedIndex the highest log index applied to this node's replica
+     */
+    public record Status(String nodeId, String leaderId, long term, long commitIndex, long appliedIndex) {}
+
+    /** This node's view of the session group now; any thread. */
+    public Status status() {
+        try {
+            RaftServer.Division division = server.getDivision(group.getGroupId());
+            var info = division.getInfo();
+            return new Status(
+                    cluster.nodeId(),
+                    info.getLeaderId() == null ? "" : info.getLeaderId().toString(),
+                    info.getCurrentTerm(),
+                    division.getRaftLog().getLastCommittedIndex(),
+                    info.getLastAppliedIndex());
+        } catch (IOException e) {
+            throw new IllegalStateException("the session group is not running on this node", e);
+        }
     }
 
     /** Leaves the group: stops the Raft server and the client, then closes the replica. */

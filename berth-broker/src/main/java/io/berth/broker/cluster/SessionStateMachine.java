@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #applyTransaction} runs on Ratis' state machine updater thread, one entry at a time
  * in log order, and owns the ownership map (a concurrent map: {@link #owner} is read from other threads).
- * Store completions, the submitter's futures and the {@code claimed} listener run on the store's
+ * Store completions, the submitter's futures and the {@link Listener} run on the store's
  * committer thread, in log order; they must not block.
  */
 final class SessionStateMachine extends BaseStateMachine {
@@ -54,18 +53,24 @@ final class SessionStateMachine extends BaseStateMachine {
     private final long incarnation;
     private final Map<String, String> owners = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
-    private final BiConsumer<String, String> claimed;
+    private final Listener listener;
     /** The last entry the store held at start: entries up to it are not applied again. */
     private long recoveredIndex = -1;
 
-    /**
-     * @param claimed told (client id, node) when a node other than this one claimed a session
-     */
-    SessionStateMachine(RocksSessionStore store, String self, long incarnation, BiConsumer<String, String> claimed) {
+    /** Told of what entries of other nodes changed, once this node's replica holds it, in log order. */
+    interface Listener {
+        /** Another node claimed the session of {@code clientId}. */
+        void claimed(String clientId);
+
+        /** Another node set ({@code PutRetained}) or cleared ({@code DeleteRetained}) a retained message. */
+        void retained(StoreCommand command);
+    }
+
+    SessionStateMachine(RocksSessionStore store, String self, long incarnation, Listener listener) {
         this.store = store;
         this.self = self;
         this.incarnation = incarnation;
-        this.claimed = claimed;
+        this.listener = listener;
     }
 
     @Override
@@ -123,14 +128,14 @@ final class SessionStateMachine extends BaseStateMachine {
                     proto.getStateMachineLogEntry().getLogData().newInput()));
         } catch (IllegalArgumentException e) {
             LOG.error("log entry {} is not a session entry; skipped", at, e);
-            return written(at, null, store.submit(List.of(), List.of(appliedMark(at))), null, e);
+            return written(at, null, store.submit(List.of(), List.of(appliedMark(at))), List.of(), e);
         }
         List<MetaWrite> meta = new ArrayList<>(4);
         meta.add(appliedMark(at));
         if (entry.kind() == LogEntry.Kind.CLAIM) {
             owners.put(entry.clientId(), entry.node());
             meta.add(new MetaWrite(OWNER + entry.clientId(), entry.node().getBytes(StandardCharsets.UTF_8)));
-            return written(at, entry, store.submit(List.of(), meta), entry.clientId(), null);
+            return written(at, entry, store.submit(List.of(), meta), List.of(), null);
         }
         List<StoreCommand> commands;
         RuntimeException rejected = null;
@@ -147,7 +152,7 @@ final class SessionStateMachine extends BaseStateMachine {
         } else {
             own(entry.node(), commands, meta);
         }
-        return written(at, entry, store.submit(commands, meta), null, rejected);
+        return written(at, entry, store.submit(commands, meta), commands, rejected);
     }
 
     /** Null when {@code node} may apply {@code commands}; otherwise why not. */
@@ -222,7 +227,11 @@ final class SessionStateMachine extends BaseStateMachine {
      * it holds. Once the store wrote the entry, the submitter and the listeners hear.
      */
     private CompletableFuture<Message> written(
-            TermIndex at, LogEntry entry, CompletableFuture<Void> write, String claimedClient, Throwable rejected) {
+            TermIndex at,
+            LogEntry entry,
+            CompletableFuture<Void> write,
+            List<StoreCommand> applied,
+            Throwable rejected) {
         updateLastAppliedTermIndex(at.getTerm(), at.getIndex());
         return write.handle((v, error) -> {
             if (error != null) {
@@ -245,8 +254,16 @@ final class SessionStateMachine extends BaseStateMachine {
                         f.complete(null);
                     }
                 }
-            } else if (claimedClient != null) {
-                claimed.accept(claimedClient, entry.node());
+            } else if (entry.kind() == LogEntry.Kind.CLAIM) {
+                if (!entry.node().equals(self)) { // a claim of this node's former run changes nothing here
+                    listener.claimed(entry.clientId());
+                }
+            } else {
+                for (StoreCommand c : applied) {
+                    if (c instanceof StoreCommand.PutRetained || c instanceof StoreCommand.DeleteRetained) {
+                        listener.retained(c);
+                    }
+                }
             }
             return Message.EMPTY;
         });

@@ -137,8 +137,91 @@ class ClusterTest {
         }
     }
 
+    /** The index of the node that leads the session group, once there is one. */
+    private int leader() {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> !cluster.node(0).cluster().status().leaderId().isEmpty());
+        String id = cluster.node(0).cluster().status().leaderId();
+        return Integer.parseInt(id.substring(1)) - 1;
+    }
+
+    /** Waits until node {@code index} applied everything node {@code from} applied so far. */
+    private void caughtUp(int index, int from) {
+        long target = cluster.node(from).cluster().status().appliedIndex();
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> cluster.node(index).cluster().status().appliedIndex() >= target);
+    }
+
     @Test
-    void aNodeStops_theOtherTwoKeepAcknowledging_andItCatchesUpWhenBack() throws Exception {
+    void theLeaderStops_theOtherTwoKeepAcknowledging_nothingAcknowledgedIsLost_andItCatchesUp() throws Exception {
+        cluster = new TestCluster(dir, 3).startAll();
+        int leader = leader();
+        int a = (leader + 1) % 3;
+        int b = (leader + 2) % 3;
+        subscribeAndLeave("meter-1", cluster.node(a), "m/#");
+        publish(cluster.node(a), "m/x", MqttQos.AT_LEAST_ONCE, 0, 10);
+
+        cluster.stop(leader);
+        publish(cluster.node(a), "m/x", MqttQos.AT_LEAST_ONCE, 10, 10);
+        publish(cluster.node(a), "m/x", MqttQos.EXACTLY_ONCE, 20, 10);
+
+        Mqtt5BlockingClient sub = client("meter-1", cluster.node(b));
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+            assertThat(connectPersistent(sub).isSessionPresent()).isTrue();
+            assertThat(receive(publishes, 30)).isEqualTo(expected("m/x", 0, 30));
+        }
+        sub.disconnect();
+
+        cluster.start(leader); // the former leader rejoins and catches up from the log
+        caughtUp(leader, b);
+        Mqtt5BlockingClient back = client("meter-1", cluster.node(leader));
+        assertThat(connectPersistent(back).isSessionPresent()).isTrue();
+    }
+
+    @Test
+    void retainedMessage_setOnOneNode_reachesANewSubscriberOnAnother() throws Exception {
+        cluster = new TestCluster(dir, 3).startAll();
+        Mqtt5BlockingClient pub = client("lamp", cluster.node(0));
+        pub.connect();
+        pub.publishWith()
+                .topic("lamp/state")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .payload("on".getBytes(StandardCharsets.UTF_8))
+                .send();
+        caughtUp(2, 0);
+        Mqtt5BlockingClient sub = client("viewer", cluster.node(2));
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+            sub.connect();
+            sub.subscribeWith().topicFilter("lamp/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            // [MQTT-3.3.1-6] a new subscription gets the retained message, here from another node's publish
+            Mqtt5Publish p = publishes.receive(20, TimeUnit.SECONDS).orElseThrow();
+            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("on");
+            assertThat(p.isRetain()).isTrue();
+        }
+        // cleared on node 1: gone on node 3 too [MQTT-3.3.1-10]
+        pub.publishWith()
+                .topic("lamp/state")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .send();
+        caughtUp(2, 0);
+        Mqtt5BlockingClient late = client("late-viewer", cluster.node(2));
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = late.publishes(MqttGlobalPublishFilter.ALL)) {
+            late.connect();
+            late.subscribeWith()
+                    .topicFilter("lamp/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void twoNodesStop_theSessionResumesOnARestartedOne_withWhatTheStoppedNodesAcknowledged() throws Exception {
         cluster = new TestCluster(dir, 3).startAll();
         subscribeAndLeave("sensor-1", cluster.node(1), "s/#");
         publish(cluster.node(1), "s/a", MqttQos.AT_LEAST_ONCE, 0, 10);
