@@ -70,6 +70,11 @@ final class ReplicatedSessionStore implements SessionStore {
                 + " (acknowledged = committed by a majority, the Raft log fsynced)";
     }
 
+    /** The session as this node's replica holds it now, or null. */
+    RecoveredSession localSession(String clientId) {
+        return local.recoverSession(clientId);
+    }
+
     /** The node closes the replica. */
     @Override
     public void close() {}

@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -33,9 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>Ownership and fencing: the state machine records which node owns each session ({@code owner/<id>}
  * rows, in the same batches). A {@link LogEntry.Kind#CLAIM} makes its node the owner; the first
  * {@code PutSession} of a session nobody owns makes its submitter the owner. An entry that changes a
- * session owned by another node is rejected as a whole, on every node alike (the log order decides): a
- * node that lost a session can never write to it again, and its submission fails, so nothing of it is
- * acknowledged.
+ * session owned by another node loses those commands, on every node alike (the log order decides): a
+ * node that lost a session can never write to it again (see {@link #fence}).
  *
  * <p>Threading: {@link #applyTransaction} runs on Ratis' state machine updater thread, one entry at a time
  * in log order, and owns the ownership map (a concurrent map: {@link #owner} is read from other threads).
@@ -128,44 +129,63 @@ final class SessionStateMachine extends BaseStateMachine {
                     proto.getStateMachineLogEntry().getLogData().newInput()));
         } catch (IllegalArgumentException e) {
             LOG.error("log entry {} is not a session entry; skipped", at, e);
-            return written(at, null, store.submit(List.of(), List.of(appliedMark(at))), List.of(), e);
+            return written(
+                    at, null, store.submit(List.of(), List.of(appliedMark(at))), new Fenced(List.of(), Set.of(), e));
         }
         List<MetaWrite> meta = new ArrayList<>(4);
         meta.add(appliedMark(at));
         if (entry.kind() == LogEntry.Kind.CLAIM) {
             owners.put(entry.clientId(), entry.node());
             meta.add(new MetaWrite(OWNER + entry.clientId(), entry.node().getBytes(StandardCharsets.UTF_8)));
-            return written(at, entry, store.submit(List.of(), meta), List.of(), null);
+            return written(at, entry, store.submit(List.of(), meta), new Fenced(List.of(), Set.of(), null));
         }
-        List<StoreCommand> commands;
-        RuntimeException rejected = null;
+        Fenced fenced;
         try {
-            commands = CommandCodec.decode(entry.commands());
-            rejected = fence(entry.node(), commands);
+            fenced = fence(entry.node(), CommandCodec.decode(entry.commands()));
         } catch (IllegalArgumentException e) {
             LOG.error("log entry {} holds commands this node cannot read; skipped", at, e);
-            commands = List.of();
-            rejected = e;
+            fenced = new Fenced(List.of(), Set.of(), e);
         }
-        if (rejected != null) {
-            commands = List.of();
-        } else {
-            own(entry.node(), commands, meta);
+        if (fenced.rejected() == null) {
+            own(entry.node(), fenced.kept(), meta);
         }
-        return written(at, entry, store.submit(commands, meta), commands, rejected);
+        return written(at, entry, store.submit(fenced.kept(), meta), fenced);
     }
 
-    /** Null when {@code node} may apply {@code commands}; otherwise why not. */
-    private RuntimeException fence(String node, List<StoreCommand> commands) {
+    /**
+     * An entry's commands after fencing.
+     *
+     * @param kept what is applied
+     * @param lost sessions owned by another node, whose commands were dropped
+     * @param rejected why nothing of the entry is applied, or null
+     */
+    private record Fenced(List<StoreCommand> kept, Set<String> lost, RuntimeException rejected) {}
+
+    /**
+     * Drops the commands of sessions that {@code node} does not own: a node that lost a session writes
+     * nothing to it. The rest applies, unless a dropped command is an inbound QoS 2 packet id: that one
+     * must commit atomically with the queue entries of its message (ADR 2), so then nothing applies.
+     */
+    private Fenced fence(String node, List<StoreCommand> commands) {
+        List<StoreCommand> kept = new ArrayList<>(commands.size());
+        Set<String> lost = new HashSet<>();
         for (StoreCommand c : commands) {
             String client = clientOf(c);
             String owner = client == null ? null : owners.get(client);
-            if (owner != null && !owner.equals(node)) {
-                return new IllegalStateException(
-                        "the session of '" + client + "' belongs to node " + owner + " now, not to " + node);
+            if (owner == null || owner.equals(node)) {
+                kept.add(c);
+                continue;
+            }
+            lost.add(client);
+            if (c instanceof StoreCommand.PutInbound || c instanceof StoreCommand.DeleteInbound) {
+                return new Fenced(
+                        List.of(),
+                        lost,
+                        new IllegalStateException(
+                                "the session of '" + client + "' belongs to node " + owner + " now, not to " + node));
             }
         }
-        return null;
+        return new Fenced(kept, lost, null);
     }
 
     /** Ownership changes of applied commands, and the submitter's message id high-water mark. */
@@ -227,11 +247,7 @@ final class SessionStateMachine extends BaseStateMachine {
      * it holds. Once the store wrote the entry, the submitter and the listeners hear.
      */
     private CompletableFuture<Message> written(
-            TermIndex at,
-            LogEntry entry,
-            CompletableFuture<Void> write,
-            List<StoreCommand> applied,
-            Throwable rejected) {
+            TermIndex at, LogEntry entry, CompletableFuture<Void> write, Fenced fenced) {
         updateLastAppliedTermIndex(at.getTerm(), at.getIndex());
         return write.handle((v, error) -> {
             if (error != null) {
@@ -246,10 +262,12 @@ final class SessionStateMachine extends BaseStateMachine {
                 return Message.EMPTY;
             }
             if (mine(entry)) {
+                // sessions this node still held but lost: let them go here now
+                fenced.lost().forEach(listener::claimed);
                 CompletableFuture<Void> f = waiting.remove(entry.seq());
                 if (f != null) {
-                    if (rejected != null) {
-                        f.completeExceptionally(rejected);
+                    if (fenced.rejected() != null) {
+                        f.completeExceptionally(fenced.rejected());
                     } else {
                         f.complete(null);
                     }
@@ -259,7 +277,7 @@ final class SessionStateMachine extends BaseStateMachine {
                     listener.claimed(entry.clientId());
                 }
             } else {
-                for (StoreCommand c : applied) {
+                for (StoreCommand c : fenced.kept()) {
                     if (c instanceof StoreCommand.PutRetained || c instanceof StoreCommand.DeleteRetained) {
                         listener.retained(c);
                     }
