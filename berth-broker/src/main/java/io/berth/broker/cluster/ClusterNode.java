@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
@@ -52,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterNode implements SessionHandover, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    /** How long a CONNECT waits for the claim of its session to be committed and applied here. */
+    static final long CLAIM_TIMEOUT_MILLIS = 5_000;
 
     private final ClusterConfig cluster;
     private final RocksSessionStore local;
@@ -97,8 +100,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                 .setProperties(clientProperties)
                 .setRaftGroup(group)
                 .setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.retryForeverWithSleep(
-                        TimeDuration.valueOf(100, java.util.concurrent.TimeUnit.MILLISECONDS)))
+                .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
         this.store = new ReplicatedSessionStore(this, local, cluster);
     }
@@ -167,12 +169,26 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         view.attach(sessions, retained);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A claim not applied within {@link #CLAIM_TIMEOUT_MILLIS} (no majority within reach) fails, so
+     * that the client hears Server unavailable and may try another node. The claim may still commit later:
+     * the session then belongs to this node, which serves it at the client's next CONNECT here, and is
+     * claimed again by any other node the client connects to.
+     */
     @Override
     public CompletableFuture<RecoveredSession> claim(String clientId) {
         long seq = seqs.incrementAndGet();
         CompletableFuture<Void> applied = machine.expect(seq);
         send(seq, LogEntry.claim(cluster.nodeId(), incarnation, seq, clientId));
-        return applied.thenApplyAsync(v -> local.recoverSession(clientId), reads);
+        return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .whenComplete((v, error) -> {
+                    if (error != null) {
+                        machine.abandon(seq, error);
+                    }
+                })
+                .thenApplyAsync(v -> local.recoverSession(clientId), reads);
     }
 
     /** Submits one store submission as one log entry; completes once it is committed and applied here. */

@@ -1,12 +1,15 @@
 package io.berth.broker.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.berth.broker.Berth;
 import java.nio.charset.StandardCharsets;
@@ -178,6 +181,20 @@ class ClusterTest {
         caughtUp(leader, b);
         Mqtt5BlockingClient back = client("meter-1", cluster.node(leader));
         assertThat(connectPersistent(back).isSessionPresent()).isTrue();
+    }
+
+    @Test
+    void aNodeWithoutMajority_answersConnectWithServerUnavailable() {
+        cluster = new TestCluster(dir, 3).startAll();
+        cluster.stop(0);
+        cluster.stop(1);
+        Mqtt5BlockingClient c = client("lonely", cluster.node(2));
+        // the claim of the session cannot commit: the client is told to go elsewhere (5.0: 0x88)
+        assertThatThrownBy(() -> connectPersistent(c))
+                .isInstanceOfSatisfying(
+                        Mqtt5ConnAckException.class,
+                        e -> assertThat(e.getMqttMessage().getReasonCode())
+                                .isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE));
     }
 
     @Test
