@@ -122,6 +122,57 @@ class ClusterTest {
     }
 
     @Test
+    void paho311_cleanSessionFalse_resumesOnAnotherNode() throws Exception {
+        cluster = new TestCluster(dir, 3).startAll();
+        List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        org.eclipse.paho.client.mqttv3.MqttConnectOptions opts =
+                new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+        opts.setCleanSession(false);
+        org.eclipse.paho.client.mqttv3.MqttClient sub = paho(cluster.node(1), "legacy-sub");
+        sub.connect(opts);
+        sub.subscribe("legacy/#", 2);
+        sub.disconnect();
+        sub.close();
+
+        org.eclipse.paho.client.mqttv3.MqttClient pub = paho(cluster.node(1), "legacy-pub");
+        pub.connect();
+        for (int i = 0; i < 20; i++) {
+            // a synchronous publish returns once PUBACK (QoS 1) or PUBCOMP (QoS 2) came
+            pub.publish("legacy/x", ("m" + i).getBytes(StandardCharsets.UTF_8), i < 10 ? 1 : 2, false);
+        }
+        pub.disconnect();
+        pub.close();
+
+        org.eclipse.paho.client.mqttv3.MqttClient again = paho(cluster.node(0), "legacy-sub");
+        again.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {}
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+                received.add(topic + "/" + new String(message.getPayload(), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {}
+        });
+        // [MQTT-3.2.2-2] 3.1.1: Session Present 1 when the server has the session, here on another node
+        assertThat(again.connectWithResult(opts).getSessionPresent()).isTrue();
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> received.size() >= 20);
+        assertThat(received).isEqualTo(expected("legacy/x", 0, 20));
+        again.disconnect();
+        again.close();
+    }
+
+    private static org.eclipse.paho.client.mqttv3.MqttClient paho(Berth node, String id)
+            throws org.eclipse.paho.client.mqttv3.MqttException {
+        return new org.eclipse.paho.client.mqttv3.MqttClient(
+                "tcp://127.0.0.1:" + node.port(), id, new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+    }
+
+    @Test
     void connectOnAnotherNode_takesTheSessionOver_andClosesTheOldConnection() throws Exception {
         cluster = new TestCluster(dir, 3).startAll();
         Mqtt5BlockingClient first = client("roamer", cluster.node(0));
