@@ -166,6 +166,59 @@ class ClusterTest {
         again.close();
     }
 
+    @Test
+    void messagesSentButNotAcknowledged_areSentAgainWithDup_byTheNodeTheSessionMovesTo() throws Exception {
+        cluster = new TestCluster(dir, 3).startAll();
+        org.eclipse.paho.client.mqttv3.MqttConnectOptions opts =
+                new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+        opts.setCleanSession(false);
+        List<org.eclipse.paho.client.mqttv3.MqttMessage> first =
+                java.util.Collections.synchronizedList(new ArrayList<>());
+        org.eclipse.paho.client.mqttv3.MqttClient sub = paho(cluster.node(0), "dup-sub");
+        sub.setManualAcks(true); // received, never acknowledged
+        sub.setCallback(collect(first));
+        sub.connect(opts);
+        sub.subscribe("dup/#", 1);
+        publish(cluster.node(0), "dup/x", MqttQos.AT_LEAST_ONCE, 0, 3);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> first.size() >= 3);
+        assertThat(first).noneMatch(org.eclipse.paho.client.mqttv3.MqttMessage::isDuplicate);
+        sub.disconnectForcibly(0, 100);
+        sub.close();
+
+        List<org.eclipse.paho.client.mqttv3.MqttMessage> again =
+                java.util.Collections.synchronizedList(new ArrayList<>());
+        org.eclipse.paho.client.mqttv3.MqttClient moved = paho(cluster.node(2), "dup-sub");
+        moved.setCallback(collect(again));
+        assertThat(moved.connectWithResult(opts).getSessionPresent()).isTrue();
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> again.size() >= 3);
+        // [MQTT-3.3.1-1] a redelivery carries DUP, here from the node the session moved to
+        assertThat(again).allMatch(org.eclipse.paho.client.mqttv3.MqttMessage::isDuplicate);
+        assertThat(again.stream().map(m -> new String(m.getPayload(), StandardCharsets.UTF_8)))
+                .containsExactly("m0", "m1", "m2");
+        moved.disconnect();
+        moved.close();
+    }
+
+    private static org.eclipse.paho.client.mqttv3.MqttCallback collect(
+            List<org.eclipse.paho.client.mqttv3.MqttMessage> into) {
+        return new org.eclipse.paho.client.mqttv3.MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {}
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+                into.add(message);
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {}
+        };
+    }
+
     private static org.eclipse.paho.client.mqttv3.MqttClient paho(Berth node, String id)
             throws org.eclipse.paho.client.mqttv3.MqttException {
         return new org.eclipse.paho.client.mqttv3.MqttClient(
