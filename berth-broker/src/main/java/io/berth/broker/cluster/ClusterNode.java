@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterNode implements SessionHandover, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     /** How long a CONNECT waits for the claim of its session to be committed and applied here. */
-    static final long CLAIM_TIMEOUT_MILLIS = 5_000;
+    static final long CLAIM_TIMEOUT_MILLIS = 10_000;
 
     private final ClusterConfig cluster;
     private final RocksSessionStore local;

@@ -12,8 +12,6 @@ import io.berth.codec.MqttProperties;
 import io.berth.codec.MqttVersion;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.Will;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,70 +27,29 @@ final class SessionLifecycle {
 
     private final SessionShard shard;
     private final Sessions owner;
-    /** Connections whose CONNECT waits for the claim of its session (cluster only). */
-    private final Set<ClientConnection> claiming = new HashSet<>();
+    /** Null on a single node. */
+    private final SessionClaims claims;
 
     SessionLifecycle(SessionShard shard, Sessions owner) {
         this.shard = shard;
         this.owner = owner;
+        this.claims = owner.handover() == null ? null : new SessionClaims(shard, this, owner.handover());
     }
 
     void connect(ConnectRequest r) {
-        SessionHandover handover = owner.handover();
-        if (handover == null) {
+        if (claims == null) {
             connectHere(r);
-            return;
+        } else {
+            claims.connect(r); // a cluster node serves a session once it owns it
         }
-        // a cluster node serves a session only once it owns it, with every earlier change applied here
-        ClientConnection conn = r.connection();
-        claiming.add(conn);
-        handover.claim(r.clientId())
-                .whenCompleteAsync(
-                        (recovered, error) -> {
-                            if (!claiming.remove(conn)) {
-                                return; // the connection went meanwhile
-                            }
-                            if (error != null) {
-                                LOG.warn("session of {} could not be claimed: {}", conn.describe(), error.toString());
-                                conn.refuse(ReasonCode.SERVER_UNAVAILABLE);
-                                return;
-                            }
-                            if (recovered != null && shard.sessions.get(r.clientId()) == null) {
-                                restore(recovered);
-                            }
-                            connectHere(r);
-                        },
-                        shard.executor);
     }
 
-    /**
-     * Lets go of a session another node claimed: its connection here is closed, and it leaves this
-     * shard without a store write (the store is the new owner's now).
-     */
+    /** A session another node claimed (cluster only): see {@link SessionClaims#release}. */
     void release(String clientId) {
-        Session s = shard.sessions.get(clientId);
-        if (s == null) {
-            return;
-        }
-        if (s.connection != null) {
-            ClientConnection old = s.connection;
-            detach(s);
-            LOG.info("session of {} taken over by another node", old.describe());
-            old.close(ReasonCode.SESSION_TAKEN_OVER);
-        }
-        s.cancelTimers();
-        for (Subscription sub : s.subscriptions.values()) {
-            shard.context.tree().unsubscribe(s.clientId, sub.filter());
-        }
-        shard.sessions.remove(clientId);
-        shard.context.metrics().sessionEnded();
-        if (!GroupQueues.isKey(clientId)) {
-            shard.context.authorizer().sessionEnded(s.record.owner());
-        }
-        shard.context.metrics().queued(-s.outbound.count(), -s.outbound.bytes());
+        claims.release(clientId);
     }
 
-    private void connectHere(ConnectRequest r) {
+    void connectHere(ConnectRequest r) {
         ClientConnection conn = r.connection();
         Session existing = shard.sessions.get(r.clientId());
         if (existing != null && !existing.record.owner().equals(r.principal())) {
@@ -229,7 +186,7 @@ final class SessionLifecycle {
         old.close(ReasonCode.SESSION_TAKEN_OVER);
     }
 
-    private void detach(Session s) {
+    void detach(Session s) {
         if (s.attached) {
             shard.context.metrics().sessionOffline();
         }
@@ -261,7 +218,7 @@ final class SessionLifecycle {
     }
 
     void connectionLost(ClientConnection conn) {
-        if (claiming.remove(conn)) {
+        if (claims != null && claims.connectionLost(conn)) {
             return;
         }
         Session s = shard.sessions.get(conn.clientId());

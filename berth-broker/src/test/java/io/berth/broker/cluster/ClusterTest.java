@@ -253,6 +253,18 @@ class ClusterTest {
         return Integer.parseInt(id.substring(1)) - 1;
     }
 
+    /**
+     * Waits until the group commits what node {@code index} submits (a leader is elected and ready): a
+     * node that just came back may otherwise answer a CONNECT before its claim can commit.
+     */
+    private void serving(int index) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() ->
+                        cluster.node(index).cluster().claim("probe-" + index).get() == null);
+    }
+
     /** Waits until node {@code index} applied everything node {@code from} applied so far. */
     private void caughtUp(int index, int from) {
         long target = cluster.node(from).cluster().status().appliedIndex();
@@ -283,6 +295,7 @@ class ClusterTest {
 
         cluster.start(leader); // the former leader rejoins and catches up from the log
         caughtUp(leader, b);
+        serving(leader);
         Mqtt5BlockingClient back = client("meter-1", cluster.node(leader));
         assertThat(connectPersistent(back).isSessionPresent()).isTrue();
     }
@@ -352,6 +365,7 @@ class ClusterTest {
         cluster.stop(1); // the node the session lived on goes too; the third alone cannot commit
 
         cluster.start(0); // back with a majority: node 1 catches up on what it missed
+        serving(0);
         Mqtt5BlockingClient sub = client("sensor-1", cluster.node(0));
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             assertThat(connectPersistent(sub).isSessionPresent()).isTrue();
