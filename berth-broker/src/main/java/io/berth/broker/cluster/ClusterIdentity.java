@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  *
  * <p>Threading: used once at start.
  */
-final class ClusterIdentity {
+public final class ClusterIdentity {
     static final String FILE = "cluster.properties";
 
     private ClusterIdentity() {}
@@ -85,8 +85,16 @@ final class ClusterIdentity {
         }
     }
 
-    /** True when {@code dataDir} belongs to a cluster node; for a single node's start-up check. */
-    static boolean isClusterFolder(Path dataDir) {
-        return Files.exists(dataDir.resolve(FILE));
+    /**
+     * Refuses to open a cluster node's data folder as a single node's, whose sessions would then diverge
+     * from the cluster's. A single node calls this before it opens its store; it loads nothing of Ratis.
+     *
+     * @throws IllegalStateException when {@code dataDir} belongs to a cluster node
+     */
+    public static void refuseClusterFolder(Path dataDir) {
+        if (Files.exists(dataDir.resolve(FILE))) {
+            throw new IllegalStateException("data folder " + dataDir.toAbsolutePath() + " belongs to a cluster node"
+                    + " (see " + dataDir.resolve(FILE).toAbsolutePath() + "): start it with its cluster section");
+        }
     }
 }

@@ -143,18 +143,6 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         }
     }
 
-    /**
-     * Refuses to open a cluster node's data folder as a single node's, whose sessions would then diverge
-     * from the cluster's.
-     */
-    public static void refuseClusterFolder(Path dataDir) {
-        if (ClusterIdentity.isClusterFolder(dataDir)) {
-            throw new IllegalStateException("data folder " + dataDir.toAbsolutePath() + " belongs to a cluster node"
-                    + " (see " + dataDir.resolve(ClusterIdentity.FILE).toAbsolutePath()
-                    + "): start it with its cluster section");
-        }
-    }
-
     /** The replicated store this node's sessions use. */
     public SessionStore store() {
         return store;
