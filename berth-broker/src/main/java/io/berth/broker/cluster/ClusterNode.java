@@ -38,6 +38,7 @@ import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,6 +207,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     }
 
     /** The node that owns {@code clientId}'s session, or null. */
+    @Nullable
     String owner(String clientId) {
         return machine.owner(clientId);
     }

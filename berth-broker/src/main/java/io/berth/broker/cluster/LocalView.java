@@ -3,9 +3,9 @@ package io.berth.broker.cluster;
 import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.session.Sessions;
 import io.berth.broker.store.StoreCommand;
-import io.berth.broker.store.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What this node keeps in memory of the replicated state, kept in step with entries of other nodes:
@@ -19,42 +19,48 @@ import java.util.List;
  * the attachment from the thread that starts the broker.
  */
 final class LocalView implements SessionStateMachine.Listener {
-    private Sessions sessions;
-    private RetainedIndex retained;
-    private final List<Runnable> early = new ArrayList<>();
+    private @Nullable Sessions sessions;
+    private @Nullable RetainedIndex retained;
+    /** Client ids (String) and retained changes (StoreCommand) applied before the attachment, in order. */
+    private final List<Object> early = new ArrayList<>();
 
     @Override
     public synchronized void claimed(String clientId) {
-        if (sessions == null) {
-            early.add(() -> sessions.release(clientId));
+        Sessions s = sessions;
+        if (s == null) {
+            early.add(clientId);
         } else {
-            sessions.release(clientId);
+            s.release(clientId);
         }
     }
 
     @Override
     public synchronized void retained(StoreCommand command) {
-        if (retained == null) {
-            early.add(() -> retain(command));
+        RetainedIndex r = retained;
+        if (r == null) {
+            early.add(command);
         } else {
-            retain(command);
+            retain(r, command);
         }
     }
 
-    private void retain(StoreCommand command) {
+    private static void retain(RetainedIndex index, StoreCommand command) {
         if (command instanceof StoreCommand.PutRetained put) {
-            StoredMessage m = put.message();
-            retained.restore(m);
+            index.restore(put.message());
         } else if (command instanceof StoreCommand.DeleteRetained delete) {
-            retained.remove(delete.topic());
+            index.remove(delete.topic());
         }
     }
 
     synchronized void attach(Sessions attachedSessions, RetainedIndex attachedRetained) {
         sessions = attachedSessions;
         retained = attachedRetained;
-        for (Runnable r : early) {
-            r.run();
+        for (Object o : early) {
+            if (o instanceof String clientId) {
+                attachedSessions.release(clientId);
+            } else {
+                retain(attachedRetained, (StoreCommand) o);
+            }
         }
         early.clear();
     }

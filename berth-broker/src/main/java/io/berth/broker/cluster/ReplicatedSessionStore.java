@@ -10,6 +10,7 @@ import io.berth.broker.store.rocksdb.RocksSessionStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store of a cluster node: each submission is one entry of the session group's Raft log, and its
@@ -55,7 +56,7 @@ final class ReplicatedSessionStore implements SessionStore {
     }
 
     @Override
-    public StoredMessage readRetained(String topic) {
+    public @Nullable StoredMessage readRetained(String topic) {
         return local.readRetained(topic);
     }
 
@@ -71,6 +72,7 @@ final class ReplicatedSessionStore implements SessionStore {
     }
 
     /** The session as this node's replica holds it now, or null. */
+    @Nullable
     RecoveredSession localSession(String clientId) {
         return local.recoverSession(clientId);
     }

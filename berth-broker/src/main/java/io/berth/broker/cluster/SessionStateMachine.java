@@ -23,6 +23,7 @@ import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +91,7 @@ final class SessionStateMachine extends BaseStateMachine {
     }
 
     /** The node that owns {@code clientId}'s session, or null; any thread. */
+    @Nullable
     String owner(String clientId) {
         return owners.get(clientId);
     }
@@ -159,7 +161,10 @@ final class SessionStateMachine extends BaseStateMachine {
      * @param lost sessions owned by another node, whose commands were dropped
      * @param rejected why nothing of the entry is applied, or null
      */
-    private record Fenced(List<StoreCommand> kept, Set<String> lost, RuntimeException rejected) {}
+    private record Fenced(
+            List<StoreCommand> kept,
+            Set<String> lost,
+            @Nullable RuntimeException rejected) {}
 
     /**
      * Drops the commands of sessions that {@code node} does not own: a node that lost a session writes
@@ -209,7 +214,7 @@ final class SessionStateMachine extends BaseStateMachine {
         }
     }
 
-    private static String clientOf(StoreCommand c) {
+    private static @Nullable String clientOf(StoreCommand c) {
         if (c instanceof StoreCommand.PutSession p) {
             return p.session().clientId();
         } else if (c instanceof StoreCommand.DeleteSession d) {
@@ -247,7 +252,7 @@ final class SessionStateMachine extends BaseStateMachine {
      * it holds. Once the store wrote the entry, the submitter and the listeners hear.
      */
     private CompletableFuture<Message> written(
-            TermIndex at, LogEntry entry, CompletableFuture<Void> write, Fenced fenced) {
+            TermIndex at, @Nullable LogEntry entry, CompletableFuture<Void> write, Fenced fenced) {
         updateLastAppliedTermIndex(at.getTerm(), at.getIndex());
         return write.handle((v, error) -> {
             if (error != null) {

@@ -14,6 +14,7 @@ import io.berth.codec.ReasonCode;
 import io.berth.codec.Will;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,25 +29,30 @@ final class SessionLifecycle {
     private final SessionShard shard;
     private final Sessions owner;
     /** Null on a single node. */
-    private final SessionClaims claims;
+    private final @Nullable SessionClaims claims;
 
     SessionLifecycle(SessionShard shard, Sessions owner) {
         this.shard = shard;
         this.owner = owner;
-        this.claims = owner.handover() == null ? null : new SessionClaims(shard, this, owner.handover());
+        SessionHandover handover = owner.handover();
+        this.claims = handover == null ? null : new SessionClaims(shard, this, handover);
     }
 
     void connect(ConnectRequest r) {
-        if (claims == null) {
+        SessionClaims c = claims;
+        if (c == null) {
             connectHere(r);
         } else {
-            claims.connect(r); // a cluster node serves a session once it owns it
+            c.connect(r); // a cluster node serves a session once it owns it
         }
     }
 
     /** A session another node claimed (cluster only): see {@link SessionClaims#release}. */
     void release(String clientId) {
-        claims.release(clientId);
+        SessionClaims c = claims;
+        if (c != null) {
+            c.release(clientId);
+        }
     }
 
     void connectHere(ConnectRequest r) {
@@ -64,8 +70,9 @@ final class SessionLifecycle {
             conn.refuse(ReasonCode.NOT_AUTHORIZED);
             return;
         }
-        if (existing != null && existing.connection != null) {
-            takeOver(existing);
+        ClientConnection held = existing == null ? null : existing.connection;
+        if (existing != null && held != null) {
+            takeOver(existing, held);
         }
         boolean present = false;
         long continueAt = 0;
@@ -172,8 +179,7 @@ final class SessionLifecycle {
     }
 
     /** [MQTT-3.1.4-3] a second connection with the same client id closes the first. */
-    private void takeOver(Session s) {
-        ClientConnection old = s.connection;
+    private void takeOver(Session s, ClientConnection old) {
         detach(s);
         Will will = s.record.will();
         // 5.0 section 3.1.3.2.2: a will without delay goes when the old connection closes; one with a delay
@@ -218,7 +224,8 @@ final class SessionLifecycle {
     }
 
     void connectionLost(ClientConnection conn) {
-        if (claims != null && claims.connectionLost(conn)) {
+        SessionClaims c = claims;
+        if (c != null && c.connectionLost(conn)) {
             return;
         }
         Session s = shard.sessions.get(conn.clientId());

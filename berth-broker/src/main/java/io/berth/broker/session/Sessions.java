@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * All sessions, partitioned into shards by client id ({@code floorMod(hash, shards)}), and the router
@@ -22,14 +23,14 @@ public final class Sessions implements AutoCloseable {
     /** Reads queues past what memory holds, off the shards' threads. */
     private final ExecutorService reader;
     /** Null on a single node. */
-    private final SessionHandover handover;
+    private final @Nullable SessionHandover handover;
 
     public Sessions(BrokerContext context) {
         this(context, null);
     }
 
     /** Sessions of a cluster node: each CONNECT first claims its session through {@code handover}. */
-    public Sessions(BrokerContext context, SessionHandover handover) {
+    public Sessions(BrokerContext context, @Nullable SessionHandover handover) {
         this.context = context;
         this.handover = handover;
         this.shards = new SessionShard[context.config().shards()];
@@ -47,6 +48,7 @@ public final class Sessions implements AutoCloseable {
     }
 
     /** How sessions move between cluster nodes; null on a single node. */
+    @Nullable
     SessionHandover handover() {
         return handover;
     }

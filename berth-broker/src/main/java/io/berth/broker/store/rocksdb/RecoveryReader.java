@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -39,11 +40,16 @@ final class RecoveryReader {
     }
 
     private static final class Builder {
-        SessionRecord record;
+        final SessionRecord record;
+
         final List<Subscription> subscriptions = new ArrayList<>();
         QueueCounters counters = new QueueCounters();
         final List<InflightRecord> inflight = new ArrayList<>();
         final Set<Integer> inbound = new HashSet<>();
+
+        Builder(SessionRecord record) {
+            this.record = record;
+        }
     }
 
     /** One key and value of a scan; decoding may throw {@link IllegalArgumentException}. */
@@ -56,9 +62,7 @@ final class RecoveryReader {
         Map<String, Builder> sessions = new LinkedHashMap<>();
         scan(Family.SESSIONS, (k, v) -> {
             String clientId = Keys.clientId(k);
-            Builder b = new Builder();
-            b.record = Values.readSession(clientId, v);
-            sessions.put(clientId, b);
+            sessions.put(clientId, new Builder(Values.readSession(clientId, v)));
         });
         scan(Family.COUNTERS, (k, v) -> {
             Builder b = sessions.get(Keys.clientId(k));
@@ -103,15 +107,16 @@ final class RecoveryReader {
     }
 
     /** One session as {@link #read()} returns it, or null: point reads and scans of its own keys only. */
+    @Nullable
     RecoveredSession readOne(String clientId) {
         byte[] prefix = Keys.client(clientId);
-        Builder b = new Builder();
+        Builder b;
         try {
             byte[] record = db.get(handles.get(Family.SESSIONS), prefix);
             if (record == null) {
                 return null;
             }
-            b.record = Values.readSession(clientId, record);
+            b = new Builder(Values.readSession(clientId, record));
             byte[] counters = db.get(handles.get(Family.COUNTERS), prefix);
             if (counters != null) {
                 b.counters = QueueCounters.decode(counters);
@@ -181,7 +186,7 @@ final class RecoveryReader {
     }
 
     /** Scans the keys of {@code family} that start with {@code prefix} (all of them when null). */
-    private void scan(Family family, byte[] prefix, Row row) {
+    private void scan(Family family, byte @Nullable [] prefix, Row row) {
         try (Slice upper = prefix == null ? null : new Slice(Keys.prefixEnd(prefix));
                 ReadOptions ro = new ReadOptions().setFillCache(false);
                 RocksIterator it =
