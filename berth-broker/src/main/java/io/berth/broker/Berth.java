@@ -2,6 +2,7 @@ package io.berth.broker;
 
 import io.berth.broker.admin.AdminServer;
 import io.berth.broker.auth.Security;
+import io.berth.broker.cluster.ClusterNode;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.Durability;
 import io.berth.broker.metrics.BrokerMetrics;
@@ -38,6 +39,7 @@ public final class Berth implements AutoCloseable {
     private final BrokerConfig config;
     private final @Nullable SessionStore suppliedStore;
     private @Nullable SessionStore store;
+    private @Nullable ClusterNode cluster;
     private @Nullable Sessions sessions;
     private @Nullable MqttServer server;
     private @Nullable EventLoops loops;
@@ -68,7 +70,12 @@ public final class Berth implements AutoCloseable {
         long begin = System.nanoTime();
         security = Security.start(config, metrics);
         try {
-            store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
+            if (config.cluster().enabled() && suppliedStore == null) {
+                cluster = ClusterNode.start(config, metrics::commit);
+                store = cluster.store();
+            } else {
+                store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
+            }
             ExposedFiles.warn(config);
             SessionStore.Recovery recovery = store.recover();
             // with a durable store retained payloads stay on disk, read back when delivered
@@ -90,8 +97,11 @@ public final class Berth implements AutoCloseable {
                     security,
                     fatal);
             loops = new EventLoops(config.shards());
-            sessions = new Sessions(context, loops.shardLoops());
+            sessions = new Sessions(context, loops.shardLoops(), cluster);
             sessions.restore(recovery);
+            if (cluster != null) {
+                cluster.attach(sessions, retained);
+            }
             recoveryMillis = (System.nanoTime() - begin) / 1_000_000;
             metrics.recoveryMillis(recoveryMillis);
             server = new MqttServer(config, sessions, security, loops);
@@ -156,6 +166,11 @@ public final class Berth implements AutoCloseable {
         return new SessionAdmin(running(sessions));
     }
 
+    /** This broker's membership of a cluster, or null for a single node. */
+    public @Nullable ClusterNode cluster() {
+        return cluster;
+    }
+
     /** The broker's metrics. */
     public BrokerMetrics metrics() {
         return metrics;
@@ -186,7 +201,9 @@ public final class Berth implements AutoCloseable {
         if (sessions != null) {
             sessions.close();
         }
-        if (store != null && suppliedStore == null) {
+        if (cluster != null) {
+            cluster.close();
+        } else if (store != null && suppliedStore == null) {
             store.close();
         }
         if (security != null) {

@@ -1,5 +1,6 @@
 package io.berth.broker;
 
+import io.berth.broker.cluster.ClusterIdentity;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.store.CommitListener;
 import io.berth.broker.store.SessionStore;
@@ -27,6 +28,7 @@ final class Stores {
     }
 
     private static SessionStore rocks(BrokerConfig config, boolean sync, CommitListener listener) {
+        ClusterIdentity.refuseClusterFolder(config.dataDir());
         try {
             return RocksSessionStore.open(config.dataDir().toAbsolutePath(), sync, listener);
         } catch (IOException e) {

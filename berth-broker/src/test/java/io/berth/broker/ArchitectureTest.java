@@ -31,6 +31,34 @@ class ArchitectureTest {
     }
 
     @Test
+    void cluster_isKnownOnlyToTheWiring_andKnowsNoMqttNetwork() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.berth.broker.session..",
+                        "io.berth.broker.store..",
+                        "io.berth.broker.routing..",
+                        "io.berth.broker.protocol..",
+                        "io.berth.broker.transport..",
+                        "io.berth.broker.config..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.berth.broker.cluster..", "org.apache.ratis..")
+                .check(BROKER);
+        noClasses()
+                .that()
+                .resideInAPackage("io.berth.broker.cluster..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.berth.broker.protocol..",
+                        "io.berth.broker.transport..",
+                        "io.berth.broker.admin..",
+                        "io.berth.broker.cli..")
+                .check(BROKER);
+    }
+
+    @Test
     void routing_doesNotKnowSessionsOrTheNetwork() {
         noClasses()
                 .that()

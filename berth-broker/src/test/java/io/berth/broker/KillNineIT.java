@@ -134,7 +134,7 @@ class KillNineIT {
                 .until(() -> received.containsAll(expected));
         Awaitility.await().pollDelay(Duration.ofMillis(500)).until(() -> true);
 
-        Report report = Report.of(new ArrayList<>(received), acked);
+        CrashReport report = CrashReport.of(new ArrayList<>(received), acked);
         String text = String.format(
                 "crash test: %d SIGKILL cycles in %.1f s (seed %d): acknowledged QoS 1 %d, QoS 2 %d; lost %d; "
                         + "duplicated QoS 1 %d, QoS 2 %d; order violations %d%n",
@@ -143,48 +143,18 @@ class KillNineIT {
                 SEED,
                 acked.get("q1").size(),
                 acked.get("q2").size(),
-                report.lost,
-                report.duplicates.get("q1"),
-                report.duplicates.get("q2"),
-                report.orderViolations);
+                report.lost(),
+                report.duplicates().get("q1"),
+                report.duplicates().get("q2"),
+                report.orderViolations());
         System.out.print(text);
         Files.writeString(Path.of("target", "crash-test.txt"), text);
 
-        assertThat(report.lost).isZero();
-        assertThat(report.duplicates.get("q2")).as("QoS 2 duplicates").isZero();
-        assertThat(report.orderViolations).isZero();
+        assertThat(report.lost()).isZero();
+        assertThat(report.duplicates().get("q2")).as("QoS 2 duplicates").isZero();
+        assertThat(report.orderViolations()).isZero();
         assertThat(acked.get("q1")).hasSizeGreaterThan(CYCLES);
         assertThat(acked.get("q2")).hasSizeGreaterThan(CYCLES);
-    }
-
-    /** Lost, duplicated and out-of-order messages of one run. */
-    private record Report(long lost, Map<String, Long> duplicates, long orderViolations) {
-        static Report of(List<String> received, Map<String, List<Long>> acked) {
-            Map<String, Long> duplicates = new HashMap<>();
-            Map<String, Long> highest = new HashMap<>();
-            Map<String, java.util.Set<Long>> seen = new HashMap<>();
-            long violations = 0;
-            for (String r : received) {
-                String name = r.substring(0, r.indexOf(':'));
-                long seq = Long.parseLong(r.substring(r.indexOf(':') + 1));
-                if (!seen.computeIfAbsent(name, n -> new java.util.HashSet<>()).add(seq)) {
-                    duplicates.merge(name, 1L, Long::sum);
-                    continue;
-                }
-                // first deliveries of one publisher must come in its order
-                if (seq < highest.getOrDefault(name, -1L)) {
-                    violations++;
-                }
-                highest.merge(name, seq, Math::max);
-            }
-            long lost = 0;
-            for (Map.Entry<String, List<Long>> e : acked.entrySet()) {
-                java.util.Set<Long> got = seen.getOrDefault(e.getKey(), java.util.Set.of());
-                lost += e.getValue().stream().filter(s -> !got.contains(s)).count();
-                duplicates.putIfAbsent(e.getKey(), 0L);
-            }
-            return new Report(lost, duplicates, violations);
-        }
     }
 
     private Mqtt5BlockingClient client(String id, int port) {

@@ -28,6 +28,7 @@ import java.util.Objects;
  *     from {@code admin-token} in the data folder (generated at first start)
  * @param adminTokenFile file holding the admin token (one line); empty for none
  * @param security listeners, authentication, authorization and abuse limits
+ * @param cluster the {@code cluster:} section, {@link ClusterConfig#NONE} for a single node
  */
 public record BrokerConfig(
         String bind,
@@ -49,7 +50,8 @@ public record BrokerConfig(
         int adminPort,
         String adminToken,
         String adminTokenFile,
-        SecurityConfig security) {
+        SecurityConfig security,
+        ClusterConfig cluster) {
 
     /** Largest packet size the protocol can express: 268,435,455 bytes of remaining length + header. */
     public static final int PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
@@ -98,6 +100,7 @@ public record BrokerConfig(
                 "give admin-token or admin-token-file, not both");
         check(adminPort >= -1 && adminPort <= 65_535, "admin-port", "must be -1..65535, is " + adminPort);
         Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(cluster, "cluster");
     }
 
     /** The listeners in force: those configured, or one TCP listener on {@link #bind} and {@link #port}. */
@@ -144,6 +147,7 @@ public record BrokerConfig(
         b.adminToken = adminToken;
         b.adminTokenFile = adminTokenFile;
         b.security = security;
+        b.cluster = cluster;
         return b;
     }
 
@@ -169,6 +173,7 @@ public record BrokerConfig(
         private String adminToken = "";
         private String adminTokenFile = "";
         private SecurityConfig security = SecurityConfig.DEFAULT;
+        private ClusterConfig cluster = ClusterConfig.NONE;
 
         private Builder() {}
 
@@ -272,6 +277,11 @@ public record BrokerConfig(
             return this;
         }
 
+        public Builder cluster(ClusterConfig v) {
+            cluster = v;
+            return this;
+        }
+
         public SecurityConfig security() {
             return security;
         }
@@ -297,7 +307,8 @@ public record BrokerConfig(
                     adminPort,
                     adminToken,
                     adminTokenFile,
-                    security);
+                    security,
+                    cluster);
         }
     }
 }

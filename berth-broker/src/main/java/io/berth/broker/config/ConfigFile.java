@@ -42,7 +42,7 @@ public final class ConfigFile {
                 throw new IllegalArgumentException(file + ": " + key + ": too large");
             } catch (IllegalArgumentException e) {
                 String message = String.valueOf(e.getMessage());
-                // the limits section names its own keys as a path that starts with "limits"
+                // the limits and cluster sections name their own keys as a path that starts with the section
                 throw new IllegalArgumentException(file + ": " + (message.startsWith(key) ? "" : key + ": ") + message);
             }
         }
@@ -70,6 +70,7 @@ public final class ConfigFile {
             case "queue-qos0-offline" -> b.queueQos0Offline(ConfigValues.bool(v));
             case "shards" -> b.shards(ConfigValues.integer(v));
             case "limits" -> b.limits(LimitsSection.read(v));
+            case "cluster" -> b.cluster(ClusterSection.read(v));
             case "admin-bind" -> b.adminBind(ConfigValues.text(v));
             case "admin-port" -> b.adminPort(ConfigValues.integer(v));
             case "admin-token" -> b.adminToken(ConfigValues.text(v));

@@ -14,6 +14,7 @@ import io.berth.codec.ReasonCode;
 import io.berth.codec.Will;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +28,34 @@ final class SessionLifecycle {
 
     private final SessionShard shard;
     private final Sessions owner;
+    /** Null on a single node. */
+    private final @Nullable SessionClaims claims;
 
     SessionLifecycle(SessionShard shard, Sessions owner) {
         this.shard = shard;
         this.owner = owner;
+        SessionHandover handover = owner.handover();
+        this.claims = handover == null ? null : new SessionClaims(shard, this, handover);
     }
 
     void connect(ConnectRequest r) {
+        SessionClaims c = claims;
+        if (c == null) {
+            connectHere(r);
+        } else {
+            c.connect(r); // a cluster node serves a session once it owns it
+        }
+    }
+
+    /** A session another node claimed (cluster only): see {@link SessionClaims#release}. */
+    void release(String clientId) {
+        SessionClaims c = claims;
+        if (c != null) {
+            c.release(clientId);
+        }
+    }
+
+    void connectHere(ConnectRequest r) {
         ClientConnection conn = r.connection();
         Session existing = shard.sessions.get(r.clientId());
         if (existing != null && !existing.record.owner().equals(r.principal())) {
@@ -170,7 +192,7 @@ final class SessionLifecycle {
         old.close(ReasonCode.SESSION_TAKEN_OVER);
     }
 
-    private void detach(Session s) {
+    void detach(Session s) {
         if (s.attached) {
             shard.context.metrics().sessionOffline();
         }
@@ -202,6 +224,10 @@ final class SessionLifecycle {
     }
 
     void connectionLost(ClientConnection conn) {
+        SessionClaims c = claims;
+        if (c != null && c.connectionLost(conn)) {
+            return;
+        }
         Session s = shard.sessions.get(conn.clientId());
         if (s == null || !s.isConnectedTo(conn)) {
             return;

@@ -124,6 +124,10 @@ public final class SessionShard {
         executor.runChecked(() -> lifecycle.connect(request));
     }
 
+    void release(String clientId) {
+        executor.execute(() -> lifecycle.release(clientId));
+    }
+
     public void disconnect(ClientConnection conn, DisconnectPacket packet) {
         assert executor.inEventLoop() : "session work off its shard";
         executor.runChecked(() -> lifecycle.disconnect(conn, packet));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * All sessions, partitioned into shards by client id ({@code floorMod(hash, shards)}), and the router
@@ -22,10 +23,23 @@ public final class Sessions implements AutoCloseable {
     private final Router router;
     /** Reads queues past what memory holds, off the shards' threads. */
     private final ExecutorService reader;
+    /** Null on a single node. */
+    private final @Nullable SessionHandover handover;
 
     /** @param loops the event loops of the shards, one per shard, in order */
     public Sessions(BrokerContext context, List<ShardLoop> loops) {
+        this(context, loops, null);
+    }
+
+    /**
+     * Sessions of a cluster node when {@code handover} is given: each CONNECT first claims its session
+     * through it.
+     *
+     * @param loops the event loops of the shards, one per shard, in order
+     */
+    public Sessions(BrokerContext context, List<ShardLoop> loops, @Nullable SessionHandover handover) {
         this.context = context;
+        this.handover = handover;
         this.shards = new SessionShard[loops.size()];
         this.reader = Executors.newSingleThreadExecutor(new DefaultThreadFactory("berth-reader", true));
         long heldPerShard = HeldBudget.defaultTotal() / shards.length;
@@ -38,6 +52,20 @@ public final class Sessions implements AutoCloseable {
     /** The shard that owns the session of {@code clientId}. */
     public SessionShard shardOf(String clientId) {
         return shards[router.shardIndex(clientId)];
+    }
+
+    /** How sessions move between cluster nodes; null on a single node. */
+    @Nullable
+    SessionHandover handover() {
+        return handover;
+    }
+
+    /**
+     * Lets go of the session of {@code clientId}: another node took it. Its connection here, if any, is
+     * closed (5.0: Session taken over); nothing of it is written to the store, which is the new owner's.
+     */
+    public void release(String clientId) {
+        shardOf(clientId).release(clientId);
     }
 
     List<SessionShard> shards() {

@@ -19,6 +19,11 @@ final class Keys {
 
     private Keys() {}
 
+    /** A key of the meta family. */
+    static byte[] meta(String name) {
+        return name.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** The client prefix: u16 length + UTF-8 id. Also the whole key in sessions and counters. */
     static byte[] client(String clientId) {
         byte[] id = clientId.getBytes(StandardCharsets.UTF_8);

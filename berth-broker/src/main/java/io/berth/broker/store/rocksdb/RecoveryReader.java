@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -90,17 +91,53 @@ final class RecoveryReader {
         });
         List<RecoveredSession> out = new ArrayList<>(sessions.size());
         for (Map.Entry<String, Builder> e : sessions.entrySet()) {
-            Builder b = e.getValue();
-            QueueCounters c = b.counters;
-            long head = c.count == 0 ? c.tail : exactHead(e.getKey(), c);
-            // rows below the head are gone, whether or not a range delete has reclaimed them yet
-            b.inflight.removeIf(f -> f.seq() < head);
-            out.add(new RecoveredSession(
-                    b.record, b.subscriptions, head, c.tail, c.count, c.bytes, b.inflight, b.inbound));
+            out.add(build(e.getKey(), e.getValue()));
         }
         List<StoredMessage> retained = new ArrayList<>();
         scan(Family.RETAINED, (k, v) -> retained.add(Values.readMessage(v)));
         return new Recovery(out, retained, maxMessageId() + 1);
+    }
+
+    private RecoveredSession build(String clientId, Builder b) {
+        QueueCounters c = b.counters;
+        long head = c.count == 0 ? c.tail : exactHead(clientId, c);
+        // rows below the head are gone, whether or not a range delete has reclaimed them yet
+        b.inflight.removeIf(f -> f.seq() < head);
+        return new RecoveredSession(b.record, b.subscriptions, head, c.tail, c.count, c.bytes, b.inflight, b.inbound);
+    }
+
+    /** One session as {@link #read()} returns it, or null: point reads and scans of its own keys only. */
+    @Nullable
+    RecoveredSession readOne(String clientId) {
+        byte[] prefix = Keys.client(clientId);
+        Builder b;
+        try {
+            byte[] record = db.get(handles.get(Family.SESSIONS), prefix);
+            if (record == null) {
+                return null;
+            }
+            b = new Builder(Values.readSession(clientId, record));
+            byte[] counters = db.get(handles.get(Family.COUNTERS), prefix);
+            if (counters != null) {
+                b.counters = QueueCounters.decode(counters);
+            }
+        } catch (RocksDBException | IllegalArgumentException e) {
+            throw corrupt(Family.SESSIONS, prefix, e);
+        }
+        scan(Family.SUBSCRIPTIONS, prefix, (k, v) -> b.subscriptions.add(Values.readSubscription(Keys.filter(k), v)));
+        scan(Family.INFLIGHT, prefix, (k, v) -> b.inflight.add(Values.readInflight(Keys.seq(k), v)));
+        scan(Family.INBOUND, prefix, (k, v) -> b.inbound.add(Keys.packetId(k)));
+        return build(clientId, b);
+    }
+
+    /** The meta rows whose key starts with {@code prefix}, keyed by the key's text past {@code strip} chars. */
+    Map<String, byte[]> meta(String prefix, int strip) {
+        Map<String, byte[]> out = new java.util.HashMap<>();
+        scan(
+                Family.META,
+                Keys.meta(prefix),
+                (k, v) -> out.put(new String(k, java.nio.charset.StandardCharsets.UTF_8).substring(strip), v));
+        return out;
     }
 
     /** The lowest queued seq: one seek from the head hint, bounded by the tail. */
@@ -145,9 +182,21 @@ final class RecoveryReader {
     }
 
     private void scan(Family family, Row row) {
-        try (ReadOptions ro = new ReadOptions().setFillCache(false);
-                RocksIterator it = db.newIterator(handles.get(family), ro)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
+        scan(family, null, row);
+    }
+
+    /** Scans the keys of {@code family} that start with {@code prefix} (all of them when null). */
+    private void scan(Family family, byte @Nullable [] prefix, Row row) {
+        try (Slice upper = prefix == null ? null : new Slice(Keys.prefixEnd(prefix));
+                ReadOptions ro = new ReadOptions().setFillCache(false);
+                RocksIterator it =
+                        db.newIterator(handles.get(family), upper == null ? ro : ro.setIterateUpperBound(upper))) {
+            if (prefix == null) {
+                it.seekToFirst();
+            } else {
+                it.seek(prefix);
+            }
+            for (; it.isValid(); it.next()) {
                 byte[] key = it.key();
                 try {
                     row.accept(key, it.value());

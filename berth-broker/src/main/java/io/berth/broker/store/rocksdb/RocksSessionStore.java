@@ -155,9 +155,53 @@ public final class RocksSessionStore implements SessionStore {
         return committer.submit(ops);
     }
 
+    /**
+     * A write of the {@code meta} family beside the commands, under a key of its own namespace
+     * ({@value #META_PREFIX}...); a null value deletes the key.
+     */
+    public record MetaWrite(String key, byte @Nullable [] value) {
+        public MetaWrite {
+            java.util.Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /** Where {@link MetaWrite} keys live in the {@code meta} family, apart from the store's own keys. */
+    public static final String META_PREFIX = "ext/";
+
+    /**
+     * Submits commands together with {@code meta} writes, all in one atomic batch: what a replicated
+     * log's state machine needs to record the log position it applied, atomically with the entry.
+     */
+    public CompletableFuture<Void> submit(List<StoreCommand> commands, List<MetaWrite> meta) {
+        List<Op> ops;
+        try {
+            ops = new ArrayList<>(Op.encode(commands));
+            for (MetaWrite m : meta) {
+                byte[] key = Keys.meta(META_PREFIX + m.key());
+                ops.add(
+                        m.value() == null
+                                ? new Op.Delete(Family.META, key)
+                                : new Op.Put(Family.META, key, m.value(), 0));
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return committer.submit(ops);
+    }
+
+    /** Every {@link MetaWrite} key starting with {@code prefix}, with its value; any thread. */
+    public Map<String, byte[]> readMeta(String prefix) {
+        return new RecoveryReader(db, handles, dir).meta(META_PREFIX + prefix, META_PREFIX.length());
+    }
+
     @Override
     public Recovery recover() {
         return new RecoveryReader(db, handles, dir).read();
+    }
+
+    /** The committed state of one session as {@link #recover()} would return it, or null when none. */
+    public io.berth.broker.store.@Nullable RecoveredSession recoverSession(String clientId) {
+        return new RecoveryReader(db, handles, dir).readOne(clientId);
     }
 
     @Override

@@ -1,0 +1,269 @@
+package io.berth.broker.cluster;
+
+import io.berth.broker.config.BrokerConfig;
+import io.berth.broker.config.ClusterConfig;
+import io.berth.broker.config.Durability;
+import io.berth.broker.routing.RetainedIndex;
+import io.berth.broker.session.SessionHandover;
+import io.berth.broker.session.Sessions;
+import io.berth.broker.store.CommitListener;
+import io.berth.broker.store.RecoveredSession;
+import io.berth.broker.store.SessionStore;
+import io.berth.broker.store.StoreCommand;
+import io.berth.broker.store.rocksdb.CommandCodec;
+import io.berth.broker.store.rocksdb.RocksSessionStore;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This broker as a member of a cluster: the Raft server of the session group (Apache Ratis, over gRPC on
+ * {@code cluster.bind}), a client that submits this node's entries to the group's leader, and this
+ * node's replica of the store ({@code <data>/store}, RocksDB; the Raft log is in {@code <data>/raft}).
+ * It is the {@link SessionHandover} of this node's {@link Sessions}: a CONNECT claims its session through
+ * the log, and a claim by another node releases the session here.
+ *
+ * <p>Threading: {@link #start} and {@link #close} from one thread; {@link #submit} and {@link #claim} from
+ * any thread. Claimed sessions are read from the store on the {@code berth-cluster} thread.
+ */
+public final class ClusterNode implements SessionHandover, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    /** How long a CONNECT waits for the claim of its session to be committed and applied here. */
+    static final long CLAIM_TIMEOUT_MILLIS = 10_000;
+
+    private final ClusterConfig cluster;
+    private final RocksSessionStore local;
+    private final SessionStateMachine machine;
+    private final RaftServer server;
+    private final RaftClient client;
+    private final long incarnation = System.nanoTime() ^ System.currentTimeMillis() << 20;
+    private final AtomicLong seqs = new AtomicLong();
+    private final ExecutorService reads =
+            Executors.newSingleThreadExecutor(new DefaultThreadFactory("berth-cluster", true));
+    private final LocalView view = new LocalView();
+    private final ReplicatedSessionStore store;
+    private final RaftGroup group;
+
+    private ClusterNode(BrokerConfig config, RocksSessionStore local) throws IOException {
+        this.cluster = config.cluster();
+        this.local = local;
+        this.machine = new SessionStateMachine(local, cluster.nodeId(), incarnation, view);
+        List<RaftPeer> peers = new ArrayList<>();
+        for (ClusterConfig.Member m : cluster.members()) {
+            peers.add(RaftPeer.newBuilder()
+                    .setId(m.id())
+                    .setAddress(m.address().toString())
+                    .build());
+        }
+        this.group = RaftGroup.valueOf(RaftGroupId.valueOf(ClusterIdentity.groupId(cluster)), peers);
+        Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
+        RaftProperties properties = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(properties, List.of(raftDir.toFile()));
+        GrpcConfigKeys.Server.setHost(properties, cluster.bind().host());
+        GrpcConfigKeys.Server.setPort(properties, cluster.bind().port());
+        boolean existing =
+                Files.isDirectory(raftDir.resolve(group.getGroupId().getUuid().toString()));
+        this.server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(cluster.nodeId()))
+                .setGroup(group)
+                .setProperties(properties)
+                .setStateMachine(machine)
+                .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+                .build();
+        RaftProperties clientProperties = new RaftProperties();
+        this.client = RaftClient.newBuilder()
+                .setProperties(clientProperties)
+                .setRaftGroup(group)
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+        this.store = new ReplicatedSessionStore(this, local, cluster);
+    }
+
+    /**
+     * Checks the data folder, opens this node's replica and starts its Raft server.
+     *
+     * @throws IllegalStateException when the configuration or the data folder do not allow it; the message
+     *     says what and where
+     */
+    public static ClusterNode start(BrokerConfig config, CommitListener listener) {
+        if (config.durability() == Durability.MEMORY) {
+            throw new IllegalStateException(
+                    "durability: memory keeps nothing to replicate; a cluster node needs" + " fsync or os");
+        }
+        Path dataDir = config.dataDir().toAbsolutePath();
+        ClusterIdentity.check(dataDir, config.cluster());
+        RocksSessionStore local;
+        try {
+            // no sync of RocksDB's own WAL: the Raft log, fsynced on a majority, is the write-ahead log
+            local = RocksSessionStore.open(dataDir.resolve("store"), false, listener);
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        try {
+            ClusterNode node = new ClusterNode(config, local);
+            node.server.start();
+            LOG.info(
+                    "cluster node {} of {} listening on {}",
+                    config.cluster().nodeId(),
+                    ClusterConfig.ids(config.cluster().members()),
+                    config.cluster().bind());
+            return node;
+        } catch (IOException | RuntimeException e) {
+            local.close();
+            throw new IllegalStateException(
+                    "cannot start cluster node " + config.cluster().nodeId() + " on "
+                            + config.cluster().bind() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** The replicated store this node's sessions use. */
+    public SessionStore store() {
+        return store;
+    }
+
+    /**
+     * Keeps {@code sessions} and {@code retained} in step with the entries of other nodes from now on
+     * (and with those applied since the store was recovered): sessions they claim are let go, retained
+     * messages they set or clear change the index.
+     */
+    public void attach(Sessions sessions, RetainedIndex retained) {
+        view.attach(sessions, retained);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A claim not applied within {@link #CLAIM_TIMEOUT_MILLIS} (no majority within reach) fails, so
+     * that the client hears Server unavailable and may try another node. The claim may still commit later:
+     * the session then belongs to this node, which serves it at the client's next CONNECT here, and is
+     * claimed again by any other node the client connects to.
+     */
+    @Override
+    public CompletableFuture<RecoveredSession> claim(String clientId) {
+        long seq = seqs.incrementAndGet();
+        CompletableFuture<Void> applied = machine.expect(seq);
+        send(seq, LogEntry.claim(cluster.nodeId(), incarnation, seq, clientId));
+        return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .whenComplete((v, error) -> {
+                    if (error != null) {
+                        machine.abandon(seq, error);
+                    }
+                })
+                .thenApplyAsync(v -> local.recoverSession(clientId), reads);
+    }
+
+    /** Submits one store submission as one log entry; completes once it is committed and applied here. */
+    CompletableFuture<Void> submit(List<StoreCommand> commands) {
+        byte[] encoded;
+        try {
+            encoded = CommandCodec.encode(commands);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        long seq = seqs.incrementAndGet();
+        CompletableFuture<Void> applied = machine.expect(seq);
+        send(seq, LogEntry.commands(cluster.nodeId(), incarnation, seq, encoded));
+        return applied;
+    }
+
+    private void send(long seq, LogEntry entry) {
+        client.async()
+                .send(Message.valueOf(ByteString.copyFrom(entry.encode())))
+                .whenComplete((reply, error) -> {
+                    if (error != null) {
+                        machine.abandon(seq, error);
+                    } else if (!reply.isSuccess()) {
+                        machine.abandon(seq, reply.getException());
+                    }
+                });
+    }
+
+    /** The node that owns {@code clientId}'s session, or null. */
+    @Nullable
+    String owner(String clientId) {
+        return machine.owner(clientId);
+    }
+
+    /** The next message id of this node: ids are drawn from a range of its own (see ADR 11). */
+    long nextMessageId() {
+        int index = cluster.members().indexOf(cluster.self());
+        long base = (index + 1L) << 48;
+        return Math.max(base, machine.maxMessageId(cluster.nodeId()) + 1);
+    }
+
+    String nodeId() {
+        return cluster.nodeId();
+    }
+
+    /**
+     * What this node knows of the session group.
+     *
+     * @param nodeId this node
+     * @param leaderId the leader this node follows (itself when it leads), empty when it knows none
+     * @param term the current Raft term
+     * @param commitIndex the highest log index this node knows to be committed
+     * @param appliedIndex the highest log index applied to this node's replica
+     */
+    public record Status(String nodeId, String leaderId, long term, long commitIndex, long appliedIndex) {}
+
+    /** This node's view of the session group now; any thread. */
+    public Status status() {
+        try {
+            RaftServer.Division division = server.getDivision(group.getGroupId());
+            var info = division.getInfo();
+            return new Status(
+                    cluster.nodeId(),
+                    info.getLeaderId() == null ? "" : info.getLeaderId().toString(),
+                    info.getCurrentTerm(),
+                    division.getRaftLog().getLastCommittedIndex(),
+                    info.getLastAppliedIndex());
+        } catch (IOException e) {
+            throw new IllegalStateException("the session group is not running on this node", e);
+        }
+    }
+
+    /** Leaves the group: stops the Raft server and the client, then closes the replica. */
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.warn("closing the cluster client failed", e);
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.warn("closing the Raft server failed", e);
+        }
+        reads.shutdown();
+        local.close();
+    }
+}

@@ -1,0 +1,67 @@
+package io.berth.broker.cluster;
+
+import io.berth.broker.routing.RetainedIndex;
+import io.berth.broker.session.Sessions;
+import io.berth.broker.store.StoreCommand;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What this node keeps in memory of the replicated state, kept in step with entries of other nodes:
+ * sessions another node claimed are let go here, and retained messages set or cleared on another node
+ * change this node's retained index (their payloads are read from this node's replica when delivered).
+ * Entries may be applied while the broker starts, before its sessions and index exist (a node catching up
+ * after a restart, between its recovery and its first connection): those changes wait here and are made
+ * when the broker attaches.
+ *
+ * <p>Threading: guarded by its own lock; changes come from the store's committer thread (in log order),
+ * the attachment from the thread that starts the broker.
+ */
+final class LocalView implements SessionStateMachine.Listener {
+    private @Nullable Sessions sessions;
+    private @Nullable RetainedIndex retained;
+    /** Client ids (String) and retained changes (StoreCommand) applied before the attachment, in order. */
+    private final List<Object> early = new ArrayList<>();
+
+    @Override
+    public synchronized void claimed(String clientId) {
+        Sessions s = sessions;
+        if (s == null) {
+            early.add(clientId);
+        } else {
+            s.release(clientId);
+        }
+    }
+
+    @Override
+    public synchronized void retained(StoreCommand command) {
+        RetainedIndex r = retained;
+        if (r == null) {
+            early.add(command);
+        } else {
+            retain(r, command);
+        }
+    }
+
+    private static void retain(RetainedIndex index, StoreCommand command) {
+        if (command instanceof StoreCommand.PutRetained put) {
+            index.restore(put.message());
+        } else if (command instanceof StoreCommand.DeleteRetained delete) {
+            index.remove(delete.topic());
+        }
+    }
+
+    synchronized void attach(Sessions attachedSessions, RetainedIndex attachedRetained) {
+        sessions = attachedSessions;
+        retained = attachedRetained;
+        for (Object o : early) {
+            if (o instanceof String clientId) {
+                attachedSessions.release(clientId);
+            } else {
+                retain(attachedRetained, (StoreCommand) o);
+            }
+        }
+        early.clear();
+    }
+}

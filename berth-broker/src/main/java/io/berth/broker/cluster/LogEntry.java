@@ -1,0 +1,73 @@
+package io.berth.broker.cluster;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * One Raft log entry of the session group: who submitted it, and either one store submission (a shard's
+ * tick of {@link io.berth.broker.store.StoreCommand}s, as {@link io.berth.broker.store.rocksdb.CommandCodec}
+ * encodes them) or the claim of a session by a node.
+ *
+ * <p>Layout: u8 kind, UTF node id, u64 incarnation (the submitting process, so that a restarted node never
+ * takes an entry of its former life for one it waits for), u64 sequence number of the submission within
+ * the incarnation, then for {@link Kind#COMMANDS} u32 length and the commands, for {@link Kind#CLAIM} the
+ * UTF client id.
+ */
+record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] commands, String clientId) {
+    enum Kind {
+        COMMANDS,
+        CLAIM
+    }
+
+    static LogEntry commands(String node, long incarnation, long seq, byte[] commands) {
+        return new LogEntry(Kind.COMMANDS, node, incarnation, seq, commands, "");
+    }
+
+    static LogEntry claim(String node, long incarnation, long seq, String clientId) {
+        return new LogEntry(Kind.CLAIM, node, incarnation, seq, new byte[0], clientId);
+    }
+
+    byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(commands.length + 64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(kind.ordinal());
+            out.writeUTF(node);
+            out.writeLong(incarnation);
+            out.writeLong(seq);
+            if (kind == Kind.COMMANDS) {
+                out.writeInt(commands.length);
+                out.write(commands);
+            } else {
+                out.writeUTF(clientId);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** @throws IllegalArgumentException when {@code data} is not an entry */
+    static LogEntry decode(DataInputStream in) {
+        try {
+            int k = in.readUnsignedByte();
+            if (k >= Kind.values().length) {
+                throw new IllegalArgumentException("unknown log entry kind " + k);
+            }
+            Kind kind = Kind.values()[k];
+            String node = in.readUTF();
+            long incarnation = in.readLong();
+            long seq = in.readLong();
+            if (kind == Kind.COMMANDS) {
+                byte[] commands = new byte[in.readInt()];
+                in.readFully(commands);
+                return commands(node, incarnation, seq, commands);
+            }
+            return claim(node, incarnation, seq, in.readUTF());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated log entry", e);
+        }
+    }
+}

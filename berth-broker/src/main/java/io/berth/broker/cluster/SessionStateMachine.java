@@ -1,0 +1,298 @@
+package io.berth.broker.cluster;
+
+import io.berth.broker.store.StoreCommand;
+import io.berth.broker.store.rocksdb.CommandCodec;
+import io.berth.broker.store.rocksdb.RocksSessionStore;
+import io.berth.broker.store.rocksdb.RocksSessionStore.MetaWrite;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session group's state machine: every node applies every committed entry, in log order, to its own
+ * RocksDB store (the layout of a single node; the Raft log is the write-ahead log). Each entry's writes
+ * and the log position it reached ({@code applied}) go into one atomic batch, so after a crash the node
+ * resumes exactly after the last entry its store holds and never applies one twice.
+ *
+ * <p>Ownership and fencing: the state machine records which node owns each session ({@code owner/<id>}
+ * rows, in the same batches). A {@link LogEntry.Kind#CLAIM} makes its node the owner; the first
+ * {@code PutSession} of a session nobody owns makes its submitter the owner. An entry that changes a
+ * session owned by another node loses those commands, on every node alike (the log order decides): a
+ * node that lost a session can never write to it again (see {@link #fence}).
+ *
+ * <p>Threading: {@link #applyTransaction} runs on Ratis' state machine updater thread, one entry at a time
+ * in log order, and owns the ownership map (a concurrent map: {@link #owner} is read from other threads).
+ * Store completions, the submitter's futures and the {@link Listener} run on the store's
+ * committer thread, in log order; they must not block.
+ */
+final class SessionStateMachine extends BaseStateMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionStateMachine.class);
+    private static final String APPLIED = "applied";
+    private static final String OWNER = "owner/";
+    private static final String MAX_ID = "max-message-id/";
+
+    private final RocksSessionStore store;
+    private final String self;
+    private final long incarnation;
+    private final Map<String, String> owners = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    private final Listener listener;
+    /** The last entry the store held at start: entries up to it are not applied again. */
+    private long recoveredIndex = -1;
+
+    /** Told of what entries of other nodes changed, once this node's replica holds it, in log order. */
+    interface Listener {
+        /** Another node claimed the session of {@code clientId}. */
+        void claimed(String clientId);
+
+        /** Another node set ({@code PutRetained}) or cleared ({@code DeleteRetained}) a retained message. */
+        void retained(StoreCommand command);
+    }
+
+    SessionStateMachine(RocksSessionStore store, String self, long incarnation, Listener listener) {
+        this.store = store;
+        this.self = self;
+        this.incarnation = incarnation;
+        this.listener = listener;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
+        super.initialize(server, groupId, storage);
+        byte[] applied = store.readMeta(APPLIED).get(APPLIED);
+        if (applied != null) {
+            ByteBuffer b = ByteBuffer.wrap(applied);
+            b.getLong(); // term
+            // Ratis replays its log from the start (no snapshots yet); entries up to here are skipped
+            recoveredIndex = b.getLong();
+        }
+        store.readMeta(OWNER)
+                .forEach((key, node) ->
+                        owners.put(key.substring(OWNER.length()), new String(node, StandardCharsets.UTF_8)));
+    }
+
+    /** The node that owns {@code clientId}'s session, or null; any thread. */
+    @Nullable
+    String owner(String clientId) {
+        return owners.get(clientId);
+    }
+
+    /** The highest message id that {@code node} stored, 0 when none. */
+    long maxMessageId(String node) {
+        byte[] v = store.readMeta(MAX_ID + node).get(MAX_ID + node);
+        return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+    }
+
+    /** Registers the submission {@code seq} of this incarnation: the future completes when it is applied here. */
+    CompletableFuture<Void> expect(long seq) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        waiting.put(seq, f);
+        return f;
+    }
+
+    /** The submission {@code seq} failed before it reached the log (or it is unknown whether it did). */
+    void abandon(long seq, Throwable error) {
+        CompletableFuture<Void> f = waiting.remove(seq);
+        if (f != null) {
+            f.completeExceptionally(error);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto proto = trx.getLogEntry();
+        TermIndex at = TermIndex.valueOf(proto);
+        if (at.getIndex() <= recoveredIndex) {
+            updateLastAppliedTermIndex(at.getTerm(), at.getIndex());
+            return CompletableFuture.completedFuture(Message.EMPTY);
+        }
+        LogEntry entry;
+        try {
+            entry = LogEntry.decode(new DataInputStream(
+                    proto.getStateMachineLogEntry().getLogData().newInput()));
+        } catch (IllegalArgumentException e) {
+            LOG.error("log entry {} is not a session entry; skipped", at, e);
+            return written(
+                    at, null, store.submit(List.of(), List.of(appliedMark(at))), new Fenced(List.of(), Set.of(), e));
+        }
+        List<MetaWrite> meta = new ArrayList<>(4);
+        meta.add(appliedMark(at));
+        if (entry.kind() == LogEntry.Kind.CLAIM) {
+            owners.put(entry.clientId(), entry.node());
+            meta.add(new MetaWrite(OWNER + entry.clientId(), entry.node().getBytes(StandardCharsets.UTF_8)));
+            return written(at, entry, store.submit(List.of(), meta), new Fenced(List.of(), Set.of(), null));
+        }
+        Fenced fenced;
+        try {
+            fenced = fence(entry.node(), CommandCodec.decode(entry.commands()));
+        } catch (IllegalArgumentException e) {
+            LOG.error("log entry {} holds commands this node cannot read; skipped", at, e);
+            fenced = new Fenced(List.of(), Set.of(), e);
+        }
+        if (fenced.rejected() == null) {
+            own(entry.node(), fenced.kept(), meta);
+        }
+        return written(at, entry, store.submit(fenced.kept(), meta), fenced);
+    }
+
+    /**
+     * An entry's commands after fencing.
+     *
+     * @param kept what is applied
+     * @param lost sessions owned by another node, whose commands were dropped
+     * @param rejected why nothing of the entry is applied, or null
+     */
+    private record Fenced(
+            List<StoreCommand> kept,
+            Set<String> lost,
+            @Nullable RuntimeException rejected) {}
+
+    /**
+     * Drops the commands of sessions that {@code node} does not own: a node that lost a session writes
+     * nothing to it. The rest applies, unless a dropped command is an inbound QoS 2 packet id: that one
+     * must commit atomically with the queue entries of its message (ADR 2), so then nothing applies.
+     */
+    private Fenced fence(String node, List<StoreCommand> commands) {
+        List<StoreCommand> kept = new ArrayList<>(commands.size());
+        Set<String> lost = new HashSet<>();
+        for (StoreCommand c : commands) {
+            String client = clientOf(c);
+            String owner = client == null ? null : owners.get(client);
+            if (owner == null || owner.equals(node)) {
+                kept.add(c);
+                continue;
+            }
+            lost.add(client);
+            if (c instanceof StoreCommand.PutInbound || c instanceof StoreCommand.DeleteInbound) {
+                return new Fenced(
+                        List.of(),
+                        lost,
+                        new IllegalStateException(
+                                "the session of '" + client + "' belongs to node " + owner + " now, not to " + node));
+            }
+        }
+        return new Fenced(kept, lost, null);
+    }
+
+    /** Ownership changes of applied commands, and the submitter's message id high-water mark. */
+    private void own(String node, List<StoreCommand> commands, List<MetaWrite> meta) {
+        long maxId = 0;
+        for (StoreCommand c : commands) {
+            if (c instanceof StoreCommand.PutSession p
+                    && owners.putIfAbsent(p.session().clientId(), node) == null) {
+                meta.add(new MetaWrite(OWNER + p.session().clientId(), node.getBytes(StandardCharsets.UTF_8)));
+            } else if (c instanceof StoreCommand.DeleteSession d && owners.remove(d.clientId()) != null) {
+                meta.add(new MetaWrite(OWNER + d.clientId(), null));
+            } else if (c instanceof StoreCommand.Enqueue e) {
+                maxId = Math.max(maxId, e.message().id());
+            } else if (c instanceof StoreCommand.PutRetained r) {
+                maxId = Math.max(maxId, r.message().id());
+            }
+        }
+        if (maxId > 0) {
+            meta.add(new MetaWrite(
+                    MAX_ID + node, ByteBuffer.allocate(8).putLong(maxId).array()));
+        }
+    }
+
+    private static @Nullable String clientOf(StoreCommand c) {
+        if (c instanceof StoreCommand.PutSession p) {
+            return p.session().clientId();
+        } else if (c instanceof StoreCommand.DeleteSession d) {
+            return d.clientId();
+        } else if (c instanceof StoreCommand.PutSubscription s) {
+            return s.clientId();
+        } else if (c instanceof StoreCommand.DeleteSubscription s) {
+            return s.clientId();
+        } else if (c instanceof StoreCommand.Enqueue e) {
+            return e.clientId();
+        } else if (c instanceof StoreCommand.Dequeue d) {
+            return d.clientId();
+        } else if (c instanceof StoreCommand.PutInflight f) {
+            return f.clientId();
+        } else if (c instanceof StoreCommand.PutInbound i) {
+            return i.clientId();
+        } else if (c instanceof StoreCommand.DeleteInbound i) {
+            return i.clientId();
+        }
+        return null; // retained messages belong to nobody
+    }
+
+    private static MetaWrite appliedMark(TermIndex at) {
+        return new MetaWrite(
+                APPLIED,
+                ByteBuffer.allocate(16)
+                        .putLong(at.getTerm())
+                        .putLong(at.getIndex())
+                        .array());
+    }
+
+    /**
+     * The applied index moves now, in log order (Ratis moves it itself for entries of its own between
+     * ours); the store commits in submission order, so its {@code applied} row never runs ahead of what
+     * it holds. Once the store wrote the entry, the submitter and the listeners hear.
+     */
+    private CompletableFuture<Message> written(
+            TermIndex at, @Nullable LogEntry entry, CompletableFuture<Void> write, Fenced fenced) {
+        updateLastAppliedTermIndex(at.getTerm(), at.getIndex());
+        return write.handle((v, error) -> {
+            if (error != null) {
+                // the store could not take a committed entry: this node's state is behind the log
+                LOG.error("store write of log entry {} failed; this node stops applying the log", at, error);
+                if (entry != null && mine(entry)) {
+                    abandon(entry.seq(), error);
+                }
+                throw new IllegalStateException("store write of log entry " + at + " failed", error);
+            }
+            if (entry == null) {
+                return Message.EMPTY;
+            }
+            if (mine(entry)) {
+                // sessions this node still held but lost: let them go here now
+                fenced.lost().forEach(listener::claimed);
+                CompletableFuture<Void> f = waiting.remove(entry.seq());
+                if (f != null) {
+                    if (fenced.rejected() != null) {
+                        f.completeExceptionally(fenced.rejected());
+                    } else {
+                        f.complete(null);
+                    }
+                }
+            } else if (entry.kind() == LogEntry.Kind.CLAIM) {
+                if (!entry.node().equals(self)) { // a claim of this node's former run changes nothing here
+                    listener.claimed(entry.clientId());
+                }
+            } else {
+                for (StoreCommand c : fenced.kept()) {
+                    if (c instanceof StoreCommand.PutRetained || c instanceof StoreCommand.DeleteRetained) {
+                        listener.retained(c);
+                    }
+                }
+            }
+            return Message.EMPTY;
+        });
+    }
+
+    private boolean mine(LogEntry entry) {
+        return entry.incarnation() == incarnation && entry.node().equals(self);
+    }
+}

@@ -1,0 +1,279 @@
+package io.berth.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three cluster nodes as child processes ({@code --durability fsync}); QoS 1 and QoS 2 publishers and a
+ * persistent subscriber (HiveMQ clients, automatic reconnect) on one of them; a random node, the clients'
+ * own or another, leader or not, is SIGKILLed at random moments and started again. Every message whose
+ * PUBACK or PUBCOMP a publisher saw must reach the subscriber (QoS 2 exactly once, each publisher's order
+ * kept), and at the end the session resumes on another node with Session Present.
+ *
+ * <p>The clients stay on one node because a publish reaches only the sessions of the node it arrives at
+ * (ADR 11). {@code -Dberth.cluster.crash.cycles=N} sets the number of kills (3 by default; {@code scripts/cluster-crash-test.sh} runs 100).
+ */
+class ClusterKillNineIT {
+    private static final int CYCLES = Integer.getInteger("berth.cluster.crash.cycles", 3);
+    private static final long SEED = Long.getLong("berth.crash.seed", System.nanoTime());
+    private static final int HOME = 0;
+
+    @TempDir
+    Path dir;
+
+    private final Process[] nodes = new Process[3];
+    private final int[] mqttPorts = new int[3];
+    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        for (Mqtt5BlockingClient c : clients) {
+            try {
+                c.toAsync().disconnect();
+            } catch (RuntimeException ignored) {
+                // the node may be gone
+            }
+        }
+        for (Process p : nodes) {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void sigkillOfAnyNode_neverLosesAnAcknowledgedMessage() throws Exception {
+        Random random = new Random(SEED);
+        writeConfigs();
+        for (int i = 0; i < 3; i++) {
+            start(i);
+        }
+
+        ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
+        Mqtt5BlockingClient sub = client("crash-sub", mqttPorts[HOME]);
+        sub.toAsync()
+                .publishes(
+                        MqttGlobalPublishFilter.ALL,
+                        p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
+        sub.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
+        sub.subscribeWith().topicFilter("k/#").qos(MqttQos.EXACTLY_ONCE).send();
+
+        AtomicBoolean publishing = new AtomicBoolean(true);
+        Map<String, List<Long>> acked = new HashMap<>();
+        CountDownLatch done = new CountDownLatch(2);
+        for (MqttQos qos : List.of(MqttQos.AT_LEAST_ONCE, MqttQos.EXACTLY_ONCE)) {
+            String name = "q" + qos.getCode();
+            List<Long> ok = Collections.synchronizedList(new ArrayList<>());
+            acked.put(name, ok);
+            Mqtt5BlockingClient pub = client("crash-pub-" + name, mqttPorts[HOME]);
+            pub.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
+            Thread t = new Thread(() -> publish(pub, name, qos, ok, publishing, done), "publisher-" + name);
+            t.start();
+        }
+
+        long started = System.nanoTime();
+        List<Integer> killed = new ArrayList<>();
+        for (int cycle = 0; cycle < CYCLES; cycle++) {
+            pause(Duration.ofMillis(300 + random.nextInt(700)));
+            int victim = random.nextInt(3);
+            killed.add(victim + 1);
+            nodes[victim].destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            start(victim);
+        }
+        pause(Duration.ofMillis(1000));
+        publishing.set(false);
+        assertThat(done.await(60, TimeUnit.SECONDS))
+                .as("publishers finish their last publish")
+                .isTrue();
+
+        List<String> expected = new ArrayList<>();
+        acked.forEach((name, seqs) -> seqs.forEach(seq -> expected.add(name + ":" + seq)));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> received.containsAll(expected));
+        Awaitility.await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+
+        CrashReport report = CrashReport.of(new ArrayList<>(received), acked);
+        String text = String.format(
+                "cluster crash test: %d SIGKILL cycles (nodes %s) in %.1f s (seed %d): acknowledged QoS 1 %d,"
+                        + " QoS 2 %d; lost %d; duplicated QoS 1 %d, QoS 2 %d; order violations %d%n",
+                CYCLES,
+                killed,
+                (System.nanoTime() - started) / 1e9,
+                SEED,
+                acked.get("q1").size(),
+                acked.get("q2").size(),
+                report.lost(),
+                report.duplicates().get("q1"),
+                report.duplicates().get("q2"),
+                report.orderViolations());
+        System.out.print(text);
+        Files.writeString(Path.of("target", "cluster-crash-test.txt"), text);
+
+        assertThat(report.lost()).isZero();
+        assertThat(report.duplicates().get("q2")).as("QoS 2 duplicates").isZero();
+        assertThat(report.orderViolations()).isZero();
+        assertThat(acked.get("q1")).isNotEmpty();
+        assertThat(acked.get("q2")).isNotEmpty();
+
+        // the clients' node dies for good: the session resumes on another node
+        sub.toAsync().disconnect().get(10, TimeUnit.SECONDS);
+        nodes[HOME].destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        nodes[HOME] = null;
+        Mqtt5BlockingClient elsewhere = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("crash-sub")
+                .serverHost("127.0.0.1")
+                .serverPort(mqttPorts[HOME + 1])
+                .buildBlocking();
+        clients.add(elsewhere);
+        assertThat(elsewhere
+                        .connectWith()
+                        .cleanStart(false)
+                        .sessionExpiryInterval(3600)
+                        .send()
+                        .isSessionPresent())
+                .isTrue();
+    }
+
+    private static void publish(
+            Mqtt5BlockingClient pub,
+            String name,
+            MqttQos qos,
+            List<Long> ok,
+            AtomicBoolean publishing,
+            CountDownLatch done) {
+        try {
+            for (long seq = 0; publishing.get(); seq++) {
+                try {
+                    pub.publishWith()
+                            .topic("k/" + name)
+                            .qos(qos)
+                            .payload((name + ":" + seq).getBytes(StandardCharsets.UTF_8))
+                            .send();
+                    ok.add(seq);
+                } catch (RuntimeException e) {
+                    // not acknowledged: it may or may not arrive, it is not counted
+                }
+            }
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private void writeConfigs() throws IOException {
+        int[] raftPorts = new int[3];
+        for (int i = 0; i < 3; i++) {
+            mqttPorts[i] = freePort();
+            raftPorts[i] = freePort();
+        }
+        String members = "[n1@127.0.0.1:" + raftPorts[0] + ", n2@127.0.0.1:" + raftPorts[1] + ", n3@127.0.0.1:"
+                + raftPorts[2] + "]";
+        for (int i = 0; i < 3; i++) {
+            Files.writeString(
+                    dir.resolve("node" + (i + 1) + ".yml"),
+                    "port: " + mqttPorts[i] + "\n"
+                            + "data: " + dir.resolve("data-n" + (i + 1)) + "\n"
+                            + "durability: fsync\n"
+                            + "admin-port: -1\n"
+                            + "cluster:\n"
+                            + "  node-id: n" + (i + 1) + "\n"
+                            + "  bind: 127.0.0.1:" + raftPorts[i] + "\n"
+                            + "  members: " + members + "\n");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Mqtt5BlockingClient client(String id, int port) {
+        Mqtt5BlockingClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .automaticReconnect()
+                .initialDelay(50, TimeUnit.MILLISECONDS)
+                .maxDelay(300, TimeUnit.MILLISECONDS)
+                .applyAutomaticReconnect()
+                .buildBlocking();
+        clients.add(c);
+        return c;
+    }
+
+    private void start(int index) throws IOException, InterruptedException {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(
+                javaBin,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Xmx256m",
+                "io.berth.broker.cli.Main",
+                "serve",
+                "--config",
+                dir.resolve("node" + (index + 1) + ".yml").toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CountDownLatch ready = new CountDownLatch(1);
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            if (lines.size() < 200) {
+                                lines.add(line);
+                            }
+                            if (line.startsWith("Berth listening")) {
+                                ready.countDown();
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process was killed
+                    }
+                },
+                "node-output-" + (index + 1));
+        reader.setDaemon(true);
+        reader.start();
+        if (!ready.await(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("node " + (index + 1) + " did not start: " + lines);
+        }
+        nodes[index] = p;
+    }
+
+    private static void pause(Duration d) {
+        LockSupport.parkNanos(d.toNanos());
+    }
+}

@@ -1,0 +1,82 @@
+package io.berth.broker.cluster;
+
+import io.berth.broker.Berth;
+import io.berth.broker.config.BrokerConfig;
+import io.berth.broker.config.ClusterConfig;
+import io.berth.broker.config.Durability;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Three (or more) cluster nodes in this JVM, MQTT on port 0, Raft on free ports of 127.0.0.1. */
+final class TestCluster implements AutoCloseable {
+    private final Path dir;
+    private final List<ClusterConfig.Member> members = new ArrayList<>();
+    private final Berth[] nodes;
+
+    TestCluster(Path dir, int size) {
+        this.dir = dir;
+        this.nodes = new Berth[size];
+        for (int i = 0; i < size; i++) {
+            members.add(new ClusterConfig.Member("n" + (i + 1), new ClusterConfig.Address("127.0.0.1", freePort())));
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    List<ClusterConfig.Member> members() {
+        return members;
+    }
+
+    BrokerConfig config(int index) {
+        ClusterConfig.Member m = members.get(index);
+        return BrokerConfig.builder()
+                .port(0)
+                .adminPort(-1)
+                .shards(2)
+                .durability(Durability.OS)
+                .dataDir(dir.resolve(m.id()))
+                .cluster(new ClusterConfig(m.id(), m.address(), members))
+                .build();
+    }
+
+    TestCluster startAll() {
+        // each node's start waits for nothing from the others: the group elects a leader once two are up
+        for (int i = 0; i < nodes.length; i++) {
+            start(i);
+        }
+        return this;
+    }
+
+    Berth start(int index) {
+        nodes[index] = Berth.builder().config(config(index)).build().start();
+        return nodes[index];
+    }
+
+    void stop(int index) {
+        nodes[index].close();
+        nodes[index] = null;
+    }
+
+    Berth node(int index) {
+        return nodes[index];
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] != null) {
+                nodes[i].close();
+            }
+        }
+    }
+}
