@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An embedded Berth broker.
@@ -33,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * idempotent.
  */
 public final class Berth implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Berth.class);
     private final BrokerConfig config;
     private final SessionStore suppliedStore;
     private SessionStore store;
@@ -66,8 +69,10 @@ public final class Berth implements AutoCloseable {
         security = Security.start(config, metrics);
         try {
             store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
+            long opened = System.nanoTime();
             ExposedFiles.warn(config);
             SessionStore.Recovery recovery = store.recover();
+            long read = System.nanoTime();
             // with a durable store retained payloads stay on disk, read back when delivered
             RetainedIndex retained =
                     new RetainedIndex(config.limits().retained(), store.durable() ? store::readRetained : null);
@@ -88,10 +93,21 @@ public final class Berth implements AutoCloseable {
                     fatal);
             sessions = new Sessions(context);
             sessions.restore(recovery);
-            recoveryMillis = (System.nanoTime() - begin) / 1_000_000;
+            long restored = System.nanoTime();
+            recoveryMillis = (restored - begin) / 1_000_000;
             metrics.recoveryMillis(recoveryMillis);
             server = new MqttServer(config, sessions, security);
             addresses = server.start();
+            LOG.info(
+                    "started in {} ms: store opened in {} ms, {} sessions and {} retained messages read in {} ms,"
+                            + " sessions restored in {} ms, listening after {} ms",
+                    millis(begin, System.nanoTime()),
+                    millis(begin, opened),
+                    recovery.sessions().size(),
+                    recovery.retained().size(),
+                    millis(opened, read),
+                    millis(read, restored),
+                    millis(restored, System.nanoTime()));
             if (config.adminPort() >= 0) {
                 adminServer = AdminServer.start(config, admin(), metrics);
             }
@@ -100,6 +116,10 @@ public final class Berth implements AutoCloseable {
             throw e;
         }
         return this;
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
     }
 
     /** The bound port of the first listener (useful with port 0). */
