@@ -15,28 +15,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit. Submitters put their encoded ops on a queue; one thread takes everything that is
- * waiting (up to {@link #MAX_GROUP}) whenever it is free, and writes it as one {@link WriteBatch}. While
- * a batch is on its way to disk, new submissions pile up and become the next, larger batch: batches grow
- * with the load by themselves, and an idle committer blocks on the queue with no timer.
+ * waiting (up to {@link #MAX_GROUP}), writes it as one {@link WriteBatch} with the store's
+ * {@link WriteOptions} (sync = fsync of the WAL), and only then completes the futures. While a write is
+ * on disk, new submissions pile up and become the next, larger batch: batches grow with the load by
+ * themselves, and an idle committer blocks on the queue with no timer.
  *
- * <p>With durability {@code fsync} the WAL sync is pipelined ({@code docs/adr/0010-pipelined-wal-sync.md}):
- * each batch is written without a sync and handed to the {@link WalSyncer}, which syncs the WAL and
- * then completes the futures, while this thread already writes the next batch. Without it (durability
- * {@code os}) the futures complete as soon as the write returned.
- *
- * <p>A group made of lazy ops only ({@link Op#lazy}: dequeues) is not handed to the syncer by itself.
- * Its futures complete when a later group's sync covers it (the WAL is written in order, and a sync
- * covers everything written before it) or, at most {@link #LAZY_SYNC_MILLIS} after the first of them
- * was written, after a sync of their own. Nobody waits for a dequeue to acknowledge anything, so that
- * delay costs nothing, and a long run of dequeues alone costs one sync per interval.
+ * <p>A group made of lazy ops only ({@link Op#lazy}: dequeues) is written without a sync of its own. Its
+ * futures complete when a later synced group has covered it (the WAL is written in order, and a synced
+ * write syncs everything before it) or, at most {@link #LAZY_SYNC_MILLIS} after the first of them was
+ * written, after one WAL sync. Nobody waits for a dequeue to acknowledge anything, so that delay costs
+ * nothing, and a long run of dequeues alone costs one sync per interval.
  *
  * <p>A failed write (I/O error, disk full) completes the futures of that batch exceptionally and leaves
- * the committer's state as the disk is; the next batch is written afresh. After a failed WAL sync
- * nothing more is written ({@link WalSyncer}).
+ * the committer's state as the disk is; the next batch is written afresh.
  *
  * <p>Threading: the committer thread owns the write batch, the {@link CommitterState} and every write
- * to the database. Futures complete on the syncer's thread (on this one without a sync): dependents
- * must hand their work to their own executor rather than run on it.
+ * to the database. Futures are completed on it: dependents must hand their work to their own executor
+ * rather than run on this thread.
  */
 final class Committer implements Runnable {
     static final int MAX_GROUP = 4096;
@@ -53,8 +48,9 @@ final class Committer implements Runnable {
     private final RocksDB db;
     private final Handles handles;
     private final CommitterState state;
-    private final WriteOptions unsyncedWrites;
-    private final WalSyncer syncer;
+    private final WriteOptions writeOptions;
+    private final WriteOptions lazyOptions;
+    private final boolean sync;
     private final List<Pending> unsynced = new ArrayList<>();
     private long unsyncedSince;
     private final BatchWriter writer;
@@ -65,37 +61,28 @@ final class Committer implements Runnable {
     private volatile long batches;
     private volatile long commands;
 
-    /**
-     * @param unsyncedWrites write options without sync: every batch is written with them
-     * @param wal syncs the WAL for durability {@code fsync}; null for durability {@code os}
-     */
     Committer(
             RocksDB db,
             Handles handles,
             CommitterState state,
-            WriteOptions unsyncedWrites,
-            WalSync wal,
+            WriteOptions writeOptions,
+            WriteOptions lazyOptions,
             BatchWriter writer,
             String name,
             CommitListener listener) {
-        if (unsyncedWrites.sync()) {
-            throw new IllegalArgumentException("the committer writes without sync; the WAL syncer syncs");
-        }
         this.listener = listener;
         this.db = db;
         this.handles = handles;
         this.state = state;
-        this.unsyncedWrites = unsyncedWrites;
-        this.syncer = wal == null ? null : new WalSyncer(wal, name + "-sync", listener);
+        this.writeOptions = writeOptions;
+        this.lazyOptions = lazyOptions;
+        this.sync = writeOptions.sync();
         this.writer = writer;
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
     }
 
     void start() {
-        if (syncer != null) {
-            syncer.start();
-        }
         thread.start();
     }
 
@@ -132,9 +119,6 @@ final class Committer implements Runnable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (syncer != null) {
-            syncer.stop();
-        }
     }
 
     @Override
@@ -150,7 +134,7 @@ final class Committer implements Runnable {
                     long wait = unsyncedSince + LAZY_SYNC_NANOS - System.nanoTime();
                     first = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
                     if (first == null) {
-                        handOver(new ArrayList<>(), 0);
+                        syncLazy();
                         continue;
                     }
                 }
@@ -169,22 +153,16 @@ final class Committer implements Runnable {
             group.clear();
         }
         if (!unsynced.isEmpty()) {
-            handOver(new ArrayList<>(), 0);
+            syncLazy();
         }
     }
 
     private void commit(List<Pending> group) {
         int count = 0;
-        boolean lazy = syncer != null;
+        boolean lazy = sync;
         for (Pending p : group) {
             count += p.ops().size();
             lazy &= p.lazy();
-        }
-        Throwable broken = syncer == null ? null : syncer.failure();
-        if (broken != null) {
-            complete(
-                    group, new IllegalStateException("the store takes no more writes after a failed WAL sync", broken));
-            return;
         }
         try (WriteBatch batch = new WriteBatch()) {
             BatchBuilder builder = new BatchBuilder(db, handles, state, batch);
@@ -200,44 +178,44 @@ final class Committer implements Runnable {
             }
             builder.finish();
             long begin = System.nanoTime();
-            writer.write(unsyncedWrites, batch);
-            if (syncer == null) {
-                listener.committed(count, System.nanoTime() - begin);
-            }
+            writer.write(lazy ? lazyOptions : writeOptions, batch);
+            listener.committed(count, System.nanoTime() - begin);
             builder.publish();
         } catch (RocksDBException | RuntimeException e) {
             LOG.error("store write of {} commands failed; none of them is acknowledged", count, e);
-            complete(group, e);
+            for (Pending p : group) {
+                p.future().completeExceptionally(e);
+            }
             return;
         }
         batches = batches + 1;
         commands = commands + count;
-        if (syncer == null) {
-            complete(group, null);
-        } else if (lazy) {
+        if (lazy) {
             if (unsynced.isEmpty()) {
                 unsyncedSince = System.nanoTime();
             }
             unsynced.addAll(group);
-        } else {
-            handOver(new ArrayList<>(group), count);
+            return;
+        }
+        complete(unsynced, null);
+        complete(group, null);
+    }
+
+    /** Syncs the WAL for the lazy groups written since the last sync, and completes them. */
+    private void syncLazy() {
+        try {
+            db.syncWal();
+            complete(unsynced, null);
+        } catch (RocksDBException | RuntimeException e) {
+            LOG.warn(
+                    "WAL sync after {} lazily written groups failed; they may come back after a crash",
+                    unsynced.size(),
+                    e);
+            complete(unsynced, e);
         }
     }
 
-    /** Hands the lazy groups written so far and then {@code groups} to the syncer, in write order. */
-    private void handOver(List<Pending> groups, int count) {
-        int commandsOfLazy = 0;
-        for (Pending p : unsynced) {
-            commandsOfLazy += p.ops().size();
-        }
-        List<Pending> written = new ArrayList<>(unsynced.size() + groups.size());
-        written.addAll(unsynced);
-        written.addAll(groups);
-        unsynced.clear();
-        syncer.add(written, commandsOfLazy + count);
-    }
-
-    static void complete(List<Pending> pendings, Throwable error) {
+    private static void complete(List<Pending> pendings, Throwable error) {
         for (Pending p : pendings) {
             if (error == null) {
                 p.future().complete(null);
@@ -253,9 +231,8 @@ final class Committer implements Runnable {
         return batches;
     }
 
-    /** Batches, commands and WAL syncs so far; approximate when read from another thread. */
+    /** Batches and commands committed so far; approximate when read from another thread. */
     String stats() {
-        return batches + " batches, " + commands + " commands"
-                + (syncer == null ? "" : ", " + syncer.syncs() + " WAL syncs");
+        return batches + " batches, " + commands + " commands";
     }
 }

@@ -37,18 +37,16 @@ import org.slf4j.LoggerFactory;
  * counter row of the same batch, so that {@link #recover()} reads one row per session and never a
  * queued message.
  *
- * <p>Durability: with {@code sync} no future of a batch completes before a WAL sync that began after
- * its write returned (survives power loss; the sync of one batch overlaps the write of the next, see
- * {@code docs/adr/0010-pipelined-wal-sync.md}); without it the WAL is written to the operating system
- * only (survives a crash of the process, not of the machine). A batch of dequeues alone is not synced by itself (its
+ * <p>Durability: with {@code sync} every batch is written with the WAL fsynced before any of its futures
+ * completes (survives power loss); without it the WAL is written to the operating system only (survives
+ * a crash of the process, not of the machine). A batch of dequeues alone is not synced by itself (its
  * futures wait for the next sync): a lost dequeue only delivers its entry again. Each queue's head is
  * authoritative: what is below it is gone, and its rows are reclaimed with range deletes now and then.
  *
  * <p>Threading: the committer thread owns the write batch and is the database's only writer; a flush
  * thread ({@code berth-store-flush}) only flushes memtables to SST files. Reads
  * ({@link #readQueue}, {@link #recover()}) run on the calling thread (a session shard) directly on the
- * database and see every command whose future has completed, and may see a written batch whose sync
- * is still running. Futures complete on the committer's sync thread ({@code berth-store-committer-sync}).
+ * database and see every command whose future has completed. Futures complete on the committer thread.
  */
 public final class RocksSessionStore implements SessionStore {
     private static final Logger LOG = LoggerFactory.getLogger(RocksSessionStore.class);
@@ -69,12 +67,7 @@ public final class RocksSessionStore implements SessionStore {
     private boolean closed;
 
     private RocksSessionStore(
-            Path dir,
-            boolean sync,
-            RocksDatabase database,
-            UnaryOperator<BatchWriter> wrap,
-            UnaryOperator<WalSync> wrapSync,
-            CommitListener listener) {
+            Path dir, boolean sync, RocksDatabase database, UnaryOperator<BatchWriter> wrap, CommitListener listener) {
         this.dir = dir;
         this.sync = sync;
         this.database = database;
@@ -93,8 +86,8 @@ public final class RocksSessionStore implements SessionStore {
                 db,
                 handles,
                 state,
+                database.writeOptions(sync),
                 database.writeOptions(false),
-                sync ? wrapSync.apply(db::syncWal) : null,
                 wrap.apply(direct),
                 "berth-store-committer",
                 listener);
@@ -118,38 +111,26 @@ public final class RocksSessionStore implements SessionStore {
 
     /** As {@link #open(Path, boolean)}, telling {@code listener} of every group commit. */
     public static RocksSessionStore open(Path dir, boolean sync, CommitListener listener) throws IOException {
-        return open(dir, sync, UnaryOperator.identity(), UnaryOperator.identity(), null, listener);
+        return open(dir, sync, UnaryOperator.identity(), null, listener);
     }
 
     /** As {@link #open(Path, boolean)}, with the batch writer wrapped: the seam for fault injection. */
     static RocksSessionStore open(Path dir, boolean sync, UnaryOperator<BatchWriter> wrap) throws IOException {
-        return open(dir, sync, wrap, UnaryOperator.identity());
-    }
-
-    /** As {@link #open(Path, boolean, UnaryOperator)}, with the WAL sync wrapped as well. */
-    static RocksSessionStore open(
-            Path dir, boolean sync, UnaryOperator<BatchWriter> wrap, UnaryOperator<WalSync> wrapSync)
-            throws IOException {
-        return open(dir, sync, wrap, wrapSync, null, CommitListener.NONE);
+        return open(dir, sync, wrap, null);
     }
 
     /** As {@link #open(Path, boolean, UnaryOperator)}, collecting RocksDB statistics when not null. */
     static RocksSessionStore open(Path dir, boolean sync, UnaryOperator<BatchWriter> wrap, Statistics statistics)
             throws IOException {
-        return open(dir, sync, wrap, UnaryOperator.identity(), statistics, CommitListener.NONE);
+        return open(dir, sync, wrap, statistics, CommitListener.NONE);
     }
 
     private static RocksSessionStore open(
-            Path dir,
-            boolean sync,
-            UnaryOperator<BatchWriter> wrap,
-            UnaryOperator<WalSync> wrapSync,
-            Statistics statistics,
-            CommitListener listener)
+            Path dir, boolean sync, UnaryOperator<BatchWriter> wrap, Statistics statistics, CommitListener listener)
             throws IOException {
         RocksDatabase database = RocksDatabase.open(dir, statistics);
         try {
-            return new RocksSessionStore(dir, sync, database, wrap, wrapSync, listener);
+            return new RocksSessionStore(dir, sync, database, wrap, listener);
         } catch (RuntimeException e) {
             database.close();
             throw e;
