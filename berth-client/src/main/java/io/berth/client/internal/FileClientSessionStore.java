@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
     private volatile boolean closed;
     private FileChannel channel;
     private long size;
-    private IOException failure;
+    private @Nullable IOException failure;
 
     private FileClientSessionStore(Path file, FileChannel lockChannel, FileLock lock, UnaryOperator<FileChannel> wrap)
             throws IOException {
