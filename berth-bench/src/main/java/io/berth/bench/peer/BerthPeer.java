@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Berth from the berth-broker jar, as {@code berth serve} in a JVM of its own. Like the {@code berth}
@@ -33,7 +34,7 @@ public final class BerthPeer extends ProcessPeer {
     private final String durability;
     private final List<String> jvmOptions;
     private final Path cdsScript;
-    private Path archive;
+    private @Nullable Path archive;
     private boolean archiveTried;
 
     /**
@@ -94,7 +95,8 @@ public final class BerthPeer extends ProcessPeer {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // "{start}" in an option (e.g. a JFR file name) becomes this start's number: one file per start.
         jvmOptions.forEach(o -> cmd.add(o.replace("{start}", name() + "-" + starts())));
-        Path jsa = classDataArchive(dataDir.toAbsolutePath().getParent());
+        Path jsa = classDataArchive(
+                java.util.Objects.requireNonNull(dataDir.toAbsolutePath().getParent()));
         if (jsa != null) {
             cmd.add("-XX:SharedArchiveFile=" + jsa);
             cmd.add("-Xshare:auto");
@@ -119,7 +121,7 @@ public final class BerthPeer extends ProcessPeer {
     }
 
     /** The archive of this peer, recorded into {@code work} at its first start; null without one. */
-    private Path classDataArchive(Path work) throws IOException {
+    private @Nullable Path classDataArchive(Path work) throws IOException {
         if (!archiveTried) {
             archiveTried = true;
             if (Files.isRegularFile(cdsScript)) {
