@@ -114,8 +114,6 @@ final class RocksDatabase implements AutoCloseable {
                         .setCreateMissingColumnFamilies(true)
                         .setMaxBackgroundJobs(2)
                         .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
-                        // a start replays the WAL into memtables and flushes them later, in the background
-                        .setAvoidFlushDuringRecovery(true)
                         // nor does it read every table file's properties before it opens
                         .setSkipStatsUpdateOnDbOpen(true)
                         .setDbWriteBufferSize(MEMTABLES_BYTES)
