@@ -104,12 +104,13 @@ public final class BenchMain {
 
     private static Peer peer(String name, Path repo, List<String> extraBerthJvm) {
         Path berthJar = repo.resolve("berth-broker/target/berth-broker-0.1.0-SNAPSHOT.jar");
+        Path cds = repo.resolve("scripts/cds-archive.sh");
         List<String> berthJvm = new ArrayList<>(JVM_OPTIONS);
         berthJvm.addAll(extraBerthJvm);
         return switch (name) {
-            case "berth-fsync" -> new BerthPeer(berthJar, "fsync", berthJvm);
-            case "berth-os" -> new BerthPeer(berthJar, "os", berthJvm);
-            case "berth-memory" -> new BerthPeer(berthJar, "memory", berthJvm);
+            case "berth-fsync" -> new BerthPeer(berthJar, "fsync", berthJvm, cds);
+            case "berth-os" -> new BerthPeer(berthJar, "os", berthJvm, cds);
+            case "berth-memory" -> new BerthPeer(berthJar, "memory", berthJvm, cds);
             case "mosquitto" -> new MosquittoPeer(Path.of("/usr/sbin/mosquitto"));
             case "hivemq-ce" ->
                 new HiveMqPeer(

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An embedded Berth broker.
@@ -36,6 +38,7 @@ import org.jspecify.annotations.Nullable;
  * idempotent.
  */
 public final class Berth implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Berth.class);
     private final BrokerConfig config;
     private final @Nullable SessionStore suppliedStore;
     private @Nullable SessionStore store;
@@ -76,8 +79,10 @@ public final class Berth implements AutoCloseable {
             } else {
                 store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
             }
+            long opened = System.nanoTime();
             ExposedFiles.warn(config);
             SessionStore.Recovery recovery = store.recover();
+            long read = System.nanoTime();
             // with a durable store retained payloads stay on disk, read back when delivered
             RetainedIndex retained =
                     new RetainedIndex(config.limits().retained(), store.durable() ? store::readRetained : null);
@@ -102,10 +107,21 @@ public final class Berth implements AutoCloseable {
             if (cluster != null) {
                 cluster.attach(sessions, retained);
             }
-            recoveryMillis = (System.nanoTime() - begin) / 1_000_000;
+            long restored = System.nanoTime();
+            recoveryMillis = (restored - begin) / 1_000_000;
             metrics.recoveryMillis(recoveryMillis);
             server = new MqttServer(config, sessions, security, loops);
             addresses = server.start();
+            LOG.info(
+                    "started in {} ms: store opened in {} ms, {} sessions and {} retained messages read in {} ms,"
+                            + " sessions restored in {} ms, listening after {} ms",
+                    millis(begin, System.nanoTime()),
+                    millis(begin, opened),
+                    recovery.sessions().size(),
+                    recovery.retained().size(),
+                    millis(opened, read),
+                    millis(read, restored),
+                    millis(restored, System.nanoTime()));
             if (config.adminPort() >= 0) {
                 adminServer = AdminServer.start(config, admin(), metrics);
             }
@@ -114,6 +130,10 @@ public final class Berth implements AutoCloseable {
             throw e;
         }
         return this;
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
     }
 
     /** The bound port of the first listener (useful with port 0). */

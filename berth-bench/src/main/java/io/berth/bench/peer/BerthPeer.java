@@ -6,8 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
-/** Berth from the berth-broker jar, as {@code berth serve} in a JVM of its own. */
+/**
+ * Berth from the berth-broker jar, as {@code berth serve} in a JVM of its own. Like the {@code berth}
+ * launcher, it starts with a class-data sharing archive of a broker start, recorded once per peer by the
+ * checkout's {@code scripts/cds-archive.sh} (when that script exists) into the benchmark's work folder.
+ */
 public final class BerthPeer extends ProcessPeer {
     /** The queue limits of every run: far above any scenario's backlog, as the peers' are. */
     private static final String LIMITS_YAML = String.join(
@@ -28,18 +33,24 @@ public final class BerthPeer extends ProcessPeer {
     private final Path jar;
     private final String durability;
     private final List<String> jvmOptions;
+    private final Path cdsScript;
+    private @Nullable Path archive;
+    private boolean archiveTried;
 
     /**
      * @param jar the berth-broker jar (its lib/ folder beside it)
      * @param durability {@code fsync}, {@code os} or {@code memory}
+     * @param cdsScript the script that records a class-data archive ({@code scripts/cds-archive.sh}); none
+     *     is used when it does not exist
      */
-    public BerthPeer(Path jar, String durability, List<String> jvmOptions) {
+    public BerthPeer(Path jar, String durability, List<String> jvmOptions, Path cdsScript) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no Berth jar at " + jar + "; build it with mvn package first");
         }
         this.jar = jar;
         this.durability = durability;
         this.jvmOptions = List.copyOf(jvmOptions);
+        this.cdsScript = cdsScript;
     }
 
     @Override
@@ -58,7 +69,10 @@ public final class BerthPeer extends ProcessPeer {
         return "`berth serve --durability " + durability + " --admin-port -1 --config berth.yml` with queue limits "
                 + "raised so it is not measured dropping messages (" + LIMITS_SUMMARY + "; like the peers' "
                 + "unlimited queues), defaults otherwise (max-inflight 64, receive-maximum 1024, shards = cores); JVM "
-                + String.join(" ", jvmOptions);
+                + String.join(" ", jvmOptions)
+                + (Files.isRegularFile(cdsScript)
+                        ? ", with the class-data archive of `scripts/cds-archive.sh` as `./berth` uses"
+                        : ", no class-data archive (the checkout has no `scripts/cds-archive.sh`)");
     }
 
     @Override
@@ -81,6 +95,12 @@ public final class BerthPeer extends ProcessPeer {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // "{start}" in an option (e.g. a JFR file name) becomes this start's number: one file per start.
         jvmOptions.forEach(o -> cmd.add(o.replace("{start}", name() + "-" + starts())));
+        Path jsa = classDataArchive(
+                java.util.Objects.requireNonNull(dataDir.toAbsolutePath().getParent()));
+        if (jsa != null) {
+            cmd.add("-XX:SharedArchiveFile=" + jsa);
+            cmd.add("-Xshare:auto");
+        }
         Path config = dataDir.resolveSibling(dataDir.getFileName() + "-berth.yml");
         Files.writeString(config, LIMITS_YAML);
         cmd.addAll(List.of(
@@ -98,6 +118,31 @@ public final class BerthPeer extends ProcessPeer {
                 "--admin-port",
                 "-1"));
         return cmd;
+    }
+
+    /** The archive of this peer, recorded into {@code work} at its first start; null without one. */
+    private @Nullable Path classDataArchive(Path work) throws IOException {
+        if (!archiveTried) {
+            archiveTried = true;
+            if (Files.isRegularFile(cdsScript)) {
+                Path jsa = work.resolve(name() + ".jsa");
+                Process p = new ProcessBuilder("bash", cdsScript.toString(), jar.toString(), jsa.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(work.resolve(name() + "-cds.log").toFile())
+                        .start();
+                try {
+                    if (p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0) {
+                        archive = jsa;
+                    } else {
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        return archive;
     }
 
     @Override

@@ -4,13 +4,16 @@ import io.berth.bench.client.LoadClient;
 import io.berth.bench.peer.Peer;
 import io.berth.bench.peer.Probes;
 import io.berth.codec.QoS;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Scenario 4: K persistent sessions, one QoS 1 subscription each ({@code bench/idle/<k>}), disconnected.
  * Memory per session: heap in use after a full GC (JVM peers, via {@code jcmd GC.run} then
- * {@code GC.heap_info}) and resident set size from {@code /proc/PID/status}, before and after.
+ * {@code GC.heap_info}) and resident set size from {@code /proc/PID/status}, before and after. For a JVM
+ * peer the class histogram with the sessions held is written beside its log ({@code *-histogram.txt}).
  */
 public final class IdleSessionsScenario implements Scenario {
     public static final String HEAP = "heap B/session";
@@ -54,6 +57,11 @@ public final class IdleSessionsScenario implements Scenario {
         double seconds = (System.nanoTime() - start) / 1e9;
         long heap1 = peer.heapUsedAfterGc();
         long rss1 = peer.rss();
+        if (heap1 >= 0) {
+            // what an idle session is made of: the JVM's class histogram beside the broker's log
+            Path histogram = peer.dataDir().resolveSibling(peer.dataDir().getFileName() + "-histogram.txt");
+            Files.writeString(histogram, Probes.jcmd(peer.pid(), "GC.class_histogram"));
+        }
         Map<String, Double> f = new LinkedHashMap<>();
         f.put(HEAP, heap0 < 0 ? Double.NaN : (heap1 - heap0) / (double) k);
         f.put(RSS, rss0 < 0 ? Double.NaN : (rss1 - rss0) / (double) k);

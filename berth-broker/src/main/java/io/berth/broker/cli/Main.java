@@ -1,5 +1,6 @@
 package io.berth.broker.cli;
 
+import io.berth.broker.store.rocksdb.RocksSessionStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("serve")) {
+            // in parallel with parsing the command line and the configuration (a start after a crash waits
+            // for nothing else as long)
+            RocksSessionStore.preloadNativeLibrary();
+        }
         int code = new CommandLine(new Main()).execute(args);
         if (code != 0) {
             System.exit(code);

@@ -144,6 +144,17 @@ public final class RocksSessionStore implements SessionStore {
         }
     }
 
+    /**
+     * Loads RocksDB's native library on a daemon thread, so that a start overlaps it (unpacking and
+     * linking about 17 MB) with its other work; {@link #open} waits for it if it is still running.
+     * Any thread; idempotent.
+     */
+    public static void preloadNativeLibrary() {
+        Thread t = new Thread(RocksDB::loadLibrary, "berth-store-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
     @Override
     public CompletableFuture<Void> submit(List<StoreCommand> commands) {
         List<Op> ops;
