@@ -3,7 +3,6 @@ package io.berth.client.internal;
 import io.berth.client.store.ClientSessionStore;
 import io.berth.client.store.SessionChange;
 import io.berth.client.store.StoredSession;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -44,6 +43,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileClientSessionStore implements ClientSessionStore {
     static final long COMPACT_MIN_BYTES = 4L * 1024 * 1024;
+    /** Forces of the log that may run at once; see {@link ForcePipeline}. */
+    static final int FORCE_DEPTH = 4;
+
     private static final Logger LOG = LoggerFactory.getLogger(FileClientSessionStore.class);
     private static final Batch STOP = new Batch(List.of(), new CompletableFuture<>());
 
@@ -59,7 +61,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
     private volatile boolean closed;
     private FileChannel channel;
     private long size;
-    private IOException failure;
+    private final ForcePipeline forces;
 
     private FileClientSessionStore(Path file, FileChannel lockChannel, FileLock lock, UnaryOperator<FileChannel> wrap)
             throws IOException {
@@ -71,6 +73,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
                 FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
         this.size = replay();
         this.loaded = image.snapshot();
+        this.forces = new ForcePipeline(channel, size, FORCE_DEPTH, "berth-client-store " + file.getFileName());
         this.writer = new Thread(this::writeLoop, "berth-client-store " + file.getFileName());
         writer.setDaemon(true);
         writer.start();
@@ -173,9 +176,12 @@ public final class FileClientSessionStore implements ClientSessionStore {
 
     private void writeLoop() {
         List<Batch> batches = new ArrayList<>();
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
         boolean stop = false;
         while (!stop) {
             batches.clear();
+            futures.clear();
             try {
                 batches.add(queue.take());
             } catch (InterruptedException e) {
@@ -183,30 +189,35 @@ public final class FileClientSessionStore implements ClientSessionStore {
                 return;
             }
             queue.drainTo(batches);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.clear();
             for (Batch b : batches) {
                 stop |= b == STOP;
+                if (b != STOP) {
+                    futures.add(b.done());
+                }
                 for (SessionChange c : b.changes()) {
-                    SessionLogFormat.writeRecord(c, out);
+                    out = SessionLogFormat.writeRecord(c, out);
                     image.apply(c);
                 }
             }
             try {
+                IOException failure = forces.failure();
                 if (failure != null) {
                     throw failure;
                 }
-                if (out.size() > 0) {
-                    writeFully(ByteBuffer.wrap(out.toByteArray()));
-                    channel.force(false);
-                }
-                batches.forEach(b -> b.done().complete(null));
+                out.flip();
+                writeFully(out);
+                forces.written(size, futures);
                 maybeCompact();
             } catch (IOException e) {
-                if (failure == null) {
+                if (forces.failure() == null) {
                     LOG.error("session log {}: write failed, the store refuses further changes", file, e);
-                    failure = e;
                 }
-                batches.forEach(b -> b.done().completeExceptionally(e));
+                forces.fail(e);
+                futures.forEach(f -> f.completeExceptionally(e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
@@ -217,31 +228,36 @@ public final class FileClientSessionStore implements ClientSessionStore {
         }
     }
 
-    private void maybeCompact() throws IOException {
+    private void maybeCompact() throws IOException, InterruptedException {
         if (size < COMPACT_MIN_BYTES || size < 4 * image.liveBytes()) {
             return;
         }
+        forces.awaitIdle();
+        if (forces.failure() != null) {
+            throw forces.failure();
+        }
         Path tmp = file.resolveSibling(file.getFileName() + ".compact");
         StoredSession live = image.snapshot();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
+        out.put(SessionLogFormat.header());
         for (StoredSession.StoredMessage m : live.messages()) {
-            SessionLogFormat.writeRecord(new SessionChange.MessageAdded(m.seq(), m.message(), m.addedAtMillis()), out);
+            out = SessionLogFormat.writeRecord(
+                    new SessionChange.MessageAdded(m.seq(), m.message(), m.addedAtMillis()), out);
             if (m.packetId() != 0) {
-                SessionLogFormat.writeRecord(new SessionChange.PacketIdAssigned(m.seq(), m.packetId()), out);
+                out = SessionLogFormat.writeRecord(new SessionChange.PacketIdAssigned(m.seq(), m.packetId()), out);
             }
             if (m.released()) {
-                SessionLogFormat.writeRecord(new SessionChange.MessageReleased(m.seq()), out);
+                out = SessionLogFormat.writeRecord(new SessionChange.MessageReleased(m.seq()), out);
             }
         }
         for (int id : live.inboundPacketIds()) {
-            SessionLogFormat.writeRecord(new SessionChange.InboundReceived(id), out);
+            out = SessionLogFormat.writeRecord(new SessionChange.InboundReceived(id), out);
         }
+        out.flip();
         try (FileChannel c = FileChannel.open(
                 tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer data = ByteBuffer.allocate(SessionLogFormat.HEADER_SIZE + out.size());
-            data.put(SessionLogFormat.header()).put(out.toByteArray()).flip();
-            while (data.hasRemaining()) {
-                c.write(data);
+            while (out.hasRemaining()) {
+                c.write(out);
             }
             c.force(true);
         }
@@ -251,6 +267,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
         channel.close();
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         size = channel.size();
+        forces.restart(channel, size);
         LOG.debug("session log {} compacted from {} to {} bytes", file, before, size);
     }
 
@@ -278,6 +295,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
         }
         try {
             writer.join();
+            forces.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
