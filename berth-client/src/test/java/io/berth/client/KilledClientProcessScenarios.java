@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A publishing client process killed with SIGKILL mid-stream and restarted on its session store delivers
  * every message whose {@code stored()} it had reported, and the subscriber sees no QoS 2 message twice.
+ * The broker publishes the killed client's will with its properties.
  */
 abstract class KilledClientProcessScenarios {
     /** The broker these scenarios run against. */
@@ -104,6 +107,8 @@ abstract class KilledClientProcessScenarios {
                 .build();
         subscriber.connect().join();
         subscriber.subscribe("killed/#", QoS.EXACTLY_ONCE, received).join();
+        BlockingQueue<Message> wills = new LinkedBlockingQueue<>();
+        subscriber.subscribe("wills/#", QoS.AT_LEAST_ONCE, wills::add).join();
         Path store = dir.resolve("publisher.session");
 
         Child first = new Child(store, broker.port(), "a", 20_000);
@@ -113,6 +118,11 @@ abstract class KilledClientProcessScenarios {
         List<String> storedBeforeKill = first.stored();
         int deliveredBeforeRestart = received.distinct();
         assertThat(first.lines).doesNotContain("done");
+        Message will = wills.poll(30, TimeUnit.SECONDS);
+        assertThat(will).as("the killed client's will").isNotNull();
+        assertThat(will.payloadAsString()).isEqualTo("will-a");
+        assertThat(will.properties().contentType()).isEqualTo("text/plain");
+        assertThat(will.properties().userProperty("cause")).isEqualTo("connection lost");
 
         Child second = new Child(store, broker.port(), "b", 500);
         assertThat(second.process.waitFor(120, TimeUnit.SECONDS)).isTrue();

@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * The application of {@link KilledClientProcessIT}, run in a child JVM: publishes {@code count} QoS 2
  * messages {@code <prefix><i>} through a file-backed session and prints {@code stored <payload>} for
- * each once the store holds it, then {@code done} when the broker acknowledged all of them.
+ * each once the store holds it, then {@code done} when the broker acknowledged all of them. Its will
+ * ({@code will-<prefix>} on {@code wills/killed-publisher}, with a content type and a user property) is
+ * published by the broker if the process dies.
  *
  * <p>Arguments: broker port, store file, payload prefix, count.
  */
@@ -29,6 +31,14 @@ public final class PublisherProcess {
                 .sessionExpiry(Duration.ofMinutes(5))
                 .reconnectDelay(Duration.ofMillis(10), Duration.ofMillis(200))
                 .sessionStore(ClientSessionStore.file(store))
+                .will(
+                        Message.builder("wills/killed-publisher")
+                                .payload("will-" + prefix)
+                                .qos(QoS.AT_LEAST_ONCE)
+                                .contentType("text/plain")
+                                .userProperty("cause", "connection lost")
+                                .build(),
+                        Duration.ZERO)
                 .build()) {
             client.connect().join();
             List<PublishFuture> futures = new ArrayList<>();
