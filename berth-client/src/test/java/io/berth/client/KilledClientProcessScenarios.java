@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.berth.client.store.FileDurability;
 import io.berth.codec.QoS;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,6 +31,11 @@ abstract class KilledClientProcessScenarios {
     /** The broker these scenarios run against. */
     abstract TestBroker.Kind kind();
 
+    /** How the publisher's file store makes a message durable: both survive SIGKILL. */
+    FileDurability durability() {
+        return FileDurability.FSYNC;
+    }
+
     @TempDir
     Path dir;
 
@@ -53,7 +59,7 @@ abstract class KilledClientProcessScenarios {
     }
 
     /** A child JVM running {@link PublisherProcess}, whose output lines are collected. */
-    private static final class Child {
+    private final class Child {
         final Process process;
         final List<String> lines = new CopyOnWriteArrayList<>();
 
@@ -69,7 +75,8 @@ abstract class KilledClientProcessScenarios {
                             String.valueOf(port),
                             store.toString(),
                             prefix,
-                            String.valueOf(count))
+                            String.valueOf(count),
+                            durability().name())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             Thread reader = new Thread(

@@ -1,6 +1,7 @@
 package io.berth.client;
 
 import io.berth.client.store.ClientSessionStore;
+import io.berth.client.store.FileDurability;
 import io.berth.codec.QoS;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import java.util.List;
  * ({@code will-<prefix>} on {@code wills/killed-publisher}, with a content type and a user property) is
  * published by the broker if the process dies.
  *
- * <p>Arguments: broker port, store file, payload prefix, count.
+ * <p>Arguments: broker port, store file, payload prefix, count, {@link FileDurability} of the store.
  */
 public final class PublisherProcess {
     private PublisherProcess() {}
@@ -30,7 +31,7 @@ public final class PublisherProcess {
                 .cleanStart(false)
                 .sessionExpiry(Duration.ofMinutes(5))
                 .reconnectDelay(Duration.ofMillis(10), Duration.ofMillis(200))
-                .sessionStore(ClientSessionStore.file(store))
+                .sessionStore(ClientSessionStore.file(store, FileDurability.valueOf(args[4])))
                 .will(
                         Message.builder("wills/killed-publisher")
                                 .payload("will-" + prefix)

@@ -1,6 +1,7 @@
 package io.berth.client.internal;
 
 import io.berth.client.store.ClientSessionStore;
+import io.berth.client.store.FileDurability;
 import io.berth.client.store.SessionChange;
 import io.berth.client.store.StoredSession;
 import java.io.IOException;
@@ -24,9 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A durable {@link ClientSessionStore}: one append-only log file of {@link SessionChange} records (format in
  * {@link SessionLogFormat}), written with group commit. Appends queue up while the writer thread is busy
- * with the previous {@code write} + {@code FileChannel.force}; the next round writes all of them as one
- * write and one force, then completes their futures. Under load the batches grow by themselves; when idle
- * an append waits for exactly one force.
+ * with the previous {@code write}; the next round encodes all of them into one reused buffer and writes it
+ * at once. A {@link ForcePipeline} then forces the log, with up to {@value #FORCE_DEPTH} forces in flight,
+ * each covering everything written before it began, and completes the futures in order. Under load the
+ * batches grow by themselves; when idle an append waits for about one force.
  *
  * <p>On open the log is replayed into a {@link SessionImage}; a torn tail (a record cut short or failing its
  * CRC) is truncated. When the file has grown past {@value #COMPACT_MIN_BYTES} bytes and past four times the
@@ -35,11 +37,14 @@ import org.slf4j.LoggerFactory;
  * either the old or the new log, both complete.
  *
  * <p>A second store on the same file fails fast: {@code <name>.lock} is held with an OS file lock.
- * Durability: a completed append survives a process crash and, as far as the disk honours
- * {@code fsync}, a power loss. After a write error the store refuses every further append.
+ * Durability: with {@link FileDurability#FSYNC} a completed append survives a process crash and, as far as
+ * the disk honours {@code fsync}, a power loss; with {@link FileDurability#OS} it was written to the
+ * operating system and survives a process crash only (no force: compaction still forces its new log).
+ * After a write error the store refuses every further append.
  *
  * <p>Threading: {@link #append} may be called from any thread; the file, the image and the compaction
- * belong to the store's writer thread, which also completes the futures.
+ * belong to the store's writer thread; the force threads of the {@link ForcePipeline} complete the futures
+ * (the writer does, with {@link FileDurability#OS}).
  */
 public final class FileClientSessionStore implements ClientSessionStore {
     static final long COMPACT_MIN_BYTES = 4L * 1024 * 1024;
@@ -62,9 +67,16 @@ public final class FileClientSessionStore implements ClientSessionStore {
     private FileChannel channel;
     private long size;
     private final ForcePipeline forces;
+    private final FileDurability durability;
 
-    private FileClientSessionStore(Path file, FileChannel lockChannel, FileLock lock, UnaryOperator<FileChannel> wrap)
+    private FileClientSessionStore(
+            Path file,
+            FileChannel lockChannel,
+            FileLock lock,
+            FileDurability durability,
+            UnaryOperator<FileChannel> wrap)
             throws IOException {
+        this.durability = durability;
         this.file = file;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -73,19 +85,33 @@ public final class FileClientSessionStore implements ClientSessionStore {
                 FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
         this.size = replay();
         this.loaded = image.snapshot();
-        this.forces = new ForcePipeline(channel, size, FORCE_DEPTH, "berth-client-store " + file.getFileName());
+        this.forces = new ForcePipeline(
+                channel,
+                size,
+                durability == FileDurability.FSYNC ? FORCE_DEPTH : 0,
+                "berth-client-store " + file.getFileName());
         this.writer = new Thread(this::writeLoop, "berth-client-store " + file.getFileName());
         writer.setDaemon(true);
         writer.start();
     }
 
-    /** Opens (or creates) the log at {@code file}; see {@link ClientSessionStore#file}. */
+    /** Opens (or creates) the log at {@code file}, forcing every append; see {@link ClientSessionStore#file}. */
     public static FileClientSessionStore open(Path file) throws IOException {
-        return open(file, c -> c);
+        return open(file, FileDurability.FSYNC);
+    }
+
+    /** Opens (or creates) the log at {@code file}; see {@link ClientSessionStore#file(Path, FileDurability)}. */
+    public static FileClientSessionStore open(Path file, FileDurability durability) throws IOException {
+        return open(file, durability, c -> c);
     }
 
     /** Opens with the log's channel passed through {@code wrap}: for tests that inject failures. */
     static FileClientSessionStore open(Path file, UnaryOperator<FileChannel> wrap) throws IOException {
+        return open(file, FileDurability.FSYNC, wrap);
+    }
+
+    static FileClientSessionStore open(Path file, FileDurability durability, UnaryOperator<FileChannel> wrap)
+            throws IOException {
         Path abs = file.toAbsolutePath();
         Files.createDirectories(abs.getParent());
         Path lockPath = abs.resolveSibling(abs.getFileName() + ".lock");
@@ -101,7 +127,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
             throw new IOException("session store " + abs + " is in use by another client (" + lockPath + ")");
         }
         try {
-            return new FileClientSessionStore(abs, lockChannel, lock, wrap);
+            return new FileClientSessionStore(abs, lockChannel, lock, durability, wrap);
         } catch (IOException | RuntimeException e) {
             lock.release();
             lockChannel.close();
@@ -207,7 +233,11 @@ public final class FileClientSessionStore implements ClientSessionStore {
                 }
                 out.flip();
                 writeFully(out);
-                forces.written(size, futures);
+                if (durability == FileDurability.FSYNC) {
+                    forces.written(size, futures);
+                } else {
+                    futures.forEach(f -> f.complete(null));
+                }
                 maybeCompact();
             } catch (IOException e) {
                 if (forces.failure() == null) {

@@ -35,7 +35,17 @@ public interface ClientSessionStore extends AutoCloseable {
      * @throws IOException when the file cannot be opened, is locked, or is not a session log
      */
     static ClientSessionStore file(Path file) throws IOException {
-        return FileClientSessionStore.open(file);
+        return FileClientSessionStore.open(file, FileDurability.FSYNC);
+    }
+
+    /**
+     * The file store of {@link #file(Path)} with the durability chosen: {@link FileDurability#OS} completes
+     * appends once they are written to the operating system, without forcing them to disk.
+     *
+     * @throws IOException when the file cannot be opened, is locked, or is not a session log
+     */
+    static ClientSessionStore file(Path file, FileDurability durability) throws IOException {
+        return FileClientSessionStore.open(file, durability);
     }
 
     /** Reads what the store holds. Called once, before the first append. */
