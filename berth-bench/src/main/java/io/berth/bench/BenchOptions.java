@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The command line of berth-bench: every option with what it means and its default, parsed by
@@ -26,8 +27,13 @@ final class BenchOptions {
      * @param fixedDefault the default when it does not depend on {@code --size}, else null
      * @param sized the default read from the {@link Settings} of the chosen size, else null
      */
-    record Option(String name, String value, String meaning, String fixedDefault, Function<Settings, Object> sized) {
-        static Option fixed(String name, String value, String meaning, String fixedDefault) {
+    record Option(
+            String name,
+            String value,
+            String meaning,
+            @Nullable String fixedDefault,
+            @Nullable Function<Settings, Object> sized) {
+        static Option fixed(String name, String value, String meaning, @Nullable String fixedDefault) {
             return new Option(name, value, meaning, fixedDefault, null);
         }
 
@@ -35,7 +41,9 @@ final class BenchOptions {
             return new Option(name, "N", meaning, null, sized);
         }
 
+        @Nullable
         String defaultText() {
+            Function<Settings, Object> sized = this.sized;
             if (sized == null) {
                 return fixedDefault;
             }

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An embedded Berth broker.
@@ -34,20 +35,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Berth implements AutoCloseable {
     private final BrokerConfig config;
-    private final SessionStore suppliedStore;
-    private SessionStore store;
-    private Sessions sessions;
-    private MqttServer server;
-    private Security security;
+    private final @Nullable SessionStore suppliedStore;
+    private @Nullable SessionStore store;
+    private @Nullable Sessions sessions;
+    private @Nullable MqttServer server;
+    private @Nullable Security security;
     private List<InetSocketAddress> addresses = List.of();
-    private AdminServer adminServer;
+    private @Nullable AdminServer adminServer;
     private long recoveryMillis;
     private final BrokerMetrics metrics = new BrokerMetrics();
     private boolean closed;
 
     private final Thread.UncaughtExceptionHandler fatal;
 
-    private Berth(BrokerConfig config, SessionStore suppliedStore, Thread.UncaughtExceptionHandler fatal) {
+    private Berth(BrokerConfig config, @Nullable SessionStore suppliedStore, Thread.UncaughtExceptionHandler fatal) {
         this.config = config;
         this.suppliedStore = suppliedStore;
         this.fatal = fatal;
@@ -117,7 +118,7 @@ public final class Berth implements AutoCloseable {
     }
 
     /** The admin API's token and where it is kept; null when the admin API is off. */
-    public io.berth.broker.admin.AdminToken adminToken() {
+    public io.berth.broker.admin.@Nullable AdminToken adminToken() {
         return adminServer == null ? null : adminServer.token();
     }
 
@@ -128,7 +129,14 @@ public final class Berth implements AutoCloseable {
 
     /** Authentication, authorization and abuse limits of the running broker (for tests). */
     Security security() {
-        return security;
+        return running(security);
+    }
+
+    private static <T> T running(@Nullable T part) {
+        if (part == null) {
+            throw new IllegalStateException("the broker is not started");
+        }
+        return part;
     }
 
     public BrokerConfig config() {
@@ -137,12 +145,12 @@ public final class Berth implements AutoCloseable {
 
     /** What the store says of itself, for the startup line. */
     public String storeDescription() {
-        return store.describe();
+        return running(store).describe();
     }
 
     /** Operator access to sessions and queues. */
     public SessionAdmin admin() {
-        return new SessionAdmin(sessions);
+        return new SessionAdmin(running(sessions));
     }
 
     /** The broker's metrics. */
@@ -186,8 +194,8 @@ public final class Berth implements AutoCloseable {
      */
     public static final class Builder {
         private final BrokerConfig.Builder config = BrokerConfig.builder().adminPort(-1);
-        private BrokerConfig whole;
-        private SessionStore store;
+        private @Nullable BrokerConfig whole;
+        private @Nullable SessionStore store;
         private Thread.UncaughtExceptionHandler fatal = FatalErrors.HALT;
 
         private Builder() {}

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ final class ExposedFiles {
         return warnings;
     }
 
-    private static void check(List<String> warnings, String what, Path file) {
+    private static void check(List<String> warnings, String what, @Nullable Path file) {
         if (file == null || !Files.exists(file)) {
             return;
         }

@@ -5,4 +5,7 @@
  * <p>Threading: {@link Berth#start} and {@link Berth#close} are called by the embedding application's
  * thread; everything else runs on the shards and event loops they create.
  */
+@NullMarked
 package io.berth.broker;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,7 @@
 package io.berth.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Told when the client's connection comes and goes.
  *
@@ -14,7 +16,7 @@ public interface ConnectionListener {
      *
      * @param cause why, when known (a reason code from the broker, a keep-alive timeout, an I/O error)
      */
-    default void onDisconnected(String cause) {}
+    default void onDisconnected(@Nullable String cause) {}
 
     /**
      * The connection closed, with the details: when the broker sent DISCONNECT, the exception carries its

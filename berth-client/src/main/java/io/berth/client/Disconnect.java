@@ -5,6 +5,7 @@ import io.berth.codec.UserProperty;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The DISCONNECT the client sends when it closes with {@link MqttClient#close(Disconnect)} (5.0; a 3.1.1
@@ -22,7 +23,10 @@ import java.util.Objects;
  * @param userProperties user properties, in order
  */
 public record Disconnect(
-        ReasonCode reasonCode, String reasonString, Duration sessionExpiry, List<UserProperty> userProperties) {
+        ReasonCode reasonCode,
+        @Nullable String reasonString,
+        @Nullable Duration sessionExpiry,
+        List<UserProperty> userProperties) {
 
     /** Normal disconnection: the broker discards the will. */
     public static final Disconnect NORMAL = new Disconnect(ReasonCode.SUCCESS, null, null, List.of());

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An application message: what {@link MqttClient#publish} sends and what a {@link MessageHandler}
@@ -112,10 +113,10 @@ public record Message(String topic, byte[] payload, QoS qos, boolean retain, Mes
         private QoS qos = QoS.AT_MOST_ONCE;
         private boolean retain;
         private boolean utf8Payload;
-        private Duration messageExpiry;
-        private String contentType;
-        private String responseTopic;
-        private byte[] correlationData;
+        private @Nullable Duration messageExpiry;
+        private @Nullable String contentType;
+        private @Nullable String responseTopic;
+        private byte @Nullable [] correlationData;
         private final List<UserProperty> userProperties = new ArrayList<>();
         private List<Integer> subscriptionIdentifiers = List.of();
 
@@ -180,25 +181,25 @@ public record Message(String topic, byte[] payload, QoS qos, boolean retain, Mes
          * waits in the client's send buffer the interval counts down; a message that expires there is
          * dropped and reported to the {@link DroppedMessageListener}.
          */
-        public Builder messageExpiry(Duration expiry) {
+        public Builder messageExpiry(@Nullable Duration expiry) {
             this.messageExpiry = expiry;
             return this;
         }
 
         /** The Content Type (a MIME type, for example); default none. */
-        public Builder contentType(String contentType) {
+        public Builder contentType(@Nullable String contentType) {
             this.contentType = contentType;
             return this;
         }
 
         /** The Response Topic, for a request; default none. */
-        public Builder responseTopic(String responseTopic) {
+        public Builder responseTopic(@Nullable String responseTopic) {
             this.responseTopic = responseTopic;
             return this;
         }
 
         /** The Correlation Data (shared, not copied); default none. */
-        public Builder correlationData(byte[] correlationData) {
+        public Builder correlationData(byte @Nullable [] correlationData) {
             this.correlationData = correlationData;
             return this;
         }

@@ -3,6 +3,7 @@ package io.berth.client;
 import io.berth.codec.UserProperty;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The MQTT 5 properties of an application message (section 3.3.2.3). On a 3.1.1 connection they are not
@@ -22,10 +23,10 @@ import java.util.List;
  */
 public record MessageProperties(
         boolean utf8Payload,
-        Duration messageExpiry,
-        String contentType,
-        String responseTopic,
-        byte[] correlationData,
+        @Nullable Duration messageExpiry,
+        @Nullable String contentType,
+        @Nullable String responseTopic,
+        byte @Nullable [] correlationData,
         List<UserProperty> userProperties,
         List<Integer> subscriptionIdentifiers) {
 
@@ -57,7 +58,7 @@ public record MessageProperties(
     }
 
     /** The value of the first user property called {@code name}, or null. */
-    public String userProperty(String name) {
+    public @Nullable String userProperty(String name) {
         for (UserProperty p : userProperties) {
             if (p.name().equals(name)) {
                 return p.value();

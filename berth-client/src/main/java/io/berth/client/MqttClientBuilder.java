@@ -7,6 +7,7 @@ import io.berth.codec.MqttVersion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configures and builds an {@link MqttClient}. Each setter documents its default; {@link #build()}
@@ -20,15 +21,15 @@ public final class MqttClientBuilder {
     private int port = 1883;
     private MqttVersion version = MqttVersion.V5;
     private String clientId = "";
-    private String username;
-    private byte[] password;
+    private @Nullable String username;
+    private byte @Nullable [] password;
     private boolean cleanStart = true;
     private long sessionExpirySeconds;
     private int keepAliveSeconds = 60;
     /** 3.1.1 has no Receive Maximum; Mosquitto drops QoS 1/2 beyond 20 in flight without telling. */
     private static final int DEFAULT_MAX_INFLIGHT_3_1_1 = 20;
 
-    private Integer maxInflight;
+    private @Nullable Integer maxInflight;
     private int maxPacketSize = 268_435_460;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration reconnectMinDelay = Duration.ofMillis(100);
@@ -37,18 +38,18 @@ public final class MqttClientBuilder {
     private long maxBufferedBytes = 64L * 1024 * 1024;
     private OverflowPolicy overflowPolicy = OverflowPolicy.REJECT;
     private boolean resendOnSessionLoss = true;
-    private ClientSessionStore store;
-    private MessageHandler defaultHandler;
+    private @Nullable ClientSessionStore store;
+    private @Nullable MessageHandler defaultHandler;
     private DroppedMessageListener droppedListener = (m, r) -> {};
     private ConnectionListener connectionListener = new ConnectionListener() {};
-    private Message will;
+    private @Nullable Message will;
     private long willDelaySeconds;
     private int receiveMaximum = 65_535;
     private int topicAliasMaximum;
-    private String scramUsername;
-    private char[] scramPassword;
-    private TlsConfig tls;
-    private String webSocketPath;
+    private @Nullable String scramUsername;
+    private char @Nullable [] scramPassword;
+    private @Nullable TlsConfig tls;
+    private @Nullable String webSocketPath;
 
     MqttClientBuilder() {}
 
@@ -75,7 +76,7 @@ public final class MqttClientBuilder {
      * User name and password, sent in CONNECT (over TLS, or the password crosses the network readable);
      * default none.
      */
-    public MqttClientBuilder credentials(String username, String password) {
+    public MqttClientBuilder credentials(String username, @Nullable String password) {
         this.username = Objects.requireNonNull(username, "username");
         this.password = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
         return this;

@@ -1,6 +1,7 @@
 package io.berth.client;
 
 import io.berth.codec.ReasonCode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why an operation failed at run time: a negative acknowledgement or a refusal from the broker (with its
@@ -12,19 +13,19 @@ import io.berth.codec.ReasonCode;
 public final class MqttClientException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final transient ReasonCode reasonCode;
-    private final String reasonString;
-    private final String serverReference;
+    private final transient @Nullable ReasonCode reasonCode;
+    private final @Nullable String reasonString;
+    private final @Nullable String serverReference;
 
     public MqttClientException(String message) {
         this(message, null, null);
     }
 
-    public MqttClientException(String message, ReasonCode reasonCode) {
+    public MqttClientException(String message, @Nullable ReasonCode reasonCode) {
         this(message, reasonCode, null);
     }
 
-    public MqttClientException(String message, ReasonCode reasonCode, Throwable cause) {
+    public MqttClientException(String message, @Nullable ReasonCode reasonCode, @Nullable Throwable cause) {
         this(message, reasonCode, null, null, cause);
     }
 
@@ -36,14 +37,22 @@ public final class MqttClientException extends RuntimeException {
      * @param cause the underlying failure, or null
      */
     public MqttClientException(
-            String message, ReasonCode reasonCode, String reasonString, String serverReference, Throwable cause) {
+            String message,
+            @Nullable ReasonCode reasonCode,
+            @Nullable String reasonString,
+            @Nullable String serverReference,
+            @Nullable Throwable cause) {
         super(describe(message, reasonCode, reasonString, serverReference), cause);
         this.reasonCode = reasonCode;
         this.reasonString = reasonString;
         this.serverReference = serverReference;
     }
 
-    private static String describe(String message, ReasonCode reasonCode, String reasonString, String serverReference) {
+    private static String describe(
+            String message,
+            @Nullable ReasonCode reasonCode,
+            @Nullable String reasonString,
+            @Nullable String serverReference) {
         StringBuilder b = new StringBuilder(message);
         if (reasonCode != null) {
             b.append(" (reason code 0x")
@@ -62,12 +71,12 @@ public final class MqttClientException extends RuntimeException {
     }
 
     /** The broker's reason code, or null when the failure did not come from the broker. */
-    public ReasonCode reasonCode() {
+    public @Nullable ReasonCode reasonCode() {
         return reasonCode;
     }
 
     /** The broker's Reason String (5.0), or null. */
-    public String reasonString() {
+    public @Nullable String reasonString() {
         return reasonString;
     }
 
@@ -75,7 +84,7 @@ public final class MqttClientException extends RuntimeException {
      * The broker's Server Reference (5.0), or null: where to connect instead, with Use another server
      * (0x9C) or Server moved (0x9D). The client does not follow it by itself.
      */
-    public String serverReference() {
+    public @Nullable String serverReference() {
         return serverReference;
     }
 

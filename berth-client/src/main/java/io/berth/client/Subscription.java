@@ -4,6 +4,7 @@ import io.berth.codec.QoS;
 import io.berth.codec.RetainHandling;
 import io.berth.codec.Topics;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A topic filter with its subscription options (MQTT 5 section 3.8.3.1; 3.1.1 sends only filter and QoS).
@@ -31,7 +32,7 @@ public record Subscription(
         boolean noLocal,
         boolean retainAsPublished,
         RetainHandling retainHandling,
-        Integer subscriptionIdentifier) {
+        @Nullable Integer subscriptionIdentifier) {
 
     /** The largest subscription identifier (a variable byte integer). */
     public static final int MAX_SUBSCRIPTION_IDENTIFIER = 268_435_455;
@@ -71,7 +72,7 @@ public record Subscription(
         private boolean noLocal;
         private boolean retainAsPublished;
         private RetainHandling retainHandling = RetainHandling.SEND_ON_SUBSCRIBE;
-        private Integer subscriptionIdentifier;
+        private @Nullable Integer subscriptionIdentifier;
 
         private Builder(String filter) {
             this.filter = Objects.requireNonNull(filter, "filter");

@@ -5,6 +5,7 @@ import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the client secures its connection with TLS (1.2 or 1.3): which certificates it trusts, which
@@ -29,12 +30,12 @@ import java.util.Objects;
  * @param protocols the TLS protocol versions offered
  */
 public record TlsConfig(
-        Path trustPem,
-        KeyStore trustStore,
-        Path certificatePem,
-        Path keyPem,
-        KeyStore keyStore,
-        char[] keyStorePassword,
+        @Nullable Path trustPem,
+        @Nullable KeyStore trustStore,
+        @Nullable Path certificatePem,
+        @Nullable Path keyPem,
+        @Nullable KeyStore keyStore,
+        char @Nullable [] keyStorePassword,
         boolean hostnameVerification,
         List<String> protocols) {
 
@@ -74,12 +75,12 @@ public record TlsConfig(
      * <p>Threading: used by one thread at a time.
      */
     public static final class Builder {
-        private Path trustPem;
-        private KeyStore trustStore;
-        private Path certificatePem;
-        private Path keyPem;
-        private KeyStore keyStore;
-        private char[] keyStorePassword;
+        private @Nullable Path trustPem;
+        private @Nullable KeyStore trustStore;
+        private @Nullable Path certificatePem;
+        private @Nullable Path keyPem;
+        private @Nullable KeyStore keyStore;
+        private char @Nullable [] keyStorePassword;
         private boolean hostnameVerification = true;
         private List<String> protocols = List.of("TLSv1.3", "TLSv1.2");
 
@@ -105,7 +106,7 @@ public record TlsConfig(
         }
 
         /** Present the key and certificate in this key store. */
-        public Builder clientKeyStore(KeyStore keyStore, char[] keyPassword) {
+        public Builder clientKeyStore(KeyStore keyStore, char @Nullable [] keyPassword) {
             this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
             this.keyStorePassword = keyPassword == null ? null : Arrays.copyOf(keyPassword, keyPassword.length);
             return this;

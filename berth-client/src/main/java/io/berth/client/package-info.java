@@ -11,4 +11,7 @@
  * handed to it as tasks. Message handlers and listeners run on the client's callback thread (one per
  * client, so they are called one at a time and in order), never on the event loop.
  */
+@NullMarked
 package io.berth.client;
+
+import org.jspecify.annotations.NullMarked;

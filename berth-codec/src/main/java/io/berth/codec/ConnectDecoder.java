@@ -60,7 +60,7 @@ final class ConnectDecoder {
         int keepAlive = r.u16("keep alive");
         MqttProperties properties = v5 ? PropertiesDecoder.read(r, PropertyScope.CONNECT) : MqttProperties.EMPTY;
         String clientId = r.utf8("client identifier");
-        Will will = willFlag ? readWill(r, v5, QoS.fromValue(willQos), willRetain) : null;
+        Will will = willFlag ? readWill(r, v5, QoS.of(willQos), willRetain) : null;
         String userName = hasUserName ? r.utf8("user name") : null;
         byte[] password = hasPassword ? r.binary("password") : null;
         r.requireEnd("CONNECT payload");

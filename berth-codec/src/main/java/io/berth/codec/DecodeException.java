@@ -9,10 +9,18 @@ final class DecodeException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final ReasonCode reasonCode;
+    private final String description;
 
     DecodeException(ReasonCode reasonCode, String message) {
         super(message, null, false, false);
         this.reasonCode = reasonCode;
+        this.description = message;
+    }
+
+    /** The message, never null (unlike {@link Throwable#getMessage()} in general). */
+    @Override
+    public String getMessage() {
+        return description;
     }
 
     static DecodeException malformed(String message) {

@@ -1,6 +1,7 @@
 package io.berth.codec;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link MqttDecoder} emits instead of a packet when the input is malformed: the one reason code
@@ -10,7 +11,8 @@ import java.util.Objects;
  * before a CONNECT was understood), so the handler can choose between a DISCONNECT (5.0), a CONNACK with
  * the reason code (5.0 CONNECT) or a close (3.1.1).
  */
-public record DecodeFailure(ReasonCode reasonCode, String description, MqttVersion version, boolean inConnect) {
+public record DecodeFailure(
+        ReasonCode reasonCode, String description, @Nullable MqttVersion version, boolean inConnect) {
     public DecodeFailure {
         Objects.requireNonNull(reasonCode, "reasonCode");
         Objects.requireNonNull(description, "description");

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +39,11 @@ public final class MqttDecoder extends ByteToMessageDecoder {
 
     private final boolean server;
     private int maxPacketSize;
-    private MqttVersion version;
+    private @Nullable MqttVersion version;
     private boolean connectDecoded;
     private boolean failed;
 
-    private MqttDecoder(boolean server, MqttVersion version, int maxPacketSize) {
+    private MqttDecoder(boolean server, @Nullable MqttVersion version, int maxPacketSize) {
         this.server = server;
         this.version = version;
         maxPacketSize(maxPacketSize);
@@ -62,7 +63,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     }
 
     /** The protocol version, or null while a server decoder has not read a CONNECT's protocol level. */
-    public MqttVersion version() {
+    public @Nullable MqttVersion version() {
         return version;
     }
 
@@ -116,7 +117,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     }
 
     /** One packet, or null when more bytes are needed. */
-    private MqttPacket decodePacket(ByteBuf in) {
+    private @Nullable MqttPacket decodePacket(ByteBuf in) {
         int start = in.readerIndex();
         int first = in.getUnsignedByte(start);
         PacketType type = checkFirstByte(first);
@@ -169,7 +170,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
             default -> 0x00;
         };
         if (type == PacketType.PUBLISH) {
-            PublishDecoder.checkFlags(flags, version);
+            PublishDecoder.checkFlags(flags, knownVersion());
         } else if (flags != required) {
             throw DecodeException.malformed("reserved flags of " + type + " are " + flags + ", must be " + required
                     + (version == null || version.isV5() ? " [MQTT-2.1.3-1]" : " [MQTT-2.2.2-2]"));
@@ -180,18 +181,26 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     private MqttPacket readBody(PacketType type, int flags, PacketReader r) {
         return switch (type) {
             case CONNECT -> readConnect(r);
-            case CONNACK -> ServerAckDecoder.readConnack(r, version);
-            case PUBLISH -> PublishDecoder.read(flags, r, version, server);
-            case PUBACK, PUBREC, PUBREL, PUBCOMP -> AckDecoder.read(type, r, version);
-            case SUBSCRIBE -> SubscribeDecoder.readSubscribe(r, version);
-            case SUBACK -> ServerAckDecoder.readSuback(r, version);
-            case UNSUBSCRIBE -> SubscribeDecoder.readUnsubscribe(r, version);
-            case UNSUBACK -> ServerAckDecoder.readUnsuback(r, version);
+            case CONNACK -> ServerAckDecoder.readConnack(r, knownVersion());
+            case PUBLISH -> PublishDecoder.read(flags, r, knownVersion(), server);
+            case PUBACK, PUBREC, PUBREL, PUBCOMP -> AckDecoder.read(type, r, knownVersion());
+            case SUBSCRIBE -> SubscribeDecoder.readSubscribe(r, knownVersion());
+            case SUBACK -> ServerAckDecoder.readSuback(r, knownVersion());
+            case UNSUBSCRIBE -> SubscribeDecoder.readUnsubscribe(r, knownVersion());
+            case UNSUBACK -> ServerAckDecoder.readUnsuback(r, knownVersion());
             case PINGREQ -> PingreqPacket.INSTANCE;
             case PINGRESP -> PingrespPacket.INSTANCE;
-            case DISCONNECT -> DisconnectDecoder.readDisconnect(r, version, !server);
+            case DISCONNECT -> DisconnectDecoder.readDisconnect(r, knownVersion(), !server);
             case AUTH -> DisconnectDecoder.readAuth(r);
         };
+    }
+
+    /** The version once a CONNECT's protocol level was read, which is before any other packet is read. */
+    private MqttVersion knownVersion() {
+        if (version == null) {
+            throw new IllegalStateException("protocol version not known yet");
+        }
+        return version;
     }
 
     /**

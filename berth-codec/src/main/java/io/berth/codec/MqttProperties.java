@@ -1,6 +1,7 @@
 package io.berth.codec;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The MQTT 5 properties of a packet (section 2.2.2). A null component means the property is absent;
@@ -10,33 +11,33 @@ import java.util.List;
  * <p>Byte array components are shared, not copied: treat them as immutable.
  */
 public record MqttProperties(
-        Integer payloadFormatIndicator,
-        Long messageExpiryInterval,
-        String contentType,
-        String responseTopic,
-        byte[] correlationData,
+        @Nullable Integer payloadFormatIndicator,
+        @Nullable Long messageExpiryInterval,
+        @Nullable String contentType,
+        @Nullable String responseTopic,
+        byte @Nullable [] correlationData,
         List<Integer> subscriptionIdentifiers,
-        Long sessionExpiryInterval,
-        String assignedClientIdentifier,
-        Integer serverKeepAlive,
-        String authenticationMethod,
-        byte[] authenticationData,
-        Integer requestProblemInformation,
-        Long willDelayInterval,
-        Integer requestResponseInformation,
-        String responseInformation,
-        String serverReference,
-        String reasonString,
-        Integer receiveMaximum,
-        Integer topicAliasMaximum,
-        Integer topicAlias,
-        Integer maximumQos,
-        Integer retainAvailable,
+        @Nullable Long sessionExpiryInterval,
+        @Nullable String assignedClientIdentifier,
+        @Nullable Integer serverKeepAlive,
+        @Nullable String authenticationMethod,
+        byte @Nullable [] authenticationData,
+        @Nullable Integer requestProblemInformation,
+        @Nullable Long willDelayInterval,
+        @Nullable Integer requestResponseInformation,
+        @Nullable String responseInformation,
+        @Nullable String serverReference,
+        @Nullable String reasonString,
+        @Nullable Integer receiveMaximum,
+        @Nullable Integer topicAliasMaximum,
+        @Nullable Integer topicAlias,
+        @Nullable Integer maximumQos,
+        @Nullable Integer retainAvailable,
         List<UserProperty> userProperties,
-        Long maximumPacketSize,
-        Integer wildcardSubscriptionAvailable,
-        Integer subscriptionIdentifierAvailable,
-        Integer sharedSubscriptionAvailable) {
+        @Nullable Long maximumPacketSize,
+        @Nullable Integer wildcardSubscriptionAvailable,
+        @Nullable Integer subscriptionIdentifierAvailable,
+        @Nullable Integer sharedSubscriptionAvailable) {
 
     /** No properties at all. */
     public static final MqttProperties EMPTY = builder().build();
@@ -89,33 +90,33 @@ public record MqttProperties(
 
     /** Mutable builder; one thread at a time. */
     public static final class Builder {
-        private Integer payloadFormatIndicator;
-        private Long messageExpiryInterval;
-        private String contentType;
-        private String responseTopic;
-        private byte[] correlationData;
+        private @Nullable Integer payloadFormatIndicator;
+        private @Nullable Long messageExpiryInterval;
+        private @Nullable String contentType;
+        private @Nullable String responseTopic;
+        private byte @Nullable [] correlationData;
         private List<Integer> subscriptionIdentifiers = List.of();
-        private Long sessionExpiryInterval;
-        private String assignedClientIdentifier;
-        private Integer serverKeepAlive;
-        private String authenticationMethod;
-        private byte[] authenticationData;
-        private Integer requestProblemInformation;
-        private Long willDelayInterval;
-        private Integer requestResponseInformation;
-        private String responseInformation;
-        private String serverReference;
-        private String reasonString;
-        private Integer receiveMaximum;
-        private Integer topicAliasMaximum;
-        private Integer topicAlias;
-        private Integer maximumQos;
-        private Integer retainAvailable;
+        private @Nullable Long sessionExpiryInterval;
+        private @Nullable String assignedClientIdentifier;
+        private @Nullable Integer serverKeepAlive;
+        private @Nullable String authenticationMethod;
+        private byte @Nullable [] authenticationData;
+        private @Nullable Integer requestProblemInformation;
+        private @Nullable Long willDelayInterval;
+        private @Nullable Integer requestResponseInformation;
+        private @Nullable String responseInformation;
+        private @Nullable String serverReference;
+        private @Nullable String reasonString;
+        private @Nullable Integer receiveMaximum;
+        private @Nullable Integer topicAliasMaximum;
+        private @Nullable Integer topicAlias;
+        private @Nullable Integer maximumQos;
+        private @Nullable Integer retainAvailable;
         private List<UserProperty> userProperties = List.of();
-        private Long maximumPacketSize;
-        private Integer wildcardSubscriptionAvailable;
-        private Integer subscriptionIdentifierAvailable;
-        private Integer sharedSubscriptionAvailable;
+        private @Nullable Long maximumPacketSize;
+        private @Nullable Integer wildcardSubscriptionAvailable;
+        private @Nullable Integer subscriptionIdentifierAvailable;
+        private @Nullable Integer sharedSubscriptionAvailable;
 
         private Builder() {}
 
@@ -149,27 +150,27 @@ public record MqttProperties(
             sharedSubscriptionAvailable = p.sharedSubscriptionAvailable;
         }
 
-        public Builder payloadFormatIndicator(Integer v) {
+        public Builder payloadFormatIndicator(@Nullable Integer v) {
             payloadFormatIndicator = v;
             return this;
         }
 
-        public Builder messageExpiryInterval(Long v) {
+        public Builder messageExpiryInterval(@Nullable Long v) {
             messageExpiryInterval = v;
             return this;
         }
 
-        public Builder contentType(String v) {
+        public Builder contentType(@Nullable String v) {
             contentType = v;
             return this;
         }
 
-        public Builder responseTopic(String v) {
+        public Builder responseTopic(@Nullable String v) {
             responseTopic = v;
             return this;
         }
 
-        public Builder correlationData(byte[] v) {
+        public Builder correlationData(byte @Nullable [] v) {
             correlationData = v;
             return this;
         }
@@ -179,82 +180,82 @@ public record MqttProperties(
             return this;
         }
 
-        public Builder sessionExpiryInterval(Long v) {
+        public Builder sessionExpiryInterval(@Nullable Long v) {
             sessionExpiryInterval = v;
             return this;
         }
 
-        public Builder assignedClientIdentifier(String v) {
+        public Builder assignedClientIdentifier(@Nullable String v) {
             assignedClientIdentifier = v;
             return this;
         }
 
-        public Builder serverKeepAlive(Integer v) {
+        public Builder serverKeepAlive(@Nullable Integer v) {
             serverKeepAlive = v;
             return this;
         }
 
-        public Builder authenticationMethod(String v) {
+        public Builder authenticationMethod(@Nullable String v) {
             authenticationMethod = v;
             return this;
         }
 
-        public Builder authenticationData(byte[] v) {
+        public Builder authenticationData(byte @Nullable [] v) {
             authenticationData = v;
             return this;
         }
 
-        public Builder requestProblemInformation(Integer v) {
+        public Builder requestProblemInformation(@Nullable Integer v) {
             requestProblemInformation = v;
             return this;
         }
 
-        public Builder willDelayInterval(Long v) {
+        public Builder willDelayInterval(@Nullable Long v) {
             willDelayInterval = v;
             return this;
         }
 
-        public Builder requestResponseInformation(Integer v) {
+        public Builder requestResponseInformation(@Nullable Integer v) {
             requestResponseInformation = v;
             return this;
         }
 
-        public Builder responseInformation(String v) {
+        public Builder responseInformation(@Nullable String v) {
             responseInformation = v;
             return this;
         }
 
-        public Builder serverReference(String v) {
+        public Builder serverReference(@Nullable String v) {
             serverReference = v;
             return this;
         }
 
-        public Builder reasonString(String v) {
+        public Builder reasonString(@Nullable String v) {
             reasonString = v;
             return this;
         }
 
-        public Builder receiveMaximum(Integer v) {
+        public Builder receiveMaximum(@Nullable Integer v) {
             receiveMaximum = v;
             return this;
         }
 
-        public Builder topicAliasMaximum(Integer v) {
+        public Builder topicAliasMaximum(@Nullable Integer v) {
             topicAliasMaximum = v;
             return this;
         }
 
-        public Builder topicAlias(Integer v) {
+        public Builder topicAlias(@Nullable Integer v) {
             topicAlias = v;
             return this;
         }
 
-        public Builder maximumQos(Integer v) {
+        public Builder maximumQos(@Nullable Integer v) {
             maximumQos = v;
             return this;
         }
 
-        public Builder retainAvailable(Integer v) {
+        public Builder retainAvailable(@Nullable Integer v) {
             retainAvailable = v;
             return this;
         }
@@ -264,22 +265,22 @@ public record MqttProperties(
             return this;
         }
 
-        public Builder maximumPacketSize(Long v) {
+        public Builder maximumPacketSize(@Nullable Long v) {
             maximumPacketSize = v;
             return this;
         }
 
-        public Builder wildcardSubscriptionAvailable(Integer v) {
+        public Builder wildcardSubscriptionAvailable(@Nullable Integer v) {
             wildcardSubscriptionAvailable = v;
             return this;
         }
 
-        public Builder subscriptionIdentifierAvailable(Integer v) {
+        public Builder subscriptionIdentifierAvailable(@Nullable Integer v) {
             subscriptionIdentifierAvailable = v;
             return this;
         }
 
-        public Builder sharedSubscriptionAvailable(Integer v) {
+        public Builder sharedSubscriptionAvailable(@Nullable Integer v) {
             sharedSubscriptionAvailable = v;
             return this;
         }

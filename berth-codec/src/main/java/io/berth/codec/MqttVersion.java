@@ -1,5 +1,7 @@
 package io.berth.codec;
 
+import org.jspecify.annotations.Nullable;
+
 /** The protocol versions Berth speaks, with the protocol level byte of CONNECT. */
 public enum MqttVersion {
     /** MQTT 3.1 (protocol name "MQIsdp"), handled like 3.1.1. */
@@ -29,7 +31,7 @@ public enum MqttVersion {
     }
 
     /** The version for a CONNECT's protocol level, or null when Berth does not speak it. */
-    public static MqttVersion fromLevel(int level) {
+    public static @Nullable MqttVersion fromLevel(int level) {
         for (MqttVersion v : values()) {
             if (v.level == level) {
                 return v;

@@ -1,5 +1,7 @@
 package io.berth.codec;
 
+import org.jspecify.annotations.Nullable;
+
 /** Control packet types with their wire value (section 2.1.2). */
 public enum PacketType {
     CONNECT(1),
@@ -29,7 +31,7 @@ public enum PacketType {
     }
 
     /** The type for a wire value, or null for 0 (reserved). */
-    public static PacketType fromValue(int value) {
+    public static @Nullable PacketType fromValue(int value) {
         return value >= 1 && value <= 15 ? values()[value - 1] : null;
     }
 }

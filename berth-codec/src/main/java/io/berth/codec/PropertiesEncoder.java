@@ -1,5 +1,7 @@
 package io.berth.codec;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Writes an MQTT 5.0 property list: its length, then each present property in identifier order. It
  * writes what it is given; which properties a packet may carry is the sender's business.
@@ -55,35 +57,35 @@ final class PropertiesEncoder {
         u8(w, Property.SHARED_SUBSCRIPTION_AVAILABLE, p.sharedSubscriptionAvailable());
     }
 
-    private static void u8(WireWriter w, Property p, Integer value) {
+    private static void u8(WireWriter w, Property p, @Nullable Integer value) {
         if (value != null) {
             w.varInt(p.id());
             w.u8(value);
         }
     }
 
-    private static void u16(WireWriter w, Property p, Integer value) {
+    private static void u16(WireWriter w, Property p, @Nullable Integer value) {
         if (value != null) {
             w.varInt(p.id());
             w.u16(value);
         }
     }
 
-    private static void u32(WireWriter w, Property p, Long value) {
+    private static void u32(WireWriter w, Property p, @Nullable Long value) {
         if (value != null) {
             w.varInt(p.id());
             w.u32(value);
         }
     }
 
-    private static void utf8(WireWriter w, Property p, String value) {
+    private static void utf8(WireWriter w, Property p, @Nullable String value) {
         if (value != null) {
             w.varInt(p.id());
             w.utf8(value);
         }
     }
 
-    private static void binary(WireWriter w, Property p, byte[] value) {
+    private static void binary(WireWriter w, Property p, byte @Nullable [] value) {
         if (value != null) {
             w.varInt(p.id());
             w.binary(value);

@@ -14,6 +14,7 @@ import static io.berth.codec.PropertyScope.WILL;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** The MQTT 5.0 properties: identifier, wire type and where each may appear (section 2.2.2.2). */
 enum Property {
@@ -100,7 +101,7 @@ enum Property {
     }
 
     /** The property with this identifier, or null when none is defined. */
-    static Property fromId(int id) {
+    static @Nullable Property fromId(int id) {
         return id >= 0 && id < BY_ID.length ? BY_ID[id] : null;
     }
 }

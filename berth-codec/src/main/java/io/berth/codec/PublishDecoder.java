@@ -14,7 +14,7 @@ final class PublishDecoder {
         if (qos == null) {
             throw DecodeException.malformed("PUBLISH with QoS 3 [MQTT-3.3.1-4]");
         }
-        if (version != null && version.isV5() && (flags & 0x08) != 0 && qos == QoS.AT_MOST_ONCE) {
+        if (version.isV5() && (flags & 0x08) != 0 && qos == QoS.AT_MOST_ONCE) {
             throw DecodeException.malformed("DUP set on a QoS 0 PUBLISH [MQTT-3.3.1-2]");
         }
     }
@@ -23,7 +23,7 @@ final class PublishDecoder {
         checkFlags(flags, version);
         boolean v5 = version.isV5();
         boolean dup = (flags & 0x08) != 0;
-        QoS qos = QoS.fromValue((flags >> 1) & 0x03);
+        QoS qos = QoS.of((flags >> 1) & 0x03);
         boolean retain = (flags & 0x01) != 0;
         String topic = r.utf8("topic name");
         if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) {

@@ -1,5 +1,7 @@
 package io.berth.codec;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * MQTT 5 reason codes (section 2.4). Several codes share a value (0x00 is Success, Normal disconnection
  * and Granted QoS 0); {@link #fromCode} returns the first constant with that value, so packet decoders
@@ -76,7 +78,7 @@ public enum ReasonCode {
     }
 
     /** The reason code with this value, or null when the value is not defined. */
-    public static ReasonCode fromCode(int code) {
+    public static @Nullable ReasonCode fromCode(int code) {
         return code >= 0 && code < 256 ? BY_CODE[code] : null;
     }
 

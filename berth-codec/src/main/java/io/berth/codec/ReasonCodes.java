@@ -1,5 +1,7 @@
 package io.berth.codec;
 
+import java.util.Objects;
+
 /**
  * Which MQTT 5.0 reason codes each packet type may carry (section 2.4 and each packet's reason code
  * table). A reason code byte outside its packet's table cannot be parsed: Malformed Packet.
@@ -29,7 +31,7 @@ final class ReasonCodes {
             throw DecodeException.malformed(
                     "reason code 0x" + Integer.toHexString(code) + " is not defined for " + type);
         }
-        return ReasonCode.fromCode(code);
+        return Objects.requireNonNull(ReasonCode.fromCode(code), "allowed codes are defined");
     }
 
     static boolean allowed(PacketType type, int code) {

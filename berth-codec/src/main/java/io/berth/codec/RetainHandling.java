@@ -1,5 +1,7 @@
 package io.berth.codec;
 
+import org.jspecify.annotations.Nullable;
+
 /** MQTT 5 subscription option: when retained messages are sent on subscribe. */
 public enum RetainHandling {
     SEND_ON_SUBSCRIBE(0),
@@ -17,7 +19,7 @@ public enum RetainHandling {
     }
 
     /** The option for a wire value, or null for 3. */
-    public static RetainHandling fromValue(int value) {
+    public static @Nullable RetainHandling fromValue(int value) {
         return switch (value) {
             case 0 -> SEND_ON_SUBSCRIBE;
             case 1 -> SEND_IF_NEW_SUBSCRIPTION;

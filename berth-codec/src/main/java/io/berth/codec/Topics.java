@@ -1,6 +1,7 @@
 package io.berth.codec;
 
 import io.netty.buffer.ByteBufUtil;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Topic names and topic filters (section 4.7 of MQTT 5.0, 4.7 of 3.1.1), including shared subscriptions
@@ -64,7 +65,7 @@ public final class Topics {
     }
 
     /** The share group of a shared filter, or null when the filter is not shared. */
-    public static String shareGroup(String filter) {
+    public static @Nullable String shareGroup(String filter) {
         if (!isShared(filter)) {
             return null;
         }
@@ -73,12 +74,13 @@ public final class Topics {
     }
 
     /** The filter after the share group of a shared filter, or null when the filter is not shared. */
-    public static String shareFilter(String filter) {
-        if (!isShared(filter)) {
-            return null;
-        }
-        int slash = filter.indexOf('/', SHARE_PREFIX.length());
-        return slash < 0 ? "" : filter.substring(slash + 1);
+    public static @Nullable String shareFilter(String filter) {
+        return isShared(filter) ? afterShareGroup(filter) : null;
+    }
+
+    private static String afterShareGroup(String sharedFilter) {
+        int slash = sharedFilter.indexOf('/', SHARE_PREFIX.length());
+        return slash < 0 ? "" : sharedFilter.substring(slash + 1);
     }
 
     /**
@@ -86,7 +88,7 @@ public final class Topics {
      * group. A filter starting with a wildcard does not match a topic starting with '$' [MQTT-4.7.2-1].
      */
     public static boolean matches(String filter, String topic) {
-        String f = isShared(filter) ? shareFilter(filter) : filter;
+        String f = isShared(filter) ? afterShareGroup(filter) : filter;
         if (f.isEmpty() || topic.isEmpty()) {
             return false;
         }

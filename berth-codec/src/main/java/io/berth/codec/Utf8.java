@@ -2,6 +2,7 @@ package io.berth.codec;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Strict UTF-8 for MQTT strings (section 1.5.4): well-formed per RFC 3629 (no overlong forms, no
@@ -15,7 +16,7 @@ final class Utf8 {
      * Decodes {@code length} bytes at {@code index} of {@code buf} as an MQTT UTF-8 string, or returns
      * null when they are not one.
      */
-    static String decodeString(ByteBuf buf, int index, int length) {
+    static @Nullable String decodeString(ByteBuf buf, int index, int length) {
         int end = index + length;
         int i = index;
         while (i < end) {

@@ -5,4 +5,7 @@
  * <p>Threading: packet records are immutable and may cross threads freely. A decoder or encoder instance
  * belongs to one channel and runs on that channel's event loop only.
  */
+@NullMarked
 package io.berth.codec;
+
+import org.jspecify.annotations.NullMarked;

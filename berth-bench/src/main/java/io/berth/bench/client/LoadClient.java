@@ -30,6 +30,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A lean MQTT client for load: Berth's own codec over one Netty channel, no retries, no queues of its
@@ -66,8 +67,8 @@ public final class LoadClient extends ChannelInboundHandlerAdapter {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final long[] sentAt = new long[PACKET_IDS];
     private final boolean[] inUse = new boolean[PACKET_IDS];
-    private CompletableFuture<SubackPacket> suback;
-    private Channel channel;
+    private @Nullable CompletableFuture<SubackPacket> suback;
+    private @Nullable Channel channel;
     private int nextId = 1;
     private int inFlight;
     private boolean unflushed;
@@ -118,8 +119,17 @@ public final class LoadClient extends ChannelInboundHandlerAdapter {
         return client.connack.thenApply(c -> client);
     }
 
+    /** The channel, set when it became active, which is before CONNACK completes {@link #connect}. */
+    private Channel channel() {
+        Channel c = channel;
+        if (c == null) {
+            throw new IllegalStateException("not connected yet");
+        }
+        return c;
+    }
+
     public EventLoop eventLoop() {
-        return channel.eventLoop();
+        return channel().eventLoop();
     }
 
     /** QoS 1/2 publishes sent and not yet acknowledged. */
@@ -138,16 +148,17 @@ public final class LoadClient extends ChannelInboundHandlerAdapter {
     }
 
     public boolean isOpen() {
-        return channel.isActive();
+        return channel().isActive();
     }
 
     /** Subscribes to one filter; completes with the SUBACK. */
     public CompletableFuture<SubackPacket> subscribe(String filter, QoS qos) {
         CompletableFuture<SubackPacket> f = new CompletableFuture<>();
-        channel.eventLoop().execute(() -> {
+        channel().eventLoop().execute(() -> {
             suback = f;
-            channel.writeAndFlush(
-                    new SubscribePacket(1, List.of(TopicSubscription.of(filter, qos)), MqttProperties.EMPTY));
+            channel()
+                    .writeAndFlush(
+                            new SubscribePacket(1, List.of(TopicSubscription.of(filter, qos)), MqttProperties.EMPTY));
         });
         return f;
     }
@@ -159,23 +170,27 @@ public final class LoadClient extends ChannelInboundHandlerAdapter {
             id = takeId();
             sentAt[id] = sentNanos;
         }
-        channel.write(
-                new PublishPacket(topic, qos, false, false, id, payload, MqttProperties.EMPTY), channel.voidPromise());
+        channel()
+                .write(
+                        new PublishPacket(topic, qos, false, false, id, payload, MqttProperties.EMPTY),
+                        channel().voidPromise());
         unflushed = true;
     }
 
     public void flush() {
         if (unflushed) {
             unflushed = false;
-            channel.flush();
+            channel().flush();
         }
     }
 
     /** Sends DISCONNECT and closes; completes when the channel is closed. */
     public CompletableFuture<Void> disconnect() {
-        channel.eventLoop().execute(() -> {
-            if (channel.isActive()) {
-                channel.writeAndFlush(DisconnectPacket.NORMAL).addListener(f -> channel.close());
+        channel().eventLoop().execute(() -> {
+            if (channel().isActive()) {
+                channel()
+                        .writeAndFlush(DisconnectPacket.NORMAL)
+                        .addListener(f -> channel().close());
             }
         });
         return closeFuture;
@@ -183,7 +198,7 @@ public final class LoadClient extends ChannelInboundHandlerAdapter {
 
     /** Closes the socket without DISCONNECT. */
     public CompletableFuture<Void> abort() {
-        channel.close();
+        channel().close();
         return closeFuture;
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Drives one {@link LoadClient}: publishes messages 0..count-1 of one stream with at most {@code window}
@@ -24,8 +25,8 @@ public final class Publisher implements LoadClient.Listener {
     private final LongFunction<String> topicOf;
     private final Histogram ackMicros;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private LoadClient client;
-    private ScheduledFuture<?> pacer;
+    private @Nullable LoadClient client;
+    private @Nullable ScheduledFuture<?> pacer;
     private long startNanos;
     private long sent;
     private long acked;
@@ -85,6 +86,10 @@ public final class Publisher implements LoadClient.Listener {
     }
 
     private void sendMore() {
+        LoadClient client = this.client;
+        if (client == null) {
+            throw new IllegalStateException("publisher " + stream + " was not started");
+        }
         long now = System.nanoTime();
         long due = ratePerSecond > 0 ? Math.min(count, (long) ((now - startNanos) * ratePerSecond / 1e9) + 1) : count;
         while (sent < due && (qos == QoS.AT_MOST_ONCE || client.inFlight() < window)) {
@@ -121,8 +126,9 @@ public final class Publisher implements LoadClient.Listener {
     }
 
     private void finish() {
-        if (pacer != null) {
-            pacer.cancel(false);
+        ScheduledFuture<?> p = pacer;
+        if (p != null) {
+            p.cancel(false);
         }
         done.complete(null);
     }

@@ -4,12 +4,13 @@ import io.berth.broker.Berth;
 import io.berth.broker.config.Durability;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /** Berth in the benchmark's own JVM, for the smoke test: no process, so {@link #kill} only closes. */
 public final class EmbeddedBerthPeer implements Peer {
     private final Durability durability;
-    private Berth berth;
-    private Path dataDir;
+    private @Nullable Berth berth;
+    private @Nullable Path dataDir;
     private int port;
 
     public EmbeddedBerthPeer(Durability durability) {
@@ -44,18 +45,22 @@ public final class EmbeddedBerthPeer implements Peer {
     @Override
     public void start(Path dataDir) {
         this.dataDir = dataDir;
-        berth = Berth.builder()
+        Berth started = Berth.builder()
                 .port(port)
                 .dataDir(dataDir)
                 .durability(durability)
                 .configure(c -> c.adminPort(-1))
                 .build()
                 .start();
-        port = berth.port();
+        berth = started;
+        port = started.port();
     }
 
     @Override
     public Path dataDir() {
+        if (dataDir == null) {
+            throw new IllegalStateException(name() + " was not started");
+        }
         return dataDir;
     }
 

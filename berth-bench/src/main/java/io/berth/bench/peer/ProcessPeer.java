@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A peer that runs as a child process: started with a command, ready when a line of its output matches
@@ -25,10 +26,10 @@ import java.util.regex.Pattern;
 abstract class ProcessPeer implements Peer {
     private static final long READY_TIMEOUT_SECONDS = 120;
 
-    private Process process;
+    private @Nullable Process process;
     private volatile String readyText = "";
     private int starts;
-    private Path dataDir;
+    private @Nullable Path dataDir;
     private int port = -1;
 
     /** The command that starts the broker on {@code dataDir} and {@code port}. */
@@ -47,9 +48,9 @@ abstract class ProcessPeer implements Peer {
         Files.createDirectories(dataDir);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-broker.log");
         ProcessBuilder pb = new ProcessBuilder(command(dataDir, port)).redirectErrorStream(true);
-        process = pb.start();
+        Process p = pb.start();
+        process = p;
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        Process p = process;
         Pattern pattern = readyLine();
         Thread copier = new Thread(() -> copy(p, log, pattern, ready, line -> readyText = line), name() + "-output");
         copier.setDaemon(true);
@@ -57,7 +58,7 @@ abstract class ProcessPeer implements Peer {
         try {
             ready.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
-            process.destroyForcibly().waitFor();
+            p.destroyForcibly().waitFor();
             throw new IllegalStateException(name() + " did not start; see " + log, e);
         }
     }
@@ -90,6 +91,9 @@ abstract class ProcessPeer implements Peer {
 
     @Override
     public Path dataDir() {
+        if (dataDir == null) {
+            throw new IllegalStateException(name() + " was not started");
+        }
         return dataDir;
     }
 
@@ -110,15 +114,17 @@ abstract class ProcessPeer implements Peer {
 
     @Override
     public long pid() {
-        return process == null ? -1 : process.pid();
+        Process p = process;
+        return p == null ? -1 : p.pid();
     }
 
     @Override
     public void stop() throws Exception {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
             }
         }
         process = null;
@@ -126,8 +132,9 @@ abstract class ProcessPeer implements Peer {
 
     @Override
     public void kill() throws Exception {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly().waitFor();
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly().waitFor();
         }
         process = null;
     }

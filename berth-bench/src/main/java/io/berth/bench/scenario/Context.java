@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What scenarios share: the settings, the load generator's event loop (one thread for every client, so
@@ -53,7 +54,7 @@ public final class Context {
     }
 
     /** An earlier result of {@code scenario} on {@code peer}, or null. */
-    public Result earlier(String scenario, String peer) {
+    public @Nullable Result earlier(String scenario, String peer) {
         return results.get(scenario + "@" + peer);
     }
 

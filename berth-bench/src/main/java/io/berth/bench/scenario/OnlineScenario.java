@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Scenario 1: N publishers, pipelined (a window of unacknowledged publishes each), to one online
@@ -35,10 +36,10 @@ public final class OnlineScenario implements Scenario {
 
     private final QoS qos;
     private final boolean paced;
-    private final MqttVersion version;
+    private final @Nullable MqttVersion version;
 
     /** @param version the protocol of this scenario's clients, or null for the settings' */
-    public OnlineScenario(QoS qos, boolean paced, MqttVersion version) {
+    public OnlineScenario(QoS qos, boolean paced, @Nullable MqttVersion version) {
         this.qos = qos;
         this.paced = paced;
         this.version = version;

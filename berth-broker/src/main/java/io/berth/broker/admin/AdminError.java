@@ -1,5 +1,7 @@
 package io.berth.broker.admin;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A request the admin API refuses, with its HTTP status (400, 401, 403, 404, 405, 409, 413, 415, ...) and a
  * message for the operator.
@@ -9,13 +11,13 @@ final class AdminError extends RuntimeException {
 
     final int status;
     /** The methods allowed, for a 405; null otherwise. */
-    final String allow;
+    final @Nullable String allow;
 
     AdminError(int status, String message) {
         this(status, message, null);
     }
 
-    private AdminError(int status, String message, String allow) {
+    private AdminError(int status, String message, @Nullable String allow) {
         super(message, null, false, false);
         this.status = status;
         this.allow = allow;

@@ -27,6 +27,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The admin HTTP listener on Netty: the JSON API ({@code /sessions...}, {@code /overview},
@@ -57,10 +58,10 @@ public final class AdminServer implements AutoCloseable {
 
     private final AdminToken token;
     private final AtomicInteger open = new AtomicInteger();
-    private EventLoopGroup group;
-    private ThreadPoolExecutor pool;
-    private ConsoleResource console;
-    private Channel channel;
+    private @Nullable EventLoopGroup group;
+    private @Nullable ThreadPoolExecutor pool;
+    private @Nullable ConsoleResource console;
+    private @Nullable Channel channel;
 
     private AdminServer(AdminToken token) {
         this.token = token;
@@ -139,7 +140,7 @@ public final class AdminServer implements AutoCloseable {
 
     /** Sets up each connection; refuses connections above the cap by closing them. */
     private final class Initializer extends ChannelInitializer<SocketChannel> {
-        volatile AdminHttpHandler handler;
+        volatile @Nullable AdminHttpHandler handler;
 
         @Override
         protected void initChannel(SocketChannel ch) {
@@ -179,7 +180,11 @@ public final class AdminServer implements AutoCloseable {
 
     /** The bound address. */
     public InetSocketAddress address() {
-        return (InetSocketAddress) channel.localAddress();
+        Channel c = channel;
+        if (c == null) {
+            throw new IllegalStateException("the admin server is closed");
+        }
+        return (InetSocketAddress) c.localAddress();
     }
 
     /** The token the listener requires, and where it is kept. */

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bearer token of the admin API and where it came from: {@code admin-token} as configured, the
@@ -28,7 +29,8 @@ import java.util.Set;
  * @param file the file it was read from or written to; null when configured inline
  * @param created whether this start generated it and wrote the file
  */
-public record AdminToken(String value, Source source, Path file, boolean created) {
+public record AdminToken(
+        String value, Source source, @Nullable Path file, boolean created) {
     /** Name of the generated token's file in the data folder. */
     public static final String FILE_NAME = "admin-token";
 
@@ -88,7 +90,7 @@ public record AdminToken(String value, Source source, Path file, boolean created
         String value = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         try {
             Path dir = file.toAbsolutePath().getParent();
-            if (!Files.isDirectory(dir)) {
+            if (dir != null && !Files.isDirectory(dir)) {
                 Files.createDirectories(dir);
                 posix(dir, OWNER_ONLY_DIR);
             }
@@ -97,7 +99,11 @@ public record AdminToken(String value, Source source, Path file, boolean created
             }
         } catch (FileAlreadyExistsException e) {
             // another start wrote it between our read and our write: use theirs
-            return new AdminToken(read(file), Source.DATA_FOLDER, file, false);
+            String theirs = read(file);
+            if (theirs == null) {
+                throw new IllegalStateException("the admin token file " + file + " vanished while it was written");
+            }
+            return new AdminToken(theirs, Source.DATA_FOLDER, file, false);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the admin token to " + file + ": " + e
                     + " (set admin-token-file, or admin-port -1 to turn the admin API off)");
@@ -106,7 +112,7 @@ public record AdminToken(String value, Source source, Path file, boolean created
     }
 
     /** The first line of {@code file}, trimmed; null when the file does not exist. */
-    public static String read(Path file) {
+    public static @Nullable String read(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

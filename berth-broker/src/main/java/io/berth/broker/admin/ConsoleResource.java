@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the console's overview and event views read: {@code GET /overview} (the broker's numbers now and
@@ -41,7 +42,7 @@ final class ConsoleResource implements AutoCloseable {
         this.sampler = loop.scheduleAtFixedRate(this::sample, INTERVAL_SECONDS, INTERVAL_SECONDS, TimeUnit.SECONDS);
     }
 
-    Object handle(String method, String rawPath, String rawQuery) {
+    Object handle(String method, String rawPath, @Nullable String rawQuery) {
         AdminHttpHandler.requireMethod(method, "GET");
         if (rawPath.equals("/overview")) {
             if (rawQuery != null && !rawQuery.isEmpty()) {

@@ -71,7 +71,7 @@ final class PurgeBody {
         try {
             return new Purge(topic, olderThan, oldest);
         } catch (IllegalArgumentException e) {
-            throw AdminError.badRequest(e.getMessage());
+            throw AdminError.badRequest(String.valueOf(e.getMessage()));
         }
     }
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Closes a connection whose request does not arrive whole in time: from its first byte, the headers and
@@ -19,7 +20,7 @@ final class RequestDeadlineHandler extends ChannelDuplexHandler {
     static final long REQUEST_SECONDS = 10;
 
     private final long requestMillis;
-    private ScheduledFuture<?> deadline;
+    private @Nullable ScheduledFuture<?> deadline;
     /** A whole request was read and its answer is not yet written: reads belong to no new request. */
     private boolean answering;
 

@@ -5,6 +5,7 @@ import io.berth.broker.session.SessionInfo;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The filters and the order of {@code GET /sessions}: {@code state=online|offline}, {@code min-backlog},
@@ -14,7 +15,7 @@ import java.util.Map;
  * @param online true for online only, false for offline only, null for both
  */
 record SessionQuery(
-        Boolean online,
+        @Nullable Boolean online,
         long minBacklog,
         long minBytes,
         String prefix,

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code /sessions}, {@code /sessions/{id}}, {@code .../queue}, {@code .../purge},
@@ -41,7 +42,7 @@ final class SessionResource {
         this.admin = admin;
     }
 
-    Object handle(String method, String rawPath, String rawQuery, Supplier<byte[]> body) {
+    Object handle(String method, String rawPath, @Nullable String rawQuery, Supplier<byte[]> body) {
         List<String> parts = segments(rawPath);
         Map<String, String> params = query(rawQuery);
         if (parts.isEmpty() || !parts.get(0).equals("sessions") || parts.size() > 3) {
@@ -237,12 +238,13 @@ final class SessionResource {
             Thread.currentThread().interrupt();
             throw new AdminError(503, "interrupted");
         } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException(cause.getMessage(), cause);
         }
     }
 
     /** The payload as text when it is valid UTF-8, otherwise null. */
-    static String utf8(byte[] payload) {
+    static @Nullable String utf8(byte[] payload) {
         try {
             return StandardCharsets.UTF_8
                     .newDecoder()
@@ -265,7 +267,7 @@ final class SessionResource {
         return out;
     }
 
-    private static Map<String, String> query(String rawQuery) {
+    private static Map<String, String> query(@Nullable String rawQuery) {
         Map<String, String> out = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return out;

@@ -11,4 +11,7 @@
  * computed on its small request pool, which waits (bounded) for the shards' answers. The console's
  * metric history is sampled on the event loop and read under a lock.
  */
+@NullMarked
 package io.berth.broker.admin;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Topic rights read from an ACL file. Everything not granted is denied. The file is made of sections;
@@ -113,7 +114,8 @@ public final class Acl {
 
     /** True when the client may subscribe to {@code filter}. */
     public boolean canSubscribe(String user, String clientId, String filter) {
-        return allows(Right.SUBSCRIBE, user, clientId, Topics.isShared(filter) ? Topics.shareFilter(filter) : filter);
+        String afterGroup = Topics.shareFilter(filter);
+        return allows(Right.SUBSCRIBE, user, clientId, afterGroup != null ? afterGroup : filter);
     }
 
     /** No applicable deny rule matches, and an applicable allow rule does. */
@@ -210,6 +212,7 @@ public final class Acl {
         }
 
         /** The pattern with %u and %c replaced; null when a name cannot be put in a topic safely. */
+        @Nullable
         String substitute(String user, String clientId) {
             String p = pattern;
             if (p.contains("%u")) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What each source address may hold, aimed at what misbehaves rather than at whoever shares the
@@ -144,7 +145,7 @@ public final class AddressLimits {
         e.loggingIn.remove(c);
     }
 
-    private static Connection oldest(Set<Connection> set) {
+    private static @Nullable Connection oldest(Set<Connection> set) {
         Iterator<Connection> it = set.iterator();
         return it.hasNext() ? it.next() : null;
     }

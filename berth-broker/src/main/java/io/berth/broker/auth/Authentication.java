@@ -1,6 +1,7 @@
 package io.berth.broker.auth;
 
 import io.berth.codec.ReasonCode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of a login: the principal (empty for anonymous), or the reason it was refused.
@@ -8,7 +9,8 @@ import io.berth.codec.ReasonCode;
  * @param principal who the client is; null when refused
  * @param refusal the CONNACK reason code of a refusal; null when accepted
  */
-public record Authentication(String principal, ReasonCode refusal) {
+public record Authentication(
+        @Nullable String principal, @Nullable ReasonCode refusal) {
     public static Authentication accepted(String principal) {
         return new Authentication(principal, null);
     }

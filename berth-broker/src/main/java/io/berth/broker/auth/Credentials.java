@@ -1,6 +1,7 @@
 package io.berth.broker.auth;
 
 import java.net.InetAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a client presents to log in.
@@ -11,4 +12,8 @@ import java.net.InetAddress;
  *     the username, or null
  * @param address the source address (for the failed-login back-off), or null
  */
-public record Credentials(String username, byte[] password, String certificateName, InetAddress address) {}
+public record Credentials(
+        @Nullable String username,
+        byte @Nullable [] password,
+        @Nullable String certificateName,
+        @Nullable InetAddress address) {}

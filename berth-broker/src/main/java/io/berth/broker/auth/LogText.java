@@ -1,5 +1,7 @@
 package io.berth.broker.auth;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Makes a client-chosen string (username, client id) safe for a log line: control characters (U+0000 to
  * U+001F, U+007F to U+009F, and the Unicode line and paragraph separators) are written as {@code \n},
@@ -16,7 +18,7 @@ public final class LogText {
     private LogText() {}
 
     /** The loggable form of {@code s}; "null" for null. */
-    public static String safe(String s) {
+    public static String safe(@Nullable String s) {
         if (s == null) {
             return "null";
         }

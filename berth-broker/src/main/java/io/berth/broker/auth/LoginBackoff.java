@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Slows down password guessing: after failed logins from an address, the next logins from it wait
@@ -28,7 +29,7 @@ public final class LoginBackoff {
     }
 
     /** How long a login from {@code address} waits before it is checked. */
-    public long delayMillis(InetAddress address) {
+    public long delayMillis(@Nullable InetAddress address) {
         if (address == null || maxMillis == 0) {
             return 0;
         }
@@ -40,7 +41,7 @@ public final class LoginBackoff {
         return Math.min(maxMillis, FIRST_DELAY_MILLIS << shift);
     }
 
-    public void failed(InetAddress address) {
+    public void failed(@Nullable InetAddress address) {
         if (address == null) {
             return;
         }
@@ -51,7 +52,7 @@ public final class LoginBackoff {
         failures.merge(address, new Failures(1, now), (a, b) -> new Failures(a.count + 1, now));
     }
 
-    public void succeeded(InetAddress address) {
+    public void succeeded(@Nullable InetAddress address) {
         if (address != null) {
             failures.remove(address);
         }

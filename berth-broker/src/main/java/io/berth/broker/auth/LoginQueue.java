@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Schedules the logins of every address on a few hashing threads, fairly: each source address has its
@@ -58,7 +59,7 @@ final class LoginQueue implements AutoCloseable {
      * Queues {@code work} for {@code address} (null: a queue of its own); null when too many logins are
      * waiting already.
      */
-    <T> CompletableFuture<T> submit(InetAddress address, Function<Turn, T> work) {
+    <T> @Nullable CompletableFuture<T> submit(@Nullable InetAddress address, Function<Turn, T> work) {
         Login<T> login = new Login<>(work);
         synchronized (this) {
             if (waiting >= maxWaiting) {
@@ -184,12 +185,12 @@ final class LoginQueue implements AutoCloseable {
 
     /** Threading: guarded by the queue's monitor. */
     private static final class AddressQueue {
-        final InetAddress address;
+        final @Nullable InetAddress address;
         final Deque<Login<?>> waiting = new ArrayDeque<>();
         final Deque<Login<?>> ready = new ArrayDeque<>();
         int inFlight;
 
-        AddressQueue(InetAddress address) {
+        AddressQueue(@Nullable InetAddress address) {
             this.address = address;
         }
     }

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The users of a password file: one {@code username:hash} line each (see {@link PasswordHasher}),
@@ -62,12 +63,12 @@ public final class PasswordFile {
     }
 
     /** The stored hash of {@code user}, or null. */
-    public String hashOf(String user) {
+    public @Nullable String hashOf(String user) {
         return hashes.get(user);
     }
 
     /** The SCRAM-SHA-256 keys of {@code user}, or null. */
-    public ScramCredentials scramOf(String user) {
+    public @Nullable ScramCredentials scramOf(String user) {
         return scram.get(user);
     }
 
@@ -80,7 +81,7 @@ public final class PasswordFile {
     }
 
     /** A copy with {@code user}'s hash and SCRAM keys (null: none) replaced. */
-    public PasswordFile with(String user, String hash, ScramCredentials keys) {
+    public PasswordFile with(String user, String hash, @Nullable ScramCredentials keys) {
         checkName(user);
         Map<String, String> copy = new TreeMap<>(hashes);
         copy.put(user, hash);

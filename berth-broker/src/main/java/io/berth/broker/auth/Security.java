@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +64,8 @@ public final class Security implements Authorizer, AutoCloseable {
     /** Sessions per principal, for {@code max-sessions-per-principal}. */
     private final Map<String, Integer> sessions = new ConcurrentHashMap<>();
 
-    private volatile PasswordFile passwords;
-    private volatile Acl acl;
+    private volatile @Nullable PasswordFile passwords;
+    private volatile @Nullable Acl acl;
 
     private Security(BrokerConfig broker, BrokerMetrics metrics) throws IOException {
         this.config = broker.security();
@@ -124,7 +125,8 @@ public final class Security implements Authorizer, AutoCloseable {
         passwords = now;
         for (Map.Entry<String, Set<Runnable>> e : passwordUsers.entrySet()) {
             String user = e.getKey();
-            if (!Objects.equals(before.hashOf(user), now.hashOf(user))
+            if (before == null
+                    || !Objects.equals(before.hashOf(user), now.hashOf(user))
                     || !Objects.equals(scramText(before, user), scramText(now, user))) {
                 LOG.info(
                         "user '{}' {} in the password file: closing its {} connection(s)",
@@ -136,7 +138,7 @@ public final class Security implements Authorizer, AutoCloseable {
         }
     }
 
-    private static String scramText(PasswordFile f, String user) {
+    private static @Nullable String scramText(PasswordFile f, String user) {
         ScramCredentials k = f.scramOf(user);
         return k == null ? null : k.format();
     }
@@ -188,7 +190,7 @@ public final class Security implements Authorizer, AutoCloseable {
      * then completes with the exchange and the turn to release when it ends; completes with null when no
      * password file is configured, and with a refusal (Server Busy) when too many logins wait.
      */
-    public CompletableFuture<ScramTurn> scram(InetAddress address) {
+    public CompletableFuture<ScramTurn> scram(@Nullable InetAddress address) {
         PasswordFile users = passwords;
         if (users == null) {
             return CompletableFuture.completedFuture(null);
@@ -209,15 +211,19 @@ public final class Security implements Authorizer, AutoCloseable {
      * @param release frees the address's place; call it when the exchange ends, however it ends
      * @param refusal why no exchange was started, or null
      */
-    public record ScramTurn(ScramServer server, Runnable release, ReasonCode refusal) {}
+    public record ScramTurn(
+            @Nullable ScramServer server,
+            Runnable release,
+            @Nullable ReasonCode refusal) {}
 
     /** The outcome of a SCRAM exchange, for the back-off and the metrics. */
     public Authentication scramDone(Credentials c, boolean ok) {
-        if (!ok) {
+        String user = c.username();
+        if (!ok || user == null) {
             return failed(c, "scram", ReasonCode.BAD_USER_NAME_OR_PASSWORD);
         }
         backoff.succeeded(c.address());
-        return Authentication.accepted(c.username());
+        return Authentication.accepted(user);
     }
 
     /**
@@ -229,7 +235,8 @@ public final class Security implements Authorizer, AutoCloseable {
             return CompletableFuture.completedFuture(Authentication.accepted(c.certificateName()));
         }
         PasswordFile users = passwords;
-        if (c.username() == null) {
+        String user = c.username();
+        if (user == null) {
             return CompletableFuture.completedFuture(
                     anonymousAllowed ? Authentication.accepted("") : failed(c, "anonymous", ReasonCode.NOT_AUTHORIZED));
         }
@@ -237,17 +244,18 @@ public final class Security implements Authorizer, AutoCloseable {
             // no password file: the quick start trusts names (only where anonymous access is allowed)
             return CompletableFuture.completedFuture(
                     anonymousAllowed
-                            ? Authentication.accepted(c.username())
+                            ? Authentication.accepted(user)
                             : failed(c, "no-password-file", ReasonCode.NOT_AUTHORIZED));
         }
-        String hash = users.hashOf(c.username());
-        if (hash != null && c.password() != null && verified.matches(c.username(), hash, c.password())) {
+        String hash = users.hashOf(user);
+        byte[] given = c.password();
+        if (hash != null && given != null && verified.matches(user, hash, given)) {
             backoff.succeeded(c.address());
-            return CompletableFuture.completedFuture(Authentication.accepted(c.username()));
+            return CompletableFuture.completedFuture(Authentication.accepted(user));
         }
         CompletableFuture<Authentication> result = logins.submit(c.address(), turn -> {
             try {
-                return verify(users, c);
+                return verify(users, c, user);
             } finally {
                 turn.release();
             }
@@ -259,18 +267,18 @@ public final class Security implements Authorizer, AutoCloseable {
         return result;
     }
 
-    private Authentication verify(PasswordFile users, Credentials c) {
-        String hash = users.hashOf(c.username());
+    private Authentication verify(PasswordFile users, Credentials c, String user) {
+        String hash = users.hashOf(user);
         byte[] password = c.password() == null ? new byte[0] : c.password();
         boolean ok = PasswordHasher.verify(password, hash == null ? DUMMY_HASH : hash)
                 && hash != null
                 && c.password() != null;
-        if (!ok) {
+        if (!ok || hash == null) {
             return failed(c, hash == null ? "unknown-user" : "wrong-password", ReasonCode.BAD_USER_NAME_OR_PASSWORD);
         }
-        verified.remember(c.username(), hash, password);
+        verified.remember(user, hash, password);
         backoff.succeeded(c.address());
-        return Authentication.accepted(c.username());
+        return Authentication.accepted(user);
     }
 
     private Authentication failed(Credentials c, String reason, ReasonCode code) {

@@ -8,4 +8,7 @@
  * the reloader thread; password hashes are checked on a small dedicated executor, never on an event
  * loop; everything else is safe to call from any thread.
  */
+@NullMarked
 package io.berth.broker.auth;
+
+import org.jspecify.annotations.NullMarked;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,26 +47,31 @@ final class AdminCommand implements Runnable {
     /** Where the API is and how to talk to it: shared by every subcommand. */
     static final class Target {
         @Option(names = "--url", description = "Admin API address (default http://127.0.0.1:8088, or from --config)")
+        @Nullable
         String url;
 
         @Option(
                 names = "--token",
                 description = "Bearer token (default: $BERTH_ADMIN_TOKEN, --token-file, the token of --config, or "
                         + "admin-token in the data folder)")
+        @Nullable
         String token;
 
         @Option(names = "--token-file", description = "File holding the bearer token")
+        @Nullable
         Path tokenFile;
 
         @Option(
                 names = "--config",
                 description = "The broker's berth.yml: admin-bind, admin-port, admin-token(-file), data")
+        @Nullable
         Path config;
 
         @Option(
                 names = "--data",
                 description = "The broker's data folder, where it keeps a generated token (default ./data, or data of "
                         + "--config)")
+        @Nullable
         Path data;
 
         @Option(names = "--json", description = "Print the API's JSON answer instead of a table")
@@ -115,7 +121,7 @@ final class AdminCommand implements Runnable {
             return t;
         }
 
-        private static String readTokenIfPresent(Path file) {
+        private static @Nullable String readTokenIfPresent(Path file) {
             try {
                 return AdminToken.read(file);
             } catch (IllegalStateException e) {
@@ -170,24 +176,31 @@ final class AdminCommand implements Runnable {
             description = "List sessions, biggest backlog first unless --sort says otherwise.")
     static final class Sessions extends Request {
         @Option(names = "--state", description = "online | offline | all (default all)")
+        @Nullable
         String state;
 
         @Option(names = "--min-backlog", description = "Only sessions with at least this many queued messages")
+        @Nullable
         Long minBacklog;
 
         @Option(names = "--min-bytes", description = "Only sessions with at least this many queued bytes")
+        @Nullable
         Long minBytes;
 
         @Option(names = "--prefix", description = "Only client ids starting with this")
+        @Nullable
         String prefix;
 
         @Option(names = "--sort", description = "backlog | bytes | last-seen | expiry | client-id (default backlog)")
+        @Nullable
         String sort;
 
         @Option(names = "--order", description = "asc | desc")
+        @Nullable
         String order;
 
         @Option(names = "--limit", description = "At most this many (default 100)")
+        @Nullable
         Integer limit;
 
         @Override
@@ -308,6 +321,7 @@ final class AdminCommand implements Runnable {
         @Option(
                 names = {"-n", "--limit"},
                 description = "How many (default 10, at most 1000)")
+        @Nullable
         Integer limit;
 
         @Override
@@ -350,14 +364,17 @@ final class AdminCommand implements Runnable {
         boolean all;
 
         @Option(names = "--topic", description = "Messages whose topic matches this filter (e.g. 'sensors/+/raw')")
+        @Nullable
         String topic;
 
         @Option(
                 names = "--older-than",
                 description = "An ISO-8601 instant (2026-01-31T12:00:00Z) or duration (PT10M, P7D)")
+        @Nullable
         String olderThan;
 
         @Option(names = "--oldest", description = "At most this many, oldest first")
+        @Nullable
         Long oldest;
 
         @Override

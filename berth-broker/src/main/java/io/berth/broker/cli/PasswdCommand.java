@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -75,7 +76,7 @@ final class PasswdCommand implements Runnable {
             return 0;
         }
 
-        private static char[] readPassword() throws IOException {
+        private static char @Nullable [] readPassword() throws IOException {
             Console console = System.console();
             if (console != null) {
                 char[] first = console.readPassword("Password: ");

@@ -9,6 +9,7 @@ import io.berth.broker.config.Durability;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,36 +18,45 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML file with any of the options below (command line wins)")
+    @Nullable
     Path config;
 
     @Option(names = "--bind", description = "Address to listen on (default 127.0.0.1)")
+    @Nullable
     String bind;
 
     @Option(names = "--port", description = "TCP port (default 1883; 0 picks a free port)")
+    @Nullable
     Integer port;
 
     @Option(names = "--data", description = "Data folder (default ./data)")
+    @Nullable
     Path data;
 
     @Option(names = "--durability", description = "fsync | os | memory (default fsync)")
+    @Nullable
     String durability;
 
     @Option(names = "--admin-bind", description = "Address of the admin HTTP API (default 127.0.0.1)")
+    @Nullable
     String adminBind;
 
     @Option(names = "--admin-port", description = "Port of the admin HTTP API (default 8088; 0 any free port; -1 off)")
+    @Nullable
     Integer adminPort;
 
     @Option(
             names = "--admin-token-file",
             description = "File (mode 0600) holding the admin API's bearer token (default: admin-token in the data "
                     + "folder, generated at first start)")
+    @Nullable
     String adminTokenFile;
 
     @Option(
             names = "--admin-token",
             description = "Bearer token the admin API requires; visible to other local users in the process list: "
                     + "prefer --admin-token-file or the config file")
+    @Nullable
     String adminToken;
 
     @Override
@@ -133,10 +143,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         String host = c.adminBind().contains(":") ? "[" + c.adminBind() + "]" : c.adminBind();
         AdminToken token = berth.adminToken();
+        if (token == null) {
+            return "admin API off";
+        }
+        Path file = token.file();
         String where = switch (token.source()) {
             case CONFIGURED -> "admin-token of the configuration";
-            case TOKEN_FILE -> token.file().toAbsolutePath().toString();
-            case DATA_FOLDER -> token.file().toAbsolutePath() + (token.created() ? ", new" : "");
+            case TOKEN_FILE -> String.valueOf(file == null ? null : file.toAbsolutePath());
+            case DATA_FOLDER -> (file == null ? null : file.toAbsolutePath()) + (token.created() ? ", new" : "");
         };
         return "console, admin API and /metrics on http://" + host + ":" + berth.adminPort() + "/ (token: " + where
                 + ")";

@@ -41,7 +41,7 @@ public final class ConfigFile {
             } catch (ArithmeticException e) {
                 throw new IllegalArgumentException(file + ": " + key + ": too large");
             } catch (IllegalArgumentException e) {
-                String message = e.getMessage();
+                String message = String.valueOf(e.getMessage());
                 // the limits section names its own keys as a path that starts with "limits"
                 throw new IllegalArgumentException(file + ": " + (message.startsWith(key) ? "" : key + ": ") + message);
             }

@@ -2,6 +2,7 @@ package io.berth.broker.config;
 
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Limits for the sessions whose client id matches a glob ({@code *} any characters, {@code ?} one), or
@@ -10,7 +11,8 @@ import java.util.regex.Pattern;
  * @param clientIdGlob client id pattern, or null
  * @param username user name, or null
  */
-public record LimitRule(String clientIdGlob, String username, QueueLimits limits) {
+public record LimitRule(
+        @Nullable String clientIdGlob, @Nullable String username, QueueLimits limits) {
     public LimitRule {
         Objects.requireNonNull(limits, "limits");
         if ((clientIdGlob == null) == (username == null)) {
@@ -22,7 +24,8 @@ public record LimitRule(String clientIdGlob, String username, QueueLimits limits
         if (username != null) {
             return username.equals(user);
         }
-        return toRegex(clientIdGlob).matcher(clientId).matches();
+        String glob = clientIdGlob;
+        return glob != null && toRegex(glob).matcher(clientId).matches();
     }
 
     private static Pattern toRegex(String glob) {

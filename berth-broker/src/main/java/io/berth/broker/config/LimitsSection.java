@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the {@code limits:} section of {@code berth.yml}:
@@ -84,7 +85,10 @@ final class LimitsSection {
         return at(path, () -> new RetainedLimits(v[0], v[1], v[2], v[3]));
     }
 
-    private record Parsed(QueueLimits limits, String clientId, String username) {
+    private record Parsed(
+            QueueLimits limits,
+            @Nullable String clientId,
+            @Nullable String username) {
         LimitRule rule() {
             return new LimitRule(clientId, username, limits);
         }

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One listener: where it binds and how MQTT travels over it.
@@ -29,14 +30,14 @@ public record ListenerConfig(
         Transport transport,
         String bind,
         int port,
-        Path certFile,
-        Path keyFile,
-        Path clientCaFile,
+        @Nullable Path certFile,
+        @Nullable Path keyFile,
+        @Nullable Path clientCaFile,
         boolean requireClientCertificate,
         boolean certificateAsUsername,
         String path,
-        List<String> ciphers,
-        List<String> allowedOrigins) {
+        @Nullable List<String> ciphers,
+        @Nullable List<String> allowedOrigins) {
 
     /** The transports a listener offers. */
     public enum Transport {
@@ -104,9 +105,9 @@ public record ListenerConfig(
             Transport transport,
             String bind,
             int port,
-            Path certFile,
-            Path keyFile,
-            Path clientCaFile,
+            @Nullable Path certFile,
+            @Nullable Path keyFile,
+            @Nullable Path clientCaFile,
             boolean requireClientCertificate,
             boolean certificateAsUsername,
             String path) {

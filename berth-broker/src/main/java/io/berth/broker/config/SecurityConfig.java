@@ -3,6 +3,7 @@ package io.berth.broker.config;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Listeners, authentication, authorization and abuse limits.
@@ -16,8 +17,8 @@ import java.util.Objects;
  */
 public record SecurityConfig(
         List<ListenerConfig> listeners,
-        Path passwordFile,
-        Path aclFile,
+        @Nullable Path passwordFile,
+        @Nullable Path aclFile,
         boolean allowAnonymous,
         long reloadCheckMillis,
         AbuseLimits abuse) {

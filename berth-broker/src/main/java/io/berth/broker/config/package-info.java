@@ -3,4 +3,7 @@
  *
  * <p>Threading: records are immutable; the reader runs once at start on the caller's thread.
  */
+@NullMarked
 package io.berth.broker.config;
+
+import org.jspecify.annotations.NullMarked;

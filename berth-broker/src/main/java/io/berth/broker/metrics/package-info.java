@@ -4,4 +4,7 @@
  *
  * <p>Threading: Micrometer meters and the atomic counters here are safe to update from any thread.
  */
+@NullMarked
 package io.berth.broker.metrics;
+
+import org.jspecify.annotations.NullMarked;

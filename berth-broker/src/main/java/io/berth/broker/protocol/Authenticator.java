@@ -12,6 +12,7 @@ import io.berth.codec.MqttDecoder;
 import io.berth.codec.MqttPacket;
 import io.berth.codec.MqttProperties;
 import io.berth.codec.ReasonCode;
+import io.berth.codec.Will;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The login of one MQTT connection, from a valid CONNECT to the session: the password check (or the
@@ -40,17 +42,17 @@ final class Authenticator {
     private final ListenerConfig listener;
     private final MqttConnectionHandler handler;
     /** A SCRAM exchange waiting for the client's AUTH; null otherwise. */
-    private PendingScram scram;
+    private @Nullable PendingScram scram;
     /** Packets decoded while CONNECT is being authenticated; null otherwise. */
-    private List<Object> held;
+    private @Nullable List<Object> held;
     /** The login was by username and password (or SCRAM), not by certificate. */
     private boolean byPassword;
     /** The login being checked (or the SCRAM exchange waiting for its turn); null otherwise. */
-    private CompletableFuture<?> login;
+    private @Nullable CompletableFuture<?> login;
     /** Closes the connection when the login takes too long; null otherwise. */
-    private ScheduledFuture<?> loginDeadline;
+    private @Nullable ScheduledFuture<?> loginDeadline;
     /** Forgets this connection in the password users followed for reloads; null until logged in. */
-    private Runnable forgetUser;
+    private @Nullable Runnable forgetUser;
 
     private boolean inactive;
 
@@ -113,7 +115,10 @@ final class Authenticator {
      * file is configured.
      */
     private void startScram(
-            ChannelHandlerContext ctx, ConnectValidator.Result result, InetAddress address, Security.ScramTurn turn) {
+            ChannelHandlerContext ctx,
+            ConnectValidator.Result result,
+            @Nullable InetAddress address,
+            Security.@Nullable ScramTurn turn) {
         if (inactive) {
             if (turn != null) {
                 turn.release().run();
@@ -121,18 +126,20 @@ final class Authenticator {
             return;
         }
         login = null;
-        if (turn == null || turn.refusal() != null) {
-            ReasonCode why = turn == null ? ReasonCode.BAD_AUTHENTICATION_METHOD : turn.refusal();
-            authenticated(ctx, result, Authentication.refused(why));
+        ScramServer server = turn == null ? null : turn.server();
+        if (turn == null || server == null) { // a turn without a server carries its refusal
+            ReasonCode why = turn == null ? null : turn.refusal();
+            authenticated(
+                    ctx, result, Authentication.refused(why != null ? why : ReasonCode.BAD_AUTHENTICATION_METHOD));
             return;
         }
-        byte[] serverFirst = turn.server().first(result.connect().properties().authenticationData());
+        byte[] serverFirst = server.first(result.connect().properties().authenticationData());
         if (serverFirst == null) {
             turn.release().run();
             authenticated(ctx, result, Authentication.refused(ReasonCode.BAD_AUTHENTICATION_METHOD));
             return;
         }
-        scram = new PendingScram(turn.server(), result, address, turn.release());
+        scram = new PendingScram(server, result, address, turn.release());
         List<Object> early = held;
         held = null;
         ctx.channel().config().setAutoRead(true);
@@ -142,14 +149,19 @@ final class Authenticator {
                         .authenticationMethod(ScramServer.METHOD)
                         .authenticationData(serverFirst)
                         .build()));
-        for (Object m : early) {
-            handler.channelRead(ctx, m);
+        if (early != null) {
+            for (Object m : early) {
+                handler.channelRead(ctx, m);
+            }
         }
     }
 
     /** The client's answer to the server-first message; anything but AUTH is a protocol error. */
     void onScramStep(ChannelHandlerContext ctx, MqttPacket packet) {
         PendingScram pending = scram;
+        if (pending == null) {
+            throw new IllegalStateException("no SCRAM exchange in progress");
+        }
         scram = null;
         pending.release().run();
         if (!(packet instanceof AuthPacket auth)
@@ -179,7 +191,10 @@ final class Authenticator {
     }
 
     private record PendingScram(
-            ScramServer server, ConnectValidator.Result connect, InetAddress address, Runnable release) {}
+            ScramServer server,
+            ConnectValidator.Result connect,
+            @Nullable InetAddress address,
+            Runnable release) {}
 
     /** Continues a CONNECT once its credentials are checked; runs on the event loop. */
     private void authenticated(ChannelHandlerContext ctx, ConnectValidator.Result result, Authentication auth) {
@@ -196,15 +211,15 @@ final class Authenticator {
             pending.forEach(ReferenceCountUtil::release);
             return;
         }
-        if (!auth.isAccepted()) {
+        String principal = auth.principal();
+        if (!auth.isAccepted() || principal == null) { // an accepted login has a principal
             pending.forEach(ReferenceCountUtil::release);
-            handler.refuse(ctx, auth.refusal(), "login refused");
+            ReasonCode refusal = auth.refusal();
+            handler.refuse(ctx, refusal != null ? refusal : ReasonCode.NOT_AUTHORIZED, "login refused");
             return;
         }
-        String principal = auth.principal();
-        if (result.connect().will() != null
-                && !security.canPublish(
-                        principal, result.clientId(), result.connect().will().topic())) {
+        Will will = result.connect().will();
+        if (will != null && !security.canPublish(principal, result.clientId(), will.topic())) {
             pending.forEach(ReferenceCountUtil::release);
             handler.refuse(ctx, ReasonCode.NOT_AUTHORIZED, "the ACL denies the will topic");
             return;

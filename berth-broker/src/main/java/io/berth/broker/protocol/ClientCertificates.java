@@ -8,6 +8,7 @@ import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The identity in a verified client certificate: the CN of its subject.
@@ -18,7 +19,7 @@ final class ClientCertificates {
     private ClientCertificates() {}
 
     /** The subject CN of the peer's certificate, or null without a TLS handler, certificate or CN. */
-    static String commonName(ChannelPipeline pipeline) {
+    static @Nullable String commonName(ChannelPipeline pipeline) {
         SslHandler ssl = pipeline.get(SslHandler.class);
         if (ssl == null) {
             return null;
@@ -35,7 +36,7 @@ final class ClientCertificates {
     }
 
     /** The last CN of an RFC 2253 distinguished name, or null. */
-    static String commonName(String distinguishedName) {
+    static @Nullable String commonName(String distinguishedName) {
         try {
             String cn = null;
             for (Rdn rdn : new LdapName(distinguishedName).getRdns()) {

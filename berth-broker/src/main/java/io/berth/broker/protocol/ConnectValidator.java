@@ -12,6 +12,7 @@ import io.berth.codec.ReasonCode;
 import io.berth.codec.Topics;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a CONNECT into what the session needs, or into the reason it is refused: client id rules,
@@ -111,7 +112,7 @@ final class ConnectValidator {
 
     /** The outcome: a refusal, or what the session needs. */
     record Result(
-            ReasonCode refusal,
+            @Nullable ReasonCode refusal,
             String clientId,
             ConnectPacket connect,
             long expiry,
@@ -121,6 +122,9 @@ final class ConnectValidator {
             long maximumPacketSize,
             int outboundTopicAliases) {
 
+        // A refusal carries only its reason: callers read the other components only when refusal() is
+        // null, which NullAway cannot see; a sealed Refused/Accepted pair would express it.
+        @SuppressWarnings("NullAway")
         static Result refused(ReasonCode reason) {
             return new Result(reason, null, null, 0, null, 0, 0, 0, 0);
         }

@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,18 +71,54 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private boolean connectReceived;
 
-    private ScheduledFuture<?> connectDeadline;
-    private ChannelConnection connection;
-    private SessionShard shard;
-    private MqttVersion version;
+    private @Nullable ScheduledFuture<?> connectDeadline;
+    private @Nullable ChannelConnection connection;
+    private @Nullable SessionShard shard;
+    private @Nullable MqttVersion version;
     private long connectExpiry;
-    private ChannelHandlerContext ctx;
+    private @Nullable ChannelHandlerContext ctx;
     /** The broker ended the connection; input is discarded until the socket closes. */
     private boolean closing;
 
     private boolean lossReported;
     /** Packets for the session read in this burst, handed to the shard together at its end; null when none. */
-    private List<MqttPacket> burst;
+    private @Nullable List<MqttPacket> burst;
+
+    /** The session's shard, set at login: packets for the session are only read after it. */
+    private SessionShard shard() {
+        SessionShard s = shard;
+        if (s == null) {
+            throw new IllegalStateException("not logged in");
+        }
+        return s;
+    }
+
+    /** The connection, set at login. */
+    private ChannelConnection connection() {
+        ChannelConnection c = connection;
+        if (c == null) {
+            throw new IllegalStateException("not logged in");
+        }
+        return c;
+    }
+
+    /** The protocol version, set when the CONNECT was read, before its login. */
+    private MqttVersion loggedInVersion() {
+        MqttVersion v = version;
+        if (v == null) {
+            throw new IllegalStateException("no CONNECT read");
+        }
+        return v;
+    }
+
+    /** The context, set when the handler was added. */
+    private ChannelHandlerContext ctx() {
+        ChannelHandlerContext c = ctx;
+        if (c == null) {
+            throw new IllegalStateException("handler not added");
+        }
+        return c;
+    }
 
     public MqttConnectionHandler(BrokerConfig config, Sessions sessions, Security security, ListenerConfig listener) {
         this.config = config;
@@ -173,7 +210,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         connectExpiry = result.expiry();
         connection = new ChannelConnection(
-                ctx.channel(), result.clientId(), version, result.sendWindow(), result.maximumPacketSize());
+                ctx.channel(), result.clientId(), loggedInVersion(), result.sendWindow(), result.maximumPacketSize());
         shard = sessions.shardOf(result.clientId());
         shard.connect(result.withConnection(connection, principal));
         ctx.channel().config().setAutoRead(true);
@@ -194,7 +231,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Hands the packets of this read burst to the session's shard as one task. */
     private void handBurst() {
         if (burst != null) {
-            shard.handle(connection, burst);
+            shard().handle(connection(), burst);
             burst = null;
         }
     }
@@ -223,7 +260,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (resolved != null) {
-                connection.inboundStarted();
+                connection().inboundStarted();
                 toSession(resolved);
             }
         } else if (packet instanceof PubackPacket
@@ -244,7 +281,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             handBurst();
-            shard.disconnect(connection, p);
+            shard().disconnect(connection(), p);
             ctx.close();
         } else if (packet instanceof AuthPacket) {
             // no authentication method was agreed in CONNECT: AUTH is a protocol error [MQTT-4.12.0-1]
@@ -256,7 +293,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Resolves an inbound topic alias (5.0 section 3.3.2.3.4); null when the connection was closed. */
-    private PublishPacket resolveAlias(ChannelHandlerContext ctx, PublishPacket p) {
+    private @Nullable PublishPacket resolveAlias(ChannelHandlerContext ctx, PublishPacket p) {
         Integer alias = p.properties().topicAlias();
         if (alias == null) {
             return p;
@@ -340,6 +377,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         reportLoss();
+        ChannelHandlerContext ctx = ctx();
         Channel channel = ctx.channel();
         if (connection == null || version == null || !version.isV5() || !channel.isActive()) {
             channel.close();
@@ -359,7 +397,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         if (connection != null && !lossReported) {
             lossReported = true;
             handBurst();
-            shard.connectionLost(connection);
+            shard().connectionLost(connection());
         }
     }
 

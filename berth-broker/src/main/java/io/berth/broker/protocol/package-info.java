@@ -5,4 +5,7 @@
  * <p>Threading: a handler and its state belong to its channel's event loop; it never blocks and never
  * touches the store.
  */
+@NullMarked
 package io.berth.broker.protocol;
+
+import org.jspecify.annotations.NullMarked;

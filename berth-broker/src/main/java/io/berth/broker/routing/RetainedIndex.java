@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The retained message of every topic that has one, in a tree of topic levels so that a wildcard
@@ -28,7 +29,7 @@ public final class RetainedIndex {
     private static final byte[] NO_PAYLOAD = new byte[0];
 
     private final RetainedLimits limits;
-    private final Function<String, StoredMessage> load;
+    private final @Nullable Function<String, StoredMessage> load;
     private final Node root = new Node();
     private final Object lock = new Object();
     // guarded by lock
@@ -45,7 +46,7 @@ public final class RetainedIndex {
      * @param load reads a topic's committed retained message from the store (any thread); null keeps
      *     payloads in memory
      */
-    public RetainedIndex(RetainedLimits limits, Function<String, StoredMessage> load) {
+    public RetainedIndex(RetainedLimits limits, @Nullable Function<String, StoredMessage> load) {
         this.limits = limits;
         this.load = load;
     }
@@ -76,7 +77,7 @@ public final class RetainedIndex {
 
     private static final class Node {
         final Map<String, Node> children = new ConcurrentHashMap<>();
-        volatile Entry entry;
+        volatile @Nullable Entry entry;
     }
 
     /** A retained message; {@code message} has no payload when {@code stub} (it is in the store). */
@@ -110,7 +111,7 @@ public final class RetainedIndex {
      * Makes {@code message} its topic's retained message unless that passes a limit; returns null when
      * it is retained, else the limit it would pass (nothing changes then).
      */
-    public Refusal put(StoredMessage message) {
+    public @Nullable Refusal put(StoredMessage message) {
         synchronized (lock) {
             Node node = root;
             for (String level : levels(message.topic())) {
@@ -156,7 +157,7 @@ public final class RetainedIndex {
         synchronized (lock) {
             Node node = find(message.topic());
             Entry e = node == null ? null : node.entry;
-            if (e != null && !e.stub() && e.message().id() == message.id()) {
+            if (node != null && e != null && !e.stub() && e.message().id() == message.id()) {
                 node.entry = e.withoutPayload();
             }
         }
@@ -196,13 +197,21 @@ public final class RetainedIndex {
         collect(root, levels(filter), 0, nowMillis, entries);
         List<StoredMessage> out = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            StoredMessage m = e.stub() ? load.apply(e.message().topic()) : e.message();
+            StoredMessage m = e.stub() ? loadStub(e) : e.message();
             // null: cleared since; a newer message read from the store is as good
             if (m != null && m.expiresAtMillis() > nowMillis) {
                 out.add(m);
             }
         }
         return out;
+    }
+
+    /** The whole message of a stub, which only exists when payloads stay in the store. */
+    private @Nullable StoredMessage loadStub(Entry stub) {
+        if (load == null) {
+            throw new IllegalStateException("stub without a store to load it from");
+        }
+        return load.apply(stub.message().topic());
     }
 
     private void collect(Node node, String[] filter, int i, long now, List<Entry> out) {
@@ -248,7 +257,7 @@ public final class RetainedIndex {
         }
     }
 
-    private Refusal check(Entry old, Entry message) {
+    private @Nullable Refusal check(@Nullable Entry old, Entry message) {
         long size = message.size();
         long oldSize = old == null ? 0 : old.size();
         long oldCount = old == null ? 0 : 1;
@@ -271,7 +280,7 @@ public final class RetainedIndex {
         return null;
     }
 
-    private void account(Entry m, int sign) {
+    private void account(@Nullable Entry m, int sign) {
         if (m == null) {
             return;
         }
@@ -285,7 +294,7 @@ public final class RetainedIndex {
         }
     }
 
-    private Node find(String topic) {
+    private @Nullable Node find(String topic) {
         Node node = root;
         for (String level : levels(topic)) {
             node = node.children.get(level);

@@ -5,6 +5,7 @@ import io.berth.codec.Topics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The subscription tree: one node per topic level, wildcards as ordinary children named "+" and "#".
@@ -63,11 +64,12 @@ public final class TopicTree {
 
     /** The levels of a filter, without a {@code $share/group/} prefix. */
     private static String[] levels(String filter) {
-        return (Topics.isShared(filter) ? Topics.shareFilter(filter) : filter).split("/", -1);
+        String afterGroup = Topics.shareFilter(filter);
+        return (afterGroup != null ? afterGroup : filter).split("/", -1);
     }
 
     /** The group of a shared filter ({@code $share/group/filter}), or null when it has none. */
-    public SharedGroup sharedGroup(String sharedFilter) {
+    public @Nullable SharedGroup sharedGroup(String sharedFilter) {
         Node node = root;
         for (String level : levels(sharedFilter)) {
             node = node.children.get(level);

@@ -6,4 +6,7 @@
  * concurrent maps: any shard thread may read or change them; each subscriber's entries are changed only
  * by the shard that owns that subscriber's session.
  */
+@NullMarked
 package io.berth.broker.routing;
+
+import org.jspecify.annotations.NullMarked;

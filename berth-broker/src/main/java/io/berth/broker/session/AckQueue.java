@@ -2,6 +2,7 @@ package io.berth.broker.session;
 
 import io.berth.codec.MqttPacket;
 import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A session's acknowledgements (PUBACK, PUBREC, PUBCOMP, SUBACK, UNSUBACK) waiting for what they
@@ -15,19 +16,20 @@ final class AckQueue {
     static final class Pending {
         final MqttPacket ok;
         /** Sent instead of {@link #ok} when a subscriber's queue refused the message; null for never. */
-        final MqttPacket refused;
+        final @Nullable MqttPacket refused;
         /** Sent when the commit failed (5.0); null to close the connection instead. */
-        final MqttPacket failed;
+        final @Nullable MqttPacket failed;
         /** True for the acknowledgement that ends an inbound QoS 1/2 exchange (Receive Maximum). */
         final boolean releasesSlot;
         /** Runs on the shard right after the acknowledgement is sent (retained messages after SUBACK). */
+        @Nullable
         Runnable then;
 
         private int waiting = 1;
         private boolean rejected;
-        private Throwable error;
+        private @Nullable Throwable error;
 
-        Pending(MqttPacket ok, MqttPacket refused, MqttPacket failed, boolean releasesSlot) {
+        Pending(MqttPacket ok, @Nullable MqttPacket refused, @Nullable MqttPacket failed, boolean releasesSlot) {
             this.ok = ok;
             this.refused = refused;
             this.failed = failed;
@@ -39,6 +41,7 @@ final class AckQueue {
         }
 
         /** The commit failed with this, or null. */
+        @Nullable
         Throwable error() {
             return error;
         }
@@ -57,7 +60,7 @@ final class AckQueue {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
 
     /** Queues an acknowledgement that waits for one completion. */
-    Pending add(MqttPacket ok, MqttPacket refused, MqttPacket failed, boolean releasesSlot) {
+    Pending add(MqttPacket ok, @Nullable MqttPacket refused, @Nullable MqttPacket failed, boolean releasesSlot) {
         Pending p = new Pending(ok, refused, failed, releasesSlot);
         queue.add(p);
         return p;
@@ -79,7 +82,7 @@ final class AckQueue {
      * One thing {@code p} waits for completed: with {@code rejected} when a queue refused the message,
      * with {@code error} when the commit failed.
      */
-    void complete(Pending p, boolean rejected, Throwable error) {
+    void complete(Pending p, boolean rejected, @Nullable Throwable error) {
         assert p.waiting > 0 : "completed more often than it waits";
         p.waiting--;
         p.rejected |= rejected;

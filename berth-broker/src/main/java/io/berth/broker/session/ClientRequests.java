@@ -15,6 +15,7 @@ import io.berth.codec.ReasonCode;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ final class ClientRequests {
         this.owner = owner;
     }
 
+    @Nullable
     Session session(ClientConnection conn) {
         Session s = shard.sessions.get(conn.clientId());
         return s != null && s.isConnectedTo(conn) ? s : null;
@@ -192,10 +194,10 @@ final class ClientRequests {
             ClientConnection conn,
             CompletableFuture<?> stored,
             MqttPacket ok,
-            MqttPacket refused,
-            MqttPacket failed,
+            @Nullable MqttPacket refused,
+            @Nullable MqttPacket failed,
             boolean releasesSlot,
-            BiConsumer<Routed, Throwable> first) {
+            @Nullable BiConsumer<Routed, Throwable> first) {
         AckQueue.Pending ack = s.acks.add(ok, refused, failed, releasesSlot);
         awaitCommit(s, conn, stored, ack, first);
         return ack;
@@ -207,7 +209,7 @@ final class ClientRequests {
             ClientConnection conn,
             CompletableFuture<?> stored,
             AckQueue.Pending ack,
-            BiConsumer<Routed, Throwable> first) {
+            @Nullable BiConsumer<Routed, Throwable> first) {
         boolean publish = ack.ok instanceof PubackPacket || ack.ok instanceof PubrecPacket;
         stored.whenComplete((v, error) -> {
             if (publish) {

@@ -3,6 +3,7 @@ package io.berth.broker.session;
 import io.berth.codec.MqttProperties;
 import io.berth.codec.Will;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A validated CONNECT, ready for the session shard.
@@ -19,7 +20,7 @@ public record ConnectRequest(
         String clientId,
         boolean cleanStart,
         long expiryIntervalSeconds,
-        Will will,
+        @Nullable Will will,
         String principal,
         MqttProperties connackProperties) {
     public ConnectRequest {

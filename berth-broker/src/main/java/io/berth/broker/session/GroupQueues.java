@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The queues of shared subscription groups. While no online member of a group may receive a message
@@ -94,7 +95,7 @@ final class GroupQueues {
      * robin from {@code start}, that may receive the topic; null when none may (the group's queue then
      * keeps the message). Any thread: reads the concurrent member map and online table.
      */
-    static Map.Entry<String, Subscription> receiver(
+    static Map.@Nullable Entry<String, Subscription> receiver(
             BrokerContext context, TopicTree.SharedGroup group, int start, String topic) {
         List<Map.Entry<String, Subscription>> members =
                 new ArrayList<>(group.members().entrySet());

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A session's outbound messages sent and not yet acknowledged, by queue position and by packet id, and
@@ -62,6 +63,7 @@ final class InflightWindow {
         return bySeq.containsKey(seq);
     }
 
+    @Nullable
     Outflight byPacketId(int packetId) {
         return byPacketId.get(packetId);
     }

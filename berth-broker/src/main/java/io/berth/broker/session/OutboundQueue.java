@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,17 @@ final class OutboundQueue {
     /** Positions below this may have been sent before a crash: their first send carries DUP. */
     private long dupBefore;
 
+    @Nullable
     ClientConnection connection;
+
+    /** The connection, for the steps that run only while one is attached. */
+    ClientConnection attached() {
+        ClientConnection c = connection;
+        if (c == null) {
+            throw new IllegalStateException(clientId + " has no connection");
+        }
+        return c;
+    }
 
     OutboundQueue(
             String clientId,
@@ -137,6 +148,7 @@ final class OutboundQueue {
      * oldest queued messages not yet sent make room. Returns null when the message may be queued,
      * otherwise the policy that refuses it and why.
      */
+    @Nullable
     Refusal admit(StoredMessage message, long budget) {
         admitting = true;
         Refusal refusal;
@@ -152,7 +164,7 @@ final class OutboundQueue {
         return refusal;
     }
 
-    private Refusal makeRoom(StoredMessage message, long budget) {
+    private @Nullable Refusal makeRoom(StoredMessage message, long budget) {
         int size = message.sizeBytes();
         while (true) {
             String reason = count + 1 > limits.maxMessages() || bytes + size > limits.maxBytes()
@@ -299,7 +311,7 @@ final class OutboundQueue {
     }
 
     /** The commit of a reserved position completed (with {@code error} when it failed). */
-    void onCommitted(StoreCommand.Enqueue enqueue, Throwable error) {
+    void onCommitted(StoreCommand.Enqueue enqueue, @Nullable Throwable error) {
         long seq = enqueue.entry().seq();
         pending.remove(seq);
         committedTail = pending.isEmpty() ? tail : pending.first();
@@ -325,7 +337,7 @@ final class OutboundQueue {
     }
 
     private boolean windowOpen() {
-        if (inflight.sentHere() >= connection.sendWindow()) {
+        if (inflight.sentHere() >= attached().sendWindow()) {
             return false;
         }
         return inflight.isEmpty() || nextToSend - inflight.oldestSeq() < 65_535;
@@ -383,7 +395,7 @@ final class OutboundQueue {
         int packetId = entry.qos() == QoS.AT_MOST_ONCE ? 0 : OutgoingPublish.packetIdOf(entry.seq());
         PublishPacket packet = OutgoingPublish.of(
                 queued, packetId, entry.qos() != QoS.AT_MOST_ONCE && entry.seq() < dupBefore, remaining);
-        if (MqttEncoder.encodedSize(packet, connection.version()) > connection.maximumPacketSize()) {
+        if (MqttEncoder.encodedSize(packet, attached().version()) > attached().maximumPacketSize()) {
             // [MQTT-3.1.2-25] a packet larger than the client's Maximum Packet Size is discarded
             LOG.debug("message {} exceeds the maximum packet size of {}; discarded", entry.seq(), clientId);
             metrics.dropped("too-large");
@@ -393,14 +405,14 @@ final class OutboundQueue {
         metrics.delivered();
         if (entry.qos() == QoS.AT_MOST_ONCE) {
             dequeue(entry.seq(), message);
-            connection.send(packet);
+            attached().send(packet);
             return;
         }
         Outflight o = new Outflight(entry.seq(), message.id(), packetId, entry.qos(), message.sizeBytes());
         o.message = queued;
         o.sentHere = true;
         inflight.put(o);
-        connection.send(packet);
+        attached().send(packet);
     }
 
     void forget(Outflight o) {

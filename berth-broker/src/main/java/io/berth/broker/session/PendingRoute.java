@@ -1,5 +1,7 @@
 package io.berth.broker.session;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Counts the parts of a routed publish that have not committed yet (this shard's entries and retained
  * change, and each other shard's entries) and tells {@link Done} once, when the last one has, with
@@ -11,7 +13,7 @@ final class PendingRoute {
     /** How a routed publish ended. Threading: called on the shard that asked. */
     @FunctionalInterface
     interface Done {
-        void done(boolean rejected, Throwable error);
+        void done(boolean rejected, @Nullable Throwable error);
     }
 
     private final Done done;
@@ -19,7 +21,7 @@ final class PendingRoute {
     private int parts = 1;
 
     private boolean rejected;
-    private Throwable error;
+    private @Nullable Throwable error;
 
     PendingRoute(Done done) {
         this.done = done;
@@ -37,7 +39,7 @@ final class PendingRoute {
     }
 
     /** One part committed (or failed with {@code failure}); {@code refused} when a queue refused it. */
-    void part(boolean refused, Throwable failure) {
+    void part(boolean refused, @Nullable Throwable failure) {
         assert parts > 0 : "more parts than expected";
         rejected |= refused;
         if (failure != null && error == null) {

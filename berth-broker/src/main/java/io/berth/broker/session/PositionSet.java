@@ -1,6 +1,8 @@
 package io.berth.broker.session;
 
+import java.util.NoSuchElementException;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A set of queue positions that is empty most of the time: the tree behind it exists only while it
@@ -9,7 +11,7 @@ import java.util.TreeSet;
  * <p>Threading: owned by the session's shard.
  */
 final class PositionSet {
-    private TreeSet<Long> positions;
+    private @Nullable TreeSet<Long> positions;
 
     boolean add(long seq) {
         if (positions == null) {
@@ -52,6 +54,10 @@ final class PositionSet {
 
     /** The lowest position; only when not empty. */
     long first() {
-        return positions.first();
+        TreeSet<Long> p = positions;
+        if (p == null) {
+            throw new NoSuchElementException("no position");
+        }
+        return p.first();
     }
 }

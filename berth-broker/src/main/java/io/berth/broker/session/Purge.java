@@ -2,6 +2,7 @@ package io.berth.broker.session;
 
 import io.berth.broker.store.StoredMessage;
 import io.berth.codec.Topics;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which queued messages a purge removes: all, those whose topic matches a filter, those older than a
@@ -11,7 +12,7 @@ import io.berth.codec.Topics;
  * @param olderThanMillis only messages that arrived before this wall-clock time, or 0 for any age
  * @param oldest at most this many (the oldest first), or 0 for no limit
  */
-public record Purge(String topicFilter, long olderThanMillis, long oldest) {
+public record Purge(@Nullable String topicFilter, long olderThanMillis, long oldest) {
     public Purge {
         if (topicFilter != null && !Topics.isValidTopicFilter(topicFilter)) {
             throw new IllegalArgumentException("not a valid topic filter: '" + topicFilter + "'");

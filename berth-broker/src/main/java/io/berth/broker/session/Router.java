@@ -13,7 +13,9 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hands a published message to its subscribers. Matching runs on the publisher's shard.
@@ -48,7 +50,7 @@ final class Router {
      * Routes {@code message} from the shard {@code here} (the caller's). {@code done}, when not null, is
      * told on {@code here} once every subscriber's entry and the retained change committed.
      */
-    void publish(StoredMessage message, SessionShard here, PendingRoute.Done done) {
+    void publish(StoredMessage message, SessionShard here, PendingRoute.@Nullable Done done) {
         assert here.executor.inEventLoop() : "published off the publisher's shard";
         PendingRoute route = done == null ? null : new PendingRoute(done);
         RetainChange retained = retain(message);
@@ -100,7 +102,7 @@ final class Router {
      * What a publish changes of the retained messages: the command that makes it durable (null for
      * none), and whether a limit refused it.
      */
-    private record RetainChange(StoreCommand command, boolean refused) {
+    private record RetainChange(@Nullable StoreCommand command, boolean refused) {
         static final RetainChange NONE = new RetainChange(null, false);
 
         /** The command committed: a retained payload may now be read from the store when needed. */
@@ -314,7 +316,10 @@ final class Router {
     /** Merges the matching subscriptions of one client into one delivery. */
     private static final class DeliveryBuilder {
         final String clientId;
+
+        @Nullable
         QoS qos;
+
         boolean retain;
         final List<Integer> ids = new ArrayList<>(1);
 
@@ -336,7 +341,7 @@ final class Router {
         }
 
         Delivery build() {
-            return new Delivery(clientId, qos, retain, ids);
+            return new Delivery(clientId, Objects.requireNonNull(qos, "built after add"), retain, ids);
         }
     }
 }

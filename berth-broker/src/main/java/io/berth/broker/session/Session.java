@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One client's session: what it is, its subscriptions, its inbound QoS 2 state and its outbound queue.
@@ -27,8 +28,11 @@ final class Session {
     /** Inbound QoS 2 packet ids whose PUBREL has not come, each with the commit of its PUBLISH. */
     final Map<Integer, CompletableFuture<Routed>> inbound = new HashMap<>();
 
+    /** Set by {@link SessionLifecycle} right after construction, before the session is reachable. */
+    @SuppressWarnings("NullAway.Init") // assigned by the creator, not the constructor (see above)
     SessionRecord record;
     /** The connection, from CONNECT until it closes; null while offline. */
+    @Nullable
     ClientConnection connection;
     /** True once CONNACK went out on {@link #connection}. */
     boolean attached;
@@ -37,7 +41,10 @@ final class Session {
     /** Acknowledgements to the current connection waiting for their commits, in order. */
     final AckQueue acks = new AckQueue();
 
+    @Nullable
     Future<?> expiryTimer;
+
+    @Nullable
     Future<?> willTimer;
 
     Session(String clientId, long incarnation, SessionStore store, OutboundQueue outbound) {

@@ -3,6 +3,7 @@ package io.berth.broker.session;
 import io.berth.broker.config.QueueLimits;
 import io.berth.broker.store.Subscription;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an operator sees of a session.
@@ -29,7 +30,7 @@ public record SessionInfo(
         int inflight,
         List<Integer> inboundQos2,
         List<Subscription> subscriptions,
-        String willTopic,
+        @Nullable String willTopic,
         String owner,
         QueueLimits limits) {
 

@@ -48,8 +48,9 @@ final class SessionLifecycle {
             conn.refuse(ReasonCode.NOT_AUTHORIZED);
             return;
         }
-        if (existing != null && existing.connection != null) {
-            takeOver(existing);
+        ClientConnection held = existing == null ? null : existing.connection;
+        if (existing != null && held != null) {
+            takeOver(existing, held);
         }
         boolean present = false;
         long continueAt = 0;
@@ -156,8 +157,7 @@ final class SessionLifecycle {
     }
 
     /** [MQTT-3.1.4-3] a second connection with the same client id closes the first. */
-    private void takeOver(Session s) {
-        ClientConnection old = s.connection;
+    private void takeOver(Session s, ClientConnection old) {
         detach(s);
         Will will = s.record.will();
         // 5.0 section 3.1.3.2.2: a will without delay goes when the old connection closes; one with a delay

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One single-writer partition of the sessions. Every public method hands a task to the shard's thread
@@ -139,7 +140,7 @@ public final class SessionShard {
     }
 
     /** The reserved positions were committed (or failed with {@code error}). */
-    void committed(List<Prepared> prepared, Throwable error) {
+    void committed(List<Prepared> prepared, @Nullable Throwable error) {
         if (executor.inEventLoop()) {
             applyCommitted(prepared, error);
         } else {
@@ -147,7 +148,7 @@ public final class SessionShard {
         }
     }
 
-    private void applyCommitted(List<Prepared> prepared, Throwable error) {
+    private void applyCommitted(List<Prepared> prepared, @Nullable Throwable error) {
         assert executor.inEventLoop() : "session work off its shard";
         {
             for (Prepared p : prepared) {
@@ -220,7 +221,7 @@ public final class SessionShard {
      * {@code reply}, when not null, is told here once their entries committed (at once when none was
      * written), with whether a queue refused it.
      */
-    void accept(StoredMessage message, List<Delivery> deliveries, PendingRoute.Done reply) {
+    void accept(StoredMessage message, List<Delivery> deliveries, PendingRoute.@Nullable Done reply) {
         assert executor.inEventLoop() : "session work off its shard";
         Reservation r = reserve(message, deliveries);
         PendingRoute local = reply == null ? null : new PendingRoute(reply);

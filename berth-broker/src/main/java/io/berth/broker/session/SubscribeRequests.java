@@ -16,6 +16,7 @@ import io.berth.codec.UnsubscribePacket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +121,7 @@ final class SubscribeRequests {
     }
 
     /** Why a valid filter is not granted (ACL, limits), or null. */
-    private ReasonCode refusal(Session s, ClientConnection conn, String filter) {
+    private @Nullable ReasonCode refusal(Session s, ClientConnection conn, String filter) {
         var limits = shard.context.config().security().abuse();
         if (filter.chars().filter(ch -> ch == '/').count() + 1 > limits.maxTopicLevels()) {
             shard.context.metrics().limitHit("max-topic-levels");

@@ -51,8 +51,8 @@ final class SubscriberAcks {
             return;
         }
         if (o.released) {
-            q.connection.send(PubrelPacket.of(packetId));
-            q.connection.flush();
+            q.attached().send(PubrelPacket.of(packetId));
+            q.attached().flush();
             return;
         }
         o.released = true;
@@ -64,7 +64,7 @@ final class SubscriberAcks {
                 .submit(new StoreCommand.PutInflight(q.clientId, new InflightRecord(o.seq, packetId, true)))
                 .whenCompleteAsync(
                         (v, error) -> {
-                            if (error == null && conn == q.connection && q.inflight.holds(o)) {
+                            if (error == null && conn != null && conn == q.connection && q.inflight.holds(o)) {
                                 conn.send(PubrelPacket.of(packetId));
                                 conn.flush();
                             }
@@ -108,7 +108,7 @@ final class SubscriberAcks {
     static void resend(OutboundQueue q, Outflight o) {
         if (o.released) {
             q.inflight.markSent(o);
-            q.connection.send(PubrelPacket.of(o.packetId));
+            q.attached().send(PubrelPacket.of(o.packetId));
             return;
         }
         QueuedMessage queued = o.message;
@@ -137,7 +137,11 @@ final class SubscriberAcks {
         // [MQTT-4.4.0-1] resend with DUP and the same packet identifier; an in-flight message is not
         // dropped for expiry
         q.metrics.redelivered();
-        q.connection.send(OutgoingPublish.of(
-                queued, o.packetId, true, Math.max(1, OutgoingPublish.remainingExpiry(queued, q.clock.getAsLong()))));
+        q.attached()
+                .send(OutgoingPublish.of(
+                        queued,
+                        o.packetId,
+                        true,
+                        Math.max(1, OutgoingPublish.remainingExpiry(queued, q.clock.getAsLong()))));
     }
 }

@@ -5,6 +5,7 @@ import io.berth.broker.store.StoreCommand;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store commands a shard collects during one tick, per store, with what waits for their commit.
@@ -18,7 +19,7 @@ final class TickBatch {
     /** Told on the shard when the commands added before it committed ({@code error} when they did not). */
     @FunctionalInterface
     interface Committed {
-        void committed(Throwable error);
+        void committed(@Nullable Throwable error);
     }
 
     /** One store's commands and waiters of this tick. */
@@ -105,7 +106,7 @@ final class TickBatch {
         }
     }
 
-    private static void tell(List<Committed> waiters, Throwable error) {
+    private static void tell(List<Committed> waiters, @Nullable Throwable error) {
         for (Committed w : waiters) {
             w.committed(error);
         }

@@ -8,4 +8,7 @@
  * commands leave once per tick ({@link TickBatch}) and their completion comes back once per commit. Queue
  * reads past what memory holds run on the reader thread and come back as a task (see docs/adr/0007).
  */
+@NullMarked
 package io.berth.broker.session;
+
+import org.jspecify.annotations.NullMarked;

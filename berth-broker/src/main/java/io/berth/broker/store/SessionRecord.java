@@ -3,6 +3,7 @@ package io.berth.broker.store;
 import io.berth.codec.MqttVersion;
 import io.berth.codec.Will;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a session is, apart from its subscriptions, queue and packet state.
@@ -20,7 +21,7 @@ public record SessionRecord(
         MqttVersion version,
         long expiryIntervalSeconds,
         long disconnectedAtMillis,
-        Will will,
+        @Nullable Will will,
         String owner) {
 
     /** The expiry interval that means "never". */
@@ -39,7 +40,7 @@ public record SessionRecord(
         return new SessionRecord(clientId, version, expiryIntervalSeconds, millis, will, owner);
     }
 
-    public SessionRecord withWill(Will newWill) {
+    public SessionRecord withWill(@Nullable Will newWill) {
         return new SessionRecord(clientId, version, expiryIntervalSeconds, disconnectedAtMillis, newWill, owner);
     }
 

@@ -2,6 +2,7 @@ package io.berth.broker.store;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where sessions, queues and retained messages are kept. Commands may be submitted from any thread; a
@@ -31,6 +32,7 @@ public interface SessionStore extends AutoCloseable {
     List<QueuedMessage> readQueue(String clientId, long fromSeq, long toSeq, int max);
 
     /** The committed retained message of {@code topic}, or null; any thread (one point read). */
+    @Nullable
     StoredMessage readRetained(String topic);
 
     /** True when acknowledged state survives a crash of the process. */

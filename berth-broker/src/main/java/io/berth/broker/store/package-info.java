@@ -6,4 +6,7 @@
  * <p>Threading: the records are immutable and cross threads freely. A store implementation says in its
  * javadoc which thread applies commands; callers may submit from any thread.
  */
+@NullMarked
 package io.berth.broker.store;
+
+import org.jspecify.annotations.NullMarked;

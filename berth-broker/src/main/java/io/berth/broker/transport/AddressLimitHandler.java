@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,8 @@ final class AddressLimitHandler extends ChannelInboundHandlerAdapter implements 
     private static final Logger LOG = LoggerFactory.getLogger(AddressLimitHandler.class);
 
     private final Security security;
-    private InetAddress counted;
-    private ChannelHandlerContext ctx;
+    private @Nullable InetAddress counted;
+    private @Nullable ChannelHandlerContext ctx;
     private boolean loggedIn;
     private boolean connectReceived;
 
@@ -69,6 +70,9 @@ final class AddressLimitHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void evict() {
         ChannelHandlerContext c = ctx;
+        if (c == null) {
+            return; // not active yet, so not counted either
+        }
         c.executor().execute(() -> {
             LOG.debug(
                     "connection from {} closed to make room: it had not logged in",

@@ -27,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The MQTT listeners (NIO transport): plain TCP, TLS, WebSocket and WebSocket over TLS, as many as the
@@ -46,8 +47,8 @@ public final class MqttServer implements AutoCloseable {
     private final Security security;
     private final List<Channel> channels = new ArrayList<>();
     private final UnauthenticatedBytes unauthenticated;
-    private EventLoopGroup boss;
-    private EventLoopGroup workers;
+    private @Nullable EventLoopGroup boss;
+    private @Nullable EventLoopGroup workers;
 
     public MqttServer(BrokerConfig config, Sessions sessions, Security security) {
         this.config = config;
@@ -104,7 +105,7 @@ public final class MqttServer implements AutoCloseable {
         }
     }
 
-    private void pipeline(SocketChannel ch, ListenerConfig l, TlsContext tls) {
+    private void pipeline(SocketChannel ch, ListenerConfig l, @Nullable TlsContext tls) {
         ChannelPipeline p = ch.pipeline();
         p.addLast("addressLimits", new AddressLimitHandler(security));
         if (tls != null) {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,18 +28,18 @@ import org.slf4j.LoggerFactory;
 final class OriginCheck extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(OriginCheck.class);
 
-    private final List<String> allowed;
+    private final @Nullable List<String> allowed;
     private final boolean anonymous;
     private final Security security;
 
-    OriginCheck(List<String> allowed, boolean anonymous, Security security) {
+    OriginCheck(@Nullable List<String> allowed, boolean anonymous, Security security) {
         this.allowed = allowed;
         this.anonymous = anonymous;
         this.security = security;
     }
 
     /** True when a request with this {@code Origin} header (null: none) may upgrade. */
-    static boolean allows(String origin, List<String> allowed, boolean anonymous) {
+    static boolean allows(@Nullable String origin, @Nullable List<String> allowed, boolean anonymous) {
         if (origin == null) {
             return true;
         }

@@ -11,6 +11,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import javax.net.ssl.SSLException;
 
 /**
@@ -70,7 +71,8 @@ final class TlsContext {
 
     private static SslContext build(ListenerConfig l) throws SSLException {
         SslContextBuilder b = SslContextBuilder.forServer(
-                        l.certFile().toFile(), l.keyFile().toFile())
+                        Objects.requireNonNull(l.certFile(), "cert").toFile(),
+                        Objects.requireNonNull(l.keyFile(), "key").toFile())
                 .sslProvider(SslProvider.JDK)
                 .protocols(PROTOCOLS)
                 .ciphers(ciphers(l));

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +41,12 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private final ClientSession session;
     private final ClientConfig config;
     private final boolean webSocket;
-    private final ScramClient scram;
+    private final @Nullable ScramClient scram;
     private final Map<Integer, String> inboundAliases = new HashMap<>();
     private boolean accepted;
     private boolean authContinued;
     private boolean pingOutstanding;
-    private ScheduledFuture<?> timer;
+    private @Nullable ScheduledFuture<?> timer;
     private MqttClientException cause = new MqttClientException("connection closed");
 
     ClientChannelHandler(Connector connector, ClientSession session, ClientConfig config, boolean webSocket) {
@@ -53,8 +54,9 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
         this.session = session;
         this.config = config;
         this.webSocket = webSocket;
-        this.scram =
-                config.scramUsername() == null ? null : new ScramClient(config.scramUsername(), config.scramPassword());
+        String scramUser = config.scramUsername();
+        char[] scramPassword = config.scramPassword();
+        this.scram = scramUser == null || scramPassword == null ? null : new ScramClient(scramUser, scramPassword);
     }
 
     @Override
@@ -107,7 +109,10 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
                 fail(ctx, ReasonCode.NOT_AUTHORIZED, "the broker did not prove it knows the SCRAM keys");
             } else {
                 accepted = true;
-                timer.cancel(false);
+                ScheduledFuture<?> t = timer;
+                if (t != null) {
+                    t.cancel(false);
+                }
                 startKeepAlive(ctx, connack);
                 connector.accepted(ctx.channel(), connack);
             }
@@ -121,7 +126,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
                     "broker sent DISCONNECT", d.reasonCode(), p.reasonString(), p.serverReference(), null);
             ctx.close();
         } else if (packet instanceof PublishPacket p && p.properties().topicAlias() != null) {
-            PublishPacket resolved = resolveAlias(ctx, p);
+            PublishPacket resolved = resolveAlias(ctx, p, p.properties().topicAlias());
             if (resolved != null) {
                 route(ctx, resolved);
             }
@@ -174,8 +179,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The PUBLISH with its topic filled in from the alias, or null after failing the connection. */
-    private PublishPacket resolveAlias(ChannelHandlerContext ctx, PublishPacket p) {
-        int alias = p.properties().topicAlias();
+    private @Nullable PublishPacket resolveAlias(ChannelHandlerContext ctx, PublishPacket p, int alias) {
         if (alias < 1 || alias > config.topicAliasMaximum()) {
             fail(ctx, ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " beyond the client's maximum");
             return null;

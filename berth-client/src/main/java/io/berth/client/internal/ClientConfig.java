@@ -11,6 +11,7 @@ import io.berth.codec.MqttVersion;
 import io.berth.codec.Topics;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client's validated configuration, built by {@link io.berth.client.MqttClientBuilder}.
@@ -22,8 +23,8 @@ public record ClientConfig(
         int port,
         MqttVersion version,
         String clientId,
-        String username,
-        byte[] password,
+        @Nullable String username,
+        byte @Nullable [] password,
         boolean cleanStart,
         long sessionExpirySeconds,
         int keepAliveSeconds,
@@ -37,17 +38,17 @@ public record ClientConfig(
         OverflowPolicy overflowPolicy,
         boolean resendOnSessionLoss,
         ClientSessionStore store,
-        MessageHandler defaultHandler,
+        @Nullable MessageHandler defaultHandler,
         DroppedMessageListener droppedListener,
         ConnectionListener connectionListener,
-        Message will,
+        @Nullable Message will,
         long willDelaySeconds,
         int receiveMaximum,
         int topicAliasMaximum,
-        String scramUsername,
-        char[] scramPassword,
-        TlsConfig tls,
-        String webSocketPath) {
+        @Nullable String scramUsername,
+        char @Nullable [] scramPassword,
+        @Nullable TlsConfig tls,
+        @Nullable String webSocketPath) {
 
     public ClientConfig {
         Objects.requireNonNull(host, "host");

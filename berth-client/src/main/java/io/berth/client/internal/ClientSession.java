@@ -23,6 +23,7 @@ import io.berth.codec.UnsubackPacket;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client's session: wires the outgoing and incoming flows and the subscriptions to the connection of
@@ -98,6 +99,7 @@ final class ClientSession {
      * Routes a packet that arrived on the accepted connection; returns null, or the reason code to close
      * the connection with: Protocol error for a packet a client never gets, Receive Maximum exceeded.
      */
+    @Nullable
     ReasonCode onPacket(MqttPacket packet) {
         switch (packet.type()) {
             case PUBLISH -> {

@@ -20,8 +20,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.util.List;
+import java.util.Objects;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What lies under MQTT on a client channel: plain TCP, TLS (an SSL handler from the {@link TlsConfig}),
@@ -35,7 +37,7 @@ final class ClientTransport {
     private static final String SUBPROTOCOL = "mqtt";
 
     private final ClientConfig config;
-    private final SslContext ssl;
+    private final @Nullable SslContext ssl;
 
     ClientTransport(ClientConfig config) {
         this.config = config;
@@ -83,7 +85,9 @@ final class ClientTransport {
                 b.trustManager(tmf);
             }
             if (tls.certificatePem() != null) {
-                b.keyManager(tls.certificatePem().toFile(), tls.keyPem().toFile());
+                b.keyManager(
+                        tls.certificatePem().toFile(),
+                        Objects.requireNonNull(tls.keyPem(), "keyPem").toFile());
             } else if (tls.keyStore() != null) {
                 KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(tls.keyStore(), tls.keyStorePassword());

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +42,13 @@ final class Connector {
     private final ClientSession session;
     private final Bootstrap bootstrap;
     private final ClientTransport transport;
-    private CompletableFuture<ConnectResult> firstConnect;
+    private final CompletableFuture<ConnectResult> firstConnect = new CompletableFuture<>();
+    private boolean started;
     private boolean everAccepted;
     private boolean closing;
     private long delayMillis;
     private String clientId;
-    private Channel channel;
+    private @Nullable Channel channel;
     private boolean accepted;
 
     Connector(ClientConfig config, EventLoop loop, ClientSession session) {
@@ -79,8 +81,8 @@ final class Connector {
     /** Starts connecting; the returned future is the first attempt's. */
     CompletableFuture<ConnectResult> start() {
         assert loop.inEventLoop();
-        if (firstConnect == null) {
-            firstConnect = new CompletableFuture<>();
+        if (!started) {
+            started = true;
             attempt();
         }
         return firstConnect;
@@ -104,7 +106,7 @@ final class Connector {
      * The CONNECT for a new channel: Clean Start only on the very first connection (5.0); with the
      * client-first message of {@code scram} when SCRAM-SHA-256 is configured.
      */
-    ConnectPacket connectPacket(ScramClient scram) {
+    ConnectPacket connectPacket(@Nullable ScramClient scram) {
         boolean cleanStart = config.version().isV5() ? config.cleanStart() && !everAccepted : config.cleanStart();
         MqttProperties properties = MqttProperties.EMPTY;
         boolean v5 = config.version().isV5();

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Forces a log file to disk behind its writer and completes each write's futures once a force that began
@@ -30,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ForcePipeline {
     private record Waiter(long end, CompletableFuture<Void> done) {}
 
-    private record Result(long target, IOException error) {}
+    private record Result(long target, @Nullable IOException error) {}
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -47,7 +48,7 @@ final class ForcePipeline {
     private long nextTicket;
     private long nextApplied;
     private int running;
-    private IOException failure;
+    private @Nullable IOException failure;
     private boolean stopping;
 
     ForcePipeline(FileChannel channel, long size, int depth, String name) {
@@ -67,7 +68,7 @@ final class ForcePipeline {
      * with the first failure of the log.
      */
     void written(long end, List<CompletableFuture<Void>> futures) {
-        IOException failed;
+        @Nullable IOException failed;
         boolean alreadyDurable = false;
         lock.lock();
         try {
@@ -107,6 +108,7 @@ final class ForcePipeline {
     }
 
     /** The first failure of the log, or null. */
+    @Nullable
     IOException failure() {
         lock.lock();
         try {
@@ -175,7 +177,7 @@ final class ForcePipeline {
             } finally {
                 lock.unlock();
             }
-            IOException error = null;
+            @Nullable IOException error = null;
             try {
                 ch.force(false);
             } catch (IOException e) {
@@ -189,7 +191,7 @@ final class ForcePipeline {
     private void finish(long ticket, Result result) {
         List<Waiter> durable = new ArrayList<>();
         List<Waiter> failed = new ArrayList<>();
-        IOException cause;
+        @Nullable IOException cause;
         lock.lock();
         try {
             running--;

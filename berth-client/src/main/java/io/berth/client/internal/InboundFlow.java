@@ -72,7 +72,7 @@ final class InboundFlow {
     /** Handles a PUBLISH; false when it exceeds the client's Receive Maximum. */
     boolean onPublish(PublishPacket p) {
         Message m = new Message(p.topic(), p.payload(), p.qos(), p.retain(), WireProperties.fromWire(p.properties()));
-        Channel ch = link.channel();
+        Channel ch = arrivedOn();
         int id = p.packetId();
         boolean isNew = p.qos() == QoS.AT_LEAST_ONCE || (p.qos() == QoS.EXACTLY_ONCE && !qos2.containsKey(id));
         if (isNew && ++unacknowledged > config.receiveMaximum()) {
@@ -116,7 +116,7 @@ final class InboundFlow {
             return;
         }
         qos2.remove(id);
-        Channel ch = link.channel();
+        Channel ch = arrivedOn();
         store.append(new SessionChange.InboundReleased(id))
                 .whenCompleteAsync(
                         (v, e) -> {
@@ -134,5 +134,14 @@ final class InboundFlow {
             qos2.clear();
             store.append(new SessionChange.InboundCleared());
         }
+    }
+
+    /** The channel a packet was just read from: the link is up while its packets are read. */
+    private Channel arrivedOn() {
+        Channel ch = link.channel();
+        if (ch == null) {
+            throw new IllegalStateException("a packet was read while the link is down");
+        }
+        return ch;
     }
 }

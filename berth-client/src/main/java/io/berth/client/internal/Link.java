@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The accepted connection of the moment, as the session flows see it: the channel (null while offline),
@@ -23,7 +24,7 @@ import java.util.Map;
 final class Link {
     private final EventLoop loop;
     private final MqttVersion version;
-    private Channel channel;
+    private @Nullable Channel channel;
     private int epoch;
     private int receiveMaximum;
     private long maximumPacketSize;
@@ -70,11 +71,13 @@ final class Link {
     }
 
     /** The current channel, or null; acks are written to the channel they belong to. */
+    @Nullable
     Channel channel() {
         return channel;
     }
 
     /** Writes a PUBLISH to the current channel, with a topic alias when the broker allows one. */
+    @Nullable
     ChannelFuture writePublish(PublishPacket p) {
         if (topicAliasMaximum == 0 || channel == null) {
             return write(p);
@@ -106,6 +109,7 @@ final class Link {
     }
 
     /** Writes to the current channel; returns null (and writes nothing) while offline. */
+    @Nullable
     ChannelFuture write(MqttPacket packet) {
         Channel ch = channel;
         if (ch == null) {

@@ -16,10 +16,12 @@ import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -204,9 +206,8 @@ final class OutgoingFlow {
 
     private static boolean isExpired(OutgoingMessage o) {
         Long left = WireProperties.remainingExpiry(o.message.properties(), o.addedAtMillis, System.currentTimeMillis());
-        return left != null
-                && left <= 0
-                && o.message.properties().messageExpiry().getSeconds() > 0;
+        Duration interval = o.message.properties().messageExpiry();
+        return left != null && left <= 0 && interval != null && interval.getSeconds() > 0;
     }
 
     /** The PUBLISH for {@code o} with what is left of its expiry interval (at least one second). */
@@ -214,7 +215,8 @@ final class OutgoingFlow {
         Message m = o.message;
         Long left = WireProperties.remainingExpiry(m.properties(), o.addedAtMillis, System.currentTimeMillis());
         Long expiry = left;
-        if (left != null && m.properties().messageExpiry().getSeconds() > 0) {
+        Duration interval = m.properties().messageExpiry();
+        if (left != null && interval != null && interval.getSeconds() > 0) {
             expiry = Math.max(1L, left); // expires on the way: the broker still gets a positive interval
         }
         MqttProperties properties = WireProperties.toWire(m.properties(), expiry);
@@ -259,6 +261,10 @@ final class OutgoingFlow {
 
     private void writeQos0(OutgoingMessage o) {
         ChannelFuture f = link.writePublish(publishPacket(o, false));
+        if (f == null) { // pump() writes only while the link is up
+            o.future.completeExceptionally(new MqttClientException("connection lost"));
+            return;
+        }
         f.addListener(w -> {
             if (w.isSuccess()) {
                 o.future.complete(null);
@@ -310,7 +316,7 @@ final class OutgoingFlow {
         finish(o, ReasonCode.SUCCESS, null);
     }
 
-    private void finish(OutgoingMessage o, ReasonCode reasonCode, String reasonString) {
+    private void finish(OutgoingMessage o, ReasonCode reasonCode, @Nullable String reasonString) {
         inflight.remove(o.packetId);
         ids.release(o.packetId);
         if (o.admittedEpoch == link.epoch()) {
@@ -326,7 +332,7 @@ final class OutgoingFlow {
         pump();
     }
 
-    private static void complete(OutgoingMessage o, ReasonCode reasonCode, String reasonString) {
+    private static void complete(OutgoingMessage o, ReasonCode reasonCode, @Nullable String reasonString) {
         if (reasonCode.isError()) {
             o.future.completeExceptionally(
                     new MqttClientException("broker refused the message", reasonCode, reasonString, null, null));

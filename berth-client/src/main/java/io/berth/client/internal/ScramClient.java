@@ -9,6 +9,7 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client side of one SCRAM-SHA-256 exchange (RFC 5802, RFC 7677) inside MQTT 5.0 enhanced
@@ -32,9 +33,9 @@ final class ScramClient {
 
     private final String user;
     private final char[] password;
-    private String clientFirstBare;
-    private String nonce;
-    private volatile byte[] serverSignature;
+    private @Nullable String clientFirstBare;
+    private @Nullable String nonce;
+    private volatile byte @Nullable [] serverSignature;
 
     ScramClient(String user, char[] password) {
         this.user = user;
@@ -56,9 +57,14 @@ final class ScramClient {
      * @throws IllegalArgumentException when the server-first message is malformed, does not extend the
      *     client's nonce, or asks for an iteration count out of range
      */
-    byte[] last(byte[] serverFirstBytes) {
+    byte[] last(byte @Nullable [] serverFirstBytes) {
         if (serverFirstBytes == null) {
             throw new IllegalArgumentException("AUTH without authentication data");
+        }
+        String nonce = this.nonce;
+        String clientFirstBare = this.clientFirstBare;
+        if (nonce == null || clientFirstBare == null) {
+            throw new IllegalStateException("server-first message before the client-first");
         }
         String serverFirst = new String(serverFirstBytes, StandardCharsets.UTF_8);
         String combinedNonce = attribute(serverFirst, "r");
@@ -86,7 +92,7 @@ final class ScramClient {
     }
 
     /** True when the server-final message carries the signature only a holder of the keys can make. */
-    boolean verify(byte[] serverFinal) {
+    boolean verify(byte @Nullable [] serverFinal) {
         byte[] expected = serverSignature;
         if (serverFinal == null || expected == null) {
             return false;

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The byte format of {@link FileClientSessionStore}'s log. All integers are big-endian.
@@ -264,7 +265,7 @@ final class SessionLogFormat {
      * Reads the next record from {@code buf} (positioned at a record start). Returns null, leaving the
      * position where it was, when no valid record starts there.
      */
-    static SessionChange readRecord(ByteBuffer buf) {
+    static @Nullable SessionChange readRecord(ByteBuffer buf) {
         int start = buf.position();
         if (buf.remaining() < RECORD_OVERHEAD) {
             return null;
@@ -305,7 +306,7 @@ final class SessionLogFormat {
                 b.get(topic);
                 byte[] payload = new byte[b.getInt()];
                 b.get(payload);
-                QoS qos = QoS.fromValue(flags & 3);
+                QoS qos = QoS.of(flags & 3);
                 yield new SessionChange.MessageAdded(
                         seq, new Message(new String(topic, StandardCharsets.UTF_8), payload, qos, (flags & 4) != 0), 0);
             }
@@ -317,9 +318,7 @@ final class SessionLogFormat {
                 byte[] payload = bytes(b, b.getInt());
                 MessageProperties properties = readProperties(b);
                 yield new SessionChange.MessageAdded(
-                        seq,
-                        new Message(topic, payload, QoS.fromValue(flags & 3), (flags & 4) != 0, properties),
-                        addedAt);
+                        seq, new Message(topic, payload, QoS.of(flags & 3), (flags & 4) != 0, properties), addedAt);
             }
             case ASSIGNED -> new SessionChange.PacketIdAssigned(b.getLong(), Short.toUnsignedInt(b.getShort()));
             case RELEASED -> new SessionChange.MessageReleased(b.getLong());

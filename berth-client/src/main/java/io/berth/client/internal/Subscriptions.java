@@ -73,7 +73,8 @@ final class Subscriptions {
     void deliver(Message message, Runnable afterHandled) {
         List<MessageHandler> handlers = new ArrayList<>(2);
         for (Entry e : active.values()) {
-            String filter = Topics.isShared(e.filter()) ? Topics.shareFilter(e.filter()) : e.filter();
+            String afterGroup = Topics.shareFilter(e.filter());
+            String filter = afterGroup != null ? afterGroup : e.filter();
             if (Topics.matches(filter, message.topic())) {
                 handlers.add(e.handler());
             }

@@ -3,6 +3,7 @@ package io.berth.client.internal;
 import io.berth.client.MessageProperties;
 import io.berth.codec.MqttProperties;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts between the application's {@link MessageProperties} and the PUBLISH properties on the wire.
@@ -16,7 +17,7 @@ final class WireProperties {
      * The PUBLISH properties for {@code p}, with {@code expirySeconds} as the Message Expiry Interval (what
      * is left of it; null for none).
      */
-    static MqttProperties toWire(MessageProperties p, Long expirySeconds) {
+    static MqttProperties toWire(MessageProperties p, @Nullable Long expirySeconds) {
         if (p.isEmpty()) {
             return MqttProperties.EMPTY;
         }
@@ -50,7 +51,7 @@ final class WireProperties {
      * What is left of a message's expiry interval at {@code nowMillis}, in whole seconds: null when it never
      * expires, 0 or less when it has expired.
      */
-    static Long remainingExpiry(MessageProperties p, long addedAtMillis, long nowMillis) {
+    static @Nullable Long remainingExpiry(MessageProperties p, long addedAtMillis, long nowMillis) {
         Duration expiry = p.messageExpiry();
         if (expiry == null) {
             return null;

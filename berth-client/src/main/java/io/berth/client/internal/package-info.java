@@ -7,4 +7,7 @@
  * thread ({@code Notifier}). The file store's log belongs to its own writer thread; its completions are
  * handed back to the event loop.
  */
+@NullMarked
 package io.berth.client.internal;
+
+import org.jspecify.annotations.NullMarked;

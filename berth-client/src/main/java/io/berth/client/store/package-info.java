@@ -6,4 +6,7 @@
  * <p>Threading: a store is written by its client's event loop only; each implementation says which
  * thread does the writing and on which thread it completes the futures.
  */
+@NullMarked
 package io.berth.client.store;
+
+import org.jspecify.annotations.NullMarked;

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps everything on the heap and completes every command at once. {@link #recover()} returns what it
@@ -114,7 +115,7 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized StoredMessage readRetained(String topic) {
+    public synchronized @Nullable StoredMessage readRetained(String topic) {
         return retained.get(topic);
     }
 
@@ -149,7 +150,9 @@ public final class MemorySessionStore implements SessionStore {
 
     /** One client's data. Guarded by the store's monitor. */
     private static final class ClientData {
+        @Nullable
         SessionRecord record;
+
         final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
         final TreeMap<Long, QueuedMessage> queue = new TreeMap<>();
         final TreeMap<Long, InflightRecord> inflight = new TreeMap<>();

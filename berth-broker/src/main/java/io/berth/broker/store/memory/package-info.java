@@ -4,4 +4,7 @@
  *
  * <p>Threading: every method is synchronized on the store; any thread may call.
  */
+@NullMarked
 package io.berth.broker.store.memory;
+
+import org.jspecify.annotations.NullMarked;

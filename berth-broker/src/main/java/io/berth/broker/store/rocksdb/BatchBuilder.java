@@ -3,6 +3,7 @@ package io.berth.broker.store.rocksdb;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -279,7 +280,7 @@ final class BatchBuilder {
      * it is known to be there and {@code read} is false; with {@code read} the row is read unless the batch
      * wrote it.
      */
-    private Slot lookup(ClientChange c, long seq, boolean read) throws RocksDBException {
+    private @Nullable Slot lookup(ClientChange c, long seq, boolean read) throws RocksDBException {
         Slot s = c.queue.get(seq);
         if (s != null) {
             return s == ABSENT ? null : s;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -215,7 +216,7 @@ final class Committer implements Runnable {
         }
     }
 
-    private static void complete(List<Pending> pendings, Throwable error) {
+    private static void complete(List<Pending> pendings, @Nullable Throwable error) {
         for (Pending p : pendings) {
             if (error == null) {
                 p.future().complete(null);

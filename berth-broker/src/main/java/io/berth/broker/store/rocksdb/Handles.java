@@ -2,6 +2,7 @@ package io.berth.broker.store.rocksdb;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import org.rocksdb.ColumnFamilyHandle;
 
 /**
@@ -22,6 +23,6 @@ final class Handles {
     }
 
     ColumnFamilyHandle get(Family family) {
-        return handles.get(family);
+        return Objects.requireNonNull(handles.get(family), "checked by the constructor");
     }
 }

@@ -4,6 +4,7 @@ import io.berth.codec.MqttProperties;
 import io.berth.codec.UserProperty;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stores {@link MqttProperties}: a varint count of the properties present, then each property as its
@@ -65,7 +66,7 @@ final class PropertiesFormat {
         out.forEach(Runnable::run);
     }
 
-    private static void u8(List<Runnable> out, ByteWriter w, int id, Integer v) {
+    private static void u8(List<Runnable> out, ByteWriter w, int id, @Nullable Integer v) {
         if (v != null) {
             if (v < 0 || v > 0xFF) {
                 throw new IllegalArgumentException("property 0x" + Integer.toHexString(id) + " out of range: " + v);
@@ -74,7 +75,7 @@ final class PropertiesFormat {
         }
     }
 
-    private static void u16(List<Runnable> out, ByteWriter w, int id, Integer v) {
+    private static void u16(List<Runnable> out, ByteWriter w, int id, @Nullable Integer v) {
         if (v != null) {
             if (v < 0 || v > 0xFFFF) {
                 throw new IllegalArgumentException("property 0x" + Integer.toHexString(id) + " out of range: " + v);
@@ -83,7 +84,7 @@ final class PropertiesFormat {
         }
     }
 
-    private static void u32(List<Runnable> out, ByteWriter w, int id, Long v) {
+    private static void u32(List<Runnable> out, ByteWriter w, int id, @Nullable Long v) {
         if (v != null) {
             if (v < 0 || v > 0xFFFF_FFFFL) {
                 throw new IllegalArgumentException("property 0x" + Integer.toHexString(id) + " out of range: " + v);
@@ -92,13 +93,13 @@ final class PropertiesFormat {
         }
     }
 
-    private static void str(List<Runnable> out, ByteWriter w, int id, String v) {
+    private static void str(List<Runnable> out, ByteWriter w, int id, @Nullable String v) {
         if (v != null) {
             out.add(() -> w.u8(id).string(v));
         }
     }
 
-    private static void bin(List<Runnable> out, ByteWriter w, int id, byte[] v) {
+    private static void bin(List<Runnable> out, ByteWriter w, int id, byte @Nullable [] v) {
         if (v != null) {
             out.add(() -> w.u8(id).bytes(v));
         }

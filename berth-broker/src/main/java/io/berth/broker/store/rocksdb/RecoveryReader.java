@@ -39,11 +39,16 @@ final class RecoveryReader {
     }
 
     private static final class Builder {
-        SessionRecord record;
+        final SessionRecord record;
+
         final List<Subscription> subscriptions = new ArrayList<>();
         QueueCounters counters = new QueueCounters();
         final List<InflightRecord> inflight = new ArrayList<>();
         final Set<Integer> inbound = new HashSet<>();
+
+        Builder(SessionRecord record) {
+            this.record = record;
+        }
     }
 
     /** One key and value of a scan; decoding may throw {@link IllegalArgumentException}. */
@@ -56,9 +61,7 @@ final class RecoveryReader {
         Map<String, Builder> sessions = new LinkedHashMap<>();
         scan(Family.SESSIONS, (k, v) -> {
             String clientId = Keys.clientId(k);
-            Builder b = new Builder();
-            b.record = Values.readSession(clientId, v);
-            sessions.put(clientId, b);
+            sessions.put(clientId, new Builder(Values.readSession(clientId, v)));
         });
         scan(Family.COUNTERS, (k, v) -> {
             Builder b = sessions.get(Keys.clientId(k));

@@ -2,6 +2,7 @@ package io.berth.broker.store.rocksdb;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -21,7 +22,7 @@ final class RefBatch {
     private static final class RefChange {
         final long before;
         long after;
-        byte[] message;
+        byte @Nullable [] message;
 
         RefChange(long before) {
             this.before = before;

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.rocksdb.AbstractNativeReference;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -89,7 +90,7 @@ final class RocksDatabase implements AutoCloseable {
     }
 
     /** Opens with RocksDB statistics collected into {@code statistics} (owned by the caller), if not null. */
-    static RocksDatabase open(Path dir, Statistics statistics) throws IOException {
+    static RocksDatabase open(Path dir, @Nullable Statistics statistics) throws IOException {
         try {
             PrivateFiles.createFolder(dir);
         } catch (IOException e) {

@@ -13,9 +13,11 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.ReadOptions;
@@ -120,13 +122,18 @@ public final class RocksSessionStore implements SessionStore {
     }
 
     /** As {@link #open(Path, boolean, UnaryOperator)}, collecting RocksDB statistics when not null. */
-    static RocksSessionStore open(Path dir, boolean sync, UnaryOperator<BatchWriter> wrap, Statistics statistics)
+    static RocksSessionStore open(
+            Path dir, boolean sync, UnaryOperator<BatchWriter> wrap, @Nullable Statistics statistics)
             throws IOException {
         return open(dir, sync, wrap, statistics, CommitListener.NONE);
     }
 
     private static RocksSessionStore open(
-            Path dir, boolean sync, UnaryOperator<BatchWriter> wrap, Statistics statistics, CommitListener listener)
+            Path dir,
+            boolean sync,
+            UnaryOperator<BatchWriter> wrap,
+            @Nullable Statistics statistics,
+            CommitListener listener)
             throws IOException {
         RocksDatabase database = RocksDatabase.open(dir, statistics);
         try {
@@ -185,7 +192,7 @@ public final class RocksSessionStore implements SessionStore {
     }
 
     @Override
-    public StoredMessage readRetained(String topic) {
+    public @Nullable StoredMessage readRetained(String topic) {
         try {
             byte[] value = db.get(handles.get(Family.RETAINED), Keys.topic(topic));
             return value == null ? null : Values.readMessage(value);
@@ -227,7 +234,7 @@ public final class RocksSessionStore implements SessionStore {
         }
         List<QueuedMessage> out = new ArrayList<>(entries.size());
         for (QueueEntry e : entries) {
-            out.add(new QueuedMessage(e, messages.get(e.messageId())));
+            out.add(new QueuedMessage(e, Objects.requireNonNull(messages.get(e.messageId()), "read above")));
         }
         return out;
     }

@@ -11,6 +11,7 @@ import io.berth.codec.RetainHandling;
 import io.berth.codec.Will;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Value layouts. Every value starts with a one-byte layout version (1 for all values but queue entries,
@@ -163,7 +164,7 @@ final class Values {
      * Reads a queue value; when the message is inline and {@code inline} is not null, it is decoded into
      * {@code inline[0]}.
      */
-    static QueueEntry readQueueEntry(long seq, byte[] v, StoredMessage[] inline) {
+    static QueueEntry readQueueEntry(long seq, byte[] v, StoredMessage @Nullable [] inline) {
         ByteReader r = openQueue(v);
         long messageId = r.u64();
         r.u32();

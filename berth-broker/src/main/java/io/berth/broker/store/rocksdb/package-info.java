@@ -6,4 +6,7 @@
  * <p>Threading: one committer thread per store owns every write (the write batch, the counters and
  * reference-count state); reads run on the calling thread directly on the database.
  */
+@NullMarked
 package io.berth.broker.store.rocksdb;
+
+import org.jspecify.annotations.NullMarked;
