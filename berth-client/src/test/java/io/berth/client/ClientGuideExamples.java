@@ -1,5 +1,7 @@
 package io.berth.client;
 
+import io.berth.client.store.ClientSessionStore;
+import io.berth.client.store.FileDurability;
 import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.RetainHandling;
@@ -152,5 +154,14 @@ final class ClientGuideExamples {
         }
         // end:limits
         client.close();
+    }
+
+    static void durability() throws java.io.IOException {
+        // guide:durability
+        ClientSessionStore fsynced = ClientSessionStore.file(Path.of("sensor-7.session")); // the default: FSYNC
+        ClientSessionStore written = ClientSessionStore.file(Path.of("logger.session"), FileDurability.OS);
+        // end:durability
+        MqttClient.builder().sessionStore(fsynced).build().close();
+        MqttClient.builder().sessionStore(written).build().close();
     }
 }

@@ -25,6 +25,8 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What the client puts on the wire and how it takes what a broker sends, with a scripted broker on a raw
@@ -106,31 +108,38 @@ class ClientWireIT {
         assertThat(wp.userProperties()).containsExactly(new UserProperty("reason", "lost"));
     }
 
-    @Test
-    void refusalWithRedirection_surfacesReasonCodeStringAndServerReference() throws Exception {
+    @ParameterizedTest
+    @EnumSource(
+            value = ReasonCode.class,
+            names = {"USE_ANOTHER_SERVER", "SERVER_MOVED"})
+    void refusalWithRedirection_surfacesReasonCodeStringAndServerReference(ReasonCode redirection) throws Exception {
         MqttClient c = build(client());
         CompletableFuture<ConnectResult> done = c.connect();
         broker.accept();
         broker.expect(ConnectPacket.class);
         broker.send(new ConnackPacket(
                 false,
-                ReasonCode.USE_ANOTHER_SERVER,
+                redirection,
                 MqttProperties.builder()
                         .reasonString("draining")
                         .serverReference("other.example:1883")
                         .build()));
 
         assertThatThrownBy(done::join).cause().isInstanceOfSatisfying(MqttClientException.class, e -> {
-            assertThat(e.reasonCode()).isEqualTo(ReasonCode.USE_ANOTHER_SERVER);
+            assertThat(e.reasonCode()).isEqualTo(redirection);
             assertThat(e.reasonString()).isEqualTo("draining");
             assertThat(e.serverReference()).isEqualTo("other.example:1883");
             assertThat(e.isRedirection()).isTrue();
-            assertThat(e.getMessage()).contains("0x9c", "draining", "other.example:1883");
+            assertThat(e.getMessage())
+                    .contains(String.format("0x%02x", redirection.code()), "draining", "other.example:1883");
         });
     }
 
-    @Test
-    void brokerDisconnectServerMoved_reachesTheListenerWithItsDetails() throws Exception {
+    @ParameterizedTest
+    @EnumSource(
+            value = ReasonCode.class,
+            names = {"USE_ANOTHER_SERVER", "SERVER_MOVED"})
+    void brokerDisconnectWithRedirection_reachesTheListenerWithItsDetails(ReasonCode redirection) throws Exception {
         List<MqttClientException> causes = new CopyOnWriteArrayList<>();
         MqttClient c = build(client().connectionListener(new ConnectionListener() {
             @Override
@@ -141,14 +150,15 @@ class ClientWireIT {
         connect(c, ACCEPT);
 
         broker.send(new DisconnectPacket(
-                ReasonCode.SERVER_MOVED,
+                redirection,
                 MqttProperties.builder()
                         .serverReference("new.example")
                         .reasonString("moved")
                         .build()));
 
         await().until(() -> !causes.isEmpty());
-        assertThat(causes.get(0).reasonCode()).isEqualTo(ReasonCode.SERVER_MOVED);
+        assertThat(causes.get(0).reasonCode()).isEqualTo(redirection);
+        assertThat(causes.get(0).isRedirection()).isTrue();
         assertThat(causes.get(0).serverReference()).isEqualTo("new.example");
         assertThat(causes.get(0).reasonString()).isEqualTo("moved");
     }

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,22 +40,32 @@ final class HiveMqBroker implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
+        return start(dir, port, null);
+    }
+
+    /**
+     * Starts HiveMQ CE with {@code config} as its config.xml (null: one TCP listener on {@code port});
+     * {@code port} names the home directory and the ready line.
+     */
+    static HiveMqBroker start(Path dir, int port, Path config) throws IOException, InterruptedException {
         String classpath = MODULE.resolve("classes").toAbsolutePath()
                 + java.io.File.pathSeparator
                 + Files.readString(MODULE.resolve("hivemq-classpath.txt")).trim();
         Path home = Files.createDirectories(dir.resolve("hivemq-" + port));
-        Process p = new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx512m",
-                        "-XX:TieredStopAtLevel=1", // starts faster; these tests measure nothing
-                        "-XX:+UseSerialGC",
-                        "-cp",
-                        classpath,
-                        "io.berth.bench.hivemq.HiveMqMain",
-                        home.toString(),
-                        Integer.toString(port)))
-                .redirectErrorStream(true)
-                .start();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-XX:TieredStopAtLevel=1", // starts faster; these tests measure nothing
+                "-XX:+UseSerialGC",
+                "-cp",
+                classpath,
+                "io.berth.bench.hivemq.HiveMqMain",
+                home.toString(),
+                Integer.toString(port)));
+        if (config != null) {
+            command.add(config.toString());
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<Boolean> ready = new CompletableFuture<>();
         Thread reader = new Thread(
                 () -> {

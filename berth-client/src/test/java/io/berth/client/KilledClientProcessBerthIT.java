@@ -1,9 +1,19 @@
 package io.berth.client;
 
-/** {@link KilledClientProcessScenarios} against Berth, embedded. */
+import io.berth.client.store.FileDurability;
+
+/**
+ * {@link KilledClientProcessScenarios} against Berth, embedded, with the publisher's store in
+ * {@link FileDurability#OS} mode: written to the operating system is enough to survive SIGKILL.
+ */
 class KilledClientProcessBerthIT extends KilledClientProcessScenarios {
     @Override
     TestBroker.Kind kind() {
         return TestBroker.Kind.BERTH;
+    }
+
+    @Override
+    FileDurability durability() {
+        return FileDurability.OS;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.berth.client.store.FileDurability;
 import io.berth.codec.QoS;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,10 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A publishing client process killed with SIGKILL mid-stream and restarted on its session store delivers
  * every message whose {@code stored()} it had reported, and the subscriber sees no QoS 2 message twice.
+ * The broker publishes the killed client's will with its properties.
  */
 abstract class KilledClientProcessScenarios {
     /** The broker these scenarios run against. */
     abstract TestBroker.Kind kind();
+
+    /** How the publisher's file store makes a message durable: both survive SIGKILL. */
+    FileDurability durability() {
+        return FileDurability.FSYNC;
+    }
 
     @TempDir
     Path dir;
@@ -50,7 +59,7 @@ abstract class KilledClientProcessScenarios {
     }
 
     /** A child JVM running {@link PublisherProcess}, whose output lines are collected. */
-    private static final class Child {
+    private final class Child {
         final Process process;
         final List<String> lines = new CopyOnWriteArrayList<>();
 
@@ -66,7 +75,8 @@ abstract class KilledClientProcessScenarios {
                             String.valueOf(port),
                             store.toString(),
                             prefix,
-                            String.valueOf(count))
+                            String.valueOf(count),
+                            durability().name())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             Thread reader = new Thread(
@@ -104,6 +114,8 @@ abstract class KilledClientProcessScenarios {
                 .build();
         subscriber.connect().join();
         subscriber.subscribe("killed/#", QoS.EXACTLY_ONCE, received).join();
+        BlockingQueue<Message> wills = new LinkedBlockingQueue<>();
+        subscriber.subscribe("wills/#", QoS.AT_LEAST_ONCE, wills::add).join();
         Path store = dir.resolve("publisher.session");
 
         Child first = new Child(store, broker.port(), "a", 20_000);
@@ -113,6 +125,11 @@ abstract class KilledClientProcessScenarios {
         List<String> storedBeforeKill = first.stored();
         int deliveredBeforeRestart = received.distinct();
         assertThat(first.lines).doesNotContain("done");
+        Message will = wills.poll(30, TimeUnit.SECONDS);
+        assertThat(will).as("the killed client's will").isNotNull();
+        assertThat(will.payloadAsString()).isEqualTo("will-a");
+        assertThat(will.properties().contentType()).isEqualTo("text/plain");
+        assertThat(will.properties().userProperty("cause")).isEqualTo("connection lost");
 
         Child second = new Child(store, broker.port(), "b", 500);
         assertThat(second.process.waitFor(120, TimeUnit.SECONDS)).isTrue();

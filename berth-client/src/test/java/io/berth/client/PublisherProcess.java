@@ -1,6 +1,7 @@
 package io.berth.client;
 
 import io.berth.client.store.ClientSessionStore;
+import io.berth.client.store.FileDurability;
 import io.berth.codec.QoS;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,9 +11,11 @@ import java.util.List;
 /**
  * The application of {@link KilledClientProcessIT}, run in a child JVM: publishes {@code count} QoS 2
  * messages {@code <prefix><i>} through a file-backed session and prints {@code stored <payload>} for
- * each once the store holds it, then {@code done} when the broker acknowledged all of them.
+ * each once the store holds it, then {@code done} when the broker acknowledged all of them. Its will
+ * ({@code will-<prefix>} on {@code wills/killed-publisher}, with a content type and a user property) is
+ * published by the broker if the process dies.
  *
- * <p>Arguments: broker port, store file, payload prefix, count.
+ * <p>Arguments: broker port, store file, payload prefix, count, {@link FileDurability} of the store.
  */
 public final class PublisherProcess {
     private PublisherProcess() {}
@@ -28,7 +31,15 @@ public final class PublisherProcess {
                 .cleanStart(false)
                 .sessionExpiry(Duration.ofMinutes(5))
                 .reconnectDelay(Duration.ofMillis(10), Duration.ofMillis(200))
-                .sessionStore(ClientSessionStore.file(store))
+                .sessionStore(ClientSessionStore.file(store, FileDurability.valueOf(args[4])))
+                .will(
+                        Message.builder("wills/killed-publisher")
+                                .payload("will-" + prefix)
+                                .qos(QoS.AT_LEAST_ONCE)
+                                .contentType("text/plain")
+                                .userProperty("cause", "connection lost")
+                                .build(),
+                        Duration.ZERO)
                 .build()) {
             client.connect().join();
             List<PublishFuture> futures = new ArrayList<>();

@@ -11,13 +11,15 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs HiveMQ CE embedded, as a benchmark peer: {@code HiveMqMain HOME PORT}. Writes {@code HOME/conf/config.xml}
+ * Runs HiveMQ CE embedded, as a benchmark peer: {@code HiveMqMain HOME PORT [CONFIG]}. Writes {@code HOME/conf/config.xml}
  * (one TCP listener on 127.0.0.1:PORT, file persistence, queues raised so nothing is dropped, the
  * 5.0 inbound window as Berth's, no usage statistics), keeps data under {@code HOME/data}, allows every client (what HiveMQ's allow-all extension
- * does), prints {@code HiveMQ listening on 127.0.0.1:PORT} when ready and stops cleanly on SIGTERM.
+ * does), prints {@code HiveMQ listening on 127.0.0.1:PORT} when ready and stops cleanly on SIGTERM. With
+ * {@code CONFIG}, that file is the configuration instead (for tests that need TLS or WebSocket listeners).
  */
 public final class HiveMqMain {
     /** Queued messages per client: high enough that a benchmark never meets the limit. */
@@ -34,7 +36,11 @@ public final class HiveMqMain {
         Path conf = Files.createDirectories(home.resolve("conf"));
         Path data = Files.createDirectories(home.resolve("data"));
         Path extensions = Files.createDirectories(home.resolve("extensions"));
-        Files.writeString(conf.resolve("config.xml"), config(port));
+        if (args.length > 2) {
+            Files.copy(Path.of(args[2]), conf.resolve("config.xml"), StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.writeString(conf.resolve("config.xml"), config(port));
+        }
         EmbeddedExtension allowAll = EmbeddedExtension.builder()
                 .withId("bench-allow-all")
                 .withName("allow all clients (benchmark)")

@@ -7,6 +7,7 @@ import io.berth.bench.peer.Probes;
 import io.berth.client.Message;
 import io.berth.client.MqttClient;
 import io.berth.client.store.ClientSessionStore;
+import io.berth.client.store.FileDurability;
 import io.berth.codec.QoS;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +26,16 @@ import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
 /**
  * Client libraries side by side: each publishes QoS 1 messages of the settings' payload size, with the
  * settings' window of unacknowledged publishes, to the peer (run it on Mosquitto, so that the broker is
- * not the bottleneck), one library after the other: berth-client with its file store (each message on
- * disk before {@code stored()} completes) and with its memory store, the HiveMQ MQTT client (in memory),
+ * not the bottleneck), one library after the other: berth-client with its file store (each message forced
+ * to disk before {@code stored()} completes; then, as a second line, only written to the OS:
+ * {@code FileDurability.OS}, which survives a crash of the process but not of the machine) and with its
+ * memory store, the HiveMQ MQTT client (in memory),
  * Paho v3 with {@code MqttDefaultFilePersistence}. Reports the acknowledged rate and the CPU time of this
  * JVM (the client's) per message. Nobody subscribes.
  */
 public final class ClientQos1Scenario implements Scenario {
     static final String BERTH_FILE = "berth-client file";
+    static final String BERTH_FILE_OS = "berth-client file os";
     static final String BERTH_MEMORY = "berth-client memory";
     static final String HIVEMQ = "hivemq-client";
     static final String PAHO_FILE = "paho-v3 file";
@@ -63,13 +67,19 @@ public final class ClientQos1Scenario implements Scenario {
         Path dir = Files.createTempDirectory("client-qos1");
         Map<String, Double> figures = new LinkedHashMap<>();
         StringBuilder notes = new StringBuilder();
-        for (String library : new String[] {BERTH_FILE, BERTH_MEMORY, HIVEMQ, PAHO_FILE}) {
+        for (String library : new String[] {BERTH_FILE, BERTH_FILE_OS, BERTH_MEMORY, HIVEMQ, PAHO_FILE}) {
             long deadline = System.nanoTime() + s.limit().toNanos();
             double cpuBefore = Probes.cpuSeconds(ProcessHandle.current().pid());
             long start = System.nanoTime();
             long acked = switch (library) {
                 case BERTH_FILE ->
                     berth(peer.port(), s, ClientSessionStore.file(dir.resolve("berth.session")), deadline);
+                case BERTH_FILE_OS ->
+                    berth(
+                            peer.port(),
+                            s,
+                            ClientSessionStore.file(dir.resolve("berth-os.session"), FileDurability.OS),
+                            deadline);
                 case BERTH_MEMORY -> berth(peer.port(), s, ClientSessionStore.inMemory(), deadline);
                 case HIVEMQ -> hivemq(peer.port(), s, deadline);
                 default -> paho(peer.port(), s, dir.resolve("paho"), deadline);

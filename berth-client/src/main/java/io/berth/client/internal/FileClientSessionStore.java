@@ -1,9 +1,9 @@
 package io.berth.client.internal;
 
 import io.berth.client.store.ClientSessionStore;
+import io.berth.client.store.FileDurability;
 import io.berth.client.store.SessionChange;
 import io.berth.client.store.StoredSession;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,16 +19,16 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.UnaryOperator;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A durable {@link ClientSessionStore}: one append-only log file of {@link SessionChange} records (format in
  * {@link SessionLogFormat}), written with group commit. Appends queue up while the writer thread is busy
- * with the previous {@code write} + {@code FileChannel.force}; the next round writes all of them as one
- * write and one force, then completes their futures. Under load the batches grow by themselves; when idle
- * an append waits for exactly one force.
+ * with the previous {@code write}; the next round encodes all of them into one reused buffer and writes it
+ * at once. A {@link ForcePipeline} then forces the log, with up to {@value #FORCE_DEPTH} forces in flight,
+ * each covering everything written before it began, and completes the futures in order. Under load the
+ * batches grow by themselves; when idle an append waits for about one force.
  *
  * <p>On open the log is replayed into a {@link SessionImage}; a torn tail (a record cut short or failing its
  * CRC) is truncated. When the file has grown past {@value #COMPACT_MIN_BYTES} bytes and past four times the
@@ -37,14 +37,20 @@ import org.slf4j.LoggerFactory;
  * either the old or the new log, both complete.
  *
  * <p>A second store on the same file fails fast: {@code <name>.lock} is held with an OS file lock.
- * Durability: a completed append survives a process crash and, as far as the disk honours
- * {@code fsync}, a power loss. After a write error the store refuses every further append.
+ * Durability: with {@link FileDurability#FSYNC} a completed append survives a process crash and, as far as
+ * the disk honours {@code fsync}, a power loss; with {@link FileDurability#OS} it was written to the
+ * operating system and survives a process crash only (no force: compaction still forces its new log).
+ * After a write error the store refuses every further append.
  *
  * <p>Threading: {@link #append} may be called from any thread; the file, the image and the compaction
- * belong to the store's writer thread, which also completes the futures.
+ * belong to the store's writer thread; the force threads of the {@link ForcePipeline} complete the futures
+ * (the writer does, with {@link FileDurability#OS}).
  */
 public final class FileClientSessionStore implements ClientSessionStore {
     static final long COMPACT_MIN_BYTES = 4L * 1024 * 1024;
+    /** Forces of the log that may run at once; see {@link ForcePipeline}. */
+    static final int FORCE_DEPTH = 4;
+
     private static final Logger LOG = LoggerFactory.getLogger(FileClientSessionStore.class);
     private static final Batch STOP = new Batch(List.of(), new CompletableFuture<>());
 
@@ -60,10 +66,17 @@ public final class FileClientSessionStore implements ClientSessionStore {
     private volatile boolean closed;
     private FileChannel channel;
     private long size;
-    private @Nullable IOException failure;
+    private final ForcePipeline forces;
+    private final FileDurability durability;
 
-    private FileClientSessionStore(Path file, FileChannel lockChannel, FileLock lock, UnaryOperator<FileChannel> wrap)
+    private FileClientSessionStore(
+            Path file,
+            FileChannel lockChannel,
+            FileLock lock,
+            FileDurability durability,
+            UnaryOperator<FileChannel> wrap)
             throws IOException {
+        this.durability = durability;
         this.file = file;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -72,18 +85,33 @@ public final class FileClientSessionStore implements ClientSessionStore {
                 FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
         this.size = replay();
         this.loaded = image.snapshot();
+        this.forces = new ForcePipeline(
+                channel,
+                size,
+                durability == FileDurability.FSYNC ? FORCE_DEPTH : 0,
+                "berth-client-store " + file.getFileName());
         this.writer = new Thread(this::writeLoop, "berth-client-store " + file.getFileName());
         writer.setDaemon(true);
         writer.start();
     }
 
-    /** Opens (or creates) the log at {@code file}; see {@link ClientSessionStore#file}. */
+    /** Opens (or creates) the log at {@code file}, forcing every append; see {@link ClientSessionStore#file}. */
     public static FileClientSessionStore open(Path file) throws IOException {
-        return open(file, c -> c);
+        return open(file, FileDurability.FSYNC);
+    }
+
+    /** Opens (or creates) the log at {@code file}; see {@link ClientSessionStore#file(Path, FileDurability)}. */
+    public static FileClientSessionStore open(Path file, FileDurability durability) throws IOException {
+        return open(file, durability, c -> c);
     }
 
     /** Opens with the log's channel passed through {@code wrap}: for tests that inject failures. */
     static FileClientSessionStore open(Path file, UnaryOperator<FileChannel> wrap) throws IOException {
+        return open(file, FileDurability.FSYNC, wrap);
+    }
+
+    static FileClientSessionStore open(Path file, FileDurability durability, UnaryOperator<FileChannel> wrap)
+            throws IOException {
         Path abs = file.toAbsolutePath();
         Files.createDirectories(abs.getParent());
         Path lockPath = abs.resolveSibling(abs.getFileName() + ".lock");
@@ -99,7 +127,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
             throw new IOException("session store " + abs + " is in use by another client (" + lockPath + ")");
         }
         try {
-            return new FileClientSessionStore(abs, lockChannel, lock, wrap);
+            return new FileClientSessionStore(abs, lockChannel, lock, durability, wrap);
         } catch (IOException | RuntimeException e) {
             lock.release();
             lockChannel.close();
@@ -174,9 +202,12 @@ public final class FileClientSessionStore implements ClientSessionStore {
 
     private void writeLoop() {
         List<Batch> batches = new ArrayList<>();
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
         boolean stop = false;
         while (!stop) {
             batches.clear();
+            futures.clear();
             try {
                 batches.add(queue.take());
             } catch (InterruptedException e) {
@@ -184,30 +215,39 @@ public final class FileClientSessionStore implements ClientSessionStore {
                 return;
             }
             queue.drainTo(batches);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.clear();
             for (Batch b : batches) {
                 stop |= b == STOP;
+                if (b != STOP) {
+                    futures.add(b.done());
+                }
                 for (SessionChange c : b.changes()) {
-                    SessionLogFormat.writeRecord(c, out);
+                    out = SessionLogFormat.writeRecord(c, out);
                     image.apply(c);
                 }
             }
             try {
+                IOException failure = forces.failure();
                 if (failure != null) {
                     throw failure;
                 }
-                if (out.size() > 0) {
-                    writeFully(ByteBuffer.wrap(out.toByteArray()));
-                    channel.force(false);
+                out.flip();
+                writeFully(out);
+                if (durability == FileDurability.FSYNC) {
+                    forces.written(size, futures);
+                } else {
+                    futures.forEach(f -> f.complete(null));
                 }
-                batches.forEach(b -> b.done().complete(null));
                 maybeCompact();
             } catch (IOException e) {
-                if (failure == null) {
+                if (forces.failure() == null) {
                     LOG.error("session log {}: write failed, the store refuses further changes", file, e);
-                    failure = e;
                 }
-                batches.forEach(b -> b.done().completeExceptionally(e));
+                forces.fail(e);
+                futures.forEach(f -> f.completeExceptionally(e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
@@ -218,31 +258,36 @@ public final class FileClientSessionStore implements ClientSessionStore {
         }
     }
 
-    private void maybeCompact() throws IOException {
+    private void maybeCompact() throws IOException, InterruptedException {
         if (size < COMPACT_MIN_BYTES || size < 4 * image.liveBytes()) {
             return;
         }
+        forces.awaitIdle();
+        if (forces.failure() != null) {
+            throw forces.failure();
+        }
         Path tmp = file.resolveSibling(file.getFileName() + ".compact");
         StoredSession live = image.snapshot();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
+        out.put(SessionLogFormat.header());
         for (StoredSession.StoredMessage m : live.messages()) {
-            SessionLogFormat.writeRecord(new SessionChange.MessageAdded(m.seq(), m.message(), m.addedAtMillis()), out);
+            out = SessionLogFormat.writeRecord(
+                    new SessionChange.MessageAdded(m.seq(), m.message(), m.addedAtMillis()), out);
             if (m.packetId() != 0) {
-                SessionLogFormat.writeRecord(new SessionChange.PacketIdAssigned(m.seq(), m.packetId()), out);
+                out = SessionLogFormat.writeRecord(new SessionChange.PacketIdAssigned(m.seq(), m.packetId()), out);
             }
             if (m.released()) {
-                SessionLogFormat.writeRecord(new SessionChange.MessageReleased(m.seq()), out);
+                out = SessionLogFormat.writeRecord(new SessionChange.MessageReleased(m.seq()), out);
             }
         }
         for (int id : live.inboundPacketIds()) {
-            SessionLogFormat.writeRecord(new SessionChange.InboundReceived(id), out);
+            out = SessionLogFormat.writeRecord(new SessionChange.InboundReceived(id), out);
         }
+        out.flip();
         try (FileChannel c = FileChannel.open(
                 tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer data = ByteBuffer.allocate(SessionLogFormat.HEADER_SIZE + out.size());
-            data.put(SessionLogFormat.header()).put(out.toByteArray()).flip();
-            while (data.hasRemaining()) {
-                c.write(data);
+            while (out.hasRemaining()) {
+                c.write(out);
             }
             c.force(true);
         }
@@ -252,6 +297,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
         channel.close();
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         size = channel.size();
+        forces.restart(channel, size);
         LOG.debug("session log {} compacted from {} to {} bytes", file, before, size);
     }
 
@@ -279,6 +325,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
         }
         try {
             writer.join();
+            forces.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

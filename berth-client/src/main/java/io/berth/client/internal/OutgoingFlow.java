@@ -27,9 +27,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The outgoing half of a session: messages the application handed over, from the send buffer through
- * PUBLISH, PUBACK or PUBREC/PUBREL/PUBCOMP, to their future. Every change is recorded in the store, and a
- * packet whose meaning depends on the change (PUBLISH with a new packet identifier, PUBREL) goes on the
- * wire only once the store made it durable. At most Receive Maximum messages are in flight per
+ * PUBLISH, PUBACK or PUBREC/PUBREL/PUBCOMP, to their future. Every change is recorded in the store. A
+ * packet whose meaning depends on the change (a QoS 2 PUBLISH with a new packet identifier, PUBREL) goes
+ * on the wire only once the store made it durable: the broker keeps state for that packet identifier
+ * until PUBREL, so a client that forgot it after a crash would deliver the message twice. A QoS 1 PUBLISH
+ * goes out while its changes are being written, since the broker keeps nothing for it and a QoS 1
+ * message may arrive twice anyway: after a crash before its packet identifier was durable, it is sent
+ * again with a new one. Its future still completes only after {@code stored()}, so an acknowledged
+ * message was on disk first. At most Receive Maximum messages are in flight per
  * connection; after a reconnect the in-flight messages are sent again first, in their original order
  * (PUBLISH with DUP=1 and the same packet identifier, or PUBREL), then the buffer.
  *
@@ -156,7 +161,7 @@ final class OutgoingFlow {
             OutgoingMessage o = resend.poll();
             if (inflight.get(o.packetId) == o) {
                 admit(o);
-                if (o.isDurable()) {
+                if (o.isDurable() || sendsBeforeDurable(o, o.state)) {
                     writeCurrent(o);
                 }
             }
@@ -188,7 +193,15 @@ final class OutgoingFlow {
             inflight.put(o.packetId, o);
             admit(o);
             record(o, new SessionChange.PacketIdAssigned(o.seq, o.packetId));
+            if (sendsBeforeDurable(o, o.state)) {
+                writeCurrent(o);
+            }
         }
+    }
+
+    /** A QoS 1 PUBLISH does not wait for its packet identifier to be durable (see the class comment). */
+    private static boolean sendsBeforeDurable(OutgoingMessage o, OutgoingMessage.State state) {
+        return o.message.qos() == QoS.AT_LEAST_ONCE && state == OutgoingMessage.State.PUBLISHED;
     }
 
     private static boolean isExpired(OutgoingMessage o) {
@@ -226,7 +239,10 @@ final class OutgoingFlow {
                             } else if (o.generation == generation) {
                                 o.durable = state;
                                 boolean current = inflight.get(o.packetId) == o && o.state == state;
-                                if (current && link.isUp() && o.admittedEpoch == link.epoch()) {
+                                if (current
+                                        && link.isUp()
+                                        && o.admittedEpoch == link.epoch()
+                                        && !sendsBeforeDurable(o, state)) {
                                     writeCurrent(o);
                                 }
                             }
@@ -307,13 +323,22 @@ final class OutgoingFlow {
             windowUsed--;
         }
         store.append(new SessionChange.MessageRemoved(o.seq));
+        if (o.future.stored().isDone()) {
+            complete(o, reasonCode, reasonString);
+        } else {
+            // a QoS 1 PUBACK can come before the store is done: the future waits for stored(), on this loop
+            o.future.stored().thenRun(() -> complete(o, reasonCode, reasonString));
+        }
+        pump();
+    }
+
+    private static void complete(OutgoingMessage o, ReasonCode reasonCode, @Nullable String reasonString) {
         if (reasonCode.isError()) {
             o.future.completeExceptionally(
                     new MqttClientException("broker refused the message", reasonCode, reasonString, null, null));
         } else {
             o.future.complete(null);
         }
-        pump();
     }
 
     /** A CONNACK accepted a new connection. */

@@ -5,10 +5,6 @@ import io.berth.client.MessageProperties;
 import io.berth.client.store.SessionChange;
 import io.berth.codec.QoS;
 import io.berth.codec.UserProperty;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -100,93 +96,144 @@ final class SessionLogFormat {
         return b;
     }
 
-    /** Appends one record (length, CRC, body) for {@code change} to {@code out}. */
-    static void writeRecord(SessionChange change, ByteArrayOutputStream out) {
-        byte[] body = body(change);
-        CRC32C crc = new CRC32C();
-        crc.update(body);
-        ByteBuffer head = ByteBuffer.allocate(RECORD_OVERHEAD);
-        head.putInt(body.length).putInt((int) crc.getValue());
-        out.write(head.array(), 0, RECORD_OVERHEAD);
-        out.write(body, 0, body.length);
-    }
-
-    private static byte[] body(SessionChange change) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            if (change instanceof SessionChange.MessageAdded c) {
-                Message m = c.message();
-                byte[] topic = m.topic().getBytes(StandardCharsets.UTF_8);
-                out.writeByte(ADDED_WITH_PROPERTIES);
-                out.writeLong(c.seq());
-                out.writeLong(c.addedAtMillis());
-                out.writeByte(m.qos().value() | (m.retain() ? 4 : 0));
-                out.writeShort(topic.length);
-                out.write(topic);
-                out.writeInt(m.payload().length);
-                out.write(m.payload());
-                writeProperties(m.properties(), out);
-            } else if (change instanceof SessionChange.PacketIdAssigned c) {
-                out.writeByte(ASSIGNED);
-                out.writeLong(c.seq());
-                out.writeShort(c.packetId());
-            } else if (change instanceof SessionChange.MessageReleased c) {
-                out.writeByte(RELEASED);
-                out.writeLong(c.seq());
-            } else if (change instanceof SessionChange.MessageRemoved c) {
-                out.writeByte(REMOVED);
-                out.writeLong(c.seq());
-            } else if (change instanceof SessionChange.MessageReset c) {
-                out.writeByte(RESET);
-                out.writeLong(c.seq());
-            } else if (change instanceof SessionChange.InboundReceived c) {
-                out.writeByte(INBOUND_RECEIVED);
-                out.writeShort(c.packetId());
-            } else if (change instanceof SessionChange.InboundReleased c) {
-                out.writeByte(INBOUND_RELEASED);
-                out.writeShort(c.packetId());
-            } else if (change instanceof SessionChange.InboundCleared) {
-                out.writeByte(INBOUND_CLEARED);
-            } else {
-                throw new IllegalArgumentException("unknown change " + change);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * Appends one record (length, CRC, body) for {@code change} at the position of {@code out}, growing it
+     * when it is too small; returns the buffer written to (a new, larger one, or {@code out}).
+     */
+    static ByteBuffer writeRecord(SessionChange change, ByteBuffer out) {
+        int bodySize = bodySize(change);
+        ByteBuffer b = out;
+        if (b.remaining() < RECORD_OVERHEAD + bodySize) {
+            int capacity = Math.max(b.capacity() * 2, b.position() + RECORD_OVERHEAD + bodySize);
+            b = ByteBuffer.allocateDirect(capacity);
+            out.flip();
+            b.put(out);
         }
-        return bytes.toByteArray();
+        int start = b.position();
+        b.position(start + RECORD_OVERHEAD);
+        writeBody(change, b);
+        int end = b.position();
+        CRC32C crc = new CRC32C();
+        crc.update(b.duplicate().position(start + RECORD_OVERHEAD).limit(end));
+        b.putInt(start, end - start - RECORD_OVERHEAD).putInt(start + 4, (int) crc.getValue());
+        return b;
     }
 
-    private static void writeProperties(MessageProperties p, DataOutputStream out) throws IOException {
+    private static int bodySize(SessionChange change) {
+        if (change instanceof SessionChange.MessageAdded c) {
+            Message m = c.message();
+            return 1 + 8 + 8 + 1 + 2 + utf8Length(m.topic()) + 4 + m.payload().length + propertiesSize(m.properties());
+        } else if (change instanceof SessionChange.PacketIdAssigned) {
+            return 1 + 8 + 2;
+        } else if (change instanceof SessionChange.InboundReceived || change instanceof SessionChange.InboundReleased) {
+            return 1 + 2;
+        } else if (change instanceof SessionChange.InboundCleared) {
+            return 1;
+        }
+        return 1 + 8; // released, removed, reset
+    }
+
+    private static void writeBody(SessionChange change, ByteBuffer out) {
+        if (change instanceof SessionChange.MessageAdded c) {
+            Message m = c.message();
+            out.put((byte) ADDED_WITH_PROPERTIES).putLong(c.seq()).putLong(c.addedAtMillis());
+            out.put((byte) (m.qos().value() | (m.retain() ? 4 : 0)));
+            putString(m.topic(), out);
+            out.putInt(m.payload().length).put(m.payload());
+            writeProperties(m.properties(), out);
+        } else if (change instanceof SessionChange.PacketIdAssigned c) {
+            out.put((byte) ASSIGNED).putLong(c.seq()).putShort((short) c.packetId());
+        } else if (change instanceof SessionChange.MessageReleased c) {
+            out.put((byte) RELEASED).putLong(c.seq());
+        } else if (change instanceof SessionChange.MessageRemoved c) {
+            out.put((byte) REMOVED).putLong(c.seq());
+        } else if (change instanceof SessionChange.MessageReset c) {
+            out.put((byte) RESET).putLong(c.seq());
+        } else if (change instanceof SessionChange.InboundReceived c) {
+            out.put((byte) INBOUND_RECEIVED).putShort((short) c.packetId());
+        } else if (change instanceof SessionChange.InboundReleased c) {
+            out.put((byte) INBOUND_RELEASED).putShort((short) c.packetId());
+        } else if (change instanceof SessionChange.InboundCleared) {
+            out.put((byte) INBOUND_CLEARED);
+        } else {
+            throw new IllegalArgumentException("unknown change " + change);
+        }
+    }
+
+    private static int propertiesSize(MessageProperties p) {
+        int size = 1 + 2;
+        if (p.messageExpiry() != null) {
+            size += 4;
+        }
+        if (p.contentType() != null) {
+            size += 2 + utf8Length(p.contentType());
+        }
+        if (p.responseTopic() != null) {
+            size += 2 + utf8Length(p.responseTopic());
+        }
+        if (p.correlationData() != null) {
+            size += 2 + p.correlationData().length;
+        }
+        for (UserProperty u : p.userProperties()) {
+            size += 4 + utf8Length(u.name()) + utf8Length(u.value());
+        }
+        return size;
+    }
+
+    private static void writeProperties(MessageProperties p, ByteBuffer out) {
         int bits = (p.utf8Payload() ? UTF8 : 0)
                 | (p.messageExpiry() != null ? EXPIRY : 0)
                 | (p.contentType() != null ? CONTENT_TYPE : 0)
                 | (p.responseTopic() != null ? RESPONSE_TOPIC : 0)
                 | (p.correlationData() != null ? CORRELATION : 0);
-        out.writeByte(bits);
+        out.put((byte) bits);
         if (p.messageExpiry() != null) {
-            out.writeInt((int) p.messageExpiry().getSeconds());
+            out.putInt((int) p.messageExpiry().getSeconds());
         }
         if (p.contentType() != null) {
-            writeString(p.contentType(), out);
+            putString(p.contentType(), out);
         }
         if (p.responseTopic() != null) {
-            writeString(p.responseTopic(), out);
+            putString(p.responseTopic(), out);
         }
         if (p.correlationData() != null) {
-            out.writeShort(p.correlationData().length);
-            out.write(p.correlationData());
+            out.putShort((short) p.correlationData().length).put(p.correlationData());
         }
-        out.writeShort(p.userProperties().size());
+        out.putShort((short) p.userProperties().size());
         for (UserProperty u : p.userProperties()) {
-            writeString(u.name(), out);
-            writeString(u.value(), out);
+            putString(u.name(), out);
+            putString(u.value(), out);
         }
     }
 
-    private static void writeString(String s, DataOutputStream out) throws IOException {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        out.writeShort(bytes.length);
-        out.write(bytes);
+    /**
+     * The UTF-8 length of {@code s}, without encoding it; never less than the length {@code getBytes}
+     * gives (an unpaired surrogate, which MQTT strings do not have, counts 2 and is encoded as 1).
+     */
+    static int utf8Length(String s) {
+        int n = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x800) {
+                n += Character.isSurrogate(c) ? 1 : 2; // a surrogate pair is 4 bytes: 2 chars of 2
+            } else if (c >= 0x80) {
+                n += 1;
+            }
+        }
+        return n;
+    }
+
+    private static void putString(String s, ByteBuffer out) {
+        int length = utf8Length(s);
+        if (length == s.length()) {
+            out.putShort((short) length);
+            for (int i = 0; i < length; i++) {
+                out.put((byte) s.charAt(i)); // ASCII: no array to encode into
+            }
+        } else {
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            out.putShort((short) bytes.length).put(bytes);
+        }
     }
 
     private static MessageProperties readProperties(ByteBuffer b) {

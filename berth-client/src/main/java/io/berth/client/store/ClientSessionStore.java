@@ -12,8 +12,10 @@ import java.util.concurrent.CompletableFuture;
  * messages handed over and not yet acknowledged (with their packet identifier once assigned, and whether
  * PUBREL is due), and the packet identifiers of inbound QoS 2 messages whose PUBREL has not come. The
  * client records every change as a {@link SessionChange} and waits for {@link #append}'s future before it
- * sends anything that depends on the change (a PUBLISH with a new packet identifier, a PUBREL, a PUBREC, a
- * PUBCOMP).
+ * sends anything that depends on the change (a QoS 2 PUBLISH with a new packet identifier, a PUBREL, a
+ * PUBREC, a PUBCOMP), and before it reports a message stored or acknowledged. A QoS 1 PUBLISH goes out
+ * while its changes are written: after a crash it may be sent again under a new packet identifier, which
+ * QoS 1 allows.
  *
  * <p>Threading: {@link #load} and {@link #append} are called by one client's event loop only, load first;
  * implementations complete the futures on a thread of their own choosing.
@@ -27,12 +29,23 @@ public interface ClientSessionStore extends AutoCloseable {
 
     /**
      * A durable store in one append-only file with group commit (every append is forced to disk before its
-     * future completes); the file is created if absent and locked against a second client.
+     * future completes; several forces may run at once, each covering everything written before it
+     * began); the file is created if absent and locked against a second client.
      *
      * @throws IOException when the file cannot be opened, is locked, or is not a session log
      */
     static ClientSessionStore file(Path file) throws IOException {
-        return FileClientSessionStore.open(file);
+        return FileClientSessionStore.open(file, FileDurability.FSYNC);
+    }
+
+    /**
+     * The file store of {@link #file(Path)} with the durability chosen: {@link FileDurability#OS} completes
+     * appends once they are written to the operating system, without forcing them to disk.
+     *
+     * @throws IOException when the file cannot be opened, is locked, or is not a session log
+     */
+    static ClientSessionStore file(Path file, FileDurability durability) throws IOException {
+        return FileClientSessionStore.open(file, durability);
     }
 
     /** Reads what the store holds. Called once, before the first append. */

@@ -11,11 +11,19 @@ import java.nio.channels.WritableByteChannel;
 /**
  * A file channel that passes everything to a real one until {@link #failWrites} is set; then every write
  * throws, as a full or failing disk would. The switch can be turned off again, to show that a store
- * keeps refusing once it has seen a failure.
+ * keeps refusing once it has seen a failure. A {@link ForceHook} holds or fails forces, to order
+ * concurrent ones.
  */
 final class FailingFileChannel extends FileChannel {
     private final FileChannel delegate;
     volatile boolean failWrites;
+    /** Runs before every force (and may block it, or fail it by throwing); null for none. */
+    volatile ForceHook onForce;
+
+    /** What a test does when the channel is forced. */
+    interface ForceHook {
+        void forcing() throws IOException;
+    }
 
     FailingFileChannel(FileChannel delegate) {
         this.delegate = delegate;
@@ -73,6 +81,10 @@ final class FailingFileChannel extends FileChannel {
 
     @Override
     public void force(boolean metaData) throws IOException {
+        ForceHook hook = onForce;
+        if (hook != null) {
+            hook.forcing();
+        }
         delegate.force(metaData);
     }
 

@@ -1,0 +1,124 @@
+package io.berth.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Forces that overlap: each is held by the test until it lets it finish (or fail), so the order in which
+ * they end is chosen, not raced.
+ */
+class ForcePipelineTest {
+    @TempDir
+    Path dir;
+
+    /** One force call in progress: completing it with null lets it succeed, with an exception fails it. */
+    private final LinkedBlockingQueue<CompletableFuture<IOException>> calls = new LinkedBlockingQueue<>();
+
+    private final List<CompletableFuture<IOException>> all = new CopyOnWriteArrayList<>();
+    private ForcePipeline pipeline;
+
+    @BeforeEach
+    void open() throws IOException {
+        FailingFileChannel channel = new FailingFileChannel(FileChannel.open(
+                dir.resolve("log"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        channel.onForce = () -> {
+            CompletableFuture<IOException> call = new CompletableFuture<>();
+            all.add(call);
+            calls.add(call);
+            IOException failure = call.join();
+            if (failure != null) {
+                throw failure;
+            }
+        };
+        pipeline = new ForcePipeline(channel, 8, 2, "test");
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        all.forEach(c -> c.complete(null));
+        pipeline.close();
+    }
+
+    private CompletableFuture<IOException> nextCall() throws InterruptedException {
+        CompletableFuture<IOException> call = calls.poll(10, TimeUnit.SECONDS);
+        assertThat(call).as("a force began").isNotNull();
+        return call;
+    }
+
+    @Test
+    void aForceBeginsWhileTheFirstRuns_andALaterOneEndingFirstReportsNothingBeforeTheEarlier() throws Exception {
+        CompletableFuture<Void> a = new CompletableFuture<>();
+        CompletableFuture<Void> b = new CompletableFuture<>();
+        CompletableFuture<Void> c = new CompletableFuture<>();
+        pipeline.written(10, List.of(a));
+        CompletableFuture<IOException> first = nextCall();
+        pipeline.written(20, List.of(b));
+        CompletableFuture<IOException> second = nextCall(); // began while the first still runs
+
+        second.complete(null);
+        pipeline.written(30, List.of(c));
+        CompletableFuture<IOException> third = nextCall(); // the second's thread is free again: it was applied
+        assertThat(a).isNotDone();
+        assertThat(b)
+                .as("covered by the second force, but the first has not ended")
+                .isNotDone();
+
+        first.complete(null);
+        a.join();
+        b.join();
+        assertThat(c).isNotDone();
+        third.complete(null);
+        c.join();
+    }
+
+    @Test
+    void anEarlierForceFailing_failsWhatALaterSuccessfulForceCovered_andEverythingAfter() throws Exception {
+        CompletableFuture<Void> a = new CompletableFuture<>();
+        CompletableFuture<Void> b = new CompletableFuture<>();
+        CompletableFuture<Void> c = new CompletableFuture<>();
+        pipeline.written(10, List.of(a));
+        CompletableFuture<IOException> first = nextCall();
+        pipeline.written(20, List.of(b));
+        nextCall().complete(null);
+        pipeline.written(30, List.of(c));
+        nextCall(); // held
+
+        first.complete(new IOException("injected flush failure (EIO)"));
+
+        for (CompletableFuture<Void> f : List.of(a, b, c)) {
+            assertThatThrownBy(f::join).hasRootCauseMessage("injected flush failure (EIO)");
+        }
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        pipeline.written(40, List.of(later));
+        assertThatThrownBy(later::join).hasRootCauseMessage("injected flush failure (EIO)");
+        assertThat(pipeline.failure()).hasMessage("injected flush failure (EIO)");
+    }
+
+    @Test
+    void nothingNewWritten_completesAtOnce_whenNoForceIsPending() throws Exception {
+        CompletableFuture<Void> a = new CompletableFuture<>();
+        pipeline.written(10, List.of(a));
+        nextCall().complete(null);
+        a.join();
+        pipeline.awaitIdle();
+
+        CompletableFuture<Void> empty = new CompletableFuture<>();
+        pipeline.written(10, List.of(empty));
+        assertThat(empty).isCompleted();
+        assertThat(calls).isEmpty();
+    }
+}
