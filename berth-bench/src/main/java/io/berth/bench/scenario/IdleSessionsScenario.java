@@ -57,8 +57,9 @@ public final class IdleSessionsScenario implements Scenario {
         double seconds = (System.nanoTime() - start) / 1e9;
         long heap1 = peer.heapUsedAfterGc();
         long rss1 = peer.rss();
-        if (heap1 >= 0) {
-            // what an idle session is made of: the JVM's class histogram beside the broker's log
+        if (heap1 >= 0 && peer.pid() > 0) {
+            // what an idle session is made of: the class histogram of a broker JVM of its own, beside its log
+            // (an embedded broker shares the benchmark's JVM: its histogram would be the benchmark's too)
             Path histogram = peer.dataDir().resolveSibling(peer.dataDir().getFileName() + "-histogram.txt");
             Files.writeString(histogram, Probes.jcmd(peer.pid(), "GC.class_histogram"));
         }
