@@ -28,8 +28,7 @@ abstract class AdminRequest implements Callable<Integer> {
         try {
             JsonNode answer = send(target.client());
             if (target.json) {
-                out.println(
-                        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
             } else {
                 print(answer, out);
             }
