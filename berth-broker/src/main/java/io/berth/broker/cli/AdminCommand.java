@@ -1,18 +1,11 @@
 package io.berth.broker.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.berth.broker.admin.AdminToken;
-import io.berth.broker.config.BrokerConfig;
-import io.berth.broker.config.ConfigFile;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,6 +15,8 @@ import picocli.CommandLine.Spec;
  * {@code berth admin ...}: the admin HTTP API from the command line. Tables for people, {@code --json}
  * (the API's answer as it is) for scripts. Exit code 0 on success, 1 when the broker refused the request
  * (unknown session, bad filter, bad token), 2 when it could not be reached or the options are wrong.
+ * Here are the subcommands, one per API request; {@link AdminTarget} holds the options they share (where
+ * the API is, the token), {@link AdminRequest} how each one runs and prints.
  */
 @Command(
         name = "admin",
@@ -44,137 +39,11 @@ final class AdminCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Where the API is and how to talk to it: shared by every subcommand. */
-    static final class Target {
-        @Option(names = "--url", description = "Admin API address (default http://127.0.0.1:8088, or from --config)")
-        @Nullable
-        String url;
-
-        @Option(
-                names = "--token",
-                description = "Bearer token (default: $BERTH_ADMIN_TOKEN, --token-file, the token of --config, or "
-                        + "admin-token in the data folder)")
-        @Nullable
-        String token;
-
-        @Option(names = "--token-file", description = "File holding the bearer token")
-        @Nullable
-        Path tokenFile;
-
-        @Option(
-                names = "--config",
-                description = "The broker's berth.yml: admin-bind, admin-port, admin-token(-file), data")
-        @Nullable
-        Path config;
-
-        @Option(
-                names = "--data",
-                description = "The broker's data folder, where it keeps a generated token (default ./data, or data of "
-                        + "--config)")
-        @Nullable
-        Path data;
-
-        @Option(names = "--json", description = "Print the API's JSON answer instead of a table")
-        boolean json;
-
-        AdminClient client() {
-            String u = url;
-            String t = token != null ? token : System.getenv("BERTH_ADMIN_TOKEN");
-            if (t == null && tokenFile != null) {
-                t = readToken(tokenFile);
-            }
-            BrokerConfig c = config != null ? ConfigFile.read(config) : BrokerConfig.defaults();
-            if (config != null) {
-                if (c.adminPort() < 0) {
-                    throw new IllegalArgumentException(config + ": admin-port is -1: the admin API is off");
-                }
-                if (u == null) {
-                    String host =
-                            c.adminBind().equals("0.0.0.0") || c.adminBind().equals("::") ? "127.0.0.1" : c.adminBind();
-                    u = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + c.adminPort();
-                }
-            }
-            if (t == null) {
-                if (!c.adminToken().isEmpty()) {
-                    t = c.adminToken();
-                } else if (!c.adminTokenFile().isEmpty()) {
-                    t = readToken(Path.of(c.adminTokenFile()));
-                }
-            }
-            if (t == null) {
-                Path file = AdminToken.defaultFile(data != null ? data : c.dataDir());
-                t = readTokenIfPresent(file);
-                if (t == null) {
-                    throw new IllegalArgumentException("no admin token: " + file.toAbsolutePath()
-                            + " does not exist (give --data with the broker's data folder, --config, --token-file or "
-                            + "$BERTH_ADMIN_TOKEN)");
-                }
-            }
-            return new AdminClient(u != null ? u : "http://127.0.0.1:8088", t);
-        }
-
-        private static String readToken(Path file) {
-            String t = readTokenIfPresent(file);
-            if (t == null) {
-                throw new IllegalArgumentException("token file " + file + " does not exist");
-            }
-            return t;
-        }
-
-        private static @Nullable String readTokenIfPresent(Path file) {
-            try {
-                return AdminToken.read(file);
-            } catch (IllegalStateException e) {
-                throw new IllegalArgumentException(e.getMessage());
-            }
-        }
-    }
-
-    /** Runs a subcommand's request, printing its answer or its failure. */
-    abstract static class Request implements Callable<Integer> {
-        @Mixin
-        Target target;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            try {
-                JsonNode answer = send(target.client());
-                if (target.json) {
-                    out.println(
-                            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
-                } else {
-                    print(answer, out);
-                }
-                out.flush();
-                return 0;
-            } catch (AdminClient.Failure e) {
-                err.println("berth admin: " + e.getMessage());
-                err.flush();
-                return e.status == 0 ? 2 : 1;
-            } catch (IllegalArgumentException e) {
-                err.println("berth admin: " + e.getMessage());
-                err.flush();
-                return 2;
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        abstract JsonNode send(AdminClient client);
-
-        abstract void print(JsonNode answer, PrintWriter out);
-    }
-
     @Command(
             name = "sessions",
             mixinStandardHelpOptions = true,
             description = "List sessions, biggest backlog first unless --sort says otherwise.")
-    static final class Sessions extends Request {
+    static final class Sessions extends AdminRequest {
         @Option(names = "--state", description = "online | offline | all (default all)")
         @Nullable
         String state;
@@ -255,7 +124,7 @@ final class AdminCommand implements Runnable {
             name = "session",
             mixinStandardHelpOptions = true,
             description = "One session: state, queue, in flight, inbound QoS 2, subscriptions, will, limits.")
-    static final class Show extends Request {
+    static final class Show extends AdminRequest {
         @Parameters(index = "0", paramLabel = "CLIENT_ID")
         String clientId;
 
@@ -314,7 +183,7 @@ final class AdminCommand implements Runnable {
             name = "peek",
             mixinStandardHelpOptions = true,
             description = "The first queued messages of a session (in flight ones first).")
-    static final class Peek extends Request {
+    static final class Peek extends AdminRequest {
         @Parameters(index = "0", paramLabel = "CLIENT_ID")
         String clientId;
 
@@ -356,7 +225,7 @@ final class AdminCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = "Remove queued messages of a session without ending it (one commit). The selectors "
                     + "--topic, --older-than and --oldest combine; --all takes everything not in flight.")
-    static final class Purge extends Request {
+    static final class Purge extends AdminRequest {
         @Parameters(index = "0", paramLabel = "CLIENT_ID")
         String clientId;
 
@@ -410,7 +279,7 @@ final class AdminCommand implements Runnable {
             name = "kick",
             mixinStandardHelpOptions = true,
             description = "Close a client's connection (5.0: DISCONNECT 0x98); its session stays.")
-    static final class Kick extends Request {
+    static final class Kick extends AdminRequest {
         @Parameters(index = "0", paramLabel = "CLIENT_ID")
         String clientId;
 
@@ -429,7 +298,7 @@ final class AdminCommand implements Runnable {
             name = "delete",
             mixinStandardHelpOptions = true,
             description = "End a session as if it expired: its queue and subscriptions go, a pending will is sent.")
-    static final class Delete extends Request {
+    static final class Delete extends AdminRequest {
         @Parameters(index = "0", paramLabel = "CLIENT_ID")
         String clientId;
 
@@ -442,10 +311,5 @@ final class AdminCommand implements Runnable {
         void print(JsonNode answer, PrintWriter out) {
             out.printf("deleted the session of '%s'%n", answer.get("clientId").asText());
         }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? "-" : v.asText();
     }
 }

@@ -32,9 +32,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,18 +40,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server side of one MQTT connection. Checks what must be checked before a session is involved
- * (CONNECT first and once, topic aliases, packets only a server may send), answers PINGREQ, and hands
- * everything else to the session's shard, in the read: once logged in, the channel moves to the shard's
- * event loop ({@link ChannelMove}, ADR 9). Malformed input arrives as one {@link DecodeFailure} and ends
- * the connection with its reason code; other connections never notice.
+ * (CONNECT first and once, the topic of each PUBLISH in {@link InboundTopics}, packets only a server may
+ * send), answers PINGREQ, and hands everything else to the session's shard, in the read: once logged in
+ * ({@link LoggedIn}), the channel moves to the shard's event loop ({@link ChannelMove}, ADR 9).
+ * Malformed input arrives as one {@link DecodeFailure} and ends the connection with its reason code;
+ * other connections never notice.
  *
  * <p>CONNECT is authenticated by this connection's {@link Authenticator}, off the event loop ({@link
  * Security#authenticate}); until the outcome is known the channel stops reading and packets already
- * decoded are held, then handled in order. CONNECT
- * must arrive within the connect timeout of the TCP connection, however slowly bytes trickle in, and may
- * be at most {@code max-connect-size}; the wait for the login's turn then does not count against the
- * connect timeout but against {@link KeepAlive#LOGIN_TIMEOUT_SECONDS}. The milestones go to the
- * transport's limits as {@link ConnectionEvent}s.
+ * decoded are held, then handled in order. CONNECT must arrive within the connect timeout of the TCP
+ * connection, however slowly bytes trickle in, and may be at most {@code max-connect-size}; the wait for
+ * the login's turn then does not count against the connect timeout but against {@link
+ * KeepAlive#LOGIN_TIMEOUT_SECONDS}. The milestones go to the transport's limits as {@link
+ * ConnectionEvent}s.
  *
  * <p>Threading: one instance per channel, on its event loop only; plain fields, no locks.
  */
@@ -65,39 +64,27 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private final BrokerConfig config;
     private final Sessions sessions;
     private final ConnectValidator validator;
-    private final Security security;
     private final Authenticator authenticator;
-    private final Map<Integer, String> topicAliases = new HashMap<>();
+    private final InboundTopics topics;
 
     private boolean connectReceived;
 
     private @Nullable ScheduledFuture<?> connectDeadline;
-    private @Nullable ChannelConnection connection;
-    private @Nullable SessionShard shard;
+    private @Nullable LoggedIn login;
     private @Nullable MqttVersion version;
-    private long connectExpiry;
     private @Nullable ChannelHandlerContext ctx;
     /** The broker ended the connection; input is discarded until the socket closes. */
     private boolean closing;
 
     private boolean lossReported;
 
-    /** The session's shard, set at login: packets for the session are only read after it. */
-    private SessionShard shard() {
-        SessionShard s = shard;
-        if (s == null) {
+    /** What the login established; packets for the session are only read after it. */
+    private LoggedIn login() {
+        LoggedIn l = login;
+        if (l == null) {
             throw new IllegalStateException("not logged in");
         }
-        return s;
-    }
-
-    /** The connection, set at login. */
-    private ChannelConnection connection() {
-        ChannelConnection c = connection;
-        if (c == null) {
-            throw new IllegalStateException("not logged in");
-        }
-        return c;
+        return l;
     }
 
     /** The protocol version, set when the CONNECT was read, before its login. */
@@ -121,9 +108,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     public MqttConnectionHandler(BrokerConfig config, Sessions sessions, Security security, ListenerConfig listener) {
         this.config = config;
         this.sessions = sessions;
-        this.security = security;
         this.authenticator = new Authenticator(config, security, listener, this);
         this.validator = new ConnectValidator(config, security::limitHit);
+        this.topics = new InboundTopics(config, security, this::refusePublish);
     }
 
     @Override
@@ -161,7 +148,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             } else if (authenticator.scramPending() && msg instanceof MqttPacket packet) {
                 authenticator.onScramStep(ctx, packet);
             } else if (msg instanceof MqttPacket packet) {
-                if (connection == null) {
+                if (login == null) {
                     // [MQTT-3.1.0-1] the first packet must be CONNECT (the decoder checks it too)
                     ctx.close();
                     return;
@@ -226,11 +213,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
                             TopicAliasHandler.NAME,
                             new TopicAliasHandler(result.outboundTopicAliases(), result.maximumPacketSize()));
         }
-        connectExpiry = result.expiry();
-        connection = new ChannelConnection(
+        ChannelConnection connection = new ChannelConnection(
                 ctx.channel(), result.clientId(), loggedInVersion(), result.sendWindow(), result.maximumPacketSize());
-        shard = target;
-        shard.connect(result.withConnection(connection, principal));
+        login = new LoggedIn(connection, target, result.expiry());
+        target.connect(result.withConnection(connection, principal));
         ctx.channel().config().setAutoRead(true);
         for (Object m : pending) {
             channelRead(ctx, m);
@@ -239,7 +225,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** Hands a packet to the session, on this loop, which is its shard's. */
     private void toSession(MqttPacket packet) {
-        shard().handle(connection(), packet);
+        LoggedIn l = login();
+        l.shard().handle(l.connection(), packet);
     }
 
     /** Answers CONNECT with a refusal (3.1.1: the matching return code) and closes. */
@@ -251,16 +238,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void onPacket(ChannelHandlerContext ctx, MqttPacket packet) {
         if (packet instanceof PublishPacket p) {
-            PublishPacket resolved = resolveAlias(ctx, p);
-            if (resolved != null
-                    && ConnectValidator.levels(resolved.topic())
-                            > config.security().abuse().maxTopicLevels()) {
-                security.limitHit("max-topic-levels");
-                close(ctx, ReasonCode.TOPIC_NAME_INVALID, "topic with too many levels");
-                return;
-            }
+            PublishPacket resolved = topics.resolve(ctx, p);
             if (resolved != null) {
-                connection().inboundStarted();
+                login().connection().inboundStarted();
                 toSession(resolved);
             }
         } else if (packet instanceof PubackPacket
@@ -275,12 +255,13 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(PingrespPacket.INSTANCE);
         } else if (packet instanceof DisconnectPacket p) {
             Long expiry = p.properties().sessionExpiryInterval();
-            if (connectExpiry == 0 && expiry != null && expiry != 0) {
+            LoggedIn l = login();
+            if (l.expiry() == 0 && expiry != null && expiry != 0) {
                 // [MQTT-3.14.2-2] zero in CONNECT cannot become non-zero in DISCONNECT; the will is sent
                 protocolError(ctx, "session expiry set in DISCONNECT after zero in CONNECT");
                 return;
             }
-            shard().disconnect(connection(), p);
+            l.shard().disconnect(l.connection(), p);
             ctx.close();
         } else if (packet instanceof AuthPacket) {
             // no authentication method was agreed in CONNECT: AUTH is a protocol error [MQTT-4.12.0-1]
@@ -291,35 +272,13 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Resolves an inbound topic alias (5.0 section 3.3.2.3.4); null when the connection was closed. */
-    private @Nullable PublishPacket resolveAlias(ChannelHandlerContext ctx, PublishPacket p) {
-        Integer alias = p.properties().topicAlias();
-        if (alias == null) {
-            return p;
-        }
-        if (alias == 0 || alias > config.topicAliasMaximum()) {
-            // [MQTT-3.3.2-9] [MQTT-3.3.2-10]
-            close(ctx, ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " out of range");
-            return null;
-        }
-        String topic = p.topic();
-        if (topic.isEmpty()) {
-            topic = topicAliases.get(alias);
-            if (topic == null) {
-                protocolError(ctx, "unknown topic alias " + alias);
-                return null;
-            }
+    /** Ends the connection over a PUBLISH's topic; a protocol error also counts as a failed connection. */
+    private void refusePublish(ChannelHandlerContext ctx, ReasonCode reason, String what) {
+        if (reason == ReasonCode.PROTOCOL_ERROR) {
+            protocolError(ctx, what);
         } else {
-            topicAliases.put(alias, topic);
+            close(ctx, reason, what);
         }
-        return new PublishPacket(
-                topic,
-                p.qos(),
-                p.retain(),
-                p.dup(),
-                p.packetId(),
-                p.payload(),
-                p.properties().toBuilder().topicAlias(null).build());
     }
 
     private void onDecodeFailure(ChannelHandlerContext ctx, DecodeFailure failure) {
@@ -329,7 +288,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
                 failure.reasonCode(),
                 failure.description(),
                 failure.inConnect() ? "in CONNECT" : "");
-        if (connection != null) {
+        if (login != null) {
             ctx.pipeline().fireUserEventTriggered(ConnectionEvent.FAILED);
         }
         MqttVersion v = failure.version() != null ? failure.version() : version;
@@ -341,7 +300,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (connection == null && v != null && v.isV5() && failure.inConnect()) {
+        if (login == null && v != null && v.isV5() && failure.inConnect()) {
             // 5.0 section 3.2.2.2: a bad CONNECT is answered by CONNACK with the reason code
             ctx.pipeline().get(MqttEncoder.class).version(v);
             ctx.writeAndFlush(new ConnackPacket(false, failure.reasonCode(), MqttProperties.EMPTY))
@@ -352,7 +311,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void protocolError(ChannelHandlerContext ctx, String what) {
-        if (connection != null) {
+        if (login != null) {
             ctx.pipeline().fireUserEventTriggered(ConnectionEvent.FAILED);
         }
         close(ctx, ReasonCode.PROTOCOL_ERROR, what);
@@ -378,7 +337,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         reportLoss();
         ChannelHandlerContext ctx = ctx();
         Channel channel = ctx.channel();
-        if (connection == null || version == null || !version.isV5() || !channel.isActive()) {
+        if (login == null || version == null || !version.isV5() || !channel.isActive()) {
             channel.close();
             return;
         }
@@ -393,9 +352,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void reportLoss() {
-        if (connection != null && !lossReported) {
+        LoggedIn l = login;
+        if (l != null && !lossReported) {
             lossReported = true;
-            shard().connectionLost(connection());
+            l.shard().connectionLost(l.connection());
         }
     }
 
@@ -403,7 +363,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             // [MQTT-3.1.2-24] nothing for 1.5 times the keep alive (or no CONNECT in time): close
-            close(ctx, ReasonCode.KEEP_ALIVE_TIMEOUT, connection == null ? "no CONNECT in time" : "keep alive expired");
+            close(ctx, ReasonCode.KEEP_ALIVE_TIMEOUT, login == null ? "no CONNECT in time" : "keep alive expired");
         } else {
             ctx.fireUserEventTriggered(evt);
         }
@@ -431,8 +391,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private String describe(ChannelHandlerContext ctx) {
-        return connection != null
-                ? connection.describe()
+        LoggedIn l = login;
+        return l != null
+                ? l.connection().describe()
                 : "connection from " + ctx.channel().remoteAddress();
     }
 }

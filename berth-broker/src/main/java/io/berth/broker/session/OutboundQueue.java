@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * A session's outbound side: its queue (on the store, with head and tail here, and what memory holds of
  * it while online in {@link HeldMessages}), the messages in flight, and the pump that sends as many as
  * the client's window allows, in order: first what was in flight before a reconnect (PUBLISH with DUP,
- * or PUBREL), then the queue.
+ * or PUBREL), then the queue. How full the queue is against its limits is kept by {@link QueueBounds}.
  *
  * <p>Packet identifiers are derived from the queue sequence number ({@code seq % 65535 + 1}), so a
  * message resent after a crash carries the same packet identifier even when its in-flight record was
@@ -49,16 +49,12 @@ final class OutboundQueue {
     final LongSupplier clock;
     final BrokerMetrics metrics;
     private final QueueEvents events;
-    private QueueLimits limits = QueueLimits.DEFAULT;
-    private boolean aboveWatermark;
-    /** True while {@link #admit} makes room: the queue is between two states, not to be reported. */
-    private boolean admitting;
+    /** Count and bytes queued, against the limits. */
+    private final QueueBounds bounds;
 
     private long tail;
     long committedTail;
     long nextToSend;
-    private long count;
-    private long bytes;
     final InflightWindow inflight = new InflightWindow();
     /** Reserved positions whose commit has not completed; null when none (most of the time). */
     private final PositionSet pending = new PositionSet();
@@ -107,6 +103,7 @@ final class OutboundQueue {
         this.clock = clock;
         this.metrics = metrics;
         this.events = events;
+        this.bounds = new QueueBounds(clientId, metrics, events, this::evictOldest);
         this.pacing = new Pacing(
                 shard instanceof ShardExecutor s
                         ? (millis, task) -> s.schedule(task, millis, TimeUnit.MILLISECONDS)
@@ -128,71 +125,26 @@ final class OutboundQueue {
     }
 
     void limits(QueueLimits newLimits) {
-        limits = newLimits;
+        bounds.limits(newLimits);
     }
 
     QueueLimits limits() {
-        return limits;
+        return bounds.limits();
     }
 
+    /** Counts {@code messages} and {@code size} bytes more (or fewer, when negative) in the queue. */
     void added(long messages, long size) {
-        count += messages;
-        bytes += size;
-        metrics.queued(messages, size);
-        if (!admitting) {
-            checkWatermark();
-        }
-    }
-
-    /** Raises the watermark event on the way up, and on the way down only below the drained mark. */
-    private void checkWatermark() {
-        boolean high = aboveWatermark
-                ? count >= limits.messageDrainedMark() || bytes >= limits.byteDrainedMark()
-                : count >= limits.messageWatermark() || bytes >= limits.byteWatermark();
-        if (high != aboveWatermark) {
-            aboveWatermark = high;
-            events.crossed(clientId, high, count, bytes, limits);
-        }
+        bounds.added(messages, size);
     }
 
     /**
-     * Checks that a message fits within the limits and the broker-wide budget. Under drop-oldest the
-     * oldest queued messages not yet sent make room. Returns null when the message may be queued,
-     * otherwise the policy that refuses it and why.
+     * Checks that a message fits within the limits and the broker-wide budget (see {@link
+     * QueueBounds#admit}). Under drop-oldest the oldest queued messages not yet sent make room. Returns
+     * null when the message may be queued, otherwise the policy that refuses it and why.
      */
     @Nullable
     Refusal admit(StoredMessage message, long budget) {
-        admitting = true;
-        Refusal refusal;
-        try {
-            refusal = makeRoom(message, budget);
-        } finally {
-            admitting = false;
-        }
-        if (refusal != null) {
-            checkWatermark();
-        }
-        // otherwise the caller reserves the position now, which checks the watermark
-        return refusal;
-    }
-
-    private @Nullable Refusal makeRoom(StoredMessage message, long budget) {
-        int size = message.sizeBytes();
-        while (true) {
-            String reason = count + 1 > limits.maxMessages() || bytes + size > limits.maxBytes()
-                    ? Refusal.QUEUE_FULL
-                    : metrics.queuedBytes() + size > budget ? Refusal.BUDGET : null;
-            if (reason == null) {
-                return null;
-            }
-            if (limits.overflow() != OverflowPolicy.DROP_OLDEST) {
-                return new Refusal(limits.overflow(), reason);
-            }
-            if (!evictOldest(reason)) {
-                // nothing left to evict (all in flight or not yet committed): the new message goes instead
-                return new Refusal(OverflowPolicy.DROP_NEW, reason);
-            }
-        }
+        return bounds.admit(message, budget);
     }
 
     /**
@@ -236,11 +188,11 @@ final class OutboundQueue {
     }
 
     long count() {
-        return count;
+        return bounds.count();
     }
 
     long bytes() {
-        return bytes;
+        return bounds.bytes();
     }
 
     int inflightCount() {
@@ -401,6 +353,7 @@ final class OutboundQueue {
             dequeue(entry.seq(), message);
             return;
         }
+        QueueLimits limits = bounds.limits();
         if (limits.maxAgeSeconds() > 0 && clock.getAsLong() - message.arrivalMillis() > limits.maxAgeSeconds() * 1000) {
             metrics.dropped("max-age");
             dequeue(entry.seq(), message);

@@ -9,14 +9,12 @@ import io.berth.client.store.StoredSession;
 import io.berth.codec.MqttProperties;
 import io.berth.codec.PubackPacket;
 import io.berth.codec.PubcompPacket;
-import io.berth.codec.PublishPacket;
 import io.berth.codec.PubrecPacket;
 import io.berth.codec.PubrelPacket;
 import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -168,7 +166,7 @@ final class OutgoingFlow {
         }
         while (!pending.isEmpty() && resend.isEmpty()) {
             OutgoingMessage o = pending.peek();
-            if (isExpired(o)) {
+            if (o.isExpired()) {
                 pending.poll();
                 pendingBytes -= o.size;
                 if (o.isStored()) {
@@ -204,25 +202,6 @@ final class OutgoingFlow {
         return o.message.qos() == QoS.AT_LEAST_ONCE && state == OutgoingMessage.State.PUBLISHED;
     }
 
-    private static boolean isExpired(OutgoingMessage o) {
-        Long left = WireProperties.remainingExpiry(o.message.properties(), o.addedAtMillis, System.currentTimeMillis());
-        Duration interval = o.message.properties().messageExpiry();
-        return left != null && left <= 0 && interval != null && interval.getSeconds() > 0;
-    }
-
-    /** The PUBLISH for {@code o} with what is left of its expiry interval (at least one second). */
-    private static PublishPacket publishPacket(OutgoingMessage o, boolean dup) {
-        Message m = o.message;
-        Long left = WireProperties.remainingExpiry(m.properties(), o.addedAtMillis, System.currentTimeMillis());
-        Long expiry = left;
-        Duration interval = m.properties().messageExpiry();
-        if (left != null && interval != null && interval.getSeconds() > 0) {
-            expiry = Math.max(1L, left); // expires on the way: the broker still gets a positive interval
-        }
-        MqttProperties properties = WireProperties.toWire(m.properties(), expiry);
-        return new PublishPacket(m.topic(), m.qos(), m.retain(), dup, o.packetId, m.payload(), properties);
-    }
-
     private void admit(OutgoingMessage o) {
         o.admittedEpoch = link.epoch();
         windowUsed++;
@@ -252,7 +231,7 @@ final class OutgoingFlow {
 
     private void writeCurrent(OutgoingMessage o) {
         if (o.state == OutgoingMessage.State.PUBLISHED) {
-            link.writePublish(publishPacket(o, o.maybeSent));
+            link.writePublish(o.publishPacket(o.maybeSent));
             o.maybeSent = true;
         } else if (o.state == OutgoingMessage.State.RELEASED) {
             link.write(PubrelPacket.of(o.packetId));
@@ -260,7 +239,7 @@ final class OutgoingFlow {
     }
 
     private void writeQos0(OutgoingMessage o) {
-        ChannelFuture f = link.writePublish(publishPacket(o, false));
+        ChannelFuture f = link.writePublish(o.publishPacket(false));
         if (f == null) { // pump() writes only while the link is up
             o.future.completeExceptionally(new MqttClientException("connection lost"));
             return;

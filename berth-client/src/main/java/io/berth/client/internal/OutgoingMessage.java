@@ -2,10 +2,14 @@ package io.berth.client.internal;
 
 import io.berth.client.Message;
 import io.berth.client.PublishFuture;
+import io.berth.codec.MqttProperties;
+import io.berth.codec.PublishPacket;
 import io.berth.codec.QoS;
+import java.time.Duration;
 
 /**
- * One message handed over for sending, with where it is in its flow.
+ * One message handed over for sending, with where it is in its flow and its PUBLISH packet, whose
+ * Message Expiry Interval counts down from when it was handed over.
  *
  * <p>Threading: owned by the client's event loop.
  */
@@ -54,5 +58,25 @@ final class OutgoingMessage {
     /** The store knows the current state, so the packet for it may go on the wire. */
     boolean isDurable() {
         return durable == state;
+    }
+
+    /** Its Message Expiry Interval (if it has one) passed before it could be sent. */
+    boolean isExpired() {
+        Long left = WireProperties.remainingExpiry(message.properties(), addedAtMillis, System.currentTimeMillis());
+        Duration interval = message.properties().messageExpiry();
+        return left != null && left <= 0 && interval != null && interval.getSeconds() > 0;
+    }
+
+    /** The PUBLISH for it with what is left of its expiry interval (at least one second). */
+    PublishPacket publishPacket(boolean dup) {
+        Message m = message;
+        Long left = WireProperties.remainingExpiry(m.properties(), addedAtMillis, System.currentTimeMillis());
+        Long expiry = left;
+        Duration interval = m.properties().messageExpiry();
+        if (left != null && interval != null && interval.getSeconds() > 0) {
+            expiry = Math.max(1L, left); // expires on the way: the broker still gets a positive interval
+        }
+        MqttProperties properties = WireProperties.toWire(m.properties(), expiry);
+        return new PublishPacket(m.topic(), m.qos(), m.retain(), dup, packetId, m.payload(), properties);
     }
 }
