@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Berth from the berth-broker jar, as {@code berth serve} in a JVM of its own. Like the {@code berth}
  * launcher, it starts with a class-data sharing archive of a broker start, recorded once per peer by the
- * checkout's {@code scripts/cds-archive.sh} (when that script exists) into the benchmark's work folder.
+ * checkout's {@code scripts/cds-archive.sh} (when that script exists) into the benchmark's work folder,
+ * and with RocksDB's native library unpacked once into that folder ({@code berth-native}), not at every
+ * start.
  */
 public final class BerthPeer extends ProcessPeer {
     /** The queue limits of every run: far above any scenario's backlog, as the peers' are. */
@@ -72,7 +74,8 @@ public final class BerthPeer extends ProcessPeer {
                 + String.join(" ", jvmOptions)
                 + (Files.isRegularFile(cdsScript)
                         ? ", with the class-data archive of `scripts/cds-archive.sh` as `./berth` uses"
-                        : ", no class-data archive (the checkout has no `scripts/cds-archive.sh`)");
+                        : ", no class-data archive (the checkout has no `scripts/cds-archive.sh`)")
+                + ", RocksDB's native library unpacked once into the work folder as `./berth` keeps it";
     }
 
     @Override
@@ -101,6 +104,11 @@ public final class BerthPeer extends ProcessPeer {
             cmd.add("-XX:SharedArchiveFile=" + jsa);
             cmd.add("-Xshare:auto");
         }
+        // as ./berth does: RocksDB's native library unpacked once (at the first start), not at every start
+        Path natives = java.util.Objects.requireNonNull(dataDir.toAbsolutePath().getParent())
+                .resolve("berth-native");
+        cmd.add("-Djava.library.path=" + natives);
+        cmd.add("-Dberth.native.dir=" + natives);
         Path config = dataDir.resolveSibling(dataDir.getFileName() + "-berth.yml");
         Files.writeString(config, LIMITS_YAML);
         cmd.addAll(List.of(
@@ -118,6 +126,12 @@ public final class BerthPeer extends ProcessPeer {
                 "--admin-port",
                 "-1"));
         return cmd;
+    }
+
+    @Override
+    protected void environment(java.util.Map<String, String> env) {
+        // as ./berth does: RocksDB's loader asks whether the C library is musl (running ldd) unless told
+        env.put("ROCKSDB_MUSL_LIBC", Boolean.toString(org.rocksdb.util.Environment.isMuslLibc()));
     }
 
     /** The archive of this peer, recorded into {@code work} at its first start; null without one. */

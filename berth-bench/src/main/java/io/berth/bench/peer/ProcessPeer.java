@@ -38,6 +38,9 @@ abstract class ProcessPeer implements Peer {
     /** A line of the broker's output that says it accepts connections. */
     protected abstract Pattern readyLine();
 
+    /** Adds to or changes the environment of the broker's process; nothing by default. */
+    protected void environment(java.util.Map<String, String> env) {}
+
     @Override
     public void start(Path dataDir) throws Exception {
         this.dataDir = dataDir;
@@ -48,6 +51,7 @@ abstract class ProcessPeer implements Peer {
         Files.createDirectories(dataDir);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-broker.log");
         ProcessBuilder pb = new ProcessBuilder(command(dataDir, port)).redirectErrorStream(true);
+        environment(pb.environment());
         Process p = pb.start();
         process = p;
         CompletableFuture<Void> ready = new CompletableFuture<>();

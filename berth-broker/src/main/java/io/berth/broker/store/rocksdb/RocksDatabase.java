@@ -54,7 +54,7 @@ final class RocksDatabase implements AutoCloseable {
     static final long MAX_WAL_BYTES = 8L << 20;
 
     static {
-        RocksDB.loadLibrary();
+        NativeLibrary.load();
     }
 
     private final RocksDB db;

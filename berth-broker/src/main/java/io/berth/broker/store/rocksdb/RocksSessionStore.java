@@ -145,12 +145,12 @@ public final class RocksSessionStore implements SessionStore {
     }
 
     /**
-     * Loads RocksDB's native library on a daemon thread, so that a start overlaps it (unpacking and
-     * linking about 17 MB) with its other work; {@link #open} waits for it if it is still running.
-     * Any thread; idempotent.
+     * Loads RocksDB's native library on a daemon thread, so that a start overlaps it (linking about 17 MB,
+     * and unpacking it unless a launcher keeps it, see {@link NativeLibrary}) with its other work; {@link
+     * #open} waits for it if it is still running. Any thread; idempotent.
      */
     public static void preloadNativeLibrary() {
-        Thread t = new Thread(RocksDB::loadLibrary, "berth-store-preload");
+        Thread t = new Thread(NativeLibrary::load, "berth-store-preload");
         t.setDaemon(true);
         t.start();
     }
