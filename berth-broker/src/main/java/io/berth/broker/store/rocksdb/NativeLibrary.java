@@ -94,7 +94,8 @@ final class NativeLibrary {
     private static byte[] stamp(URL resource) throws IOException {
         URLConnection c = resource.openConnection();
         String id = c instanceof JarURLConnection jar
-                ? "size " + jar.getJarEntry().getSize() + " crc " + jar.getJarEntry().getCrc()
+                ? "size " + jar.getJarEntry().getSize() + " crc "
+                        + jar.getJarEntry().getCrc()
                 : resource + " " + c.getContentLengthLong();
         return id.getBytes(StandardCharsets.UTF_8);
     }
