@@ -57,12 +57,18 @@ final class AckQueue {
         void send(Pending ack);
     }
 
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Made at the first acknowledgement, dropped by {@link #clear}: an offline session has none. */
+    private @Nullable ArrayDeque<Pending> queue;
 
     /** Queues an acknowledgement that waits for one completion. */
     Pending add(MqttPacket ok, @Nullable MqttPacket refused, @Nullable MqttPacket failed, boolean releasesSlot) {
         Pending p = new Pending(ok, refused, failed, releasesSlot);
-        queue.add(p);
+        ArrayDeque<Pending> q = queue;
+        if (q == null) {
+            q = new ArrayDeque<>();
+            queue = q;
+        }
+        q.add(p);
         return p;
     }
 
@@ -93,10 +99,14 @@ final class AckQueue {
 
     /** Hands the ready acknowledgements at the head to {@code sink}, in order; returns how many. */
     int drain(Sink sink) {
+        ArrayDeque<Pending> q = queue;
+        if (q == null) {
+            return 0;
+        }
         int n = 0;
         Pending head;
-        while ((head = queue.peek()) != null && head.ready()) {
-            queue.poll();
+        while ((head = q.peek()) != null && head.ready()) {
+            q.poll();
             sink.send(head);
             n++;
         }
@@ -104,11 +114,16 @@ final class AckQueue {
     }
 
     boolean isEmpty() {
-        return queue.isEmpty();
+        return queue == null || queue.isEmpty();
     }
 
     /** Forgets every acknowledgement: the connection they were for is gone. */
     void clear() {
-        queue.clear();
+        queue = null;
+    }
+
+    /** Whether it holds a queue at all (it has none until the first acknowledgement after a clear). */
+    boolean allocated() {
+        return queue != null;
     }
 }

@@ -43,6 +43,10 @@ final class OutboundQueue {
     final String clientId;
     final SessionStore store;
     final Executor shard;
+    /** Where store reads past what memory holds run (see {@link HeldMessages}). */
+    private final Executor reader;
+    /** The shard's budget for what online queues hold in memory. */
+    private final HeldBudget budget;
     /** The shard's batch of this tick: dequeues ride in it (they are lazy, see ADR 7). */
     final TickBatch batch;
 
@@ -66,12 +70,16 @@ final class OutboundQueue {
      * holds) may still bring them back: not to be sent again.
      */
     private final PositionSet endedAhead = new PositionSet();
-    /** What memory holds of the queue while online, so that the pump seldom reads the store. */
-    private final HeldMessages held;
+    /**
+     * What memory holds of the queue while online, so that the pump seldom reads the store; made at
+     * {@link #attach} and dropped at {@link #detach}: an offline session holds none.
+     */
+    private @Nullable HeldMessages held;
     /** Positions below this may have been sent before a crash: their first send carries DUP. */
     private long dupBefore;
-    /** Publishers' acknowledgements held while this session is far behind (online only). */
-    final Pacing pacing;
+    /** Publishers' acknowledgements held while this session is far behind; like {@link #held}, online only. */
+    @Nullable
+    Pacing pacing;
 
     @Nullable
     ClientConnection connection;
@@ -99,15 +107,12 @@ final class OutboundQueue {
         this.store = store;
         this.shard = shard;
         this.batch = batch;
-        this.held = new HeldMessages(clientId, store, shard, reader, budget, () -> nextToSend, this::pump);
+        this.reader = reader;
+        this.budget = budget;
         this.clock = clock;
         this.metrics = metrics;
         this.events = events;
         this.bounds = new QueueBounds(clientId, metrics, events, this::evictOldest);
-        this.pacing = new Pacing(
-                shard instanceof ShardExecutor s
-                        ? (millis, task) -> s.schedule(task, millis, TimeUnit.MILLISECONDS)
-                        : (millis, task) -> {});
     }
 
     /** Messages reserved for this session and not sent yet. */
@@ -214,31 +219,63 @@ final class OutboundQueue {
     void ended(long seq) {
         if (seq >= nextToSend) {
             endedAhead.add(seq);
-            held.remove(seq);
+            if (held != null) {
+                held.remove(seq);
+            }
         }
     }
 
     /** The pump moves on to {@code next}: what lies below it is let go. */
     private void passTo(long next) {
         nextToSend = next;
-        held.dropBelow(next);
+        if (held != null) {
+            held.dropBelow(next);
+        }
         endedAhead.removeBelow(next);
     }
 
-    /** Starts sending on a connection whose CONNACK went out. */
+    /**
+     * Starts sending on a connection whose CONNACK went out: makes what only an online session needs
+     * (what memory holds of the queue, the pacing of publishers).
+     */
     void attach(ClientConnection conn) {
         connection = conn;
+        if (held == null) {
+            held = new HeldMessages(clientId, store, shard, reader, budget, () -> nextToSend, this::pump);
+        }
+        if (pacing == null) {
+            pacing = new Pacing(
+                    shard instanceof ShardExecutor s
+                            ? (millis, task) -> s.schedule(task, millis, TimeUnit.MILLISECONDS)
+                            : (millis, task) -> {});
+        }
         inflight.reset(false);
         pump();
     }
 
-    /** Stops sending: the connection is gone. In-flight messages stay, to be resent. */
+    /**
+     * Stops sending: the connection is gone. In-flight messages stay, to be resent; what only an online
+     * session needs goes (a store read under way for it is dropped when it comes back).
+     */
     void detach() {
         connection = null;
-        pacing.releaseAll();
+        Pacing p = pacing;
+        pacing = null;
+        if (p != null) {
+            p.releaseAll();
+        }
         recordInflight();
         inflight.reset(true);
-        held.reset();
+        HeldMessages h = held;
+        held = null;
+        if (h != null) {
+            h.reset();
+        }
+    }
+
+    /** Whether this queue holds what only an online session needs; for tests. */
+    boolean holdsOnlineState() {
+        return held != null || pacing != null;
     }
 
     /**
@@ -269,7 +306,7 @@ final class OutboundQueue {
                 new QueueEntry(seq, message.id(), delivery.qos(), delivery.retain(), delivery.subscriptionIds());
         pending.add(seq);
         added(1, message.sizeBytes());
-        if (connection != null) {
+        if (held != null) {
             held.hold(new QueuedMessage(entry, message));
         }
         return new StoreCommand.Enqueue(clientId, entry, message);
@@ -284,7 +321,9 @@ final class OutboundQueue {
             // Not stored: the publisher gets no acknowledgement and sends again. The slot stays empty.
             LOG.warn("queue write for {} failed: {}", clientId, error.toString());
             added(-1, -enqueue.message().sizeBytes());
-            held.remove(seq);
+            if (held != null) {
+                held.remove(seq);
+            }
         }
         pump();
     }
@@ -310,7 +349,8 @@ final class OutboundQueue {
 
     /** Sends what the window allows: in-flight resends first, then queued messages in order. */
     void pump() {
-        if (connection == null) {
+        HeldMessages held = this.held;
+        if (connection == null || held == null) {
             return;
         }
         // only after a reconnect is anything in flight not yet sent on this connection
@@ -340,7 +380,9 @@ final class OutboundQueue {
         if (connection != null) {
             connection.flush();
         }
-        pacing.sent(waiting());
+        if (pacing != null) {
+            pacing.sent(waiting());
+        }
     }
 
     private void sendNew(QueuedMessage queued) {

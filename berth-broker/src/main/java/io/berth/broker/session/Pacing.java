@@ -63,11 +63,12 @@ final class Pacing {
         return (rejected, error) -> {
             for (Prepared p : prepared) {
                 Session s = sessions.get(p.clientId());
+                Pacing pacing = s == null ? null : s.outbound.pacing;
                 if (s != null
                         && s.incarnation == p.incarnation()
-                        && s.connection != null
+                        && pacing != null
                         && backlogged(s.outbound.waiting())) {
-                    s.outbound.pacing.hold(() -> reply.done(rejected, error));
+                    pacing.hold(() -> reply.done(rejected, error));
                     return;
                 }
             }

@@ -2,9 +2,7 @@ package io.berth.broker.session;
 
 import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.SessionStore;
-import io.berth.broker.store.Subscription;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -24,7 +22,7 @@ final class Session {
     final SessionStore store;
 
     final OutboundQueue outbound;
-    final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    final SessionSubscriptions subscriptions = new SessionSubscriptions();
     /** Inbound QoS 2 packet ids whose PUBREL has not come, each with the commit of its PUBLISH. */
     final Map<Integer, CompletableFuture<Routed>> inbound = new HashMap<>();
 

@@ -199,6 +199,8 @@ final class SessionLifecycle {
         s.connection = null;
         s.attached = false;
         s.outbound.detach();
+        // they were for the connection that went (a new one starts with none)
+        s.acks.clear();
         shard.context.online().remove(s.clientId);
     }
 

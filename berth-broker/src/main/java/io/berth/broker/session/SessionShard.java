@@ -357,20 +357,22 @@ public final class SessionShard {
         }
     }
 
-    /** What the queues of this shard report: watermark crossings and evictions. */
+    /** What the queues of this shard report: watermark crossings and evictions (one for all of them). */
     OutboundQueue.QueueEvents queueEvents() {
-        return new OutboundQueue.QueueEvents() {
-            @Override
-            public void crossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {
-                watermarks.crossed(clientId, high, count, bytes, limits);
-            }
-
-            @Override
-            public void evicted(String clientId, Refusal refusal) {
-                dropLog.dropped(clientId, refusal);
-            }
-        };
+        return queueEvents;
     }
+
+    private final OutboundQueue.QueueEvents queueEvents = new OutboundQueue.QueueEvents() {
+        @Override
+        public void crossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {
+            watermarks.crossed(clientId, high, count, bytes, limits);
+        }
+
+        @Override
+        public void evicted(String clientId, Refusal refusal) {
+            dropLog.dropped(clientId, refusal);
+        }
+    };
 
     private void withSession(ClientConnection conn, java.util.function.Consumer<Session> action) {
         Session s = sessions.get(conn.clientId());
