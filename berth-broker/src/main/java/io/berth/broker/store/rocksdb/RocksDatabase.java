@@ -114,6 +114,10 @@ final class RocksDatabase implements AutoCloseable {
                         .setCreateMissingColumnFamilies(true)
                         .setMaxBackgroundJobs(2)
                         .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
+                        // a start after a crash replays the WAL into the memtables and goes on, instead of
+                        // first writing them to a table file (and syncing it) before it opens: the WAL stays
+                        // until they are flushed as usual (at most MAX_WAL_BYTES, see there)
+                        .setAvoidFlushDuringRecovery(true)
                         // nor does it read every table file's properties before it opens
                         .setSkipStatsUpdateOnDbOpen(true)
                         .setDbWriteBufferSize(MEMTABLES_BYTES)
