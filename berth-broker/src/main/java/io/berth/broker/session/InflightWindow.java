@@ -1,5 +1,7 @@
 package io.berth.broker.session;
 
+import io.berth.broker.store.InflightRecord;
+import io.berth.broker.store.StoreCommand;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -108,6 +110,21 @@ final class InflightWindow {
     }
 
     /** The messages in flight in queue order, as a copy that may be changed while walked. */
+    /**
+     * The "PUBLISH sent" records of what went out on this connection and is not released, in order: written
+     * when the connection goes, not per send, which would cost a store write per delivery. After a crash
+     * the records of the last connection may be missing; the resends then carry DUP by position (ADR 1).
+     */
+    List<StoreCommand> sentRecords(String clientId) {
+        List<StoreCommand> records = new ArrayList<>();
+        for (Outflight o : inOrder()) {
+            if (!o.released && o.sentHere) {
+                records.add(new StoreCommand.PutInflight(clientId, new InflightRecord(o.seq, o.packetId, false)));
+            }
+        }
+        return records;
+    }
+
     List<Outflight> inOrder() {
         List<Outflight> out = new ArrayList<>(size);
         for (long s = first; s < end && size > 0; s++) {

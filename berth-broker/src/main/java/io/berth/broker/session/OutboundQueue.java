@@ -13,10 +13,8 @@ import io.berth.broker.store.StoredMessage;
 import io.berth.codec.MqttEncoder;
 import io.berth.codec.PublishPacket;
 import io.berth.codec.QoS;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -43,10 +41,8 @@ final class OutboundQueue {
     final String clientId;
     final SessionStore store;
     final Executor shard;
-    /** Where store reads past what memory holds run (see {@link HeldMessages}). */
-    private final Executor reader;
-    /** The shard's budget for what online queues hold in memory. */
-    private final HeldBudget budget;
+    private final Executor reader; // for held: where store reads past what memory holds run
+    private final HeldBudget budget; // for held: the shard's budget for what memory holds
     /** The shard's batch of this tick: dequeues ride in it (they are lazy, see ADR 7). */
     final TickBatch batch;
 
@@ -70,14 +66,12 @@ final class OutboundQueue {
      * holds) may still bring them back: not to be sent again.
      */
     private final PositionSet endedAhead = new PositionSet();
-    /**
-     * What memory holds of the queue while online, so that the pump seldom reads the store; made at
-     * {@link #attach} and dropped at {@link #detach}: an offline session holds none.
-     */
-    private @Nullable HeldMessages held;
+    /** What memory holds of the queue, so that the pump seldom reads the store; null while offline. */
+    @Nullable
+    HeldMessages held;
     /** Positions below this may have been sent before a crash: their first send carries DUP. */
     private long dupBefore;
-    /** Publishers' acknowledgements held while this session is far behind; like {@link #held}, online only. */
+    /** Publishers' acknowledgements held while this session is far behind; null while offline. */
     @Nullable
     Pacing pacing;
 
@@ -234,65 +228,33 @@ final class OutboundQueue {
         endedAhead.removeBelow(next);
     }
 
-    /**
-     * Starts sending on a connection whose CONNACK went out: makes what only an online session needs
-     * (what memory holds of the queue, the pacing of publishers).
-     */
+    /** Starts sending on a connection whose CONNACK went out, with what only an online session needs. */
     void attach(ClientConnection conn) {
         connection = conn;
         if (held == null) {
             held = new HeldMessages(clientId, store, shard, reader, budget, () -> nextToSend, this::pump);
-        }
-        if (pacing == null) {
-            pacing = new Pacing(
-                    shard instanceof ShardExecutor s
-                            ? (millis, task) -> s.schedule(task, millis, TimeUnit.MILLISECONDS)
-                            : (millis, task) -> {});
+            pacing = Pacing.on(shard);
         }
         inflight.reset(false);
         pump();
     }
 
-    /**
-     * Stops sending: the connection is gone. In-flight messages stay, to be resent; what only an online
-     * session needs goes (a store read under way for it is dropped when it comes back).
-     */
+    /** Stops sending: the connection is gone. In-flight messages stay, to be resent; online-only state goes. */
     void detach() {
         connection = null;
-        Pacing p = pacing;
+        if (pacing != null) {
+            pacing.releaseAll();
+        }
         pacing = null;
-        if (p != null) {
-            p.releaseAll();
-        }
-        recordInflight();
-        inflight.reset(true);
-        HeldMessages h = held;
-        held = null;
-        if (h != null) {
-            h.reset();
-        }
-    }
-
-    /** Whether this queue holds what only an online session needs; for tests. */
-    boolean holdsOnlineState() {
-        return held != null || pacing != null;
-    }
-
-    /**
-     * Writes "PUBLISH sent" for every message in flight, in one command list, when the connection goes:
-     * not per send, which would cost a store write per delivery. After a crash the records of the last
-     * connection may be missing; then the resends carry DUP by position instead (see ADR 1).
-     */
-    private void recordInflight() {
-        List<StoreCommand> records = new ArrayList<>();
-        for (Outflight o : inflight.inOrder()) {
-            if (!o.released && o.sentHere) {
-                records.add(new StoreCommand.PutInflight(clientId, new InflightRecord(o.seq, o.packetId, false)));
-            }
-        }
+        List<StoreCommand> records = inflight.sentRecords(clientId);
         if (!records.isEmpty()) {
             store.submit(records);
         }
+        inflight.reset(true);
+        if (held != null) {
+            held.reset();
+        }
+        held = null;
     }
 
     /**

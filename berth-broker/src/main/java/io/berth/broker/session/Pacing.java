@@ -46,6 +46,14 @@ final class Pacing {
         this.timer = timer;
     }
 
+    /** Pacing whose timers run on {@code shard} (none when it is not a {@link ShardExecutor}: tests). */
+    static Pacing on(java.util.concurrent.Executor shard) {
+        return new Pacing(
+                shard instanceof ShardExecutor s
+                        ? (millis, task) -> s.schedule(task, millis, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        : (millis, task) -> {});
+    }
+
     /**
      * {@code reply}, held by the first online session of {@code prepared} that is far behind when the
      * entries have committed; {@code reply} itself when none of them is online. Runs on the shard of

@@ -43,7 +43,7 @@ class OfflineQueueStateTest {
     void newQueue_offline_holdsNoOnlineState() {
         OutboundQueue q = queue();
 
-        assertThat(q.holdsOnlineState()).isFalse();
+        assertThat(q.held).isNull();
         assertThat(q.pacing).isNull();
     }
 
@@ -52,14 +52,14 @@ class OfflineQueueStateTest {
         OutboundQueue q = queue();
 
         q.attach(connection(0)); // a window of 0: what is queued waits in memory
-        assertThat(q.holdsOnlineState()).isTrue();
+        assertThat(q.held).isNotNull();
         assertThat(q.pacing).isNotNull();
 
         enqueue(q, "held while online");
         assertThat(budget.used()).isPositive();
 
         q.detach();
-        assertThat(q.holdsOnlineState()).isFalse();
+        assertThat(q.held).isNull();
         assertThat(budget.used())
                 .as("what memory held goes back to the shard's budget")
                 .isZero();
@@ -71,7 +71,7 @@ class OfflineQueueStateTest {
         for (int i = 0; i < 5; i++) {
             enqueue(q, "m" + i);
         }
-        assertThat(q.holdsOnlineState()).isFalse();
+        assertThat(q.held).isNull();
         assertThat(budget.used())
                 .as("an offline queue holds no message in memory")
                 .isZero();
@@ -92,7 +92,7 @@ class OfflineQueueStateTest {
         }
         assertThat(payloads()).containsExactly("m0", "m1"); // the window is 2
         q.detach();
-        assertThat(q.holdsOnlineState()).isFalse();
+        assertThat(q.held).isNull();
         assertThat(q.inflightCount()).as("in flight stays, to be resent").isEqualTo(2);
         sent.clear();
 
