@@ -42,8 +42,21 @@ public final class Security implements Authorizer, AutoCloseable {
     private static final int HASH_THREADS = 2;
     /** Logins waiting for their turn in all; beyond it CONNECT is answered with Server Busy. */
     private static final int MAX_WAITING_LOGINS = 10_000;
-    /** Verified for unknown users, so that they take as long as known ones (no user enumeration by time). */
-    private static final String DUMMY_HASH = PasswordHasher.hash("dummy".toCharArray());
+    /**
+     * Verified for unknown users, so that they take as long as known ones (no user enumeration by time).
+     * A hash costs a few hundred milliseconds: it is made on a thread of its own when a password file is
+     * read (see the constructor), not on the path of every start.
+     */
+    private static final class Dummy {
+        static final String HASH = PasswordHasher.hash("dummy".toCharArray());
+
+        private Dummy() {}
+
+        /** Makes the hash (once: the class initializer runs once, and others wait for it). */
+        static void make() {
+            LOG.debug("dummy password hash ready ({} characters)", HASH.length());
+        }
+    }
 
     private final SecurityConfig config;
     private final boolean anonymousAllowed;
@@ -84,6 +97,10 @@ public final class Security implements Authorizer, AutoCloseable {
                 new LoginQueue(HASH_THREADS, config.abuse().loginsInFlightPerAddress(), MAX_WAITING_LOGINS, backoff);
         new SecureRandom().nextBytes(scramSecret);
         if (config.passwordFile() != null) {
+            // ready before the first login in all but the first moments (which would wait for it)
+            Thread t = new Thread(Dummy::make, "berth-dummy-hash");
+            t.setDaemon(true);
+            t.start();
             Path f = config.passwordFile();
             reloader.watch("password file", List.of(f), () -> passwordsChanged(PasswordFile.read(f)));
         }
@@ -270,7 +287,7 @@ public final class Security implements Authorizer, AutoCloseable {
     private Authentication verify(PasswordFile users, Credentials c, String user) {
         String hash = users.hashOf(user);
         byte[] password = c.password() == null ? new byte[0] : c.password();
-        boolean ok = PasswordHasher.verify(password, hash == null ? DUMMY_HASH : hash)
+        boolean ok = PasswordHasher.verify(password, hash == null ? Dummy.HASH : hash)
                 && hash != null
                 && c.password() != null;
         if (!ok || hash == null) {
