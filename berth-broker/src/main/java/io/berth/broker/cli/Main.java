@@ -1,6 +1,7 @@
 package io.berth.broker.cli;
 
 import io.berth.broker.store.rocksdb.RocksSessionStore;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,12 +20,20 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        int code;
         if (args.length > 0 && args[0].equals("serve")) {
             // in parallel with parsing the command line and the configuration (a start after a crash waits
             // for nothing else as long)
             RocksSessionStore.preloadNativeLibrary();
+            // only the command that runs: picocli builds the model of every command it is given by
+            // reflection, which costs a start more than parsing its own options (the usage and the errors
+            // read the same: "berth serve")
+            code = new CommandLine(new ServeCommand())
+                    .setCommandName("berth serve")
+                    .execute(Arrays.copyOfRange(args, 1, args.length));
+        } else {
+            code = new CommandLine(new Main()).execute(args);
         }
-        int code = new CommandLine(new Main()).execute(args);
         if (code != 0) {
             System.exit(code);
         }
