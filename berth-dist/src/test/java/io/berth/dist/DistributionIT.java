@@ -82,6 +82,11 @@ class DistributionIT {
 
         Path data = dir.resolve("data");
         int port = serve(home, data);
+        try (var natives = Files.list(home.resolve("native"))) {
+            assertThat(natives.map(p -> p.getFileName().toString()))
+                    .as("RocksDB's native library, unpacked once by bin/berth into native/ (its home is writable)")
+                    .anyMatch(n -> n.startsWith("librocksdbjni") && n.endsWith(".so"));
+        }
         assertThat(broker.out())
                 .as("-XX:+PrintCommandLineFlags: the defaults of bin/berth and BERTH_JAVA_OPTS")
                 .anyMatch(l -> l.contains("-XX:+ExitOnOutOfMemoryError") && l.contains("-XX:MaxHeapSize=268435456"));

@@ -97,8 +97,8 @@ final class SessionLifecycle {
             s = newSession(r.clientId(), r.expiryIntervalSeconds(), r.principal());
             s.outbound.startAt(continueAt);
         }
-        s.record =
-                new SessionRecord(r.clientId(), conn.version(), r.expiryIntervalSeconds(), 0, r.will(), r.principal());
+        // the session's own client id: one instance per session however often it reconnects
+        s.record = new SessionRecord(s.clientId, conn.version(), r.expiryIntervalSeconds(), 0, r.will(), r.principal());
         s.connection = conn;
         s.attached = false;
         s.inboundUnacked = 0;
