@@ -77,10 +77,7 @@ public final class ClientQos1Scenario implements Scenario {
             Run r = switch (library) {
                 case BERTH_FILE -> berth(peer.port(), s, ClientSessionStore.file(dir.resolve("berth.session")));
                 case BERTH_FILE_OS ->
-                    berth(
-                            peer.port(),
-                            s,
-                            ClientSessionStore.file(dir.resolve("berth-os.session"), FileDurability.OS));
+                    berth(peer.port(), s, ClientSessionStore.file(dir.resolve("berth-os.session"), FileDurability.OS));
                 case BERTH_MEMORY -> berth(peer.port(), s, ClientSessionStore.inMemory());
                 case HIVEMQ -> hivemq(peer.port(), s);
                 default -> paho(peer.port(), s, dir.resolve("paho"));
