@@ -24,9 +24,9 @@ import org.jspecify.annotations.Nullable;
  * subscriber's shard queues the message in its own tick batch, and the publisher's shard hears back per
  * tick, not per message. A publish whose commit must be atomic with a command of the publisher's session
  * (QoS 2: the inbound packet id, ADR 2; a move out of a shared group's queue) takes the other way
- * ({@link #publishAtomically}): each subscriber's shard reserves queue positions, then everything is
- * submitted as one group, so that after a crash a QoS 2 message is either fully routed and remembered,
- * or neither.
+ * ({@link #publishAtomically}, {@link AtomicRoute}): each subscriber's shard reserves queue positions,
+ * then everything is submitted as one group, so that after a crash a QoS 2 message is either fully routed
+ * and remembered, or neither.
  *
  * <p>Threading: called on the publisher's shard; stateless apart from final references and the time of
  * the last refused-retained log line (an atomic shared by the shards).
@@ -148,18 +148,24 @@ final class Router {
 
     /**
      * Routes {@code message} and commits it atomically with {@code extra} (commands of the publisher's
-     * session on {@code extraStore}). The future completes when all of it is committed.
+     * session on {@code extraStore}); {@code done} is told on {@code here} once all of it committed and the
+     * subscribers' shards let the acknowledgement go (see {@link AtomicRoute}).
      */
-    CompletableFuture<Routed> publishAtomically(
-            StoredMessage message, SessionShard here, SessionStore extraStore, List<StoreCommand> extra) {
-        List<StoreCommand> durable = new ArrayList<>();
+    void publishAtomically(
+            StoredMessage message,
+            SessionShard here,
+            SessionStore extraStore,
+            List<StoreCommand> extra,
+            PendingRoute.Done done) {
         RetainChange retained = retain(message);
-        if (retained.command() != null) {
-            durable.add(retained.command());
-        }
-        CompletableFuture<Routed> routed = route(message, here, match(message), durable, extraStore, extra);
-        routed.thenRun(() -> retained.committed(context));
-        return retained.refused() ? routed.thenApply(r -> Routed.QUOTA_EXCEEDED) : routed;
+        List<StoreCommand> durable = retained.command() == null ? List.of() : List.of(retained.command());
+        new AtomicRoute(here, shards, message, durable, extraStore, extra, retained.refused(), (rejected, error) -> {
+                    if (error == null) {
+                        retained.committed(context);
+                    }
+                    done.done(rejected, error);
+                })
+                .start(match(message));
     }
 
     /**
@@ -190,34 +196,6 @@ final class Router {
                     }
                     return commit(List.of(), groupStore, List.of(out), r.prepared())
                             .thenApply(v -> true);
-                });
-    }
-
-    private CompletableFuture<Routed> route(
-            StoredMessage message,
-            SessionShard here,
-            Map<Integer, List<Delivery>> byShard,
-            List<StoreCommand> durable,
-            SessionStore extraStore,
-            List<StoreCommand> extra) {
-        if (byShard.isEmpty()) {
-            return commit(durable, extraStore, extra, List.of()).thenApply(v -> Routed.STORED);
-        }
-        List<CompletableFuture<Reservation>> prepares = new ArrayList<>(byShard.size());
-        for (Map.Entry<Integer, List<Delivery>> e : byShard.entrySet()) {
-            prepares.add(shards[e.getKey()].prepare(here, message, e.getValue()));
-        }
-        return CompletableFuture.allOf(prepares.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> {
-                    List<Prepared> all = new ArrayList<>();
-                    boolean rejected = false;
-                    for (CompletableFuture<Reservation> p : prepares) {
-                        Reservation r = p.join();
-                        all.addAll(r.prepared());
-                        rejected |= r.rejected();
-                    }
-                    Routed routed = rejected ? Routed.QUOTA_EXCEEDED : Routed.STORED;
-                    return commit(durable, extraStore, extra, all).thenApply(x -> routed);
                 });
     }
 
