@@ -5,7 +5,6 @@ import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -75,12 +74,15 @@ final class AtomicRoute {
         this.done = done;
     }
 
-    /** Starts the route to {@code byShard}, the deliveries grouped by the shard of each subscriber. */
-    void start(Map<Integer, List<Delivery>> byShard) {
+    /** Starts the route to {@code byShard}, the deliveries by the index of each subscriber's shard. */
+    void start(@Nullable List<Delivery>[] byShard) {
         assert here.executor.inEventLoop() : "routed off the publisher's shard";
-        for (Map.Entry<Integer, List<Delivery>> e : byShard.entrySet()) {
-            SessionShard target = shards[e.getKey()];
-            List<Delivery> deliveries = e.getValue();
+        for (int i = 0; i < byShard.length; i++) {
+            List<Delivery> deliveries = byShard[i];
+            if (deliveries == null) {
+                continue;
+            }
+            SessionShard target = shards[i];
             reserving++;
             if (target == here) {
                 reserved(target, here.reserve(message, deliveries));
