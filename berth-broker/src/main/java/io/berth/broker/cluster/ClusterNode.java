@@ -12,6 +12,7 @@ import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.rocksdb.CommandCodec;
 import io.berth.broker.store.rocksdb.RocksSessionStore;
+import io.berth.codec.ReasonCode;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,6 +70,11 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     private final LocalView view = new LocalView();
     private final ReplicatedSessionStore store;
     private final RaftGroup group;
+    private final MajorityWatch majority;
+    /** A member heard from within this many milliseconds is alive: twice the longest election timeout. */
+    private final long aliveMillis;
+
+    private volatile @Nullable Sessions attached;
 
     private ClusterNode(BrokerConfig config, RocksSessionStore local) throws IOException {
         this.cluster = config.cluster();
@@ -85,6 +91,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(raftDir.toFile()));
+        this.aliveMillis = 2 * RaftServerConfigKeys.Rpc.timeoutMax(properties).toLong(TimeUnit.MILLISECONDS);
         GrpcConfigKeys.Server.setHost(properties, cluster.bind().host());
         GrpcConfigKeys.Server.setPort(properties, cluster.bind().port());
         boolean existing =
@@ -104,6 +111,49 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                 .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
         this.store = new ReplicatedSessionStore(this, local, cluster);
+        this.majority = new MajorityWatch(
+                cluster.tuning().majorityTimeoutMillis(), this::inTouch, System::nanoTime, new Unreachable());
+    }
+
+    /**
+     * A node cut off from the majority sends its clients away: 5.0 DISCONNECT 0x9C Use another server
+     * (0x88 Server unavailable is not a DISCONNECT reason code), 3.1.1 a close; see ADR 12.
+     */
+    private final class Unreachable implements MajorityWatch.Reaction {
+        @Override
+        public void cutOff() {
+            Sessions s = attached;
+            if (s != null) {
+                s.disconnectAll(ReasonCode.USE_ANOTHER_SERVER);
+            }
+        }
+
+        @Override
+        public void back() {}
+    }
+
+    private boolean inTouch() {
+        try {
+            return GroupStatus.inTouch(
+                    server.getDivision(group.getGroupId()), group.getPeers().size(), aliveMillis);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** What this node knows of the session group now ({@code GET /cluster}); any thread. */
+    public GroupStatus groupStatus() {
+        try {
+            var snapshot = machine.getLatestSnapshot();
+            return GroupStatus.of(
+                    server.getDivision(group.getGroupId()),
+                    cluster,
+                    snapshot == null ? -1 : snapshot.getIndex(),
+                    majority.cutOff(),
+                    aliveMillis);
+        } catch (IOException e) {
+            throw new IllegalStateException("the session group is not running on this node", e);
+        }
     }
 
     /**
@@ -129,6 +179,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         try {
             ClusterNode node = new ClusterNode(config, local);
             node.server.start();
+            node.majority.start();
             LOG.info(
                     "cluster node {} of {} listening on {}",
                     config.cluster().nodeId(),
@@ -156,6 +207,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
      */
     public void attach(Sessions sessions, RetainedIndex retained) {
         view.attach(sessions, retained);
+        attached = sessions;
     }
 
     /**
@@ -168,6 +220,10 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
      */
     @Override
     public CompletableFuture<RecoveredSession> claim(String clientId) {
+        if (majority.cutOff()) {
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("node " + cluster.nodeId() + " is cut off from the cluster's majority"));
+        }
         long seq = seqs.incrementAndGet();
         CompletableFuture<Void> applied = machine.expect(seq);
         send(seq, LogEntry.claim(cluster.nodeId(), incarnation, seq, clientId));
@@ -253,6 +309,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     /** Leaves the group: stops the Raft server and the client, then closes the replica. */
     @Override
     public void close() {
+        majority.close();
         try {
             client.close();
         } catch (IOException e) {
