@@ -141,6 +141,11 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         }
     }
 
+    /** Registers this node's gauges (see {@link ClusterMetrics}) in {@code registry}. */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        ClusterMetrics.register(registry, cluster, group.getGroupId().getUuid().toString(), this::groupStatus);
+    }
+
     /** What this node knows of the session group now ({@code GET /cluster}); any thread. */
     public GroupStatus groupStatus() {
         try {
