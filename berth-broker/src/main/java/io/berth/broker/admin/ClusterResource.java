@@ -48,6 +48,7 @@ final class ClusterResource {
         m.put("commitIndex", s.commitIndex());
         m.put("appliedIndex", s.appliedIndex());
         m.put("snapshotIndex", known(s.snapshotIndex()));
+        m.put("logStartIndex", s.logStartIndex());
         m.put("cutOff", s.cutOff());
         List<Map<String, Object>> members = new ArrayList<>();
         for (GroupStatus.Member p : s.members()) {

@@ -11,7 +11,6 @@ import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.rocksdb.CommandCodec;
-import io.berth.broker.store.rocksdb.RocksSessionStore;
 import io.berth.codec.ReasonCode;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -38,6 +37,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -59,7 +59,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     static final long CLAIM_TIMEOUT_MILLIS = 10_000;
 
     private final ClusterConfig cluster;
-    private final RocksSessionStore local;
+    private final Replica local;
     private final SessionStateMachine machine;
     private final RaftServer server;
     private final RaftClient client;
@@ -76,7 +76,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
 
     private volatile @Nullable Sessions attached;
 
-    private ClusterNode(BrokerConfig config, RocksSessionStore local) throws IOException {
+    private ClusterNode(BrokerConfig config, Replica local) throws IOException {
         this.cluster = config.cluster();
         this.local = local;
         this.machine = new SessionStateMachine(local, cluster.nodeId(), incarnation, view);
@@ -92,6 +92,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(raftDir.toFile()));
         this.aliveMillis = 2 * RaftServerConfigKeys.Rpc.timeoutMax(properties).toLong(TimeUnit.MILLISECONDS);
+        snapshots(properties, cluster.tuning());
         GrpcConfigKeys.Server.setHost(properties, cluster.bind().host());
         GrpcConfigKeys.Server.setPort(properties, cluster.bind().port());
         boolean existing =
@@ -113,6 +114,22 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         this.store = new ReplicatedSessionStore(this, local, cluster);
         this.majority = new MajorityWatch(
                 cluster.tuning().majorityTimeoutMillis(), this::inTouch, System::nanoTime, new Unreachable());
+    }
+
+    /**
+     * Snapshots every {@code snapshot-every} entries (RocksDB checkpoints of the replica, see {@link
+     * ReplicaSnapshots}); the log behind the latest one is purged, also when a follower still needs it:
+     * that follower is sent the snapshot instead (ADR 12).
+     */
+    private static void snapshots(RaftProperties properties, ClusterConfig.Tuning tuning) {
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, tuning.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setCreationGap(properties, tuning.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, tuning.snapshotEvery()));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(tuning.logSegmentBytes()));
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, true);
     }
 
     /**
@@ -174,10 +191,10 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         }
         Path dataDir = config.dataDir().toAbsolutePath();
         ClusterIdentity.check(dataDir, config.cluster());
-        RocksSessionStore local;
+        Replica local;
         try {
             // no sync of RocksDB's own WAL: the Raft log, fsynced on a majority, is the write-ahead log
-            local = RocksSessionStore.open(dataDir.resolve("store"), false, listener);
+            local = Replica.open(dataDir.resolve("store"), listener);
         } catch (IOException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

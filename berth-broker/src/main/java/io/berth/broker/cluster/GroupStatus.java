@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param commitIndex the highest log index this node knows to be committed
  * @param appliedIndex the highest log index applied to this node's replica
  * @param snapshotIndex the log index of this node's latest snapshot, -1 when it has none
+ * @param logStartIndex the first index still in this node's log (the ones before are purged)
  * @param cutOff true while this node is cut off from the majority (its clients are sent away)
  * @param members every member, in the order of {@code cluster.members}
  */
@@ -36,6 +37,7 @@ public record GroupStatus(
         long commitIndex,
         long appliedIndex,
         long snapshotIndex,
+        long logStartIndex,
         boolean cutOff,
         List<Member> members) {
 
@@ -142,6 +144,7 @@ public record GroupStatus(
                 commit,
                 info.getLastAppliedIndex(),
                 snapshotIndex,
+                division.getRaftLog().getStartIndex(),
                 cutOff,
                 List.copyOf(members));
     }

@@ -19,6 +19,8 @@ public record ClusterConfig(String nodeId, Address bind, List<Member> members, T
     /** No cluster: the single node. */
     public static final ClusterConfig NONE = new ClusterConfig("", new Address("", 0), List.of());
 
+    private static final long DEFAULT_SEGMENT_BYTES = 8L << 20;
+
     /** A cluster with the default {@link Tuning}. */
     public ClusterConfig(String nodeId, Address bind, List<Member> members) {
         this(nodeId, bind, members, Tuning.DEFAULT);
@@ -65,13 +67,20 @@ public record ClusterConfig(String nodeId, Address bind, List<Member> members, T
      *     server) and refuses new ones at once ({@code cluster.majority-timeout}, seconds in the file)
      * @param snapshotEvery how many log entries after the last snapshot make the node take the next one,
      *     after which the log behind it is purged ({@code cluster.snapshot-every})
+     * @param logSegmentBytes the size at which a Raft log segment is closed; only closed segments are
+     *     purged
      */
-    public record Tuning(long majorityTimeoutMillis, long snapshotEvery) {
+    public record Tuning(long majorityTimeoutMillis, long snapshotEvery, long logSegmentBytes) {
         /**
          * 3 s: ten times the longest Raft election timeout (300 ms), so that an election or a slow
-         * follower does not disconnect anyone; 100,000 entries between snapshots.
+         * follower does not disconnect anyone; 100,000 entries between snapshots; 8 MiB log segments.
          */
-        public static final Tuning DEFAULT = new Tuning(3_000, 100_000);
+        public static final Tuning DEFAULT = new Tuning(3_000, 100_000, 8L << 20);
+
+        /** With the default segment size. */
+        public Tuning(long majorityTimeoutMillis, long snapshotEvery) {
+            this(majorityTimeoutMillis, snapshotEvery, DEFAULT_SEGMENT_BYTES);
+        }
 
         public Tuning {
             if (majorityTimeoutMillis < 1) {
@@ -79,6 +88,9 @@ public record ClusterConfig(String nodeId, Address bind, List<Member> members, T
             }
             if (snapshotEvery < 1) {
                 throw new IllegalArgumentException("cluster.snapshot-every must be at least 1 entry");
+            }
+            if (logSegmentBytes < 1024) {
+                throw new IllegalArgumentException("a Raft log segment must be at least 1 KiB");
             }
         }
     }

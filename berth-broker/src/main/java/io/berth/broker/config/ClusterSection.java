@@ -43,9 +43,12 @@ final class ClusterSection {
                     case "members" -> members = members(v);
                     case "majority-timeout" ->
                         tuning = new ClusterConfig.Tuning(
-                                Math.multiplyExact(ConfigValues.seconds(v), 1000), tuning.snapshotEvery());
+                                Math.multiplyExact(ConfigValues.seconds(v), 1000),
+                                tuning.snapshotEvery(),
+                                tuning.logSegmentBytes());
                     case "snapshot-every" ->
-                        tuning = new ClusterConfig.Tuning(tuning.majorityTimeoutMillis(), ConfigValues.number(v));
+                        tuning = new ClusterConfig.Tuning(
+                                tuning.majorityTimeoutMillis(), ConfigValues.number(v), tuning.logSegmentBytes());
                     default -> throw new IllegalArgumentException("unknown option");
                 }
             } catch (IllegalArgumentException e) {
