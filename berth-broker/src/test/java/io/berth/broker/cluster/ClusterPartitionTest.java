@@ -116,7 +116,10 @@ class ClusterPartitionTest {
         int leader = leader();
         int cut = (leader + 1) % 3;
         int other = (leader + 2) % 3;
+        // every node follows the leader before the cut: the other two are a working majority
         serving(cut);
+        serving(other);
+        serving(leader);
 
         RawClient v5 = open(cut, MqttVersion.V5);
         assertThat(v5.connect("roamer", false, PERSISTENT, null).reasonCode()).isEqualTo(ReasonCode.SUCCESS);

@@ -69,7 +69,14 @@ final class DroppingProxy implements AutoCloseable {
                     pump(in, null);
                     continue;
                 }
-                Socket out = new Socket(InetAddress.getLoopbackAddress(), target);
+                Socket out;
+                try {
+                    out = new Socket(InetAddress.getLoopbackAddress(), target);
+                } catch (IOException e) {
+                    // the node is not up yet: refuse, as it would, rather than hold a dead connection
+                    quietly(in);
+                    continue;
+                }
                 open.add(out);
                 pump(in, out);
                 pump(out, in);
