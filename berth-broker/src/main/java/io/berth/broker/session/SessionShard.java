@@ -177,7 +177,7 @@ public final class SessionShard {
         }
     }
 
-    private void applyCommitted(List<Prepared> prepared, @Nullable Throwable error) {
+    void applyCommitted(List<Prepared> prepared, @Nullable Throwable error) {
         assert executor.inEventLoop() : "session work off its shard";
         {
             for (Prepared p : prepared) {
@@ -315,7 +315,7 @@ public final class SessionShard {
         return ((long) index << 48) | ++incarnations;
     }
 
-    private Reservation reserve(StoredMessage message, List<Delivery> deliveries) {
+    Reservation reserve(StoredMessage message, List<Delivery> deliveries) {
         assert executor.inEventLoop() : "session work off its shard";
         List<Prepared> out = new ArrayList<>(deliveries.size());
         boolean rejected = false;
