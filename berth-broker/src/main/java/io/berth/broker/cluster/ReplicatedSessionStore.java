@@ -6,7 +6,6 @@ import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
-import io.berth.broker.store.rocksdb.RocksSessionStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,10 +23,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class ReplicatedSessionStore implements SessionStore {
     private final ClusterNode node;
-    private final RocksSessionStore local;
+    private final Replica local;
     private final ClusterConfig cluster;
 
-    ReplicatedSessionStore(ClusterNode node, RocksSessionStore local, ClusterConfig cluster) {
+    ReplicatedSessionStore(ClusterNode node, Replica local, ClusterConfig cluster) {
         this.node = node;
         this.local = local;
         this.cluster = cluster;

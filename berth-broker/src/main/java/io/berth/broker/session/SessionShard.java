@@ -128,6 +128,17 @@ public final class SessionShard {
         executor.execute(() -> lifecycle.release(clientId));
     }
 
+    /** Closes the connection of every session of this shard with {@code reason}; the sessions stay. */
+    void disconnectAll(ReasonCode reason) {
+        executor.execute(() -> {
+            for (Session s : new ArrayList<>(sessions.values())) {
+                if (s.connection != null) {
+                    s.connection.close(reason);
+                }
+            }
+        });
+    }
+
     public void disconnect(ClientConnection conn, DisconnectPacket packet) {
         assert executor.inEventLoop() : "session work off its shard";
         executor.runChecked(() -> lifecycle.disconnect(conn, packet));
