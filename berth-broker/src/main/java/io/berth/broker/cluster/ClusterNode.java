@@ -4,6 +4,7 @@ import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.ClusterConfig;
 import io.berth.broker.config.Durability;
 import io.berth.broker.routing.RetainedIndex;
+import io.berth.broker.routing.TopicTree;
 import io.berth.broker.session.SessionHandover;
 import io.berth.broker.session.Sessions;
 import io.berth.broker.store.CommitListener;
@@ -178,6 +179,16 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                     }
                 })
                 .thenApplyAsync(v -> local.recoverSession(clientId), reads);
+    }
+
+    @Override
+    public TopicTree subscriptions() {
+        return machine.subscriptions().tree();
+    }
+
+    @Override
+    public List<Forwarded> inbox(String clientId, long afterKey, int max) {
+        return Inboxes.read(local, clientId, afterKey, max);
     }
 
     /** Submits one store submission as one log entry; completes once it is committed and applied here. */

@@ -44,6 +44,14 @@ final class LocalView implements SessionStateMachine.Listener {
         }
     }
 
+    @Override
+    public synchronized void forwarded(String clientId) {
+        Sessions s = sessions;
+        if (s != null) {
+            s.forwarded(clientId); // before the attachment, the restore of the session reads its inbox
+        }
+    }
+
     private static void retain(RetainedIndex index, StoreCommand command) {
         if (command instanceof StoreCommand.PutRetained put) {
             index.restore(put.message());

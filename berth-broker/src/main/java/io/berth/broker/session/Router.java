@@ -11,9 +11,11 @@ import io.berth.codec.QoS;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -37,13 +39,16 @@ final class Router {
 
     private final BrokerContext context;
     private final SessionShard[] shards;
+    /** Cluster only: the subscriptions of every durable session of the cluster (ADR 12); null on a single node. */
+    private final @Nullable TopicTree cluster;
     /** When a refused retained message was last logged (System.nanoTime), shared by every shard. */
     private final java.util.concurrent.atomic.AtomicLong lastRetainedLog =
             new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - RETAINED_LOG_INTERVAL_NANOS - 1);
 
-    Router(BrokerContext context, SessionShard[] shards) {
+    Router(BrokerContext context, SessionShard[] shards, @Nullable TopicTree cluster) {
         this.context = context;
         this.shards = shards;
+        this.cluster = cluster;
     }
 
     /**
@@ -73,7 +78,17 @@ final class Router {
             route.expect();
             route.part(true, null);
         }
-        for (Map.Entry<Integer, List<Delivery>> e : match(message).entrySet()) {
+        Set<String> forwarded = forwarded(message);
+        if (!forwarded.isEmpty()) {
+            for (String clientId : forwarded) {
+                here.batch.add(context.durableStore(), new StoreCommand.Forward(clientId, message));
+            }
+            if (route != null) {
+                route.expect();
+                here.batch.whenCommitted(context.durableStore(), error -> route.part(false, error));
+            }
+        }
+        for (Map.Entry<Integer, List<Delivery>> e : match(message, forwarded).entrySet()) {
             SessionShard target = shards[e.getKey()];
             List<Delivery> deliveries = e.getValue();
             if (route == null) {
@@ -157,7 +172,12 @@ final class Router {
         if (retained.command() != null) {
             durable.add(retained.command());
         }
-        CompletableFuture<Routed> routed = route(message, here, match(message), durable, extraStore, extra);
+        Set<String> forwarded = forwarded(message);
+        for (String clientId : forwarded) {
+            durable.add(new StoreCommand.Forward(clientId, message));
+        }
+        CompletableFuture<Routed> routed =
+                route(message, here, match(message, forwarded), durable, extraStore, extra);
         routed.thenRun(() -> retained.committed(context));
         return retained.refused() ? routed.thenApply(r -> Routed.QUOTA_EXCEEDED) : routed;
     }
@@ -261,8 +281,37 @@ final class Router {
         return Math.floorMod(clientId.hashCode(), shards.length);
     }
 
-    /** The deliveries of a message, grouped by the shard of each subscriber. */
-    private Map<Integer, List<Delivery>> match(StoredMessage message) {
+    /**
+     * Cluster only (ADR 12): the durable sessions of the cluster, served here or on another node, that get
+     * {@code message} through their inboxes, in log order; their owners work out the delivery. Shared
+     * subscriptions are left to the local tree.
+     */
+    private Set<String> forwarded(StoredMessage message) {
+        TopicTree c = cluster;
+        if (c == null) {
+            return Set.of();
+        }
+        Set<String> to = new LinkedHashSet<>();
+        c.match(message.topic(), new TopicTree.MatchVisitor() {
+            @Override
+            public void subscriber(String clientId, Subscription sub) {
+                // [MQTT-3.8.3-3] No Local: not to the publisher's own subscription
+                if (!(sub.noLocal() && clientId.equals(message.publisherId()))) {
+                    to.add(clientId);
+                }
+            }
+
+            @Override
+            public void sharedGroup(TopicTree.SharedGroup group) {}
+        });
+        return to;
+    }
+
+    /**
+     * The deliveries of a message, grouped by the shard of each subscriber, but for the sessions it is
+     * {@code forwarded} to.
+     */
+    private Map<Integer, List<Delivery>> match(StoredMessage message, Set<String> forwarded) {
         Map<String, DeliveryBuilder> direct = new HashMap<>();
         List<Delivery> shared = new ArrayList<>();
         context.tree().match(message.topic(), new TopicTree.MatchVisitor() {
@@ -270,6 +319,9 @@ final class Router {
             public void subscriber(String clientId, Subscription sub) {
                 // [MQTT-3.8.3-3] No Local: not to the publisher's own subscription
                 if (sub.noLocal() && clientId.equals(message.publisherId())) {
+                    return;
+                }
+                if (!forwarded.isEmpty() && forwarded.contains(clientId)) {
                     return;
                 }
                 direct.computeIfAbsent(clientId, DeliveryBuilder::new).add(message, sub);
@@ -314,7 +366,7 @@ final class Router {
     }
 
     /** Merges the matching subscriptions of one client into one delivery. */
-    private static final class DeliveryBuilder {
+    static final class DeliveryBuilder {
         final String clientId;
 
         @Nullable

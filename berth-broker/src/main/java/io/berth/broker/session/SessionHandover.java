@@ -1,6 +1,9 @@
 package io.berth.broker.session;
 
+import io.berth.broker.routing.TopicTree;
 import io.berth.broker.store.RecoveredSession;
+import io.berth.broker.store.StoredMessage;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,4 +20,20 @@ public interface SessionHandover {
      * holds it (null when there is none); exceptionally when the claim could not be committed.
      */
     CompletableFuture<RecoveredSession> claim(String clientId);
+
+    /**
+     * The subscriptions of every durable session of the cluster, on whichever node (ADR 12): a publish
+     * forwards a copy to each session that matches there. Written by the node as the log is applied;
+     * readable on any thread.
+     */
+    TopicTree subscriptions();
+
+    /**
+     * At most {@code max} messages of {@code clientId}'s inbox with a key above {@code afterKey}, in key
+     * (log) order, as this node's store holds them now. Blocks on a store read: call it off the shards.
+     */
+    List<Forwarded> inbox(String clientId, long afterKey, int max);
+
+    /** A message in a session's inbox, with its key there. */
+    record Forwarded(long key, StoredMessage message) {}
 }

@@ -55,6 +55,8 @@ public final class SessionShard {
     private final DropLog dropLog = new DropLog();
     private final Sessions owner;
     private final QueueWatermarks watermarks;
+    /** Null on a single node. */
+    private final @Nullable InboxIntake inbox;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionShard.class);
 
     SessionShard(
@@ -80,6 +82,8 @@ public final class SessionShard {
         this.requests = new ClientRequests(this, owner);
         this.subscriptions = new SubscribeRequests(this, owner, requests);
         this.groups = new GroupQueues(this, owner);
+        SessionHandover handover = owner.handover();
+        this.inbox = handover == null ? null : new InboxIntake(this, handover);
     }
 
     // ---- entry points of a connection: on the shard's loop, where the connection lives ----
@@ -126,6 +130,14 @@ public final class SessionShard {
 
     void release(String clientId) {
         executor.execute(() -> lifecycle.release(clientId));
+    }
+
+    /** Cluster only: takes what the inbox of {@code clientId} holds into its queue (ADR 12). */
+    void pullInbox(String clientId) {
+        InboxIntake i = inbox;
+        if (i != null) {
+            onShard(() -> i.pull(clientId));
+        }
     }
 
     public void disconnect(ClientConnection conn, DisconnectPacket packet) {
@@ -304,7 +316,7 @@ public final class SessionShard {
         return ((long) index << 48) | ++incarnations;
     }
 
-    private Reservation reserve(StoredMessage message, List<Delivery> deliveries) {
+    Reservation reserve(StoredMessage message, List<Delivery> deliveries) {
         assert executor.inEventLoop() : "session work off its shard";
         List<Prepared> out = new ArrayList<>(deliveries.size());
         boolean rejected = false;
