@@ -1,7 +1,7 @@
 package io.berth.broker.cluster;
 
-import io.berth.broker.store.StoreCommand;
 import io.berth.broker.session.SessionHandover;
+import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.rocksdb.CommandCodec;
 import io.berth.broker.store.rocksdb.RocksSessionStore;
 import io.berth.broker.store.rocksdb.RocksSessionStore.MetaWrite;
@@ -47,7 +47,8 @@ final class Inboxes {
     /** Reads the last keys taken from the replica; before the first entry is applied. */
     void load(RocksSessionStore store) {
         store.readMeta(TAKEN)
-                .forEach((key, v) -> taken.put(key.substring(TAKEN.length()), ByteBuffer.wrap(v).getLong()));
+                .forEach((key, v) -> taken.put(
+                        key.substring(TAKEN.length()), ByteBuffer.wrap(v).getLong()));
     }
 
     static String prefix(String clientId) {
@@ -65,7 +66,8 @@ final class Inboxes {
      * @return the commands for the store, the sessions that got rows, and the sessions a take of which
      *     was refused (applied before), whose state on the submitting node is not the replica's
      */
-    Applied apply(long index, List<StoreCommand> commands, Function<String, @Nullable String> owner, List<MetaWrite> meta) {
+    Applied apply(
+            long index, List<StoreCommand> commands, Function<String, @Nullable String> owner, List<MetaWrite> meta) {
         List<StoreCommand> out = null;
         Set<String> forwarded = Set.of();
         Set<String> lost = Set.of();
@@ -93,7 +95,8 @@ final class Inboxes {
                     continue; // the session ended meanwhile
                 }
                 if (slot >= MAX_SLOTS) {
-                    LOG.error("log entry {} forwards more than {} messages; {} not kept", index, MAX_SLOTS, f.clientId());
+                    LOG.error(
+                            "log entry {} forwards more than {} messages; {} not kept", index, MAX_SLOTS, f.clientId());
                     continue;
                 }
                 long key = (index << 20) | slot++;
@@ -119,7 +122,8 @@ final class Inboxes {
 
     private void markTaken(String clientId, long key, List<MetaWrite> meta) {
         taken.put(clientId, key);
-        meta.add(new MetaWrite(TAKEN + clientId, ByteBuffer.allocate(8).putLong(key).array()));
+        meta.add(new MetaWrite(
+                TAKEN + clientId, ByteBuffer.allocate(8).putLong(key).array()));
     }
 
     private static Set<String> add(Set<String> set, String clientId) {

@@ -179,10 +179,12 @@ final class SessionStateMachine extends BaseStateMachine {
             }
         }
         CompletableFuture<Message> done = written(at, entry, store.submit(applied.store(), meta), fenced);
-        return nudged.isEmpty() ? done : done.thenApply(m -> {
-            nudged.forEach(listener::forwarded);
-            return m;
-        });
+        return nudged.isEmpty()
+                ? done
+                : done.thenApply(m -> {
+                    nudged.forEach(listener::forwarded);
+                    return m;
+                });
     }
 
     /**

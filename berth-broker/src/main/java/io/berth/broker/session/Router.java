@@ -176,8 +176,7 @@ final class Router {
         for (String clientId : forwarded) {
             durable.add(new StoreCommand.Forward(clientId, message));
         }
-        CompletableFuture<Routed> routed =
-                route(message, here, match(message, forwarded), durable, extraStore, extra);
+        CompletableFuture<Routed> routed = route(message, here, match(message, forwarded), durable, extraStore, extra);
         routed.thenRun(() -> retained.committed(context));
         return retained.refused() ? routed.thenApply(r -> Routed.QUOTA_EXCEEDED) : routed;
     }

@@ -57,6 +57,7 @@ public final class SessionShard {
     private final QueueWatermarks watermarks;
     /** Null on a single node. */
     private final @Nullable InboxIntake inbox;
+
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionShard.class);
 
     SessionShard(

@@ -20,8 +20,13 @@ final class TestCluster implements AutoCloseable {
     TestCluster(Path dir, int size) {
         this.dir = dir;
         this.nodes = new Berth[size];
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
         for (int i = 0; i < size; i++) {
-            members.add(new ClusterConfig.Member("n" + (i + 1), new ClusterConfig.Address("127.0.0.1", freePort())));
+            int port = freePort();
+            while (!ports.add(port)) { // the system may hand out a port it just handed out
+                port = freePort();
+            }
+            members.add(new ClusterConfig.Member("n" + (i + 1), new ClusterConfig.Address("127.0.0.1", port)));
         }
     }
 

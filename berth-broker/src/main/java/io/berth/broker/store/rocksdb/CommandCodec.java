@@ -100,7 +100,8 @@ public final class CommandCodec {
             if (e == null) {
                 w.u8(0);
             } else {
-                w.u8(1).u64(e.entry().seq())
+                w.u8(1)
+                        .u64(e.entry().seq())
                         .bytes(Values.queueEntry(e.entry(), e.message().sizeBytes()))
                         .bytes(Values.message(e.message()));
             }
@@ -176,9 +177,7 @@ public final class CommandCodec {
                 byte[] entry = r.bytes();
                 StoredMessage message = Values.readMessage(r.bytes());
                 return new StoreCommand.TakeForwarded(
-                        clientId,
-                        key,
-                        new StoreCommand.Enqueue(clientId, Values.readQueueEntry(seq, entry), message));
+                        clientId, key, new StoreCommand.Enqueue(clientId, Values.readQueueEntry(seq, entry), message));
             }
             default -> throw new IllegalArgumentException("unknown command tag " + tag);
         }

@@ -232,8 +232,8 @@ public final class RocksSessionStore implements SessionStore {
                 ReadOptions ro = new ReadOptions().setIterateUpperBound(bound);
                 RocksIterator it = db.newIterator(handles.get(Family.META), ro)) {
             for (it.seek(start); it.isValid() && out.size() < max; it.next()) {
-                String key = new String(it.key(), java.nio.charset.StandardCharsets.UTF_8)
-                        .substring(META_PREFIX.length());
+                String key =
+                        new String(it.key(), java.nio.charset.StandardCharsets.UTF_8).substring(META_PREFIX.length());
                 if (!after.isEmpty() && key.equals(prefix + after)) {
                     continue;
                 }
