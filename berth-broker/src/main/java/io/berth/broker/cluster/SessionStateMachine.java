@@ -165,7 +165,7 @@ final class SessionStateMachine extends BaseStateMachine {
         if (fenced.rejected() == null) {
             own(entry.node(), fenced.kept(), meta);
         }
-        Inboxes.Applied applied = inboxes.apply(at.getIndex(), fenced.kept(), owners::get, meta);
+        Inboxes.Applied applied = inboxes.apply(at.getIndex(), fenced.kept(), owners::get, subscriptions, meta);
         subscriptions.apply(applied.store());
         if (!applied.lost().isEmpty()) {
             Set<String> lost = new HashSet<>(fenced.lost());

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * StoreCommand.TakeForwarded} that deletes the inbox row and enqueues the message at a queue position this
  * shard reserves, in one log entry, so a message is queued once whatever crashes. The delivery is worked
  * out here from the session's own subscriptions as they are now (a session that unsubscribed meanwhile
- * gets nothing); shared subscriptions are not served through inboxes.
+ * gets nothing); a message for its membership of a shared subscription that it left meanwhile goes back
+ * to the group, for another member.
  *
  * <p>Threading: on its shard's thread; the inbox is read on the shard's reader executor and the rows come
  * back as a task. One read per session at a time; a nudge during a read reads again after it.
@@ -38,6 +39,11 @@ final class InboxIntake {
         Session s = shard.sessions.get(clientId);
         if (s == null || !s.store.durable()) {
             return; // a session restored later reads its inbox then
+        }
+        if (s.connection != null && !s.attached) {
+            // its CONNACK waits for the session's record (after a clean start, for the deletion of the
+            // former session and its inbox): read once the CONNACK went
+            return;
         }
         if (s.inboxReading) {
             s.inboxAgain = true;
@@ -77,7 +83,20 @@ final class InboxIntake {
 
     private void take(Session s, SessionHandover.Forwarded f) {
         StoredMessage message = f.message();
-        Delivery d = delivery(s, message);
+        String shared = f.sharedFilter();
+        Delivery d;
+        if (shared == null) {
+            d = delivery(s, message);
+        } else {
+            Subscription sub = s.subscriptions.get(shared);
+            if (sub == null) {
+                // it left the group meanwhile: another member gets it, in the same entry as the take
+                shard.batch.add(s.store, new StoreCommand.TakeForwarded(s.clientId, f.key(), null));
+                shard.batch.add(s.store, new StoreCommand.ForwardShared(shared, message));
+                return;
+            }
+            d = new Router.DeliveryBuilder(s.clientId).add(message, sub).build();
+        }
         Prepared p = null;
         if (d != null) {
             Reservation r = shard.reserve(message, List.of(d));

@@ -78,11 +78,9 @@ final class Router {
             route.expect();
             route.part(true, null);
         }
-        Set<String> forwarded = forwarded(message);
+        Forwards forwarded = forwarded(message);
         if (!forwarded.isEmpty()) {
-            for (String clientId : forwarded) {
-                here.batch.add(context.durableStore(), new StoreCommand.Forward(clientId, message));
-            }
+            forwarded.commands(message, c -> here.batch.add(context.durableStore(), c));
             if (route != null) {
                 route.expect();
                 here.batch.whenCommitted(context.durableStore(), error -> route.part(false, error));
@@ -172,10 +170,8 @@ final class Router {
         if (retained.command() != null) {
             durable.add(retained.command());
         }
-        Set<String> forwarded = forwarded(message);
-        for (String clientId : forwarded) {
-            durable.add(new StoreCommand.Forward(clientId, message));
-        }
+        Forwards forwarded = forwarded(message);
+        forwarded.commands(message, durable::add);
         CompletableFuture<Routed> routed = route(message, here, match(message, forwarded), durable, extraStore, extra);
         routed.thenRun(() -> retained.committed(context));
         return retained.refused() ? routed.thenApply(r -> Routed.QUOTA_EXCEEDED) : routed;
@@ -285,32 +281,56 @@ final class Router {
      * {@code message} through their inboxes, in log order; their owners work out the delivery. Shared
      * subscriptions are left to the local tree.
      */
-    private Set<String> forwarded(StoredMessage message) {
+    private Forwards forwarded(StoredMessage message) {
         TopicTree c = cluster;
         if (c == null) {
-            return Set.of();
+            return Forwards.NONE;
         }
-        Set<String> to = new LinkedHashSet<>();
+        Forwards to = new Forwards(new LinkedHashSet<>(), new LinkedHashSet<>());
         c.match(message.topic(), new TopicTree.MatchVisitor() {
             @Override
             public void subscriber(String clientId, Subscription sub) {
                 // [MQTT-3.8.3-3] No Local: not to the publisher's own subscription
                 if (!(sub.noLocal() && clientId.equals(message.publisherId()))) {
-                    to.add(clientId);
+                    to.clients().add(clientId);
                 }
             }
 
             @Override
-            public void sharedGroup(TopicTree.SharedGroup group) {}
+            public void sharedGroup(TopicTree.SharedGroup group) {
+                // one member of the group, on any node, chosen when the entry is applied
+                to.groups().add(group.sharedFilter());
+            }
         });
         return to;
+    }
+
+    /**
+     * Cluster only: the sessions a message is forwarded to, and the shared subscriptions (by shared
+     * filter) one member of which gets it.
+     */
+    private record Forwards(Set<String> clients, Set<String> groups) {
+        static final Forwards NONE = new Forwards(Set.of(), Set.of());
+
+        boolean isEmpty() {
+            return clients.isEmpty() && groups.isEmpty();
+        }
+
+        void commands(StoredMessage message, java.util.function.Consumer<StoreCommand> add) {
+            for (String clientId : clients) {
+                add.accept(new StoreCommand.Forward(clientId, message));
+            }
+            for (String filter : groups) {
+                add.accept(new StoreCommand.ForwardShared(filter, message));
+            }
+        }
     }
 
     /**
      * The deliveries of a message, grouped by the shard of each subscriber, but for the sessions it is
      * {@code forwarded} to.
      */
-    private Map<Integer, List<Delivery>> match(StoredMessage message, Set<String> forwarded) {
+    private Map<Integer, List<Delivery>> match(StoredMessage message, Forwards forwarded) {
         Map<String, DeliveryBuilder> direct = new HashMap<>();
         List<Delivery> shared = new ArrayList<>();
         context.tree().match(message.topic(), new TopicTree.MatchVisitor() {
@@ -320,7 +340,7 @@ final class Router {
                 if (sub.noLocal() && clientId.equals(message.publisherId())) {
                     return;
                 }
-                if (!forwarded.isEmpty() && forwarded.contains(clientId)) {
+                if (!forwarded.clients().isEmpty() && forwarded.clients().contains(clientId)) {
                     return;
                 }
                 direct.computeIfAbsent(clientId, DeliveryBuilder::new).add(message, sub);
@@ -328,6 +348,9 @@ final class Router {
 
             @Override
             public void sharedGroup(TopicTree.SharedGroup group) {
+                if (!forwarded.groups().isEmpty() && forwarded.groups().contains(group.sharedFilter())) {
+                    return; // the cluster's members share it (ADR 12)
+                }
                 Map.Entry<String, Subscription> member =
                         GroupQueues.receiver(context, group, group.nextIndex(), message.topic());
                 if (member != null) {

@@ -5,6 +5,7 @@ import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.StoredMessage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How sessions move between the nodes of a cluster. A node serves a session only while it owns it; a
@@ -34,6 +35,10 @@ public interface SessionHandover {
      */
     List<Forwarded> inbox(String clientId, long afterKey, int max);
 
-    /** A message in a session's inbox, with its key there. */
-    record Forwarded(long key, StoredMessage message) {}
+    /**
+     * A message in a session's inbox, with its key there, and the shared subscription it is for (null:
+     * for the session's own subscriptions).
+     */
+    record Forwarded(
+            long key, StoredMessage message, @Nullable String sharedFilter) {}
 }

@@ -127,6 +127,9 @@ final class SessionLifecycle {
                             // [MQTT-4.4.0-1] unacknowledged PUBLISH and PUBREL are resent first, then the queue
                             session.outbound.attach(conn);
                             drainGroupsOf(session);
+                            if (claims != null) {
+                                shard.pullInbox(session.clientId); // what came while the CONNACK waited
+                            }
                             conn.flush();
                         },
                         shard.executor);

@@ -125,11 +125,32 @@ public sealed interface StoreCommand {
      * Cluster only (ADR 12): a copy of a message for the durable session of {@code clientId}, which may be
      * served by another node, kept in the session's inbox until its owner queues it ({@link
      * TakeForwarded}). Its place in the inbox is its place in the replicated log; no queue position is
-     * taken here (those are reserved by the owner's shard only).
+     * taken here (those are reserved by the owner's shard only). With {@code sharedFilter} it is for the
+     * session's membership of that shared subscription, otherwise for its own subscriptions.
      */
-    record Forward(String clientId, StoredMessage message) implements StoreCommand {
+    record Forward(
+            String clientId,
+            StoredMessage message,
+            @Nullable String sharedFilter) implements StoreCommand {
         public Forward {
             Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(message, "message");
+        }
+
+        /** A copy for the session's own (not shared) subscriptions. */
+        public Forward(String clientId, StoredMessage message) {
+            this(clientId, message, null);
+        }
+    }
+
+    /**
+     * Cluster only (ADR 12): a message for one member of the shared subscription {@code sharedFilter}
+     * ({@code $share/group/filter}), whichever node serves it: the member is chosen when the command is
+     * applied, and gets a {@link Forward} for its membership.
+     */
+    record ForwardShared(String sharedFilter, StoredMessage message) implements StoreCommand {
+        public ForwardShared {
+            Objects.requireNonNull(sharedFilter, "sharedFilter");
             Objects.requireNonNull(message, "message");
         }
     }

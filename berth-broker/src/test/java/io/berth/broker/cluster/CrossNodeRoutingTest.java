@@ -325,4 +325,53 @@ class CrossNodeRoutingTest {
             assertThat(receive(publishes, 10)).isEqualTo(expected("zero/t", 0, 10));
         }
     }
+
+    @Test
+    void sharedSubscription_withMembersOnEveryNode_getsEachMessageOnce_balanced() throws Exception {
+        List<List<String>> got = new ArrayList<>();
+        List<Mqtt5BlockingClient.Mqtt5Publishes> flows = new ArrayList<>();
+        for (int node = 0; node < 3; node++) {
+            Mqtt5BlockingClient member = client("worker-" + node, node);
+            flows.add(member.publishes(MqttGlobalPublishFilter.ALL));
+            connectPersistent(member);
+            member.subscribeWith()
+                    .topicFilter("$share/workers/jobs/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            got.add(Collections.synchronizedList(new ArrayList<>()));
+        }
+        settled();
+        publish(0, "jobs/a", 0, 30, MqttQos.AT_LEAST_ONCE);
+
+        List<String> all = new ArrayList<>();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (int i = 0; i < 3; i++) {
+                for (var p = flows.get(i).receive(10, TimeUnit.MILLISECONDS);
+                        p.isPresent();
+                        p = flows.get(i).receive(10, TimeUnit.MILLISECONDS)) {
+                    String m =
+                            p.get().getTopic() + "/" + new String(p.get().getPayloadAsBytes(), StandardCharsets.UTF_8);
+                    got.get(i).add(m);
+                    all.add(m);
+                }
+            }
+            return all.size() >= 30;
+        });
+        // [MQTT-4.8.2-2] each message of a shared subscription goes to one member of the group, here
+        // whichever node it is on
+        assertThat(all).containsExactlyInAnyOrderElementsOf(expected("jobs/a", 0, 30));
+        for (int i = 0; i < 3; i++) {
+            assertThat(got.get(i))
+                    .as("messages of the member on node %d", i + 1)
+                    .isNotEmpty();
+            // each member's share in the publisher's order [MQTT-4.6.0-6]
+            assertThat(got.get(i).stream()
+                            .map(m -> Integer.parseInt(m.substring(m.lastIndexOf("/m") + 2)))
+                            .toList())
+                    .isSorted();
+        }
+        for (Mqtt5BlockingClient.Mqtt5Publishes f : flows) {
+            f.close();
+        }
+    }
 }

@@ -29,6 +29,7 @@ public final class CommandCodec {
     private static final int DELETE_RETAINED = 11;
     private static final int FORWARD = 12;
     private static final int TAKE_FORWARDED = 13;
+    private static final int FORWARD_SHARED = 14;
 
     private CommandCodec() {}
 
@@ -94,6 +95,14 @@ public final class CommandCodec {
             w.u8(DELETE_RETAINED).string(c.topic());
         } else if (command instanceof StoreCommand.Forward c) {
             w.u8(FORWARD).string(c.clientId()).bytes(Values.message(c.message()));
+            String shared = c.sharedFilter();
+            if (shared == null) {
+                w.u8(0);
+            } else {
+                w.u8(1).string(shared);
+            }
+        } else if (command instanceof StoreCommand.ForwardShared c) {
+            w.u8(FORWARD_SHARED).string(c.sharedFilter()).bytes(Values.message(c.message()));
         } else if (command instanceof StoreCommand.TakeForwarded c) {
             w.u8(TAKE_FORWARDED).string(c.clientId()).u64(c.inboxKey());
             StoreCommand.Enqueue e = c.enqueue();
@@ -165,7 +174,12 @@ public final class CommandCodec {
             }
             case FORWARD -> {
                 String clientId = r.string();
-                return new StoreCommand.Forward(clientId, Values.readMessage(r.bytes()));
+                StoredMessage message = Values.readMessage(r.bytes());
+                return new StoreCommand.Forward(clientId, message, r.u8() == 0 ? null : r.string());
+            }
+            case FORWARD_SHARED -> {
+                String filter = r.string();
+                return new StoreCommand.ForwardShared(filter, Values.readMessage(r.bytes()));
             }
             case TAKE_FORWARDED -> {
                 String clientId = r.string();
