@@ -246,6 +246,8 @@ final class SessionStateMachine extends BaseStateMachine {
                 maxId = Math.max(maxId, r.message().id());
             } else if (c instanceof StoreCommand.Forward f) {
                 maxId = Math.max(maxId, f.message().id());
+            } else if (c instanceof StoreCommand.ForwardShared f) {
+                maxId = Math.max(maxId, f.message().id());
             }
         }
         if (maxId > 0) {
