@@ -17,6 +17,7 @@ import io.berth.codec.UnsubackPacket;
 import io.berth.codec.UnsubscribePacket;
 import io.berth.codec.Will;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -158,6 +159,34 @@ class DeliveryRulesTest {
             assertThat(p.properties().subscriptionIdentifiers()).containsExactlyInAnyOrder(11, 22);
             sub.send(PubackPacket.of(p.packetId()));
             sub.expectNothing(Duration.ofMillis(300));
+        }
+    }
+
+    @Test
+    void overlappingSubscriptionsOfManyClients_oneDeliveryEach() throws Exception {
+        // more clients than the matcher finds by a linear search, so that it also merges through its map
+        List<RawClient> subs = new ArrayList<>();
+        try (RawClient pub = v5("p")) {
+            for (int i = 0; i < 12; i++) {
+                RawClient sub = v5("many" + i);
+                subs.add(sub);
+                sub.subscribe(1, "w/+", QoS.AT_MOST_ONCE);
+                sub.subscribe(2, "w/#", QoS.AT_LEAST_ONCE);
+            }
+            publish(pub, "w/x", QoS.AT_LEAST_ONCE, false, "once", MqttProperties.EMPTY);
+            for (RawClient sub : subs) {
+                PublishPacket p = sub.expect(PublishPacket.class);
+                // [MQTT-3.3.5-1] one delivery per client, with the maximum QoS of its matching subscriptions
+                assertThat(p.qos()).isEqualTo(QoS.AT_LEAST_ONCE);
+                sub.send(PubackPacket.of(p.packetId()));
+            }
+            for (RawClient sub : subs) {
+                sub.expectNothing(Duration.ofMillis(50));
+            }
+        } finally {
+            for (RawClient sub : subs) {
+                sub.close();
+            }
         }
     }
 

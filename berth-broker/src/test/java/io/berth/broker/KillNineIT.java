@@ -116,11 +116,12 @@ class KillNineIT {
 
         long started = System.nanoTime();
         for (int cycle = 0; cycle < CYCLES; cycle++) {
-            pause(Duration.ofMillis(150 + random.nextInt(500)));
+            awaitNewAcknowledgements(acked);
+            pause(Duration.ofMillis(random.nextInt(500)));
             broker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             startBroker(port);
         }
-        pause(Duration.ofMillis(500));
+        awaitNewAcknowledgements(acked);
         publishing.set(false);
         assertThat(done.await(60, TimeUnit.SECONDS))
                 .as("publishers finish their last publish")
@@ -155,6 +156,20 @@ class KillNineIT {
         assertThat(report.orderViolations()).isZero();
         assertThat(acked.get("q1")).hasSizeGreaterThan(CYCLES);
         assertThat(acked.get("q2")).hasSizeGreaterThan(CYCLES);
+    }
+
+    /**
+     * Waits until both publishers have been acknowledged again by the broker now running, so that every
+     * SIGKILL hits a broker under load, however slowly a loaded machine starts a JVM.
+     */
+    private static void awaitNewAcknowledgements(Map<String, List<Long>> acked) {
+        Map<String, Integer> before = new HashMap<>();
+        acked.forEach((name, seqs) -> before.put(name, seqs.size()));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> before.entrySet().stream()
+                        .allMatch(e -> acked.get(e.getKey()).size() > e.getValue()));
     }
 
     private Mqtt5BlockingClient client(String id, int port) {

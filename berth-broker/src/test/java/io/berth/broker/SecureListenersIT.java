@@ -362,8 +362,9 @@ class SecureListenersIT {
         TestCertificates.writePem(
                 server.keyFile(), new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(renewed.key(), null));
         TestCertificates.writePem(server.certFile(), renewed.certificate());
-        await().atMost(Duration.ofSeconds(15))
+        await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
                 .untilAsserted(() -> {
                     trustsNew.connect();
                     trustsNew.disconnect();

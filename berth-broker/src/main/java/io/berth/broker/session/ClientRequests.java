@@ -14,7 +14,6 @@ import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,12 +95,17 @@ final class ClientRequests {
     }
 
     private void publishQos2(Session s, ClientConnection conn, PublishPacket p, StoredMessage message) {
-        MqttPacket failed =
-                new PubrecPacket(p.packetId(), ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, MqttProperties.EMPTY);
-        CompletableFuture<Routed> earlier = s.inbound.get(p.packetId());
+        int id = p.packetId();
+        MqttPacket failed = new PubrecPacket(id, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, MqttProperties.EMPTY);
+        InboundExchange earlier = s.inbound.get(id);
         if (earlier != null) {
-            // [MQTT-4.3.3-9] a resent PUBLISH whose PUBREL has not come is not delivered again
-            acknowledge(s, conn, earlier, PubrecPacket.of(p.packetId()), null, failed, false, null);
+            // [MQTT-4.3.3-9] a resent PUBLISH whose PUBREL has not come is not delivered again; its PUBREC goes
+            // once the first one committed
+            AckQueue.Pending ack = s.acks.add(PubrecPacket.of(id), null, failed, false);
+            earlier.whenSettled(() -> {
+                conn.inboundDone();
+                completeAck(s, conn, ack, false, earlier.error());
+            });
             return;
         }
         if (!conn.version().isV5() && s.inbound.size() >= shard.context.config().receiveMaximum()) {
@@ -114,36 +118,47 @@ final class ClientRequests {
         if (!admitInbound(s, conn)) {
             return;
         }
-        // the packet id is committed atomically with the routed message (see Router)
-        CompletableFuture<Routed> stored = owner.router()
-                .publishAtomically(
-                        message, shard, s.store, List.of(new StoreCommand.PutInbound(s.clientId, p.packetId())));
-        s.inbound.put(p.packetId(), stored);
-        acknowledge(
-                s,
-                conn,
-                stored,
-                PubrecPacket.of(p.packetId()),
-                new PubrecPacket(p.packetId(), ReasonCode.QUOTA_EXCEEDED, MqttProperties.EMPTY),
+        InboundExchange exchange = new InboundExchange();
+        s.inbound.put(id, exchange);
+        AckQueue.Pending ack = s.acks.add(
+                PubrecPacket.of(id),
+                new PubrecPacket(id, ReasonCode.QUOTA_EXCEEDED, MqttProperties.EMPTY),
                 failed,
-                false,
-                (routed, error) -> {
-                    if (s.inbound.get(p.packetId()) != stored) {
-                        return;
-                    }
-                    // 5.0 section 4.3.3: after a PUBREC with an error the exchange is over and the packet id
-                    // free: no PUBREL will come, so neither the id nor the Receive Maximum slot may stay taken
-                    boolean refused = error == null
-                            && routed == Routed.QUOTA_EXCEEDED
-                            && conn.version().isV5();
-                    if (error != null || refused) {
-                        s.inbound.remove(p.packetId());
-                        s.inboundUnacked = Math.max(0, s.inboundUnacked - 1);
-                    }
-                    if (refused) {
-                        s.store.submit(new StoreCommand.DeleteInbound(s.clientId, p.packetId()));
-                    }
-                });
+                false);
+        // the packet id is committed atomically with the routed message (ADR 2, AtomicRoute)
+        owner.router()
+                .publishAtomically(
+                        message,
+                        shard,
+                        s.store,
+                        List.of(new StoreCommand.PutInbound(s.clientId, id)),
+                        (rejected, error) -> {
+                            // the inbound PUBLISH is finished: the connection may read more
+                            conn.inboundDone();
+                            boolean refused =
+                                    error == null && rejected && conn.version().isV5();
+                            if (s.inbound.get(id) == exchange && (error != null || refused)) {
+                                // 5.0 section 4.3.3: after a PUBREC with an error the exchange is over and the
+                                // packet id free: no PUBREL will come, so neither the id nor the Receive Maximum
+                                // slot may stay taken
+                                s.inbound.remove(id);
+                                s.inboundUnacked = Math.max(0, s.inboundUnacked - 1);
+                                if (refused) {
+                                    shard.batch.add(s.store, new StoreCommand.DeleteInbound(s.clientId, id));
+                                }
+                            }
+                            exchange.settle(error);
+                            completeAck(s, conn, ack, refused, error);
+                        });
+    }
+
+    /** One thing {@code ack} waited for ended: sends what is ready, if the connection is still there. */
+    private void completeAck(
+            Session s, ClientConnection conn, AckQueue.Pending ack, boolean rejected, @Nullable Throwable error) {
+        if (s.isConnectedTo(conn)) {
+            s.acks.complete(ack, rejected, error);
+            sendAcks(s, conn);
+        }
     }
 
     /**
@@ -183,52 +198,20 @@ final class ClientRequests {
     }
 
     /**
-     * Queues an acknowledgement that goes once {@code stored} completes and every earlier one went out:
-     * {@code ok}, or {@code refused} (when not null) if a subscriber's queue refused the message. A failed
-     * store sends {@code failed} on 5.0 and closes a 3.1.1 connection, which has no way to say it: the
-     * client then sends the message again. {@code first}, when not null, runs on the shard with the
-     * outcome before the acknowledgement is considered.
+     * Queues an acknowledgement (SUBACK, UNSUBACK) that goes once {@code stored} completes and every
+     * earlier one went out. A failed store sends {@code failed} on 5.0 and closes a 3.1.1 connection,
+     * which has no way to say it.
      */
     AckQueue.Pending acknowledge(
-            Session s,
-            ClientConnection conn,
-            CompletableFuture<?> stored,
-            MqttPacket ok,
-            @Nullable MqttPacket refused,
-            @Nullable MqttPacket failed,
-            boolean releasesSlot,
-            @Nullable BiConsumer<Routed, Throwable> first) {
-        AckQueue.Pending ack = s.acks.add(ok, refused, failed, releasesSlot);
-        awaitCommit(s, conn, stored, ack, first);
+            Session s, ClientConnection conn, CompletableFuture<?> stored, MqttPacket ok, @Nullable MqttPacket failed) {
+        AckQueue.Pending ack = s.acks.add(ok, null, failed, false);
+        awaitCommit(s, conn, stored, ack);
         return ack;
     }
 
     /** Lets {@code ack}, queued already, go once {@code stored} completes (see {@link #acknowledge}). */
-    void awaitCommit(
-            Session s,
-            ClientConnection conn,
-            CompletableFuture<?> stored,
-            AckQueue.Pending ack,
-            @Nullable BiConsumer<Routed, Throwable> first) {
-        boolean publish = ack.ok instanceof PubackPacket || ack.ok instanceof PubrecPacket;
-        stored.whenComplete((v, error) -> {
-            shard.onShard(() -> {
-                if (publish) {
-                    // the inbound PUBLISH is finished: the connection may read more
-                    conn.inboundDone();
-                }
-                Routed routed = v instanceof Routed r ? r : Routed.STORED;
-                if (first != null) {
-                    first.accept(routed, error);
-                }
-                if (!s.isConnectedTo(conn)) {
-                    return;
-                }
-                s.acks.complete(
-                        ack, routed == Routed.QUOTA_EXCEEDED && conn.version().isV5(), error);
-                sendAcks(s, conn);
-            });
-        });
+    void awaitCommit(Session s, ClientConnection conn, CompletableFuture<?> stored, AckQueue.Pending ack) {
+        stored.whenComplete((v, error) -> shard.onShard(() -> completeAck(s, conn, ack, false, error)));
     }
 
     /** Queues an acknowledgement that waits only for the ones before it. */
@@ -272,26 +255,30 @@ final class ClientRequests {
         if (s == null) {
             return;
         }
-        CompletableFuture<Routed> received = s.inbound.remove(p.packetId());
+        InboundExchange received = s.inbound.remove(p.packetId());
         if (received == null) {
             // [MQTT-4.3.3-11] nothing pending: complete anyway (5.0 says the id was not found)
             ReasonCode rc = conn.version().isV5() ? ReasonCode.PACKET_IDENTIFIER_NOT_FOUND : ReasonCode.SUCCESS;
             answerNow(s, conn, new PubcompPacket(p.packetId(), rc, MqttProperties.EMPTY));
             return;
         }
-        // the inbound record's removal is durable before PUBCOMP: otherwise, after a crash, a new PUBLISH
-        // reusing the packet id would be taken as a resend and lost
-        CompletableFuture<Void> released =
-                received.thenCompose(v -> s.store.submit(new StoreCommand.DeleteInbound(s.clientId, p.packetId())));
-        acknowledge(
-                s,
-                conn,
-                released,
+        AckQueue.Pending ack = s.acks.add(
                 PubcompPacket.of(p.packetId()),
                 null,
                 new PubcompPacket(p.packetId(), ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, MqttProperties.EMPTY),
-                true,
-                null);
+                true);
+        // a PUBREL that comes before its PUBLISH committed waits for that commit; the inbound record's removal
+        // is durable before PUBCOMP: otherwise, after a crash, a new PUBLISH reusing the packet id would be
+        // taken as a resend and lost
+        received.whenSettled(() -> {
+            Throwable failed = received.error();
+            if (failed != null) {
+                completeAck(s, conn, ack, false, failed);
+                return;
+            }
+            shard.batch.add(s.store, new StoreCommand.DeleteInbound(s.clientId, p.packetId()));
+            shard.batch.whenCommitted(s.store, error -> completeAck(s, conn, ack, false, error));
+        });
     }
 
     /** Sends a QoS 0 message to an online session now, unless its socket is backed up. */

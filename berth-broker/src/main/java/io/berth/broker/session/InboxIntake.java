@@ -95,7 +95,7 @@ final class InboxIntake {
                 shard.batch.add(s.store, new StoreCommand.ForwardShared(shared, message));
                 return;
             }
-            d = new Router.DeliveryBuilder(s.clientId).add(message, sub).build();
+            d = new Matches.DeliveryBuilder(s.clientId).add(message, sub).build();
         }
         Prepared p = null;
         if (d != null) {
@@ -111,7 +111,7 @@ final class InboxIntake {
 
     /** What the session's subscriptions of now make of the message; null when none matches. */
     private static @Nullable Delivery delivery(Session s, StoredMessage message) {
-        Router.DeliveryBuilder b = null;
+        Matches.DeliveryBuilder b = null;
         for (Subscription sub : s.subscriptions.values()) {
             if (GroupQueues.isShared(sub) || !Topics.matches(sub.filter(), message.topic())) {
                 continue;
@@ -121,7 +121,7 @@ final class InboxIntake {
                 continue;
             }
             if (b == null) {
-                b = new Router.DeliveryBuilder(s.clientId);
+                b = new Matches.DeliveryBuilder(s.clientId);
             }
             b.add(message, sub);
         }

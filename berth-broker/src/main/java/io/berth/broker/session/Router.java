@@ -14,7 +14,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -26,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * subscriber's shard queues the message in its own tick batch, and the publisher's shard hears back per
  * tick, not per message. A publish whose commit must be atomic with a command of the publisher's session
  * (QoS 2: the inbound packet id, ADR 2; a move out of a shared group's queue) takes the other way
- * ({@link #publishAtomically}): each subscriber's shard reserves queue positions, then everything is
- * submitted as one group, so that after a crash a QoS 2 message is either fully routed and remembered,
- * or neither.
+ * ({@link #publishAtomically}, {@link AtomicRoute}): each subscriber's shard reserves queue positions,
+ * then everything is submitted as one group, so that after a crash a QoS 2 message is either fully routed
+ * and remembered, or neither.
  *
  * <p>Threading: called on the publisher's shard; stateless apart from final references and the time of
  * the last refused-retained log line (an atomic shared by the shards).
@@ -86,9 +85,13 @@ final class Router {
                 here.batch.whenCommitted(context.durableStore(), error -> route.part(false, error));
             }
         }
-        for (Map.Entry<Integer, List<Delivery>> e : match(message, forwarded).entrySet()) {
-            SessionShard target = shards[e.getKey()];
-            List<Delivery> deliveries = e.getValue();
+        @Nullable List<Delivery>[] byShard = match(message, forwarded);
+        for (int i = 0; i < byShard.length; i++) {
+            List<Delivery> deliveries = byShard[i];
+            if (deliveries == null) {
+                continue;
+            }
+            SessionShard target = shards[i];
             if (route == null) {
                 here.handTo(target, () -> target.accept(message, deliveries, null));
                 continue;
@@ -161,20 +164,34 @@ final class Router {
 
     /**
      * Routes {@code message} and commits it atomically with {@code extra} (commands of the publisher's
-     * session on {@code extraStore}). The future completes when all of it is committed.
+     * session on {@code extraStore}); {@code done} is told on {@code here} once all of it committed and the
+     * subscribers' shards let the acknowledgement go (see {@link AtomicRoute}).
      */
-    CompletableFuture<Routed> publishAtomically(
-            StoredMessage message, SessionShard here, SessionStore extraStore, List<StoreCommand> extra) {
-        List<StoreCommand> durable = new ArrayList<>();
+    void publishAtomically(
+            StoredMessage message,
+            SessionShard here,
+            SessionStore extraStore,
+            List<StoreCommand> extra,
+            PendingRoute.Done done) {
         RetainChange retained = retain(message);
-        if (retained.command() != null) {
-            durable.add(retained.command());
-        }
         Forwards forwarded = forwarded(message);
-        forwarded.commands(message, durable::add);
-        CompletableFuture<Routed> routed = route(message, here, match(message, forwarded), durable, extraStore, extra);
-        routed.thenRun(() -> retained.committed(context));
-        return retained.refused() ? routed.thenApply(r -> Routed.QUOTA_EXCEEDED) : routed;
+        List<StoreCommand> durable;
+        if (forwarded.isEmpty()) {
+            durable = retained.command() == null ? List.of() : List.of(retained.command());
+        } else {
+            durable = new ArrayList<>();
+            if (retained.command() != null) {
+                durable.add(retained.command());
+            }
+            forwarded.commands(message, durable::add);
+        }
+        new AtomicRoute(here, shards, message, durable, extraStore, extra, retained.refused(), (rejected, error) -> {
+                    if (error == null) {
+                        retained.committed(context);
+                    }
+                    done.done(rejected, error);
+                })
+                .start(match(message, forwarded));
     }
 
     /**
@@ -205,34 +222,6 @@ final class Router {
                     }
                     return commit(List.of(), groupStore, List.of(out), r.prepared())
                             .thenApply(v -> true);
-                });
-    }
-
-    private CompletableFuture<Routed> route(
-            StoredMessage message,
-            SessionShard here,
-            Map<Integer, List<Delivery>> byShard,
-            List<StoreCommand> durable,
-            SessionStore extraStore,
-            List<StoreCommand> extra) {
-        if (byShard.isEmpty()) {
-            return commit(durable, extraStore, extra, List.of()).thenApply(v -> Routed.STORED);
-        }
-        List<CompletableFuture<Reservation>> prepares = new ArrayList<>(byShard.size());
-        for (Map.Entry<Integer, List<Delivery>> e : byShard.entrySet()) {
-            prepares.add(shards[e.getKey()].prepare(here, message, e.getValue()));
-        }
-        return CompletableFuture.allOf(prepares.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> {
-                    List<Prepared> all = new ArrayList<>();
-                    boolean rejected = false;
-                    for (CompletableFuture<Reservation> p : prepares) {
-                        Reservation r = p.join();
-                        all.addAll(r.prepared());
-                        rejected |= r.rejected();
-                    }
-                    Routed routed = rejected ? Routed.QUOTA_EXCEEDED : Routed.STORED;
-                    return commit(durable, extraStore, extra, all).thenApply(x -> routed);
                 });
     }
 
@@ -277,9 +266,17 @@ final class Router {
     }
 
     /**
+     * The deliveries of a message, by the index of each subscriber's shard (null where none), but for the
+     * sessions and shared groups it is {@code forwarded} to.
+     */
+    private @Nullable List<Delivery>[] match(StoredMessage message, Forwards forwarded) {
+        return Matches.of(context, message, shards.length, forwarded.clients(), forwarded.groups());
+    }
+
+    /**
      * Cluster only (ADR 12): the durable sessions of the cluster, served here or on another node, that get
-     * {@code message} through their inboxes, in log order; their owners work out the delivery. Shared
-     * subscriptions are left to the local tree.
+     * {@code message} through their inboxes, in log order (their owners work out the delivery), and the
+     * shared subscriptions with such members, one of which gets it.
      */
     private Forwards forwarded(StoredMessage message) {
         TopicTree c = cluster;
@@ -323,99 +320,6 @@ final class Router {
             for (String filter : groups) {
                 add.accept(new StoreCommand.ForwardShared(filter, message));
             }
-        }
-    }
-
-    /**
-     * The deliveries of a message, grouped by the shard of each subscriber, but for the sessions it is
-     * {@code forwarded} to.
-     */
-    private Map<Integer, List<Delivery>> match(StoredMessage message, Forwards forwarded) {
-        Map<String, DeliveryBuilder> direct = new HashMap<>();
-        List<Delivery> shared = new ArrayList<>();
-        context.tree().match(message.topic(), new TopicTree.MatchVisitor() {
-            @Override
-            public void subscriber(String clientId, Subscription sub) {
-                // [MQTT-3.8.3-3] No Local: not to the publisher's own subscription
-                if (sub.noLocal() && clientId.equals(message.publisherId())) {
-                    return;
-                }
-                if (!forwarded.clients().isEmpty() && forwarded.clients().contains(clientId)) {
-                    return;
-                }
-                direct.computeIfAbsent(clientId, DeliveryBuilder::new).add(message, sub);
-            }
-
-            @Override
-            public void sharedGroup(TopicTree.SharedGroup group) {
-                if (!forwarded.groups().isEmpty() && forwarded.groups().contains(group.sharedFilter())) {
-                    return; // the cluster's members share it (ADR 12)
-                }
-                Map.Entry<String, Subscription> member =
-                        GroupQueues.receiver(context, group, group.nextIndex(), message.topic());
-                if (member != null) {
-                    shared.add(new DeliveryBuilder(member.getKey())
-                            .add(message, member.getValue())
-                            .build());
-                } else {
-                    // no online member may receive it: the group's own queue keeps it (see GroupQueues)
-                    shared.add(new Delivery(
-                            GroupQueues.key(group.sharedFilter()),
-                            QoS.min(message.qos(), highestQos(group)),
-                            false,
-                            List.of()));
-                }
-            }
-        });
-        Map<Integer, List<Delivery>> byShard = new HashMap<>();
-        for (DeliveryBuilder b : direct.values()) {
-            byShard.computeIfAbsent(shardIndex(b.clientId), i -> new ArrayList<>())
-                    .add(b.build());
-        }
-        for (Delivery d : shared) {
-            byShard.computeIfAbsent(shardIndex(d.clientId()), i -> new ArrayList<>())
-                    .add(d);
-        }
-        return byShard;
-    }
-
-    private static QoS highestQos(TopicTree.SharedGroup group) {
-        QoS q = QoS.AT_MOST_ONCE;
-        for (Subscription s : group.members().values()) {
-            q = QoS.max(q, s.qos());
-        }
-        return q;
-    }
-
-    /** Merges the matching subscriptions of one client into one delivery. */
-    static final class DeliveryBuilder {
-        final String clientId;
-
-        @Nullable
-        QoS qos;
-
-        boolean retain;
-        final List<Integer> ids = new ArrayList<>(1);
-
-        DeliveryBuilder(String clientId) {
-            this.clientId = clientId;
-        }
-
-        DeliveryBuilder add(StoredMessage message, Subscription sub) {
-            // [MQTT-3.3.5-1] delivered with the maximum QoS of the overlapping subscriptions, each capped at
-            // the published QoS
-            QoS q = QoS.min(message.qos(), sub.qos());
-            qos = qos == null ? q : QoS.max(qos, q);
-            // [MQTT-3.3.1-12] Retain As Published keeps the flag; otherwise it is cleared [MQTT-3.3.1-9]
-            retain |= message.retain() && sub.retainAsPublished();
-            if (sub.subscriptionId() > 0) {
-                ids.add(sub.subscriptionId());
-            }
-            return this;
-        }
-
-        Delivery build() {
-            return new Delivery(clientId, Objects.requireNonNull(qos, "built after add"), retain, ids);
         }
     }
 }

@@ -6,7 +6,6 @@ import io.berth.broker.store.Subscription;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
@@ -25,8 +24,8 @@ final class Session {
 
     final OutboundQueue outbound;
     final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
-    /** Inbound QoS 2 packet ids whose PUBREL has not come, each with the commit of its PUBLISH. */
-    final Map<Integer, CompletableFuture<Routed>> inbound = new HashMap<>();
+    /** Inbound QoS 2 packet ids whose PUBREL has not come, each with the state of its PUBLISH. */
+    final Map<Integer, InboundExchange> inbound = new HashMap<>();
 
     /** Set by {@link SessionLifecycle} right after construction, before the session is reachable. */
     @SuppressWarnings("NullAway.Init") // assigned by the creator, not the constructor (see above)

@@ -12,7 +12,6 @@ import io.berth.codec.MqttProperties;
 import io.berth.codec.MqttVersion;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.Will;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -371,7 +370,7 @@ final class SessionLifecycle {
             shard.context.tree().subscribe(s.clientId, sub);
         }
         for (int packetId : r.inbound()) {
-            s.inbound.put(packetId, CompletableFuture.completedFuture(Routed.STORED));
+            s.inbound.put(packetId, InboundExchange.COMMITTED);
         }
         long elapsed = Math.max(0, shard.context.clock().getAsLong() - s.record.disconnectedAtMillis());
         scheduleTimers(s, elapsed);

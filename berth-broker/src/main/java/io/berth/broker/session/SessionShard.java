@@ -179,7 +179,7 @@ public final class SessionShard {
         }
     }
 
-    private void applyCommitted(List<Prepared> prepared, @Nullable Throwable error) {
+    void applyCommitted(List<Prepared> prepared, @Nullable Throwable error) {
         assert executor.inEventLoop() : "session work off its shard";
         {
             for (Prepared p : prepared) {

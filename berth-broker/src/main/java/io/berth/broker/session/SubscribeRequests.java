@@ -117,7 +117,7 @@ final class SubscribeRequests {
                 groups.forEach(key -> owner.shardOf(key).drainGroup(key));
             };
         }
-        requests.awaitCommit(s, conn, stored, ack, null);
+        requests.awaitCommit(s, conn, stored, ack);
     }
 
     /** Why a valid filter is not granted (ACL, limits), or null. */
@@ -201,12 +201,9 @@ final class SubscribeRequests {
                 conn,
                 stored,
                 new UnsubackPacket(p.packetId(), sent, MqttProperties.EMPTY),
-                null,
                 new UnsubackPacket(
                         p.packetId(),
                         sent.stream().map(c -> ReasonCode.UNSPECIFIED_ERROR).toList(),
-                        MqttProperties.EMPTY),
-                false,
-                null);
+                        MqttProperties.EMPTY));
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link StoreCommand} with its keys and values already encoded. Encoding happens in
@@ -44,14 +45,47 @@ sealed interface Op {
     /** Encodes commands; a message shared by several enqueues of the list is encoded once. */
     static List<Op> encode(List<StoreCommand> commands) {
         List<Op> ops = new ArrayList<>(commands.size());
-        Map<Long, byte[]> messages = new HashMap<>();
+        MessageBytes messages = new MessageBytes();
         for (StoreCommand command : commands) {
             ops.add(encode(command, messages));
         }
         return ops;
     }
 
-    private static Op encode(StoreCommand command, Map<Long, byte[]> messages) {
+    /**
+     * The encoded messages of one list of commands. The enqueues of one message (a fan-out) mostly come
+     * one after the other, so the last one is kept apart and a map is made only when an earlier one
+     * comes back.
+     */
+    final class MessageBytes {
+        private long lastId = -1;
+        private byte @Nullable [] last;
+        private @Nullable Map<Long, byte[]> earlier;
+
+        byte[] of(StoredMessage m) {
+            byte[] bytes = last;
+            if (bytes != null && lastId == m.id()) {
+                return bytes;
+            }
+            Map<Long, byte[]> map = earlier;
+            if (bytes != null) {
+                if (map == null) {
+                    map = new HashMap<>();
+                    earlier = map;
+                }
+                map.put(lastId, bytes);
+            }
+            bytes = map == null ? null : map.get(m.id());
+            if (bytes == null) {
+                bytes = Values.message(m);
+            }
+            last = bytes;
+            lastId = m.id();
+            return bytes;
+        }
+    }
+
+    private static Op encode(StoreCommand command, MessageBytes messages) {
         if (command instanceof StoreCommand.PutSession c) {
             return new Put(Family.SESSIONS, Keys.client(c.session().clientId()), Values.session(c.session()), 0);
         } else if (command instanceof StoreCommand.DeleteSession c) {
@@ -66,7 +100,7 @@ sealed interface Op {
             long seq = c.entry().seq();
             requireSeq(seq);
             StoredMessage m = c.message();
-            byte[] message = messages.computeIfAbsent(m.id(), id -> Values.message(m));
+            byte[] message = messages.of(m);
             byte[] value = Values.queueEntry(c.entry(), m.sizeBytes());
             return new Enqueue(c.clientId(), Keys.client(c.clientId()), seq, m.id(), m.sizeBytes(), value, message);
         } else if (command instanceof StoreCommand.Dequeue c) {
