@@ -86,7 +86,13 @@ class ClusterKillNineIT {
                 .publishes(
                         MqttGlobalPublishFilter.ALL,
                         p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
-        sub.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
+        // bounded: a node that cannot reach the group leaves the connect waiting for ever
+        sub.toAsync()
+                .connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(3600)
+                .send()
+                .get(60, TimeUnit.SECONDS);
         sub.subscribeWith().topicFilter("k/#").qos(MqttQos.EXACTLY_ONCE).send();
         // the publishers' node knows the subscription once it applied it: from then on nothing may miss it
         Mqtt5BlockingClient probe = client("crash-probe", mqttPorts[HOME]);
@@ -112,7 +118,12 @@ class ClusterKillNineIT {
             List<Long> ok = Collections.synchronizedList(new ArrayList<>());
             acked.put(name, ok);
             Mqtt5BlockingClient pub = client("crash-pub-" + name, mqttPorts[HOME]);
-            pub.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
+            pub.toAsync()
+                    .connectWith()
+                    .cleanStart(false)
+                    .sessionExpiryInterval(3600)
+                    .send()
+                    .get(60, TimeUnit.SECONDS);
             Thread t = new Thread(() -> publish(pub, name, qos, ok, publishing, done), "publisher-" + name);
             t.start();
         }
