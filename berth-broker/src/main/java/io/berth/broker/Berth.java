@@ -75,6 +75,7 @@ public final class Berth implements AutoCloseable {
         try {
             if (config.cluster().enabled() && suppliedStore == null) {
                 cluster = ClusterNode.start(config, metrics::commit);
+                cluster.bindMetrics(metrics.registry());
                 store = cluster.store();
             } else {
                 store = suppliedStore != null ? suppliedStore : Stores.open(config, metrics::commit);
@@ -123,7 +124,8 @@ public final class Berth implements AutoCloseable {
                     millis(read, restored),
                     millis(restored, System.nanoTime()));
             if (config.adminPort() >= 0) {
-                adminServer = AdminServer.start(config, admin(), metrics);
+                ClusterNode node = cluster;
+                adminServer = AdminServer.start(config, admin(), metrics, node == null ? null : node::groupStatus);
             }
         } catch (RuntimeException e) {
             close();

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three cluster nodes as child processes ({@code --durability fsync}); QoS 1 and QoS 2 publishers on one
  * node and a persistent subscriber on another (HiveMQ clients, automatic reconnect), so that every message
- * crosses nodes (ADR 12); a random node, the publishers', the subscriber's or the third, leader or not, is
+ * crosses nodes (ADR 13); a random node, the publishers', the subscriber's or the third, leader or not, is
  * SIGKILLed at random moments and started again. Every message whose PUBACK or PUBCOMP a publisher saw
  * must reach the subscriber (QoS 2 exactly once, each publisher's order kept), and at the end the session
  * resumes on the third node with Session Present.

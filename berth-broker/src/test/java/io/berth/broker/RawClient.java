@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * A blocking MQTT test client over a plain socket: sends literal bytes or encoded packets and reads
  * what the broker sends, decoded by Berth's own decoder on a reader thread.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
     private static final Object CLOSED = new Object();
 
     private final Socket socket;
@@ -60,7 +60,7 @@ final class RawClient implements AutoCloseable {
         reader.start();
     }
 
-    static RawClient open(int port, MqttVersion version) throws IOException {
+    public static RawClient open(int port, MqttVersion version) throws IOException {
         return new RawClient(port, version);
     }
 
@@ -70,7 +70,8 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Opens a connection and sends CONNECT; returns the client after reading the CONNACK. */
-    static RawClient connected(int port, MqttVersion version, String clientId, boolean cleanStart, MqttProperties props)
+    public static RawClient connected(
+            int port, MqttVersion version, String clientId, boolean cleanStart, MqttProperties props)
             throws IOException {
         RawClient c = open(port, version);
         ConnackPacket ack = c.connect(clientId, cleanStart, props, null);
@@ -80,7 +81,7 @@ final class RawClient implements AutoCloseable {
         return c;
     }
 
-    ConnackPacket connect(String clientId, boolean cleanStart, MqttProperties props, Will will) {
+    public ConnackPacket connect(String clientId, boolean cleanStart, MqttProperties props, Will will) {
         return connect(clientId, cleanStart, props, will, null, null);
     }
 
@@ -139,7 +140,7 @@ final class RawClient implements AutoCloseable {
         }
     }
 
-    void send(MqttPacket packet) {
+    public void send(MqttPacket packet) {
         ByteBuf buf = MqttEncoder.encode(UnpooledByteBufAllocator.DEFAULT, packet, version);
         try {
             sendBytes(ByteBufUtil.getBytes(buf));
@@ -167,7 +168,7 @@ final class RawClient implements AutoCloseable {
         return receive(Duration.ofSeconds(5));
     }
 
-    MqttPacket receive(Duration timeout) {
+    public MqttPacket receive(Duration timeout) {
         Object m;
         try {
             m = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -189,7 +190,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** The next packet, which must be of {@code type}. */
-    <T extends MqttPacket> T expect(Class<T> type) {
+    public <T extends MqttPacket> T expect(Class<T> type) {
         MqttPacket p = receive();
         if (!type.isInstance(p)) {
             throw new AssertionError("expected " + type.getSimpleName() + " but received " + p);
@@ -198,7 +199,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Nothing arrives for {@code quiet} (the connection may stay open). */
-    void expectNothing(Duration quiet) {
+    public void expectNothing(Duration quiet) {
         try {
             Object m = received.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
             if (m != null && m != CLOSED) {
@@ -213,7 +214,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** True when the broker closes the connection within {@code timeout}, skipping packets before it. */
-    boolean awaitClosed(Duration timeout) {
+    public boolean awaitClosed(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (System.nanoTime() < deadline) {
@@ -230,12 +231,12 @@ final class RawClient implements AutoCloseable {
         return closed;
     }
 
-    SubackPacket subscribe(int packetId, String filter, QoS qos) {
+    public SubackPacket subscribe(int packetId, String filter, QoS qos) {
         send(new SubscribePacket(packetId, List.of(TopicSubscription.of(filter, qos)), MqttProperties.EMPTY));
         return expect(SubackPacket.class);
     }
 
-    void publish(String topic, QoS qos, int packetId, String payload) {
+    public void publish(String topic, QoS qos, int packetId, String payload) {
         send(new PublishPacket(topic, qos, false, false, packetId, payload.getBytes(), MqttProperties.EMPTY));
     }
 

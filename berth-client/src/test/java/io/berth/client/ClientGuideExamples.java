@@ -2,6 +2,7 @@ package io.berth.client;
 
 import io.berth.client.store.ClientSessionStore;
 import io.berth.client.store.FileDurability;
+import io.berth.codec.MqttVersion;
 import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.RetainHandling;
@@ -13,6 +14,59 @@ import java.util.List;
 /** The README client guide's examples, compiled with the tests so that they stay true. Not run. */
 final class ClientGuideExamples {
     private ClientGuideExamples() {}
+
+    static void session() throws Exception {
+        // guide:session
+        try (MqttClient client = MqttClient.builder()
+                .serverAddress("localhost", 1883)
+                .clientId("sensor-7") // a persistent session needs a fixed id
+                .cleanStart(false) // resume the session the broker keeps
+                .sessionExpiry(Duration.ofHours(1)) // MQTT 5: how long the broker keeps it
+                .sessionStore(ClientSessionStore.file(Path.of("sensor-7.session")))
+                .sendBuffer(10_000, 16 << 20, OverflowPolicy.DROP_OLDEST)
+                .droppedListener((m, why) -> System.err.println("dropped " + m + ": " + why))
+                .build()) {
+            client.connect().join();
+            client.subscribe(
+                            "commands/sensor-7/#",
+                            QoS.EXACTLY_ONCE,
+                            m -> System.out.println(m.topic() + " " + m.payloadAsString()))
+                    .join();
+
+            PublishFuture f = client.publish(Message.of("readings/7", "21.5", QoS.EXACTLY_ONCE));
+            f.stored().join(); // on disk: survives a crash of this process from here on
+            f.join(); // acknowledged by the broker (PUBCOMP)
+        }
+        // end:session
+    }
+
+    static void connection() throws InterruptedException {
+        // guide:connection
+        MqttClient client = MqttClient.builder()
+                .serverAddress("localhost", 1883)
+                .version(MqttVersion.V3_1_1) // default 5.0
+                .maxInflight(20) // 3.1.1 has no Receive Maximum: the client's own limit (the default)
+                .keepAlive(Duration.ofSeconds(30)) // default 60 s
+                .connectTimeout(Duration.ofSeconds(10))
+                .reconnectDelay(Duration.ofMillis(100), Duration.ofSeconds(30)) // backoff, doubling
+                .resendOnSessionLoss(true) // Session Present 0: send unacknowledged messages again
+                .defaultHandler(m -> System.out.println("matches no subscription: " + m.topic()))
+                .connectionListener(new ConnectionListener() {
+                    @Override
+                    public void onDisconnected(MqttClientException cause) {
+                        System.err.println("connection lost, reconnecting: " + cause.getMessage());
+                    }
+                })
+                .build();
+        client.connect().join();
+        try (MessageStream alerts = client.subscribeStream("alerts/#", QoS.AT_LEAST_ONCE)) {
+            Message next = alerts.poll(Duration.ofSeconds(5)); // or take(); null when none came
+            System.out.println(next == null ? "quiet" : next.payloadAsString());
+        } // closing the stream unsubscribes
+        client.unsubscribe("commands/#").join();
+        client.close();
+        // end:connection
+    }
 
     static void properties(MqttClient client) {
         // guide:properties

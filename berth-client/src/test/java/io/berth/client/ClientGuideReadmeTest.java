@@ -25,6 +25,6 @@ class ClientGuideReadmeTest {
                     .as("README quotes snippet '%s'", m.group(1))
                     .contains(m.group(2).stripIndent());
         }
-        assertThat(snippets).isEqualTo(8);
+        assertThat(snippets).isEqualTo(10);
     }
 }

@@ -9,11 +9,12 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's {@code mosquitto} on 127.0.0.1 and a free ephemeral port, as an independent broker for the
- * client's end-to-end tests. Anonymous access, a large offline queue, no persistence.
+ * client's end-to-end tests. Anonymous access unless told otherwise, a large offline queue, no persistence.
  */
 final class MosquittoBroker implements AutoCloseable {
     private final Process process;
@@ -29,6 +30,11 @@ final class MosquittoBroker implements AutoCloseable {
     }
 
     static MosquittoBroker start(Path dir) throws IOException, InterruptedException {
+        return start(dir, List.of("allow_anonymous true"));
+    }
+
+    /** Starts with {@code authLines} (e.g. {@code password_file}) in place of anonymous access. */
+    static MosquittoBroker start(Path dir, List<String> authLines) throws IOException, InterruptedException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -39,7 +45,7 @@ final class MosquittoBroker implements AutoCloseable {
                 String.join(
                         "\n",
                         "listener " + port + " 127.0.0.1",
-                        "allow_anonymous true",
+                        String.join("\n", authLines),
                         "persistence false",
                         "max_queued_messages 100000",
                         "max_inflight_messages 20",

@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The application of {@link KilledClientProcessIT}, run in a child JVM: publishes {@code count} QoS 2
- * messages {@code <prefix><i>} through a file-backed session and prints {@code stored <payload>} for
- * each once the store holds it, then {@code done} when the broker acknowledged all of them. Its will
+ * The application of {@link KilledClientProcessScenarios}, run in a child JVM: publishes {@code count}
+ * messages {@code <prefix><i>} (QoS 2 for odd {@code i}, QoS 1 for even) with every message property
+ * (see {@link #message}) through a file-backed session and prints {@code stored <payload>} for each once
+ * the store holds it, then {@code done} when the broker acknowledged all of them. Its will
  * ({@code will-<prefix>} on {@code wills/killed-publisher}, with a content type and a user property) is
  * published by the broker if the process dies.
  *
@@ -45,12 +46,27 @@ public final class PublisherProcess {
             List<PublishFuture> futures = new ArrayList<>();
             for (int i = 1; i <= count; i++) {
                 String payload = prefix + i;
-                PublishFuture f = client.publish(Message.of("killed/x", payload, QoS.EXACTLY_ONCE));
+                PublishFuture f = client.publish(message(prefix, i));
                 f.stored().thenRun(() -> System.out.println("stored " + payload));
                 futures.add(f);
             }
             futures.forEach(f -> f.join());
             System.out.println("done");
         }
+    }
+
+    /** Message {@code i}: its properties are derived from its payload, so the receiver can check them. */
+    static Message message(String prefix, int i) {
+        String payload = prefix + i;
+        return Message.builder("killed/x")
+                .payload(payload) // a String: Payload Format Indicator UTF-8
+                .qos(i % 2 == 1 ? QoS.EXACTLY_ONCE : QoS.AT_LEAST_ONCE)
+                .contentType("text/plain")
+                .messageExpiry(Duration.ofHours(1))
+                .responseTopic("replies/" + payload)
+                .correlationData(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .userProperty("seq", payload)
+                .userProperty("origin", prefix)
+                .build();
     }
 }

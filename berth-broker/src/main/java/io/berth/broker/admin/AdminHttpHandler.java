@@ -40,6 +40,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final StaticFiles files = new StaticFiles();
     private final SessionResource sessions;
     private final ConsoleResource console;
+    private final ClusterResource cluster;
     private final BrokerMetrics metrics;
     private final Executor pool;
 
@@ -48,12 +49,14 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             String token,
             SessionResource sessions,
             ConsoleResource console,
+            ClusterResource cluster,
             BrokerMetrics metrics,
             Executor pool) {
         this.guard = guard;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.sessions = sessions;
         this.console = console;
+        this.cluster = cluster;
         this.metrics = metrics;
         this.pool = pool;
     }
@@ -123,6 +126,9 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                         metrics.scrape().getBytes(StandardCharsets.UTF_8),
                         java.util.Map.of(),
                         false);
+            }
+            if (rawPath.equals("/cluster")) {
+                return Answer.json(200, cluster.handle(method, rawPath));
             }
             if (rawPath.equals("/overview") || rawPath.equals("/events")) {
                 return Answer.json(200, console.handle(method, rawPath, rawQuery));

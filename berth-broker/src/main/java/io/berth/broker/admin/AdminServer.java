@@ -1,5 +1,6 @@
 package io.berth.broker.admin;
 
+import io.berth.broker.cluster.GroupStatus;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.broker.session.SessionAdmin;
@@ -27,11 +28,12 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The admin HTTP listener on Netty: the JSON API ({@code /sessions...}, {@code /overview},
- * {@code /events}), {@code /metrics} (Prometheus text), and the web console's files at {@code /}.
+ * {@code /events}, {@code /cluster}), {@code /metrics} (Prometheus text), and the web console's files at {@code /}.
  *
  * <p>It cannot be tied up by slow or hostile clients: the request line and headers are capped at
  * {@link #MAX_HEADER_BYTES}, a body at {@link #MAX_BODY} (413), a request must arrive whole within
@@ -74,9 +76,18 @@ public final class AdminServer implements AutoCloseable {
      *     token cannot be read or written, or the address cannot be bound
      */
     public static AdminServer start(BrokerConfig config, SessionAdmin admin, BrokerMetrics metrics) {
+        return start(config, admin, metrics, null);
+    }
+
+    /**
+     * As {@link #start(BrokerConfig, SessionAdmin, BrokerMetrics)}, with {@code GET /cluster} answered
+     * from {@code cluster} (null on a single node: 404).
+     */
+    public static AdminServer start(
+            BrokerConfig config, SessionAdmin admin, BrokerMetrics metrics, @Nullable Supplier<GroupStatus> cluster) {
         AdminServer s = new AdminServer(AdminToken.resolve(config));
         try {
-            s.listen(config, admin, metrics);
+            s.listen(config, admin, metrics, cluster);
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -84,7 +95,8 @@ public final class AdminServer implements AutoCloseable {
         return s;
     }
 
-    private void listen(BrokerConfig config, SessionAdmin admin, BrokerMetrics metrics) {
+    private void listen(
+            BrokerConfig config, SessionAdmin admin, BrokerMetrics metrics, @Nullable Supplier<GroupStatus> cluster) {
         String bind = config.adminBind();
         InetAddress address;
         try {
@@ -134,6 +146,7 @@ public final class AdminServer implements AutoCloseable {
                 token.value(),
                 new SessionResource(admin),
                 console,
+                new ClusterResource(cluster),
                 metrics,
                 pool);
     }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             AdminCommand.Peek.class,
             AdminCommand.Purge.class,
             AdminCommand.Kick.class,
-            AdminCommand.Delete.class
+            AdminCommand.Delete.class,
+            AdminClusterCommand.class
         })
 final class AdminCommand implements Runnable {
     @Spec

@@ -12,7 +12,7 @@ import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.rocksdb.CommandCodec;
-import io.berth.broker.store.rocksdb.RocksSessionStore;
+import io.berth.codec.ReasonCode;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +38,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -59,7 +60,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     static final long CLAIM_TIMEOUT_MILLIS = 10_000;
 
     private final ClusterConfig cluster;
-    private final RocksSessionStore local;
+    private final Replica local;
     private final SessionStateMachine machine;
     private final RaftServer server;
     private final RaftClient client;
@@ -70,8 +71,13 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     private final LocalView view = new LocalView();
     private final ReplicatedSessionStore store;
     private final RaftGroup group;
+    private final MajorityWatch majority;
+    /** A member heard from within this many milliseconds is alive: twice the longest election timeout. */
+    private final long aliveMillis;
 
-    private ClusterNode(BrokerConfig config, RocksSessionStore local) throws IOException {
+    private volatile @Nullable Sessions attached;
+
+    private ClusterNode(BrokerConfig config, Replica local) throws IOException {
         this.cluster = config.cluster();
         this.local = local;
         this.machine = new SessionStateMachine(local, cluster.nodeId(), incarnation, view);
@@ -86,6 +92,8 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(raftDir.toFile()));
+        this.aliveMillis = 2 * RaftServerConfigKeys.Rpc.timeoutMax(properties).toLong(TimeUnit.MILLISECONDS);
+        snapshots(properties, cluster.tuning());
         GrpcConfigKeys.Server.setHost(properties, cluster.bind().host());
         GrpcConfigKeys.Server.setPort(properties, cluster.bind().port());
         boolean existing =
@@ -105,6 +113,70 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                 .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
         this.store = new ReplicatedSessionStore(this, local, cluster);
+        this.majority = new MajorityWatch(
+                cluster.tuning().majorityTimeoutMillis(), this::inTouch, System::nanoTime, new Unreachable());
+    }
+
+    /**
+     * Snapshots every {@code snapshot-every} entries (RocksDB checkpoints of the replica, see {@link
+     * ReplicaSnapshots}); the log behind the latest one is purged, also when a follower still needs it:
+     * that follower is sent the snapshot instead (ADR 12).
+     */
+    private static void snapshots(RaftProperties properties, ClusterConfig.Tuning tuning) {
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, tuning.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setCreationGap(properties, tuning.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, tuning.snapshotEvery()));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(tuning.logSegmentBytes()));
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, true);
+    }
+
+    /**
+     * A node cut off from the majority sends its clients away: 5.0 DISCONNECT 0x9C Use another server
+     * (0x88 Server unavailable is not a DISCONNECT reason code), 3.1.1 a close; see ADR 12.
+     */
+    private final class Unreachable implements MajorityWatch.Reaction {
+        @Override
+        public void cutOff() {
+            Sessions s = attached;
+            if (s != null) {
+                s.disconnectAll(ReasonCode.USE_ANOTHER_SERVER);
+            }
+        }
+
+        @Override
+        public void back() {}
+    }
+
+    private boolean inTouch() {
+        try {
+            return GroupStatus.inTouch(
+                    server.getDivision(group.getGroupId()), group.getPeers().size(), aliveMillis);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Registers this node's gauges (see {@link ClusterMetrics}) in {@code registry}. */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        ClusterMetrics.register(registry, cluster, group.getGroupId().getUuid().toString(), this::groupStatus);
+    }
+
+    /** What this node knows of the session group now ({@code GET /cluster}); any thread. */
+    public GroupStatus groupStatus() {
+        try {
+            var snapshot = machine.getLatestSnapshot();
+            return GroupStatus.of(
+                    server.getDivision(group.getGroupId()),
+                    cluster,
+                    snapshot == null ? -1 : snapshot.getIndex(),
+                    majority.cutOff(),
+                    aliveMillis);
+        } catch (IOException e) {
+            throw new IllegalStateException("the session group is not running on this node", e);
+        }
     }
 
     /**
@@ -120,16 +192,17 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         }
         Path dataDir = config.dataDir().toAbsolutePath();
         ClusterIdentity.check(dataDir, config.cluster());
-        RocksSessionStore local;
+        Replica local;
         try {
             // no sync of RocksDB's own WAL: the Raft log, fsynced on a majority, is the write-ahead log
-            local = RocksSessionStore.open(dataDir.resolve("store"), false, listener);
+            local = Replica.open(dataDir.resolve("store"), listener);
         } catch (IOException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
         try {
             ClusterNode node = new ClusterNode(config, local);
             node.server.start();
+            node.majority.start();
             LOG.info(
                     "cluster node {} of {} listening on {}",
                     config.cluster().nodeId(),
@@ -157,6 +230,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
      */
     public void attach(Sessions sessions, RetainedIndex retained) {
         view.attach(sessions, retained);
+        attached = sessions;
     }
 
     /**
@@ -169,6 +243,10 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
      */
     @Override
     public CompletableFuture<RecoveredSession> claim(String clientId) {
+        if (majority.cutOff()) {
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("node " + cluster.nodeId() + " is cut off from the cluster's majority"));
+        }
         long seq = seqs.incrementAndGet();
         CompletableFuture<Void> applied = machine.expect(seq);
         send(seq, LogEntry.claim(cluster.nodeId(), incarnation, seq, clientId));
@@ -225,7 +303,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
 
     /**
      * How far above the highest id its replica holds a node continues: the replica may not yet hold the
-     * last entries the node wrote before it stopped (ADR 12).
+     * last entries the node wrote before it stopped (ADR 13).
      */
     static final long MESSAGE_ID_MARGIN = 1L << 24;
 
@@ -271,6 +349,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     /** Leaves the group: stops the Raft server and the client, then closes the replica. */
     @Override
     public void close() {
+        majority.close();
         try {
             client.close();
         } catch (IOException e) {

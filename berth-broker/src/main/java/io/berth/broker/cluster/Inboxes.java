@@ -3,7 +3,6 @@ package io.berth.broker.cluster;
 import io.berth.broker.session.SessionHandover;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.rocksdb.CommandCodec;
-import io.berth.broker.store.rocksdb.RocksSessionStore;
 import io.berth.broker.store.rocksdb.RocksSessionStore.MetaWrite;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -18,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inboxes of the sessions (ADR 12): messages published on any node for a durable session, kept in
+ * The inboxes of the sessions (ADR 13): messages published on any node for a durable session, kept in
  * the replicas until the session's owner moves them into its queue. A {@link StoreCommand.Forward} of an
  * applied entry becomes one row {@code inbox/<length>:<client id>/<key>} of the {@code meta} family, its
  * key the entry's log index and its place among the entry's forwards ({@code index << 20 | slot}, 16 hex
@@ -47,8 +46,10 @@ final class Inboxes {
     /** What applying an entry's commands to the inboxes gave. */
     record Applied(List<StoreCommand> store, Set<String> forwarded, Set<String> lost) {}
 
-    /** Reads the last keys taken from the replica; before the first entry is applied. */
-    void load(RocksSessionStore store) {
+    /** Reads the last keys taken from the replica (at start, after a snapshot); before the next entry is applied. */
+    void load(Replica store) {
+        taken.clear();
+        turns.clear();
         store.readMeta(TAKEN)
                 .forEach((key, v) -> taken.put(
                         key.substring(TAKEN.length()), ByteBuffer.wrap(v).getLong()));
@@ -154,7 +155,7 @@ final class Inboxes {
     }
 
     /** At most {@code max} rows of {@code clientId}'s inbox after {@code afterKey}, in key order. */
-    static List<SessionHandover.Forwarded> read(RocksSessionStore store, String clientId, long afterKey, int max) {
+    static List<SessionHandover.Forwarded> read(Replica store, String clientId, long afterKey, int max) {
         List<SessionHandover.Forwarded> rows = new ArrayList<>();
         String prefix = prefix(clientId);
         store.readMeta(prefix, afterKey < 0 ? "" : key(afterKey), max).forEach((k, v) -> {

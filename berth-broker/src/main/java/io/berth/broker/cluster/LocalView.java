@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * What this node keeps in memory of the replicated state, kept in step with entries of other nodes:
  * sessions another node claimed are let go here, retained messages set or cleared on another node
  * change this node's retained index, and messages forwarded to a session this node owns are taken into
- * its queue (ADR 12) (their payloads are read from this node's replica when delivered).
+ * its queue (ADR 13) (their payloads are read from this node's replica when delivered).
  * Entries may be applied while the broker starts, before its sessions and index exist (a node catching up
  * after a restart, between its recovery and its first connection): those changes wait here and are made
  * when the broker attaches.

@@ -6,7 +6,6 @@ import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
-import io.berth.broker.store.rocksdb.RocksSessionStore;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -16,16 +15,16 @@ import org.jspecify.annotations.Nullable;
  * future completes once a majority has the entry and this node applied it to its replica (so reads here
  * see it, as {@link SessionStore} promises). Reads go to this node's replica.
  *
- * <p>Recovery returns no session: a session comes here when a client claims it here (ADR 12).
+ * <p>Recovery returns no session: a session comes here when a client claims it here (ADR 13).
  *
  * <p>Threading: as {@link SessionStore}: any thread.
  */
 final class ReplicatedSessionStore implements SessionStore {
     private final ClusterNode node;
-    private final RocksSessionStore local;
+    private final Replica local;
     private final ClusterConfig cluster;
 
-    ReplicatedSessionStore(ClusterNode node, RocksSessionStore local, ClusterConfig cluster) {
+    ReplicatedSessionStore(ClusterNode node, Replica local, ClusterConfig cluster) {
         this.node = node;
         this.local = local;
         this.cluster = cluster;
@@ -42,7 +41,7 @@ final class ReplicatedSessionStore implements SessionStore {
      * <p>No session: at start this node's replica may not yet hold the last entries the node wrote before it
      * stopped (committed, not yet applied here), and a session restored from it could number its queue over
      * them. A session comes back here with the claim of its next CONNECT, once every earlier entry is
-     * applied (ADR 12); until then what is forwarded to it waits in its inbox.
+     * applied (ADR 13); until then what is forwarded to it waits in its inbox.
      */
     @Override
     public Recovery recover() {

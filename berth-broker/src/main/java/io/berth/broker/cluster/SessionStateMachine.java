@@ -2,7 +2,6 @@ package io.berth.broker.cluster;
 
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.rocksdb.CommandCodec;
-import io.berth.broker.store.rocksdb.RocksSessionStore;
 import io.berth.broker.store.rocksdb.RocksSessionStore.MetaWrite;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -21,8 +20,11 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.util.LifeCycle;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +52,7 @@ final class SessionStateMachine extends BaseStateMachine {
     private static final String OWNER = "owner/";
     private static final String MAX_ID = "max-message-id/";
 
-    private final RocksSessionStore store;
+    private final Replica store;
     private final String self;
     private final long incarnation;
     private final Map<String, String> owners = new ConcurrentHashMap<>();
@@ -60,6 +62,8 @@ final class SessionStateMachine extends BaseStateMachine {
     private final Inboxes inboxes = new Inboxes();
 
     private final SubscriptionIndex subscriptions = new SubscriptionIndex();
+
+    private final ReplicaSnapshots snapshots = new ReplicaSnapshots();
     /** The last entry the store held at start: entries up to it are not applied again. */
     private long recoveredIndex = -1;
 
@@ -71,11 +75,11 @@ final class SessionStateMachine extends BaseStateMachine {
         /** Another node set ({@code PutRetained}) or cleared ({@code DeleteRetained}) a retained message. */
         void retained(StoreCommand command);
 
-        /** Messages were forwarded to the inbox of {@code clientId}, whose session this node owns (ADR 12). */
+        /** Messages were forwarded to the inbox of {@code clientId}, whose session this node owns (ADR 13). */
         void forwarded(String clientId);
     }
 
-    SessionStateMachine(RocksSessionStore store, String self, long incarnation, Listener listener) {
+    SessionStateMachine(Replica store, String self, long incarnation, Listener listener) {
         this.store = store;
         this.self = self;
         this.incarnation = incarnation;
@@ -85,13 +89,37 @@ final class SessionStateMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
         super.initialize(server, groupId, storage);
-        byte[] applied = store.readMeta(APPLIED).get(APPLIED);
-        if (applied != null) {
-            ByteBuffer b = ByteBuffer.wrap(applied);
-            b.getLong(); // term
-            // Ratis replays its log from the start (no snapshots yet); entries up to here are skipped
-            recoveredIndex = b.getLong();
+        snapshots.init(storage);
+        replaceIfBehind(); // a snapshot installed from the leader before a crash
+        readState();
+        running();
+    }
+
+    /** Ratis pauses the state machine before it installs a snapshot, and checks that it did. */
+    @Override
+    public void pause() {
+        if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
         }
+    }
+
+    private void running() {
+        LifeCycle.State state = getLifeCycleState();
+        if (state == LifeCycle.State.NEW || state == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
+    }
+
+    /**
+     * Reads where the replica is: the entries it holds are not applied again (Ratis replays its log
+     * from the latest snapshot, or from the start), and who owns which session.
+     */
+    private void readState() {
+        byte[] applied = store.readMeta(APPLIED).get(APPLIED);
+        recoveredIndex = applied == null ? -1 : ByteBuffer.wrap(applied, 8, 8).getLong();
+        owners.clear();
         store.readMeta(OWNER)
                 .forEach((key, node) ->
                         owners.put(key.substring(OWNER.length()), new String(node, StandardCharsets.UTF_8)));
@@ -99,9 +127,74 @@ final class SessionStateMachine extends BaseStateMachine {
         subscriptions.load(store.recover().sessions());
     }
 
-    /** The subscriptions of every durable session of the cluster (ADR 12). */
+    /** The subscriptions of every durable session of the cluster (ADR 13). */
     SubscriptionIndex subscriptions() {
         return subscriptions;
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return snapshots;
+    }
+
+    /**
+     * A snapshot is a checkpoint of the replica once it holds every entry up to the last one applied,
+     * with that position recorded in it; Ratis then purges the log behind it.
+     */
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex at = getLastAppliedTermIndex();
+        if (at == null || at.getIndex() < 0) {
+            return -1;
+        }
+        store.submit(List.of(), List.of(appliedMark(at))).join();
+        snapshots.take(at, store::checkpoint);
+        LOG.info("snapshot of the replica at log index {} (term {})", at.getIndex(), at.getTerm());
+        return at.getIndex();
+    }
+
+    /** Puts the latest snapshot in place of the replica when it is ahead of it; true when it did. */
+    private boolean replaceIfBehind() throws IOException {
+        SnapshotInfo latest = snapshots.getLatestSnapshot();
+        java.nio.file.Path folder = snapshots.latestFolder();
+        byte[] applied = store.readMeta(APPLIED).get(APPLIED);
+        long replica = applied == null ? -1 : ByteBuffer.wrap(applied, 8, 8).getLong();
+        if (latest == null || folder == null || latest.getIndex() <= replica) {
+            return false;
+        }
+        LOG.info("replacing the replica (log index {}) with the snapshot at log index {}", replica, latest.getIndex());
+        store.replaceWith(folder);
+        return true;
+    }
+
+    /**
+     * After Ratis installed a snapshot received from the leader (this node needed entries the leader
+     * had purged): the snapshot replaces the replica, and what this node keeps in memory follows (see
+     * {@link SnapshotFollowUp}).
+     */
+    @Override
+    public void reinitialize() throws IOException {
+        snapshots.refresh();
+        SnapshotFollowUp followUp = SnapshotFollowUp.before(store, owners, self);
+        if (!replaceIfBehind()) {
+            running();
+            return;
+        }
+        readState();
+        SnapshotInfo latest = snapshots.getLatestSnapshot();
+        if (latest != null) {
+            updateLastAppliedTermIndex(latest.getTerm(), latest.getIndex());
+        }
+        // whether this node's submissions still waiting are in the snapshot cannot be told: none is
+        // acknowledged (an acknowledgement must not be guessed)
+        for (Long seq : List.copyOf(waiting.keySet())) {
+            abandon(
+                    seq,
+                    new IllegalStateException("a snapshot replaced the replica of node " + self
+                            + " before this submission was applied here: its outcome is not known"));
+        }
+        followUp.after(store, owners, listener);
+        running();
     }
 
     /** The node that owns {@code clientId}'s session, or null; any thread. */
@@ -216,7 +309,7 @@ final class SessionStateMachine extends BaseStateMachine {
             }
             lost.add(client);
             if (c instanceof StoreCommand.Enqueue e) {
-                // a message for a session that moved: to its inbox, for its new owner (ADR 12)
+                // a message for a session that moved: to its inbox, for its new owner (ADR 13)
                 kept.add(new StoreCommand.Forward(e.clientId(), e.message()));
                 continue;
             }
@@ -278,7 +371,7 @@ final class SessionStateMachine extends BaseStateMachine {
         } else if (c instanceof StoreCommand.TakeForwarded t) {
             return t.clientId();
         }
-        return null; // retained messages belong to nobody; a forward only writes to an inbox (ADR 12)
+        return null; // retained messages belong to nobody; a forward only writes to an inbox (ADR 13)
     }
 
     private static MetaWrite appliedMark(TermIndex at) {

@@ -16,7 +16,7 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The subscriptions of every durable session of the cluster, whichever node serves it (ADR 12): kept in
+ * The subscriptions of every durable session of the cluster, whichever node serves it (ADR 13): kept in
  * step with the applied log, so that a publish on any node finds the sessions of other nodes that match;
  * and, for shared subscriptions, the members of each group and which sessions were last connected, so
  * that every node picks the same member for a message of the log.
@@ -37,8 +37,15 @@ final class SubscriptionIndex {
         return tree;
     }
 
-    /** Fills the index from the sessions a replica holds; before the first entry is applied. */
+    /**
+     * Fills the index from the sessions a replica holds, in place of what it held (at start, and after a
+     * snapshot replaced the replica); before the next entry is applied.
+     */
     void load(List<RecoveredSession> sessions) {
+        filters.forEach((clientId, f) -> f.forEach(filter -> tree.unsubscribe(clientId, filter)));
+        filters.clear();
+        groups.clear();
+        connected.clear();
         for (RecoveredSession s : sessions) {
             if (s.record().disconnectedAtMillis() == 0) {
                 connected.add(s.record().clientId());

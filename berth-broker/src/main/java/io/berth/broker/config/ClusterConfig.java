@@ -13,16 +13,25 @@ import java.util.regex.Pattern;
  * @param nodeId this node's id; one of {@code members}
  * @param bind host and port the cluster traffic (Raft) listens on
  * @param members every node of the cluster as {@code id@host:port}, in a fixed order
+ * @param tuning timeouts and thresholds ({@link Tuning#DEFAULT} unless the section sets them)
  */
-public record ClusterConfig(String nodeId, Address bind, List<Member> members) {
+public record ClusterConfig(String nodeId, Address bind, List<Member> members, Tuning tuning) {
     /** No cluster: the single node. */
     public static final ClusterConfig NONE = new ClusterConfig("", new Address("", 0), List.of());
+
+    private static final long DEFAULT_SEGMENT_BYTES = 8L << 20;
+
+    /** A cluster with the default {@link Tuning}. */
+    public ClusterConfig(String nodeId, Address bind, List<Member> members) {
+        this(nodeId, bind, members, Tuning.DEFAULT);
+    }
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     public ClusterConfig {
         Objects.requireNonNull(nodeId, "node-id");
         Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(tuning, "tuning");
         members = List.copyOf(members);
         if (!members.isEmpty()) {
             Set<String> ids = new HashSet<>();
@@ -41,6 +50,47 @@ public record ClusterConfig(String nodeId, Address bind, List<Member> members) {
             }
             if (bind.port() == 0) {
                 throw new IllegalArgumentException("cluster.bind: give a port (host:port), the members dial it");
+            }
+        }
+    }
+
+    /** The same cluster with other {@link Tuning}. */
+    public ClusterConfig withTuning(Tuning t) {
+        return new ClusterConfig(nodeId, bind, members, t);
+    }
+
+    /**
+     * Timeouts and thresholds of a cluster node.
+     *
+     * @param majorityTimeoutMillis how long a node may be without a majority (no leader known, or a
+     *     submission not committed) before it disconnects its clients (5.0: DISCONNECT 0x9C Use another
+     *     server) and refuses new ones at once ({@code cluster.majority-timeout}, seconds in the file)
+     * @param snapshotEvery how many log entries after the last snapshot make the node take the next one,
+     *     after which the log behind it is purged ({@code cluster.snapshot-every})
+     * @param logSegmentBytes the size at which a Raft log segment is closed; only closed segments are
+     *     purged
+     */
+    public record Tuning(long majorityTimeoutMillis, long snapshotEvery, long logSegmentBytes) {
+        /**
+         * 3 s: ten times the longest Raft election timeout (300 ms), so that an election or a slow
+         * follower does not disconnect anyone; 100,000 entries between snapshots; 8 MiB log segments.
+         */
+        public static final Tuning DEFAULT = new Tuning(3_000, 100_000, 8L << 20);
+
+        /** With the default segment size. */
+        public Tuning(long majorityTimeoutMillis, long snapshotEvery) {
+            this(majorityTimeoutMillis, snapshotEvery, DEFAULT_SEGMENT_BYTES);
+        }
+
+        public Tuning {
+            if (majorityTimeoutMillis < 1) {
+                throw new IllegalArgumentException("cluster.majority-timeout must be positive");
+            }
+            if (snapshotEvery < 1) {
+                throw new IllegalArgumentException("cluster.snapshot-every must be at least 1 entry");
+            }
+            if (logSegmentBytes < 1024) {
+                throw new IllegalArgumentException("a Raft log segment must be at least 1 KiB");
             }
         }
     }

@@ -14,6 +14,8 @@ import java.util.Map;
  *   node-id: n1
  *   bind: 127.0.0.1:7001
  *   members: [n1@127.0.0.1:7001, n2@127.0.0.1:7002, n3@127.0.0.1:7003]
+ *   majority-timeout: 3s     # optional: disconnect the clients after this long without a majority
+ *   snapshot-every: 100000   # optional: log entries between snapshots
  * </pre>
  *
  * Errors name the key as a path ({@code cluster.members: ...}).
@@ -28,6 +30,7 @@ final class ClusterSection {
         String nodeId = null;
         ClusterConfig.Address bind = null;
         List<ClusterConfig.Member> members = null;
+        ClusterConfig.Tuning tuning = ClusterConfig.Tuning.DEFAULT;
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
@@ -38,6 +41,14 @@ final class ClusterSection {
                     case "node-id" -> nodeId = ConfigValues.text(v);
                     case "bind" -> bind = ClusterConfig.Address.parse(ConfigValues.text(v));
                     case "members" -> members = members(v);
+                    case "majority-timeout" ->
+                        tuning = new ClusterConfig.Tuning(
+                                Math.multiplyExact(ConfigValues.seconds(v), 1000),
+                                tuning.snapshotEvery(),
+                                tuning.logSegmentBytes());
+                    case "snapshot-every" ->
+                        tuning = new ClusterConfig.Tuning(
+                                tuning.majorityTimeoutMillis(), ConfigValues.number(v), tuning.logSegmentBytes());
                     default -> throw new IllegalArgumentException("unknown option");
                 }
             } catch (IllegalArgumentException e) {
@@ -53,7 +64,7 @@ final class ClusterSection {
         if (members == null || members.isEmpty()) {
             throw new IllegalArgumentException("cluster.members: missing (a list of id@host:port)");
         }
-        return new ClusterConfig(nodeId, bind, members);
+        return new ClusterConfig(nodeId, bind, members, tuning);
     }
 
     private static List<ClusterConfig.Member> members(JsonNode v) {

@@ -251,6 +251,11 @@ public final class BrokerMetrics {
                 .increment();
     }
 
+    /** The registry, for the meters of parts that only some brokers have (a cluster node's). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     /** Everything in Prometheus text format. */
     public String scrape() {
         return registry.scrape();

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cluster only (ADR 12): moves the messages forwarded to the inbox of a session this shard serves into
+ * Cluster only (ADR 13): moves the messages forwarded to the inbox of a session this shard serves into
  * the session's queue, in the inbox's (the log's) order. Each is taken with a {@link
  * StoreCommand.TakeForwarded} that deletes the inbox row and enqueues the message at a queue position this
  * shard reserves, in one log entry, so a message is queued once whatever crashes. The delivery is worked

@@ -30,7 +30,7 @@ final class Matches implements TopicTree.MatchVisitor {
     private @Nullable Map<String, DeliveryBuilder> index;
     private @Nullable List<Delivery> shared;
 
-    /** Cluster only (ADR 12): clients and shared filters the message is forwarded to instead. */
+    /** Cluster only (ADR 13): clients and shared filters the message is forwarded to instead. */
     private final Set<String> forwardedClients;
 
     private final Set<String> forwardedGroups;
@@ -50,7 +50,7 @@ final class Matches implements TopicTree.MatchVisitor {
 
     /**
      * As {@link #of(BrokerContext, StoredMessage, int)}, but for the clients and shared filters that a
-     * cluster node forwards the message to (ADR 12).
+     * cluster node forwards the message to (ADR 13).
      */
     static @Nullable List<Delivery>[] of(
             BrokerContext context,
@@ -99,7 +99,7 @@ final class Matches implements TopicTree.MatchVisitor {
     @Override
     public void sharedGroup(TopicTree.SharedGroup group) {
         if (!forwardedGroups.isEmpty() && forwardedGroups.contains(group.sharedFilter())) {
-            return; // the cluster's members share it (ADR 12)
+            return; // the cluster's members share it (ADR 13)
         }
         Map.Entry<String, Subscription> member =
                 GroupQueues.receiver(context, group, group.nextIndex(), message.topic());

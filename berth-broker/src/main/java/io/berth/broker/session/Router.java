@@ -38,7 +38,7 @@ final class Router {
 
     private final BrokerContext context;
     private final SessionShard[] shards;
-    /** Cluster only: the subscriptions of every durable session of the cluster (ADR 12); null on a single node. */
+    /** Cluster only: the subscriptions of every durable session of the cluster (ADR 13); null on a single node. */
     private final @Nullable TopicTree cluster;
     /** When a refused retained message was last logged (System.nanoTime), shared by every shard. */
     private final java.util.concurrent.atomic.AtomicLong lastRetainedLog =
@@ -274,7 +274,7 @@ final class Router {
     }
 
     /**
-     * Cluster only (ADR 12): the durable sessions of the cluster, served here or on another node, that get
+     * Cluster only (ADR 13): the durable sessions of the cluster, served here or on another node, that get
      * {@code message} through their inboxes, in log order (their owners work out the delivery), and the
      * shared subscriptions with such members, one of which gets it.
      */

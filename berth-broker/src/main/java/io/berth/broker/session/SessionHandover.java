@@ -23,7 +23,7 @@ public interface SessionHandover {
     CompletableFuture<RecoveredSession> claim(String clientId);
 
     /**
-     * The subscriptions of every durable session of the cluster, on whichever node (ADR 12): a publish
+     * The subscriptions of every durable session of the cluster, on whichever node (ADR 13): a publish
      * forwards a copy to each session that matches there. Written by the node as the log is applied;
      * readable on any thread.
      */

@@ -375,7 +375,7 @@ final class SessionLifecycle {
         long elapsed = Math.max(0, shard.context.clock().getAsLong() - s.record.disconnectedAtMillis());
         scheduleTimers(s, elapsed);
         if (claims != null) {
-            shard.pullInbox(s.clientId); // after the queue, what was forwarded to it (ADR 12)
+            shard.pullInbox(s.clientId); // after the queue, what was forwarded to it (ADR 13)
         }
     }
 }

@@ -133,12 +133,23 @@ public final class SessionShard {
         executor.execute(() -> lifecycle.release(clientId));
     }
 
-    /** Cluster only: takes what the inbox of {@code clientId} holds into its queue (ADR 12). */
+    /** Cluster only: takes what the inbox of {@code clientId} holds into its queue (ADR 13). */
     void pullInbox(String clientId) {
         InboxIntake i = inbox;
         if (i != null) {
             onShard(() -> i.pull(clientId));
         }
+    }
+
+    /** Closes the connection of every session of this shard with {@code reason}; the sessions stay. */
+    void disconnectAll(ReasonCode reason) {
+        executor.execute(() -> {
+            for (Session s : new ArrayList<>(sessions.values())) {
+                if (s.connection != null) {
+                    s.connection.close(reason);
+                }
+            }
+        });
     }
 
     public void disconnect(ClientConnection conn, DisconnectPacket packet) {

@@ -2,6 +2,7 @@ package io.berth.broker.session;
 
 import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionStore;
+import io.berth.codec.ReasonCode;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,9 +69,20 @@ public final class Sessions implements AutoCloseable {
         shardOf(clientId).release(clientId);
     }
 
-    /** Messages were forwarded to the inbox of {@code clientId}, which this node serves (ADR 12). */
+    /** Messages were forwarded to the inbox of {@code clientId}, which this node serves (ADR 13). */
     public void forwarded(String clientId) {
         shardOf(clientId).pullInbox(clientId);
+    }
+
+    /**
+     * Closes every client connection of this node with {@code reason} (5.0: DISCONNECT; 3.1.1: the
+     * connection is closed); the sessions stay and can be resumed (a cluster node cut off from the
+     * majority sends its clients to another node).
+     */
+    public void disconnectAll(ReasonCode reason) {
+        for (SessionShard shard : shards) {
+            shard.disconnectAll(reason);
+        }
     }
 
     List<SessionShard> shards() {

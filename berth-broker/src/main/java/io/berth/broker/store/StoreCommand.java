@@ -122,7 +122,7 @@ public sealed interface StoreCommand {
     }
 
     /**
-     * Cluster only (ADR 12): a copy of a message for the durable session of {@code clientId}, which may be
+     * Cluster only (ADR 13): a copy of a message for the durable session of {@code clientId}, which may be
      * served by another node, kept in the session's inbox until its owner queues it ({@link
      * TakeForwarded}). Its place in the inbox is its place in the replicated log; no queue position is
      * taken here (those are reserved by the owner's shard only). With {@code sharedFilter} it is for the
@@ -144,7 +144,7 @@ public sealed interface StoreCommand {
     }
 
     /**
-     * Cluster only (ADR 12): a message for one member of the shared subscription {@code sharedFilter}
+     * Cluster only (ADR 13): a message for one member of the shared subscription {@code sharedFilter}
      * ({@code $share/group/filter}), whichever node serves it: the member is chosen when the command is
      * applied, and gets a {@link Forward} for its membership.
      */
@@ -156,7 +156,7 @@ public sealed interface StoreCommand {
     }
 
     /**
-     * Cluster only (ADR 12): takes the message at {@code inboxKey} out of the inbox of {@code clientId} and,
+     * Cluster only (ADR 13): takes the message at {@code inboxKey} out of the inbox of {@code clientId} and,
      * when {@code enqueue} is not null, puts it in the session's queue, both at once. Applied at most once:
      * a key at or below the last one taken for the session changes nothing.
      */

@@ -115,6 +115,12 @@ class AdminCommandTest {
     }
 
     @Test
+    void cluster_onASingleNode_saysThereIsNone() {
+        assertThat(run("admin", "cluster", "--url", url, "--token", TOKEN)).isEqualTo(1);
+        assertThat(err.toString()).contains("HTTP 404", "single node");
+    }
+
+    @Test
     void config_givesTheAddressAndToken(@TempDir Path dir) throws Exception {
         Path yml = dir.resolve("berth.yml");
         Files.writeString(yml, "admin-port: " + berth.adminPort() + "\nadmin-token: " + TOKEN + "\n");

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A publish on one node reaches the durable sessions served by the others (ADR 12), with real clients
+ * A publish on one node reaches the durable sessions served by the others (ADR 13), with real clients
  * (HiveMQ 5.0, Paho 3.1.1): every message, in the publisher's order, QoS 2 once; while offline too; with
  * wildcards; not after an unsubscribe. One three-node cluster serves every test (each uses topics and
  * client ids of its own).

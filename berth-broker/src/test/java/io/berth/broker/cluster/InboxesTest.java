@@ -20,7 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The inboxes as the state machine applies them (ADR 12): a forward becomes a row keyed by its log
+ * The inboxes as the state machine applies them (ADR 13): a forward becomes a row keyed by its log
  * position, a take moves it into the queue once, whatever is submitted twice, and a shared subscription's
  * member is picked the same way on every replica.
  */

@@ -97,7 +97,7 @@ class ReplicationTest {
                     .map(q -> q.message().id())
                     .toList();
             assertThat(ids).as("queue of c1 on n%d", node + 1).containsExactly(1L, 3L);
-            // the former owner's message is not lost: it waits in the session's inbox for n2 (ADR 12)
+            // the former owner's message is not lost: it waits in the session's inbox for n2 (ADR 13)
             assertThat(nodes[node].inbox("c1", -1, 10).stream()
                             .map(f -> f.message().id())
                             .toList())

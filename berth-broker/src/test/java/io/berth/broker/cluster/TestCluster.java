@@ -11,13 +11,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Three (or more) cluster nodes in this JVM, MQTT on port 0, Raft on free ports of 127.0.0.1. */
+/**
+ * Three (or more) cluster nodes in this JVM, MQTT on port 0, Raft on free ports of 127.0.0.1. With
+ * proxies, each node's Raft port is behind a {@link DroppingProxy}: the members dial the proxy, which can
+ * cut the node off.
+ */
 final class TestCluster implements AutoCloseable {
     private final Path dir;
     private final List<ClusterConfig.Member> members = new ArrayList<>();
+    private final List<ClusterConfig.Address> binds = new ArrayList<>();
+    private final List<DroppingProxy> proxies = new ArrayList<>();
     private final Berth[] nodes;
+    private ClusterConfig.Tuning tuning = ClusterConfig.Tuning.DEFAULT;
+    private java.util.function.UnaryOperator<BrokerConfig.Builder> adjust = b -> b;
 
     TestCluster(Path dir, int size) {
+        this(dir, size, false);
+    }
+
+    TestCluster(Path dir, int size, boolean proxied) {
         this.dir = dir;
         this.nodes = new Berth[size];
         java.util.Set<Integer> ports = new java.util.HashSet<>();
@@ -26,8 +38,33 @@ final class TestCluster implements AutoCloseable {
             while (!ports.add(port)) { // the system may hand out a port it just handed out
                 port = freePort();
             }
-            members.add(new ClusterConfig.Member("n" + (i + 1), new ClusterConfig.Address("127.0.0.1", port)));
+            ClusterConfig.Address bind = new ClusterConfig.Address("127.0.0.1", port);
+            binds.add(bind);
+            ClusterConfig.Address dialed = bind;
+            if (proxied) {
+                DroppingProxy proxy = new DroppingProxy(bind.port());
+                proxies.add(proxy);
+                dialed = new ClusterConfig.Address("127.0.0.1", proxy.port());
+            }
+            members.add(new ClusterConfig.Member("n" + (i + 1), dialed));
         }
+    }
+
+    /** Every node started from now on has {@code t}. */
+    TestCluster tuning(ClusterConfig.Tuning t) {
+        tuning = t;
+        return this;
+    }
+
+    /** Every node started from now on has these further settings. */
+    TestCluster adjust(java.util.function.UnaryOperator<BrokerConfig.Builder> a) {
+        adjust = a;
+        return this;
+    }
+
+    /** The proxy in front of node {@code index}'s Raft port (a cluster made with proxies). */
+    DroppingProxy proxy(int index) {
+        return proxies.get(index);
     }
 
     static int freePort() {
@@ -44,13 +81,13 @@ final class TestCluster implements AutoCloseable {
 
     BrokerConfig config(int index) {
         ClusterConfig.Member m = members.get(index);
-        return BrokerConfig.builder()
-                .port(0)
-                .adminPort(-1)
-                .shards(2)
-                .durability(Durability.OS)
-                .dataDir(dir.resolve(m.id()))
-                .cluster(new ClusterConfig(m.id(), m.address(), members))
+        return adjust.apply(BrokerConfig.builder()
+                        .port(0)
+                        .adminPort(-1)
+                        .shards(2)
+                        .durability(Durability.OS)
+                        .dataDir(dir.resolve(m.id()))
+                        .cluster(new ClusterConfig(m.id(), binds.get(index), members, tuning)))
                 .build();
     }
 
@@ -83,5 +120,6 @@ final class TestCluster implements AutoCloseable {
                 nodes[i].close();
             }
         }
+        proxies.forEach(DroppingProxy::close);
     }
 }

@@ -95,4 +95,18 @@ class ClusterSectionTest {
         assertThatThrownBy(() -> read("cluster:\n  node-id: n1\n  bind: localhost\n  members: [n1@127.0.0.1:7001]\n"))
                 .hasMessageContaining("cluster.bind: 'localhost' is not host:port");
     }
+
+    @Test
+    void tuning_defaultsUnlessGiven_andIsChecked() throws IOException {
+        String head = "cluster:\n  node-id: n1\n  bind: 127.0.0.1:7001\n  members: [n1@127.0.0.1:7001]\n";
+        assertThat(read(head).cluster().tuning()).isEqualTo(ClusterConfig.Tuning.DEFAULT);
+        ClusterConfig.Tuning t = read(head + "  majority-timeout: 5s\n  snapshot-every: 2000\n")
+                .cluster()
+                .tuning();
+        assertThat(t.majorityTimeoutMillis()).isEqualTo(5_000);
+        assertThat(t.snapshotEvery()).isEqualTo(2_000);
+        assertThatThrownBy(() -> read(head + "  snapshot-every: 0\n")).hasMessageContaining("cluster.snapshot-every");
+        assertThatThrownBy(() -> read(head + "  majority-timeout: soon\n"))
+                .hasMessageContaining("cluster.majority-timeout");
+    }
 }

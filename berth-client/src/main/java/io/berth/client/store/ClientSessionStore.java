@@ -40,7 +40,8 @@ public interface ClientSessionStore extends AutoCloseable {
 
     /**
      * The file store of {@link #file(Path)} with the durability chosen: {@link FileDurability#OS} completes
-     * appends once they are written to the operating system, without forcing them to disk.
+     * appends once they are written to the operating system, without forcing them to disk, so they survive
+     * a crash of the process (SIGKILL included) but not a power loss or a crash of the machine.
      *
      * @throws IOException when the file cannot be opened, is locked, or is not a session log
      */

@@ -396,6 +396,20 @@ public final class RocksSessionStore implements SessionStore {
         }
     }
 
+    /**
+     * Writes a consistent copy of the database to {@code target}, which must not exist: a RocksDB
+     * checkpoint (the memtables are flushed first, SST files are hard-linked when on the same file
+     * system). It holds every batch whose future completed before the call. Any thread.
+     */
+    public void checkpoint(Path target) throws IOException {
+        try (org.rocksdb.Checkpoint c = org.rocksdb.Checkpoint.create(db)) {
+            c.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw new IOException(
+                    "checkpoint of the store in " + dir + " to " + target + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Batches and commands committed since open. */
     public String stats() {
         return committer.stats();

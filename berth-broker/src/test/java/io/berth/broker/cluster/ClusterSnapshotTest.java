@@ -1,0 +1,122 @@
+package io.berth.broker.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.berth.broker.Berth;
+import io.berth.broker.config.ClusterConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Snapshots bound the Raft log: with a snapshot every 40 entries and small log segments, the log behind
+ * the latest snapshot is purged, and a node that was down meanwhile catches up from the leader's
+ * snapshot (RocksDB checkpoint files sent by Ratis) and serves a resumed session with every message.
+ */
+class ClusterSnapshotTest {
+    private static final int MESSAGES = 200;
+
+    @TempDir
+    Path dir;
+
+    private TestCluster cluster;
+    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        for (Mqtt5BlockingClient c : clients) {
+            if (c.getState().isConnected()) {
+                c.disconnect();
+            }
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private Mqtt5BlockingClient client(String id, Berth node) {
+        Mqtt5BlockingClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(node.port())
+                .buildBlocking();
+        clients.add(c);
+        return c;
+    }
+
+    private GroupStatus status(int node) {
+        return cluster.node(node).cluster().groupStatus();
+    }
+
+    @Test
+    void aNodeBehindThePurgedLog_catchesUpFromTheSnapshot_andServesTheResumedSession() throws Exception {
+        cluster = new TestCluster(dir, 3)
+                .tuning(new ClusterConfig.Tuning(3_000, 40, 4096))
+                .startAll();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> status(0).leaderId() != null);
+        int leader = Integer.parseInt(status(0).leaderId().substring(1)) - 1;
+        int serving = (leader + 1) % 3;
+        int down = (leader + 2) % 3;
+
+        Mqtt5BlockingClient sub = client("snap-sub", cluster.node(serving));
+        sub.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
+        sub.subscribeWith().topicFilter("snap/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        sub.disconnect();
+        long left = status(down).appliedIndex();
+        cluster.stop(down);
+
+        Mqtt5BlockingClient pub = client("snap-pub", cluster.node(serving));
+        pub.connect();
+        for (int i = 0; i < MESSAGES; i++) {
+            pub.publishWith()
+                    .topic("snap/x")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(("m" + i).getBytes(StandardCharsets.UTF_8))
+                    .send();
+        }
+        pub.disconnect();
+        // the leader took snapshots and purged its log past where the stopped node left off
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        status(leader).snapshotIndex() > left && status(leader).logStartIndex() > left + 1);
+
+        cluster.start(down);
+        long target = status(leader).snapshotIndex();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        status(down).snapshotIndex() >= target && status(down).appliedIndex() >= target);
+
+        Mqtt5BlockingClient back = client("snap-sub", cluster.node(down));
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = back.publishes(MqttGlobalPublishFilter.ALL)) {
+            // [MQTT-3.2.2-3] the session, held in the snapshot the node installed, resumes there
+            assertThat(back.connectWith()
+                            .cleanStart(false)
+                            .sessionExpiryInterval(3600)
+                            .send()
+                            .isSessionPresent())
+                    .isTrue();
+            for (int i = 0; i < MESSAGES; i++) {
+                Mqtt5Publish p = publishes
+                        .receive(20, TimeUnit.SECONDS)
+                        .orElseThrow(() -> new AssertionError("a queued message did not come"));
+                assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo("m" + i);
+            }
+        }
+    }
+}
