@@ -4,6 +4,7 @@ import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.ClusterConfig;
 import io.berth.broker.config.Durability;
 import io.berth.broker.routing.RetainedIndex;
+import io.berth.broker.routing.TopicTree;
 import io.berth.broker.session.SessionHandover;
 import io.berth.broker.session.Sessions;
 import io.berth.broker.store.CommitListener;
@@ -258,6 +259,16 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                 .thenApplyAsync(v -> local.recoverSession(clientId), reads);
     }
 
+    @Override
+    public TopicTree subscriptions() {
+        return machine.subscriptions().tree();
+    }
+
+    @Override
+    public List<Forwarded> inbox(String clientId, long afterKey, int max) {
+        return Inboxes.read(local, clientId, afterKey, max);
+    }
+
     /** Submits one store submission as one log entry; completes once it is committed and applied here. */
     CompletableFuture<Void> submit(List<StoreCommand> commands) {
         byte[] encoded;
@@ -290,11 +301,18 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         return machine.owner(clientId);
     }
 
+    /**
+     * How far above the highest id its replica holds a node continues: the replica may not yet hold the
+     * last entries the node wrote before it stopped (ADR 13).
+     */
+    static final long MESSAGE_ID_MARGIN = 1L << 24;
+
     /** The next message id of this node: ids are drawn from a range of its own (see ADR 11). */
     long nextMessageId() {
         int index = cluster.members().indexOf(cluster.self());
         long base = (index + 1L) << 48;
-        return Math.max(base, machine.maxMessageId(cluster.nodeId()) + 1);
+        long stored = machine.maxMessageId(cluster.nodeId());
+        return stored == 0 ? base : Math.max(base, stored + MESSAGE_ID_MARGIN);
     }
 
     String nodeId() {

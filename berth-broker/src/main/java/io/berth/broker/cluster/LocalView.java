@@ -4,13 +4,16 @@ import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.session.Sessions;
 import io.berth.broker.store.StoreCommand;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What this node keeps in memory of the replicated state, kept in step with entries of other nodes:
- * sessions another node claimed are let go here, and retained messages set or cleared on another node
- * change this node's retained index (their payloads are read from this node's replica when delivered).
+ * sessions another node claimed are let go here, retained messages set or cleared on another node
+ * change this node's retained index, and messages forwarded to a session this node owns are taken into
+ * its queue (ADR 13) (their payloads are read from this node's replica when delivered).
  * Entries may be applied while the broker starts, before its sessions and index exist (a node catching up
  * after a restart, between its recovery and its first connection): those changes wait here and are made
  * when the broker attaches.
@@ -23,6 +26,8 @@ final class LocalView implements SessionStateMachine.Listener {
     private @Nullable RetainedIndex retained;
     /** Client ids (String) and retained changes (StoreCommand) applied before the attachment, in order. */
     private final List<Object> early = new ArrayList<>();
+    /** Sessions whose inboxes got messages before the attachment. */
+    private final Set<String> earlyForwarded = new LinkedHashSet<>();
 
     @Override
     public synchronized void claimed(String clientId) {
@@ -41,6 +46,16 @@ final class LocalView implements SessionStateMachine.Listener {
             early.add(command);
         } else {
             retain(r, command);
+        }
+    }
+
+    @Override
+    public synchronized void forwarded(String clientId) {
+        Sessions s = sessions;
+        if (s == null) {
+            earlyForwarded.add(clientId); // the restore may have read the inbox before this entry
+        } else {
+            s.forwarded(clientId);
         }
     }
 
@@ -63,5 +78,7 @@ final class LocalView implements SessionStateMachine.Listener {
             }
         }
         early.clear();
+        earlyForwarded.forEach(attachedSessions::forwarded);
+        earlyForwarded.clear();
     }
 }

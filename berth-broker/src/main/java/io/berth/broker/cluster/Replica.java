@@ -60,6 +60,11 @@ final class Replica implements AutoCloseable {
         return read(s -> s.submit(commands, meta));
     }
 
+    /** See {@link RocksSessionStore#readMeta(String, String, int)}. */
+    java.util.LinkedHashMap<String, byte[]> readMeta(String prefix, String after, int max) {
+        return read(s -> s.readMeta(prefix, after, max));
+    }
+
     Map<String, byte[]> readMeta(String prefix) {
         return read(s -> s.readMeta(prefix));
     }

@@ -6,7 +6,6 @@ import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -16,8 +15,7 @@ import org.jspecify.annotations.Nullable;
  * future completes once a majority has the entry and this node applied it to its replica (so reads here
  * see it, as {@link SessionStore} promises). Reads go to this node's replica.
  *
- * <p>Recovery returns the sessions this node owns: the others are served by their own nodes, and come
- * here only when a client claims its session here.
+ * <p>Recovery returns no session: a session comes here when a client claims it here (ADR 13).
  *
  * <p>Threading: as {@link SessionStore}: any thread.
  */
@@ -37,16 +35,18 @@ final class ReplicatedSessionStore implements SessionStore {
         return node.submit(commands);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>No session: at start this node's replica may not yet hold the last entries the node wrote before it
+     * stopped (committed, not yet applied here), and a session restored from it could number its queue over
+     * them. A session comes back here with the claim of its next CONNECT, once every earlier entry is
+     * applied (ADR 13); until then what is forwarded to it waits in its inbox.
+     */
     @Override
     public Recovery recover() {
         Recovery all = local.recover();
-        List<RecoveredSession> mine = new ArrayList<>();
-        for (RecoveredSession s : all.sessions()) {
-            if (node.nodeId().equals(node.owner(s.record().clientId()))) {
-                mine.add(s);
-            }
-        }
-        return new Recovery(mine, all.retained(), node.nextMessageId());
+        return new Recovery(List.of(), all.retained(), node.nextMessageId());
     }
 
     @Override

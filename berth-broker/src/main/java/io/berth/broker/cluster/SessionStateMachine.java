@@ -58,6 +58,11 @@ final class SessionStateMachine extends BaseStateMachine {
     private final Map<String, String> owners = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
     private final Listener listener;
+    /** Apply thread only. */
+    private final Inboxes inboxes = new Inboxes();
+
+    private final SubscriptionIndex subscriptions = new SubscriptionIndex();
+
     private final ReplicaSnapshots snapshots = new ReplicaSnapshots();
     /** The last entry the store held at start: entries up to it are not applied again. */
     private long recoveredIndex = -1;
@@ -69,6 +74,9 @@ final class SessionStateMachine extends BaseStateMachine {
 
         /** Another node set ({@code PutRetained}) or cleared ({@code DeleteRetained}) a retained message. */
         void retained(StoreCommand command);
+
+        /** Messages were forwarded to the inbox of {@code clientId}, whose session this node owns (ADR 13). */
+        void forwarded(String clientId);
     }
 
     SessionStateMachine(Replica store, String self, long incarnation, Listener listener) {
@@ -115,6 +123,13 @@ final class SessionStateMachine extends BaseStateMachine {
         store.readMeta(OWNER)
                 .forEach((key, node) ->
                         owners.put(key.substring(OWNER.length()), new String(node, StandardCharsets.UTF_8)));
+        inboxes.load(store);
+        subscriptions.load(store.recover().sessions());
+    }
+
+    /** The subscriptions of every durable session of the cluster (ADR 13). */
+    SubscriptionIndex subscriptions() {
+        return subscriptions;
     }
 
     @Override
@@ -243,7 +258,26 @@ final class SessionStateMachine extends BaseStateMachine {
         if (fenced.rejected() == null) {
             own(entry.node(), fenced.kept(), meta);
         }
-        return written(at, entry, store.submit(fenced.kept(), meta), fenced);
+        Inboxes.Applied applied = inboxes.apply(at.getIndex(), fenced.kept(), owners::get, subscriptions, meta);
+        subscriptions.apply(applied.store());
+        if (!applied.lost().isEmpty()) {
+            Set<String> lost = new HashSet<>(fenced.lost());
+            lost.addAll(applied.lost());
+            fenced = new Fenced(fenced.kept(), lost, fenced.rejected());
+        }
+        List<String> nudged = new ArrayList<>(applied.forwarded().size());
+        for (String client : applied.forwarded()) {
+            if (self.equals(owners.get(client))) {
+                nudged.add(client);
+            }
+        }
+        CompletableFuture<Message> done = written(at, entry, store.submit(applied.store(), meta), fenced);
+        return nudged.isEmpty()
+                ? done
+                : done.thenApply(m -> {
+                    nudged.forEach(listener::forwarded);
+                    return m;
+                });
     }
 
     /**
@@ -274,6 +308,11 @@ final class SessionStateMachine extends BaseStateMachine {
                 continue;
             }
             lost.add(client);
+            if (c instanceof StoreCommand.Enqueue e) {
+                // a message for a session that moved: to its inbox, for its new owner (ADR 13)
+                kept.add(new StoreCommand.Forward(e.clientId(), e.message()));
+                continue;
+            }
             if (c instanceof StoreCommand.PutInbound || c instanceof StoreCommand.DeleteInbound) {
                 return new Fenced(
                         List.of(),
@@ -298,6 +337,10 @@ final class SessionStateMachine extends BaseStateMachine {
                 maxId = Math.max(maxId, e.message().id());
             } else if (c instanceof StoreCommand.PutRetained r) {
                 maxId = Math.max(maxId, r.message().id());
+            } else if (c instanceof StoreCommand.Forward f) {
+                maxId = Math.max(maxId, f.message().id());
+            } else if (c instanceof StoreCommand.ForwardShared f) {
+                maxId = Math.max(maxId, f.message().id());
             }
         }
         if (maxId > 0) {
@@ -325,8 +368,10 @@ final class SessionStateMachine extends BaseStateMachine {
             return i.clientId();
         } else if (c instanceof StoreCommand.DeleteInbound i) {
             return i.clientId();
+        } else if (c instanceof StoreCommand.TakeForwarded t) {
+            return t.clientId();
         }
-        return null; // retained messages belong to nobody
+        return null; // retained messages belong to nobody; a forward only writes to an inbox (ADR 13)
     }
 
     private static MetaWrite appliedMark(TermIndex at) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,14 +30,35 @@ final class Matches implements TopicTree.MatchVisitor {
     private @Nullable Map<String, DeliveryBuilder> index;
     private @Nullable List<Delivery> shared;
 
-    private Matches(BrokerContext context, StoredMessage message) {
+    /** Cluster only (ADR 13): clients and shared filters the message is forwarded to instead. */
+    private final Set<String> forwardedClients;
+
+    private final Set<String> forwardedGroups;
+
+    private Matches(
+            BrokerContext context, StoredMessage message, Set<String> forwardedClients, Set<String> forwardedGroups) {
         this.context = context;
         this.message = message;
+        this.forwardedClients = forwardedClients;
+        this.forwardedGroups = forwardedGroups;
     }
 
     /** The deliveries of {@code message}, by the index of each receiver's shard (null where none). */
     static @Nullable List<Delivery>[] of(BrokerContext context, StoredMessage message, int shards) {
-        Matches m = new Matches(context, message);
+        return of(context, message, shards, Set.of(), Set.of());
+    }
+
+    /**
+     * As {@link #of(BrokerContext, StoredMessage, int)}, but for the clients and shared filters that a
+     * cluster node forwards the message to (ADR 13).
+     */
+    static @Nullable List<Delivery>[] of(
+            BrokerContext context,
+            StoredMessage message,
+            int shards,
+            Set<String> forwardedClients,
+            Set<String> forwardedGroups) {
+        Matches m = new Matches(context, message, forwardedClients, forwardedGroups);
         context.tree().match(message.topic(), m);
         @SuppressWarnings("unchecked")
         @Nullable
@@ -68,11 +90,17 @@ final class Matches implements TopicTree.MatchVisitor {
         if (sub.noLocal() && clientId.equals(message.publisherId())) {
             return;
         }
+        if (!forwardedClients.isEmpty() && forwardedClients.contains(clientId)) {
+            return;
+        }
         builder(clientId).add(message, sub);
     }
 
     @Override
     public void sharedGroup(TopicTree.SharedGroup group) {
+        if (!forwardedGroups.isEmpty() && forwardedGroups.contains(group.sharedFilter())) {
+            return; // the cluster's members share it (ADR 13)
+        }
         Map.Entry<String, Subscription> member =
                 GroupQueues.receiver(context, group, group.nextIndex(), message.topic());
         List<Delivery> list = shared;
@@ -132,7 +160,7 @@ final class Matches implements TopicTree.MatchVisitor {
     }
 
     /** Merges the matching subscriptions of one client into one delivery. */
-    private static final class DeliveryBuilder {
+    static final class DeliveryBuilder {
         final String clientId;
 
         @Nullable

@@ -1,6 +1,7 @@
 package io.berth.broker.session;
 
 import io.berth.broker.routing.RetainedIndex;
+import io.berth.broker.routing.TopicTree;
 import io.berth.broker.store.QueuedMessage;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
@@ -10,8 +11,10 @@ import io.berth.codec.QoS;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -35,13 +38,16 @@ final class Router {
 
     private final BrokerContext context;
     private final SessionShard[] shards;
+    /** Cluster only: the subscriptions of every durable session of the cluster (ADR 13); null on a single node. */
+    private final @Nullable TopicTree cluster;
     /** When a refused retained message was last logged (System.nanoTime), shared by every shard. */
     private final java.util.concurrent.atomic.AtomicLong lastRetainedLog =
             new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - RETAINED_LOG_INTERVAL_NANOS - 1);
 
-    Router(BrokerContext context, SessionShard[] shards) {
+    Router(BrokerContext context, SessionShard[] shards, @Nullable TopicTree cluster) {
         this.context = context;
         this.shards = shards;
+        this.cluster = cluster;
     }
 
     /**
@@ -71,7 +77,15 @@ final class Router {
             route.expect();
             route.part(true, null);
         }
-        @Nullable List<Delivery>[] byShard = match(message);
+        Forwards forwarded = forwarded(message);
+        if (!forwarded.isEmpty()) {
+            forwarded.commands(message, c -> here.batch.add(context.durableStore(), c));
+            if (route != null) {
+                route.expect();
+                here.batch.whenCommitted(context.durableStore(), error -> route.part(false, error));
+            }
+        }
+        @Nullable List<Delivery>[] byShard = match(message, forwarded);
         for (int i = 0; i < byShard.length; i++) {
             List<Delivery> deliveries = byShard[i];
             if (deliveries == null) {
@@ -160,14 +174,24 @@ final class Router {
             List<StoreCommand> extra,
             PendingRoute.Done done) {
         RetainChange retained = retain(message);
-        List<StoreCommand> durable = retained.command() == null ? List.of() : List.of(retained.command());
+        Forwards forwarded = forwarded(message);
+        List<StoreCommand> durable;
+        if (forwarded.isEmpty()) {
+            durable = retained.command() == null ? List.of() : List.of(retained.command());
+        } else {
+            durable = new ArrayList<>();
+            if (retained.command() != null) {
+                durable.add(retained.command());
+            }
+            forwarded.commands(message, durable::add);
+        }
         new AtomicRoute(here, shards, message, durable, extraStore, extra, retained.refused(), (rejected, error) -> {
                     if (error == null) {
                         retained.committed(context);
                     }
                     done.done(rejected, error);
                 })
-                .start(match(message));
+                .start(match(message, forwarded));
     }
 
     /**
@@ -241,8 +265,61 @@ final class Router {
         return Math.floorMod(clientId.hashCode(), shards.length);
     }
 
-    /** The deliveries of a message, by the index of each subscriber's shard (null where none). */
-    private @Nullable List<Delivery>[] match(StoredMessage message) {
-        return Matches.of(context, message, shards.length);
+    /**
+     * The deliveries of a message, by the index of each subscriber's shard (null where none), but for the
+     * sessions and shared groups it is {@code forwarded} to.
+     */
+    private @Nullable List<Delivery>[] match(StoredMessage message, Forwards forwarded) {
+        return Matches.of(context, message, shards.length, forwarded.clients(), forwarded.groups());
+    }
+
+    /**
+     * Cluster only (ADR 13): the durable sessions of the cluster, served here or on another node, that get
+     * {@code message} through their inboxes, in log order (their owners work out the delivery), and the
+     * shared subscriptions with such members, one of which gets it.
+     */
+    private Forwards forwarded(StoredMessage message) {
+        TopicTree c = cluster;
+        if (c == null) {
+            return Forwards.NONE;
+        }
+        Forwards to = new Forwards(new LinkedHashSet<>(), new LinkedHashSet<>());
+        c.match(message.topic(), new TopicTree.MatchVisitor() {
+            @Override
+            public void subscriber(String clientId, Subscription sub) {
+                // [MQTT-3.8.3-3] No Local: not to the publisher's own subscription
+                if (!(sub.noLocal() && clientId.equals(message.publisherId()))) {
+                    to.clients().add(clientId);
+                }
+            }
+
+            @Override
+            public void sharedGroup(TopicTree.SharedGroup group) {
+                // one member of the group, on any node, chosen when the entry is applied
+                to.groups().add(group.sharedFilter());
+            }
+        });
+        return to;
+    }
+
+    /**
+     * Cluster only: the sessions a message is forwarded to, and the shared subscriptions (by shared
+     * filter) one member of which gets it.
+     */
+    private record Forwards(Set<String> clients, Set<String> groups) {
+        static final Forwards NONE = new Forwards(Set.of(), Set.of());
+
+        boolean isEmpty() {
+            return clients.isEmpty() && groups.isEmpty();
+        }
+
+        void commands(StoredMessage message, java.util.function.Consumer<StoreCommand> add) {
+            for (String clientId : clients) {
+                add.accept(new StoreCommand.Forward(clientId, message));
+            }
+            for (String filter : groups) {
+                add.accept(new StoreCommand.ForwardShared(filter, message));
+            }
+        }
     }
 }

@@ -38,6 +38,13 @@ final class Session {
     /** Acknowledgements to the current connection waiting for their commits, in order. */
     final AckQueue acks = new AckQueue();
 
+    /** Cluster only (ADR 13): the key of the last inbox row taken into the queue, -1 before the first. */
+    long inboxTaken = -1;
+    /** Cluster only: a read of the inbox is under way; {@link #inboxAgain}: read once more after it. */
+    boolean inboxReading;
+
+    boolean inboxAgain;
+
     @Nullable
     Future<?> expiryTimer;
 

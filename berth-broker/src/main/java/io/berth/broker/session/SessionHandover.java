@@ -1,7 +1,11 @@
 package io.berth.broker.session;
 
+import io.berth.broker.routing.TopicTree;
 import io.berth.broker.store.RecoveredSession;
+import io.berth.broker.store.StoredMessage;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How sessions move between the nodes of a cluster. A node serves a session only while it owns it; a
@@ -17,4 +21,24 @@ public interface SessionHandover {
      * holds it (null when there is none); exceptionally when the claim could not be committed.
      */
     CompletableFuture<RecoveredSession> claim(String clientId);
+
+    /**
+     * The subscriptions of every durable session of the cluster, on whichever node (ADR 13): a publish
+     * forwards a copy to each session that matches there. Written by the node as the log is applied;
+     * readable on any thread.
+     */
+    TopicTree subscriptions();
+
+    /**
+     * At most {@code max} messages of {@code clientId}'s inbox with a key above {@code afterKey}, in key
+     * (log) order, as this node's store holds them now. Blocks on a store read: call it off the shards.
+     */
+    List<Forwarded> inbox(String clientId, long afterKey, int max);
+
+    /**
+     * A message in a session's inbox, with its key there, and the shared subscription it is for (null:
+     * for the session's own subscriptions).
+     */
+    record Forwarded(
+            long key, StoredMessage message, @Nullable String sharedFilter) {}
 }

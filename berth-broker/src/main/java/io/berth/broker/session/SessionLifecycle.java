@@ -126,6 +126,9 @@ final class SessionLifecycle {
                             // [MQTT-4.4.0-1] unacknowledged PUBLISH and PUBREL are resent first, then the queue
                             session.outbound.attach(conn);
                             drainGroupsOf(session);
+                            if (claims != null) {
+                                shard.pullInbox(session.clientId); // what came while the CONNACK waited
+                            }
                             conn.flush();
                         },
                         shard.executor);
@@ -373,5 +376,8 @@ final class SessionLifecycle {
         }
         long elapsed = Math.max(0, shard.context.clock().getAsLong() - s.record.disconnectedAtMillis());
         scheduleTimers(s, elapsed);
+        if (claims != null) {
+            shard.pullInbox(s.clientId); // after the queue, what was forwarded to it (ADR 13)
+        }
     }
 }

@@ -55,6 +55,9 @@ public final class SessionShard {
     private final DropLog dropLog = new DropLog();
     private final Sessions owner;
     private final QueueWatermarks watermarks;
+    /** Null on a single node. */
+    private final @Nullable InboxIntake inbox;
+
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionShard.class);
 
     SessionShard(
@@ -80,6 +83,8 @@ public final class SessionShard {
         this.requests = new ClientRequests(this, owner);
         this.subscriptions = new SubscribeRequests(this, owner, requests);
         this.groups = new GroupQueues(this, owner);
+        SessionHandover handover = owner.handover();
+        this.inbox = handover == null ? null : new InboxIntake(this, handover);
     }
 
     // ---- entry points of a connection: on the shard's loop, where the connection lives ----
@@ -126,6 +131,14 @@ public final class SessionShard {
 
     void release(String clientId) {
         executor.execute(() -> lifecycle.release(clientId));
+    }
+
+    /** Cluster only: takes what the inbox of {@code clientId} holds into its queue (ADR 13). */
+    void pullInbox(String clientId) {
+        InboxIntake i = inbox;
+        if (i != null) {
+            onShard(() -> i.pull(clientId));
+        }
     }
 
     /** Closes the connection of every session of this shard with {@code reason}; the sessions stay. */

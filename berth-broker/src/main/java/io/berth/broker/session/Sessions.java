@@ -47,7 +47,7 @@ public final class Sessions implements AutoCloseable {
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new SessionShard(i, loops.get(i), context, this, reader, heldPerShard);
         }
-        this.router = new Router(context, shards);
+        this.router = new Router(context, shards, handover == null ? null : handover.subscriptions());
     }
 
     /** The shard that owns the session of {@code clientId}. */
@@ -67,6 +67,11 @@ public final class Sessions implements AutoCloseable {
      */
     public void release(String clientId) {
         shardOf(clientId).release(clientId);
+    }
+
+    /** Messages were forwarded to the inbox of {@code clientId}, which this node serves (ADR 13). */
+    public void forwarded(String clientId) {
+        shardOf(clientId).pullInbox(clientId);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.berth.broker.store;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A change of durable state. Commands are applied in the order they are submitted; a store commits a
@@ -117,6 +118,55 @@ public sealed interface StoreCommand {
     record DeleteRetained(String topic) implements StoreCommand {
         public DeleteRetained {
             Objects.requireNonNull(topic, "topic");
+        }
+    }
+
+    /**
+     * Cluster only (ADR 13): a copy of a message for the durable session of {@code clientId}, which may be
+     * served by another node, kept in the session's inbox until its owner queues it ({@link
+     * TakeForwarded}). Its place in the inbox is its place in the replicated log; no queue position is
+     * taken here (those are reserved by the owner's shard only). With {@code sharedFilter} it is for the
+     * session's membership of that shared subscription, otherwise for its own subscriptions.
+     */
+    record Forward(
+            String clientId,
+            StoredMessage message,
+            @Nullable String sharedFilter) implements StoreCommand {
+        public Forward {
+            Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(message, "message");
+        }
+
+        /** A copy for the session's own (not shared) subscriptions. */
+        public Forward(String clientId, StoredMessage message) {
+            this(clientId, message, null);
+        }
+    }
+
+    /**
+     * Cluster only (ADR 13): a message for one member of the shared subscription {@code sharedFilter}
+     * ({@code $share/group/filter}), whichever node serves it: the member is chosen when the command is
+     * applied, and gets a {@link Forward} for its membership.
+     */
+    record ForwardShared(String sharedFilter, StoredMessage message) implements StoreCommand {
+        public ForwardShared {
+            Objects.requireNonNull(sharedFilter, "sharedFilter");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /**
+     * Cluster only (ADR 13): takes the message at {@code inboxKey} out of the inbox of {@code clientId} and,
+     * when {@code enqueue} is not null, puts it in the session's queue, both at once. Applied at most once:
+     * a key at or below the last one taken for the session changes nothing.
+     */
+    record TakeForwarded(String clientId, long inboxKey, StoreCommand.@Nullable Enqueue enqueue)
+            implements StoreCommand {
+        public TakeForwarded {
+            Objects.requireNonNull(clientId, "clientId");
+            if (enqueue != null && !enqueue.clientId().equals(clientId)) {
+                throw new IllegalArgumentException("enqueue for " + enqueue.clientId() + ", not " + clientId);
+            }
         }
     }
 }

@@ -97,6 +97,12 @@ class ReplicationTest {
                     .map(q -> q.message().id())
                     .toList();
             assertThat(ids).as("queue of c1 on n%d", node + 1).containsExactly(1L, 3L);
+            // the former owner's message is not lost: it waits in the session's inbox for n2 (ADR 13)
+            assertThat(nodes[node].inbox("c1", -1, 10).stream()
+                            .map(f -> f.message().id())
+                            .toList())
+                    .as("inbox of c1 on n%d", node + 1)
+                    .containsExactly(2L);
         }
         // an inbound QoS 2 id of a lost session must not commit without its message's entries (ADR 2)
         assertThatThrownBy(() ->

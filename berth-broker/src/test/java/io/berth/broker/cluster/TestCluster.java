@@ -32,8 +32,13 @@ final class TestCluster implements AutoCloseable {
     TestCluster(Path dir, int size, boolean proxied) {
         this.dir = dir;
         this.nodes = new Berth[size];
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
         for (int i = 0; i < size; i++) {
-            ClusterConfig.Address bind = new ClusterConfig.Address("127.0.0.1", freePort());
+            int port = freePort();
+            while (!ports.add(port)) { // the system may hand out a port it just handed out
+                port = freePort();
+            }
+            ClusterConfig.Address bind = new ClusterConfig.Address("127.0.0.1", port);
             binds.add(bind);
             ClusterConfig.Address dialed = bind;
             if (proxied) {

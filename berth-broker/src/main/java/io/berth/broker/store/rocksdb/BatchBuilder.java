@@ -84,6 +84,8 @@ final class BatchBuilder {
             maxMessageId = Math.max(maxMessageId, p.messageId());
         } else if (op instanceof Op.Delete d) {
             batch.delete(handles.get(d.family()), d.key());
+        } else if (op instanceof Op.DeleteRange d) {
+            batch.deleteRange(handles.get(d.family()), d.begin(), d.end());
         } else if (op instanceof Op.Enqueue e) {
             enqueue(e);
         } else if (op instanceof Op.Dequeue d) {

@@ -27,6 +27,9 @@ public final class CommandCodec {
     private static final int DELETE_INBOUND = 9;
     private static final int PUT_RETAINED = 10;
     private static final int DELETE_RETAINED = 11;
+    private static final int FORWARD = 12;
+    private static final int TAKE_FORWARDED = 13;
+    private static final int FORWARD_SHARED = 14;
 
     private CommandCodec() {}
 
@@ -90,6 +93,27 @@ public final class CommandCodec {
             w.u8(PUT_RETAINED).bytes(Values.message(c.message()));
         } else if (command instanceof StoreCommand.DeleteRetained c) {
             w.u8(DELETE_RETAINED).string(c.topic());
+        } else if (command instanceof StoreCommand.Forward c) {
+            w.u8(FORWARD).string(c.clientId()).bytes(Values.message(c.message()));
+            String shared = c.sharedFilter();
+            if (shared == null) {
+                w.u8(0);
+            } else {
+                w.u8(1).string(shared);
+            }
+        } else if (command instanceof StoreCommand.ForwardShared c) {
+            w.u8(FORWARD_SHARED).string(c.sharedFilter()).bytes(Values.message(c.message()));
+        } else if (command instanceof StoreCommand.TakeForwarded c) {
+            w.u8(TAKE_FORWARDED).string(c.clientId()).u64(c.inboxKey());
+            StoreCommand.Enqueue e = c.enqueue();
+            if (e == null) {
+                w.u8(0);
+            } else {
+                w.u8(1)
+                        .u64(e.entry().seq())
+                        .bytes(Values.queueEntry(e.entry(), e.message().sizeBytes()))
+                        .bytes(Values.message(e.message()));
+            }
         } else {
             throw new IllegalArgumentException("unknown command " + command);
         }
@@ -147,6 +171,27 @@ public final class CommandCodec {
             }
             case DELETE_RETAINED -> {
                 return new StoreCommand.DeleteRetained(r.string());
+            }
+            case FORWARD -> {
+                String clientId = r.string();
+                StoredMessage message = Values.readMessage(r.bytes());
+                return new StoreCommand.Forward(clientId, message, r.u8() == 0 ? null : r.string());
+            }
+            case FORWARD_SHARED -> {
+                String filter = r.string();
+                return new StoreCommand.ForwardShared(filter, Values.readMessage(r.bytes()));
+            }
+            case TAKE_FORWARDED -> {
+                String clientId = r.string();
+                long key = r.u64();
+                if (r.u8() == 0) {
+                    return new StoreCommand.TakeForwarded(clientId, key, null);
+                }
+                long seq = r.u64();
+                byte[] entry = r.bytes();
+                StoredMessage message = Values.readMessage(r.bytes());
+                return new StoreCommand.TakeForwarded(
+                        clientId, key, new StoreCommand.Enqueue(clientId, Values.readQueueEntry(seq, entry), message));
             }
             default -> throw new IllegalArgumentException("unknown command tag " + tag);
         }

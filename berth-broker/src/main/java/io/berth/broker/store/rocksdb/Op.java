@@ -21,6 +21,9 @@ sealed interface Op {
     /** A delete that needs no state. */
     record Delete(Family family, byte[] key) implements Op {}
 
+    /** Deletes every key of {@code family} in [begin, end). */
+    record DeleteRange(Family family, byte[] begin, byte[] end) implements Op {}
+
     record DeleteSession(String clientId, byte[] prefix) implements Op {}
 
     record Enqueue(String clientId, byte[] prefix, long seq, long messageId, int size, byte[] value, byte[] message)

@@ -168,11 +168,24 @@ public final class RocksSessionStore implements SessionStore {
 
     /**
      * A write of the {@code meta} family beside the commands, under a key of its own namespace
-     * ({@value #META_PREFIX}...); a null value deletes the key.
+     * ({@value #META_PREFIX}...); a null value deletes the key, or with {@code wholePrefix} every key that
+     * starts with it.
      */
-    public record MetaWrite(String key, byte @Nullable [] value) {
+    public record MetaWrite(String key, byte @Nullable [] value, boolean wholePrefix) {
         public MetaWrite {
             java.util.Objects.requireNonNull(key, "key");
+            if (wholePrefix && value != null) {
+                throw new IllegalArgumentException("a prefix can only be deleted");
+            }
+        }
+
+        public MetaWrite(String key, byte @Nullable [] value) {
+            this(key, value, false);
+        }
+
+        /** Deletes every key that starts with {@code prefix}. */
+        public static MetaWrite deletePrefix(String prefix) {
+            return new MetaWrite(prefix, null, true);
         }
     }
 
@@ -189,10 +202,12 @@ public final class RocksSessionStore implements SessionStore {
             ops = new ArrayList<>(Op.encode(commands));
             for (MetaWrite m : meta) {
                 byte[] key = Keys.meta(META_PREFIX + m.key());
-                ops.add(
-                        m.value() == null
-                                ? new Op.Delete(Family.META, key)
-                                : new Op.Put(Family.META, key, m.value(), 0));
+                byte[] value = m.value();
+                if (m.wholePrefix()) {
+                    ops.add(new Op.DeleteRange(Family.META, key, Keys.prefixEnd(key)));
+                } else {
+                    ops.add(value == null ? new Op.Delete(Family.META, key) : new Op.Put(Family.META, key, value, 0));
+                }
             }
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -203,6 +218,32 @@ public final class RocksSessionStore implements SessionStore {
     /** Every {@link MetaWrite} key starting with {@code prefix}, with its value; any thread. */
     public Map<String, byte[]> readMeta(String prefix) {
         return new RecoveryReader(db, handles, dir).meta(META_PREFIX + prefix, META_PREFIX.length());
+    }
+
+    /**
+     * At most {@code max} {@link MetaWrite} keys that start with {@code prefix} and sort after {@code
+     * after} (an empty {@code after}: from the first), in key order, with their values; any thread.
+     */
+    public java.util.LinkedHashMap<String, byte[]> readMeta(String prefix, String after, int max) {
+        byte[] start = Keys.meta(META_PREFIX + prefix + after);
+        byte[] upper = Keys.prefixEnd(Keys.meta(META_PREFIX + prefix));
+        java.util.LinkedHashMap<String, byte[]> out = new java.util.LinkedHashMap<>();
+        try (Slice bound = new Slice(upper);
+                ReadOptions ro = new ReadOptions().setIterateUpperBound(bound);
+                RocksIterator it = db.newIterator(handles.get(Family.META), ro)) {
+            for (it.seek(start); it.isValid() && out.size() < max; it.next()) {
+                String key =
+                        new String(it.key(), java.nio.charset.StandardCharsets.UTF_8).substring(META_PREFIX.length());
+                if (!after.isEmpty() && key.equals(prefix + after)) {
+                    continue;
+                }
+                out.put(key, it.value());
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the meta rows '" + prefix + "' in " + dir, e);
+        }
+        return out;
     }
 
     @Override
