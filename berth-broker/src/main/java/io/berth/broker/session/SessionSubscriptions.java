@@ -53,11 +53,19 @@ final class SessionSubscriptions {
         return null;
     }
 
-    boolean containsKey(String filter) {
-        if (more != null) {
-            return more.containsKey(filter);
+    /** The subscription to {@code filter}, or null when there is none. */
+    @Nullable
+    Subscription get(String filter) {
+        LinkedHashMap<String, Subscription> map = more;
+        if (map != null) {
+            return map.get(filter);
         }
-        return one != null && one.filter().equals(filter);
+        Subscription only = one;
+        return only != null && only.filter().equals(filter) ? only : null;
+    }
+
+    boolean containsKey(String filter) {
+        return get(filter) != null;
     }
 
     int size() {
