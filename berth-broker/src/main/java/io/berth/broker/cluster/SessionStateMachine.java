@@ -6,7 +6,6 @@ import io.berth.broker.store.rocksdb.RocksSessionStore.MetaWrite;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * rows, in the same batches). A {@link LogEntry.Kind#CLAIM} makes its node the owner; the first
  * {@code PutSession} of a session nobody owns makes its submitter the owner. An entry that changes a
  * session owned by another node loses those commands, on every node alike (the log order decides): a
- * node that lost a session can never write to it again (see {@link #fence}).
+ * node that lost a session can never write to it again (see {@link SessionOwners#fence}).
  *
  * <p>Threading: {@link #applyTransaction} runs on Ratis' state machine updater thread, one entry at a time
  * in log order, and owns the ownership map (a concurrent map: {@link #owner} is read from other threads).
@@ -49,13 +48,11 @@ import org.slf4j.LoggerFactory;
 final class SessionStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(SessionStateMachine.class);
     private static final String APPLIED = "applied";
-    private static final String OWNER = "owner/";
-    private static final String MAX_ID = "max-message-id/";
 
     private final Replica store;
     private final String self;
     private final long incarnation;
-    private final Map<String, String> owners = new ConcurrentHashMap<>();
+    private final SessionOwners owners = new SessionOwners();
     private final Map<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
     private final Listener listener;
     /** Apply thread only. */
@@ -119,10 +116,7 @@ final class SessionStateMachine extends BaseStateMachine {
     private void readState() {
         byte[] applied = store.readMeta(APPLIED).get(APPLIED);
         recoveredIndex = applied == null ? -1 : ByteBuffer.wrap(applied, 8, 8).getLong();
-        owners.clear();
-        store.readMeta(OWNER)
-                .forEach((key, node) ->
-                        owners.put(key.substring(OWNER.length()), new String(node, StandardCharsets.UTF_8)));
+        owners.load(store);
         inboxes.load(store);
         subscriptions.load(store.recover().sessions());
     }
@@ -175,7 +169,7 @@ final class SessionStateMachine extends BaseStateMachine {
     @Override
     public void reinitialize() throws IOException {
         snapshots.refresh();
-        SnapshotFollowUp followUp = SnapshotFollowUp.before(store, owners, self);
+        SnapshotFollowUp followUp = SnapshotFollowUp.before(store, owners.asMap(), self);
         if (!replaceIfBehind()) {
             running();
             return;
@@ -193,7 +187,7 @@ final class SessionStateMachine extends BaseStateMachine {
                     new IllegalStateException("a snapshot replaced the replica of node " + self
                             + " before this submission was applied here: its outcome is not known"));
         }
-        followUp.after(store, owners, listener);
+        followUp.after(store, owners.asMap(), listener);
         running();
     }
 
@@ -205,8 +199,7 @@ final class SessionStateMachine extends BaseStateMachine {
 
     /** The highest message id that {@code node} stored, 0 when none. */
     long maxMessageId(String node) {
-        byte[] v = store.readMeta(MAX_ID + node).get(MAX_ID + node);
-        return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+        return owners.maxMessageId(store, node);
     }
 
     /** Registers the submission {@code seq} of this incarnation: the future completes when it is applied here. */
@@ -239,31 +232,34 @@ final class SessionStateMachine extends BaseStateMachine {
         } catch (IllegalArgumentException e) {
             LOG.error("log entry {} is not a session entry; skipped", at, e);
             return written(
-                    at, null, store.submit(List.of(), List.of(appliedMark(at))), new Fenced(List.of(), Set.of(), e));
+                    at,
+                    null,
+                    store.submit(List.of(), List.of(appliedMark(at))),
+                    new SessionOwners.Fenced(List.of(), Set.of(), e));
         }
         List<MetaWrite> meta = new ArrayList<>(4);
         meta.add(appliedMark(at));
         if (entry.kind() == LogEntry.Kind.CLAIM) {
-            owners.put(entry.clientId(), entry.node());
-            meta.add(new MetaWrite(OWNER + entry.clientId(), entry.node().getBytes(StandardCharsets.UTF_8)));
-            return written(at, entry, store.submit(List.of(), meta), new Fenced(List.of(), Set.of(), null));
+            owners.claim(entry.clientId(), entry.node(), meta);
+            return written(
+                    at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
         }
-        Fenced fenced;
+        SessionOwners.Fenced fenced;
         try {
-            fenced = fence(entry.node(), CommandCodec.decode(entry.commands()));
+            fenced = owners.fence(entry.node(), CommandCodec.decode(entry.commands()));
         } catch (IllegalArgumentException e) {
             LOG.error("log entry {} holds commands this node cannot read; skipped", at, e);
-            fenced = new Fenced(List.of(), Set.of(), e);
+            fenced = new SessionOwners.Fenced(List.of(), Set.of(), e);
         }
         if (fenced.rejected() == null) {
-            own(entry.node(), fenced.kept(), meta);
+            owners.own(entry.node(), fenced.kept(), meta);
         }
         Inboxes.Applied applied = inboxes.apply(at.getIndex(), fenced.kept(), owners::get, subscriptions, meta);
         subscriptions.apply(applied.store());
         if (!applied.lost().isEmpty()) {
             Set<String> lost = new HashSet<>(fenced.lost());
             lost.addAll(applied.lost());
-            fenced = new Fenced(fenced.kept(), lost, fenced.rejected());
+            fenced = new SessionOwners.Fenced(fenced.kept(), lost, fenced.rejected());
         }
         List<String> nudged = new ArrayList<>(applied.forwarded().size());
         for (String client : applied.forwarded()) {
@@ -278,100 +274,6 @@ final class SessionStateMachine extends BaseStateMachine {
                     nudged.forEach(listener::forwarded);
                     return m;
                 });
-    }
-
-    /**
-     * An entry's commands after fencing.
-     *
-     * @param kept what is applied
-     * @param lost sessions owned by another node, whose commands were dropped
-     * @param rejected why nothing of the entry is applied, or null
-     */
-    private record Fenced(
-            List<StoreCommand> kept,
-            Set<String> lost,
-            @Nullable RuntimeException rejected) {}
-
-    /**
-     * Drops the commands of sessions that {@code node} does not own: a node that lost a session writes
-     * nothing to it. The rest applies, unless a dropped command is an inbound QoS 2 packet id: that one
-     * must commit atomically with the queue entries of its message (ADR 2), so then nothing applies.
-     */
-    private Fenced fence(String node, List<StoreCommand> commands) {
-        List<StoreCommand> kept = new ArrayList<>(commands.size());
-        Set<String> lost = new HashSet<>();
-        for (StoreCommand c : commands) {
-            String client = clientOf(c);
-            String owner = client == null ? null : owners.get(client);
-            if (owner == null || owner.equals(node)) {
-                kept.add(c);
-                continue;
-            }
-            lost.add(client);
-            if (c instanceof StoreCommand.Enqueue e) {
-                // a message for a session that moved: to its inbox, for its new owner (ADR 13)
-                kept.add(new StoreCommand.Forward(e.clientId(), e.message()));
-                continue;
-            }
-            if (c instanceof StoreCommand.PutInbound || c instanceof StoreCommand.DeleteInbound) {
-                return new Fenced(
-                        List.of(),
-                        lost,
-                        new IllegalStateException(
-                                "the session of '" + client + "' belongs to node " + owner + " now, not to " + node));
-            }
-        }
-        return new Fenced(kept, lost, null);
-    }
-
-    /** Ownership changes of applied commands, and the submitter's message id high-water mark. */
-    private void own(String node, List<StoreCommand> commands, List<MetaWrite> meta) {
-        long maxId = 0;
-        for (StoreCommand c : commands) {
-            if (c instanceof StoreCommand.PutSession p
-                    && owners.putIfAbsent(p.session().clientId(), node) == null) {
-                meta.add(new MetaWrite(OWNER + p.session().clientId(), node.getBytes(StandardCharsets.UTF_8)));
-            } else if (c instanceof StoreCommand.DeleteSession d && owners.remove(d.clientId()) != null) {
-                meta.add(new MetaWrite(OWNER + d.clientId(), null));
-            } else if (c instanceof StoreCommand.Enqueue e) {
-                maxId = Math.max(maxId, e.message().id());
-            } else if (c instanceof StoreCommand.PutRetained r) {
-                maxId = Math.max(maxId, r.message().id());
-            } else if (c instanceof StoreCommand.Forward f) {
-                maxId = Math.max(maxId, f.message().id());
-            } else if (c instanceof StoreCommand.ForwardShared f) {
-                maxId = Math.max(maxId, f.message().id());
-            }
-        }
-        if (maxId > 0) {
-            meta.add(new MetaWrite(
-                    MAX_ID + node, ByteBuffer.allocate(8).putLong(maxId).array()));
-        }
-    }
-
-    private static @Nullable String clientOf(StoreCommand c) {
-        if (c instanceof StoreCommand.PutSession p) {
-            return p.session().clientId();
-        } else if (c instanceof StoreCommand.DeleteSession d) {
-            return d.clientId();
-        } else if (c instanceof StoreCommand.PutSubscription s) {
-            return s.clientId();
-        } else if (c instanceof StoreCommand.DeleteSubscription s) {
-            return s.clientId();
-        } else if (c instanceof StoreCommand.Enqueue e) {
-            return e.clientId();
-        } else if (c instanceof StoreCommand.Dequeue d) {
-            return d.clientId();
-        } else if (c instanceof StoreCommand.PutInflight f) {
-            return f.clientId();
-        } else if (c instanceof StoreCommand.PutInbound i) {
-            return i.clientId();
-        } else if (c instanceof StoreCommand.DeleteInbound i) {
-            return i.clientId();
-        } else if (c instanceof StoreCommand.TakeForwarded t) {
-            return t.clientId();
-        }
-        return null; // retained messages belong to nobody; a forward only writes to an inbox (ADR 13)
     }
 
     private static MetaWrite appliedMark(TermIndex at) {
@@ -389,7 +291,7 @@ final class SessionStateMachine extends BaseStateMachine {
      * it holds. Once the store wrote the entry, the submitter and the listeners hear.
      */
     private CompletableFuture<Message> written(
-            TermIndex at, @Nullable LogEntry entry, CompletableFuture<Void> write, Fenced fenced) {
+            TermIndex at, @Nullable LogEntry entry, CompletableFuture<Void> write, SessionOwners.Fenced fenced) {
         updateLastAppliedTermIndex(at.getTerm(), at.getIndex());
         return write.handle((v, error) -> {
             if (error != null) {
