@@ -36,6 +36,13 @@ public final class BerthPeer extends ProcessPeer {
     private final String durability;
     private final List<String> jvmOptions;
     private final Path cdsScript;
+    /** The {@code cluster:} section of a cluster node (see {@link #clusterNode}), empty for a single node. */
+    private final String clusterYaml;
+    /** The node id of a cluster node, empty for a single node. */
+    private final String nodeId;
+    /** The peer whose class-data archive a cluster node uses, or null for its own. */
+    private final @Nullable BerthPeer archiveOwner;
+
     private @Nullable Path archive;
     private boolean archiveTried;
 
@@ -46,6 +53,17 @@ public final class BerthPeer extends ProcessPeer {
      *     is used when it does not exist
      */
     public BerthPeer(Path jar, String durability, List<String> jvmOptions, Path cdsScript) {
+        this(jar, durability, jvmOptions, cdsScript, "", "", null);
+    }
+
+    private BerthPeer(
+            Path jar,
+            String durability,
+            List<String> jvmOptions,
+            Path cdsScript,
+            String nodeId,
+            String clusterYaml,
+            @Nullable BerthPeer archiveOwner) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no Berth jar at " + jar + "; build it with mvn package first");
         }
@@ -53,11 +71,31 @@ public final class BerthPeer extends ProcessPeer {
         this.durability = durability;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.cdsScript = cdsScript;
+        this.nodeId = nodeId;
+        this.clusterYaml = clusterYaml;
+        this.archiveOwner = archiveOwner;
+    }
+
+    /**
+     * A node of a cluster run like this peer (same jar, durability and JVM options, this peer's class-data
+     * archive), named {@code <this name>-<nodeId>}, listening for MQTT on {@code port}.
+     *
+     * @param clusterYaml the node's {@code cluster:} section, appended to its {@code berth.yml}
+     */
+    BerthPeer clusterNode(String nodeId, String clusterYaml, int port) {
+        BerthPeer node = new BerthPeer(jar, durability, jvmOptions, cdsScript, nodeId, clusterYaml, this);
+        node.usePort(port);
+        return node;
+    }
+
+    /** The durability this peer was started with: {@code fsync}, {@code os} or {@code memory}. */
+    String durability() {
+        return durability;
     }
 
     @Override
     public String name() {
-        return "berth-" + durability;
+        return "berth-" + durability + (nodeId.isEmpty() ? "" : "-" + nodeId);
     }
 
     @Override
@@ -110,7 +148,7 @@ public final class BerthPeer extends ProcessPeer {
         cmd.add("-Djava.library.path=" + natives);
         cmd.add("-Dberth.native.dir=" + natives);
         Path config = dataDir.resolveSibling(dataDir.getFileName() + "-berth.yml");
-        Files.writeString(config, LIMITS_YAML);
+        Files.writeString(config, LIMITS_YAML + clusterYaml);
         cmd.addAll(List.of(
                 "-jar",
                 jar.toString(),
@@ -136,6 +174,10 @@ public final class BerthPeer extends ProcessPeer {
 
     /** The archive of this peer, recorded into {@code work} at its first start; null without one. */
     private @Nullable Path classDataArchive(Path work) throws IOException {
+        BerthPeer owner = archiveOwner;
+        if (owner != null) {
+            return owner.classDataArchive(work);
+        }
         if (!archiveTried) {
             archiveTried = true;
             if (Files.isRegularFile(cdsScript)) {

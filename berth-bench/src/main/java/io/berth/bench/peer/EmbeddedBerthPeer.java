@@ -1,6 +1,7 @@
 package io.berth.bench.peer;
 
 import io.berth.broker.Berth;
+import io.berth.broker.config.ClusterConfig;
 import io.berth.broker.config.Durability;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -9,17 +10,33 @@ import org.jspecify.annotations.Nullable;
 /** Berth in the benchmark's own JVM, for the smoke test: no process, so {@link #kill} only closes. */
 public final class EmbeddedBerthPeer implements Peer {
     private final Durability durability;
+    /** The node's cluster, {@link ClusterConfig#NONE} for a single node. */
+    private final ClusterConfig cluster;
+
     private @Nullable Berth berth;
     private @Nullable Path dataDir;
     private int port;
 
     public EmbeddedBerthPeer(Durability durability) {
+        this(durability, ClusterConfig.NONE);
+    }
+
+    private EmbeddedBerthPeer(Durability durability, ClusterConfig cluster) {
         this.durability = durability;
+        this.cluster = cluster;
+    }
+
+    /**
+     * A node of a cluster in this JVM; {@code os} durability when this peer's is {@code memory}, which a
+     * cluster node refuses.
+     */
+    EmbeddedBerthPeer clusterNode(ClusterConfig node) {
+        return new EmbeddedBerthPeer(durability == Durability.MEMORY ? Durability.OS : durability, node);
     }
 
     @Override
     public String name() {
-        return "berth-embedded-" + durability.optionName();
+        return "berth-embedded-" + durability.optionName() + (cluster.enabled() ? "-" + cluster.nodeId() : "");
     }
 
     @Override
@@ -49,7 +66,7 @@ public final class EmbeddedBerthPeer implements Peer {
                 .port(port)
                 .dataDir(dataDir)
                 .durability(durability)
-                .configure(c -> c.adminPort(-1))
+                .configure(c -> c.adminPort(-1).cluster(cluster))
                 .build()
                 .start();
         berth = started;

@@ -32,6 +32,11 @@ abstract class ProcessPeer implements Peer {
     private @Nullable Path dataDir;
     private int port = -1;
 
+    /** Makes the next start use {@code chosen} instead of a free port of its own choosing. */
+    protected void usePort(int chosen) {
+        port = chosen;
+    }
+
     /** The command that starts the broker on {@code dataDir} and {@code port}. */
     protected abstract List<String> command(Path dataDir, int port) throws IOException;
 

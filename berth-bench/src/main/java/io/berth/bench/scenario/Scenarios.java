@@ -15,6 +15,7 @@ public final class Scenarios {
                 new OnlineScenario(QoS.AT_LEAST_ONCE, true, null),
                 new OnlineScenario(QoS.EXACTLY_ONCE, false, null),
                 new OnlineScenario(QoS.AT_LEAST_ONCE, false, MqttVersion.V5),
+                new ClusterQos1Scenario(),
                 new FillDrainScenario(FillDrainScenario.Restart.NONE),
                 new FillDrainScenario(FillDrainScenario.Restart.CLEAN),
                 new FillDrainScenario(FillDrainScenario.Restart.KILL),
