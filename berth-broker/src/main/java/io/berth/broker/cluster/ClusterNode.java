@@ -92,6 +92,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(raftDir.toFile()));
+        electionTimeouts(properties);
         this.aliveMillis = 2 * RaftServerConfigKeys.Rpc.timeoutMax(properties).toLong(TimeUnit.MILLISECONDS);
         snapshots(properties, cluster.tuning());
         GrpcConfigKeys.Server.setHost(properties, cluster.bind().host());
@@ -115,6 +116,22 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         this.store = new ReplicatedSessionStore(this, local, cluster);
         this.majority = new MajorityWatch(
                 cluster.tuning().majorityTimeoutMillis(), this::inTouch, System::nanoTime, new Unreachable());
+    }
+
+    /**
+     * A follower that hears nothing from its leader for 1 to 2 s (Ratis: 150 to 300 ms) starts an
+     * election, and a leader that hears from no majority for 2 s steps down. Shorter timeouts elected a new
+     * leader at every GC or scheduling pause of half a second (seen on a loaded 2-core machine under
+     * cluster-qos1 of berth-bench), and the group then had no leader for seconds at a time. The first
+     * election after a start keeps short timeouts, so that a fresh group has a leader soon.
+     */
+    private static void electionTimeouts(RaftProperties properties) {
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(1_000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2_000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(
+                properties, TimeDuration.valueOf(150, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(
+                properties, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
     }
 
     /**
