@@ -69,6 +69,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     private final ExecutorService reads =
             Executors.newSingleThreadExecutor(new DefaultThreadFactory("berth-cluster", true));
     private final LocalView view = new LocalView();
+    private final EntryBatcher batcher = new EntryBatcher(this::sendCommands);
     private final ReplicatedSessionStore store;
     private final RaftGroup group;
     private final MajorityWatch majority;
@@ -266,7 +267,10 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         }
         long seq = seqs.incrementAndGet();
         CompletableFuture<Void> applied = machine.expect(seq);
-        send(seq, LogEntry.claim(cluster.nodeId(), incarnation, seq, clientId));
+        batcher.claim(() -> {
+            send(seq, LogEntry.claim(cluster.nodeId(), incarnation, seq, clientId));
+            return applied;
+        });
         return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                 .whenComplete((v, error) -> {
                     if (error != null) {
@@ -286,8 +290,16 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         return Inboxes.read(local, clientId, afterKey, max);
     }
 
-    /** Submits one store submission as one log entry; completes once it is committed and applied here. */
+    /**
+     * Submits one store submission, in a log entry with the others waiting ({@link EntryBatcher});
+     * completes once it is committed and applied here.
+     */
     CompletableFuture<Void> submit(List<StoreCommand> commands) {
+        return batcher.submit(commands);
+    }
+
+    /** Sends {@code commands} as one log entry; completes once it is committed and applied here. */
+    private CompletableFuture<Void> sendCommands(List<StoreCommand> commands) {
         byte[] encoded;
         try {
             encoded = CommandCodec.encode(commands);
