@@ -59,9 +59,13 @@ final class Inboxes {
         return ROWS + clientId.length() + ":" + clientId + "/";
     }
 
+    /** {@code key} as 16 lower-case hex digits (sorting as it does); no {@code String.format} on the apply path. */
     static String key(long key) {
-        return String.format("%016x", key);
+        String hex = Long.toHexString(key);
+        return ZEROS.substring(hex.length()) + hex;
     }
+
+    private static final String ZEROS = "0000000000000000";
 
     /**
      * The store commands of an entry at log {@code index} with its forwards and takes turned into rows of

@@ -51,6 +51,15 @@ class InboxesTest {
     }
 
     @Test
+    void key_isSixteenLowerCaseHexDigits_sortingAsTheNumber() {
+        assertThat(Inboxes.key(0)).isEqualTo("0000000000000000");
+        assertThat(Inboxes.key(5L << 20 | 1)).isEqualTo("0000000000500001");
+        assertThat(Inboxes.key(Long.MAX_VALUE)).isEqualTo("7fffffffffffffff");
+        assertThat(Inboxes.key(0xABCDEFL << 20)).isEqualTo(String.format("%016x", 0xABCDEFL << 20));
+        assertThat(Inboxes.key(9L << 20)).isLessThan(Inboxes.key(10L << 20));
+    }
+
+    @Test
     void forward_isARowKeyedByItsLogPosition_andItsTakeQueuesItOnce() {
         Inboxes inboxes = new Inboxes();
         SubscriptionIndex index = new SubscriptionIndex();
