@@ -1,5 +1,6 @@
 package io.berth.bench.report;
 
+import io.berth.bench.scenario.ClusterQos1Scenario;
 import io.berth.bench.scenario.FillDrainScenario;
 import io.berth.bench.scenario.IdleSessionsScenario;
 import io.berth.bench.scenario.OnlineScenario;
@@ -54,6 +55,13 @@ final class Targets {
         }
         double heap = figure(results, "idle-sessions", b, IdleSessionsScenario.HEAP);
         row(md, "heap per idle offline session ≤ 1 KB", heap, " B", heap <= 1024);
+        double cluster = figure(results, "cluster-qos1", b, ClusterQos1Scenario.OF_SINGLE);
+        row(
+                md,
+                "cluster-qos1 rate ≥ 0.5× the single node's online-qos1 rate (issue 13)",
+                cluster,
+                "×",
+                cluster >= 0.5);
         return md.append('\n').toString();
     }
 
