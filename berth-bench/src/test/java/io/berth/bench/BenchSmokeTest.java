@@ -28,7 +28,10 @@ class BenchSmokeTest {
 
     @Test
     void everyScenario_onEmbeddedBerth_runsAndChecksMessages() throws Exception {
-        List<Scenario> scenarios = Scenarios.all();
+        // cluster-qos1 has a test of its own below, with sizes for three nodes in this JVM
+        List<Scenario> scenarios = Scenarios.all().stream()
+                .filter(sc -> !sc.name().equals("cluster-qos1"))
+                .toList();
         List<Peer> peers = List.of(new EmbeddedBerthPeer(Durability.MEMORY));
         List<Result> results = new Bench(Settings.smoke(), dir.resolve("work"), new PrintStream(System.out, true))
                 .run(scenarios, peers);
@@ -49,5 +52,37 @@ class BenchSmokeTest {
         new Report(page).write("smoke", "0", "0", Settings.smoke(), peers, scenarios, results, "");
         assertThat(Files.readString(page)).contains("## online-qos1", "## fan-out", "lost 0");
         assertThat(page.resolveSibling("bench/online-qos1.png")).exists();
+    }
+
+    @Test
+    void clusterQos1_onThreeEmbeddedNodes_deliversEveryMessageAcrossNodes() throws Exception {
+        Settings base = Settings.smoke();
+        // three nodes, their Raft servers and the load generator in one JVM: few messages, a long limit
+        Settings small = new Settings(
+                base.version(),
+                2,
+                base.window(),
+                base.payload(),
+                400,
+                base.pacedSeconds(),
+                base.pacedFraction(),
+                base.offlineSessions(),
+                base.offlineMessages(),
+                base.restartSessions(),
+                base.restartMessages(),
+                base.idleSessions(),
+                base.fanoutSubscribers(),
+                base.fanoutMessages(),
+                java.time.Duration.ofSeconds(120));
+        List<Scenario> scenarios = Scenarios.select("cluster-qos1");
+        List<Result> results = new Bench(small, dir.resolve("work"), new PrintStream(System.out, true))
+                .run(scenarios, List.of(new EmbeddedBerthPeer(Durability.MEMORY)));
+
+        assertThat(results).hasSize(1);
+        Result r = results.get(0);
+        assertThat(r.figure("messages")).as(r.line()).isEqualTo(400);
+        assertThat(r.clean()).as(r.line()).isTrue();
+        assertThat(r.note()).as(r.line()).doesNotContain("time limit", "failed");
+        assertThat(dir.resolve("work/cluster-qos1-berth-embedded-memory-n3")).isDirectory();
     }
 }

@@ -56,12 +56,7 @@ final class Targets {
         double heap = figure(results, "idle-sessions", b, IdleSessionsScenario.HEAP);
         row(md, "heap per idle offline session ≤ 1 KB", heap, " B", heap <= 1024);
         double cluster = figure(results, "cluster-qos1", b, ClusterQos1Scenario.OF_SINGLE);
-        row(
-                md,
-                "cluster-qos1 rate ≥ 0.5× the single node's online-qos1 rate (issue 13)",
-                cluster,
-                "×",
-                cluster >= 0.5);
+        row(md, "cluster-qos1 rate ≥ 0.5× the single node's online-qos1 rate (issue 13)", cluster, "×", cluster >= 0.5);
         return md.append('\n').toString();
     }
 
