@@ -84,11 +84,11 @@ final class BenchOptions {
                     "warmup-messages",
                     "messages of the warm-up each throughput/latency scenario runs first on the same broker, with"
                             + " the same load shape on topics and clients of its own, checked and then discarded;"
-                            + " fan-out counts them as deliveries; 0: none (cold)",
+                            + " fan-out counts them as deliveries; 30 s at most; 0: none (cold)",
                     Settings::warmupMessages),
             Option.sized(
                     "limit-seconds",
-                    "time limit of one scenario on one peer",
+                    "time limit of each phase (warm-up, measured) of one scenario on one peer",
                     s -> s.limit().toSeconds()),
             Option.fixed("berth-jvm", "'OPTS'", "extra JVM options for Berth (e.g. JFR), space-separated", "none"),
             Option.fixed("extra", "FILE", "a markdown file appended to the report (profiles, microbenchmarks)", "none"),

@@ -49,15 +49,17 @@ public final class FanOutScenario implements Scenario {
         Settings s = ctx.settings();
         int fan = s.fanoutSubscribers();
         long warmup = s.warmupMessages() / fan;
+        String note = "";
         if (warmup > 0) {
             String name = "fan-" + Warmup.NAME;
-            Phase w = phase(peer, ctx, name, warmup);
-            Warmup.check(name(), w.collector, warmup * fan, w.done);
+            Phase w = phase(peer, ctx, name, warmup, Warmup.deadline(s));
+            note = Warmup.note(w.collector, warmup * fan, w.done);
             ctx.discard(peer.port(), "bench-" + name + "-", fan);
         }
         long messages = s.fanoutMessages();
         long expected = messages * fan;
-        Phase r = phase(peer, ctx, "fan", messages);
+        Phase r =
+                phase(peer, ctx, "fan", messages, System.nanoTime() + s.limit().toNanos());
         Collector collector = r.collector;
         long delivered = collector.check().distinct();
         Map<String, Double> f = new LinkedHashMap<>();
@@ -69,7 +71,13 @@ public final class FanOutScenario implements Scenario {
         f.put("messages", (double) messages);
         SequenceSummary sum = SequenceSummary.of(collector, expected, !r.done);
         return new Result(
-                name(), peer.name(), f, sum.text(), sum.clean(), r.done ? "" : "time limit hit", Probes.loadAverage());
+                name(),
+                peer.name(),
+                f,
+                sum.text(),
+                sum.clean(),
+                Warmup.join(note, r.done ? "" : "time limit hit"),
+                Probes.loadAverage());
     }
 
     /** One phase; {@code cpuSeconds} is the broker's CPU from the first publish to the end. */
@@ -79,7 +87,7 @@ public final class FanOutScenario implements Scenario {
      * F persistent subscribers {@code bench-<name>-0..F-1} of {@code bench/<name>}, one publisher
      * {@code bench-pub-<name>} of {@code messages}.
      */
-    private static Phase phase(Peer peer, Context ctx, String name, long messages) throws Exception {
+    private static Phase phase(Peer peer, Context ctx, String name, long messages, long deadline) throws Exception {
         Settings s = ctx.settings();
         String topic = "bench/" + name;
         int fan = s.fanoutSubscribers();
@@ -91,7 +99,6 @@ public final class FanOutScenario implements Scenario {
                 new Publisher(0, QoS.AT_LEAST_ONCE, s.window(), s.payload(), messages, 0, seq -> topic, ackMicros);
         LoadClient pc = ctx.connect(peer.port(), "bench-pub-" + name, true, pub).get();
         clients.add(pc);
-        long deadline = System.nanoTime() + s.limit().toNanos();
         double cpuBefore = Probes.cpuSeconds(peer.pid());
         long start = System.nanoTime();
         pub.start(pc);

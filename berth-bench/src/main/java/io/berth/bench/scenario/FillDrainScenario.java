@@ -85,13 +85,13 @@ public final class FillDrainScenario implements Scenario {
         Settings s = ctx.settings();
         int sessions = restart == Restart.NONE ? s.offlineSessions() : s.restartSessions();
         long wanted = restart == Restart.NONE ? s.offlineMessages() : s.restartMessages();
+        String note = "";
         if (restart == Restart.NONE && s.warmupMessages() > 0) {
-            warmUp(peer, ctx, sessions);
+            note = warmUp(peer, ctx, sessions);
         }
         String name = "off";
         long deadline = System.nanoTime() + s.limit().toNanos();
         Map<String, Double> f = new LinkedHashMap<>();
-        String note = "";
 
         Fill fill = fill(peer, ctx, name, sessions, wanted, deadline);
         long total = fill.total;
@@ -106,7 +106,7 @@ public final class FillDrainScenario implements Scenario {
                     f,
                     "fill not finished",
                     false,
-                    "time limit hit while filling",
+                    Warmup.join(note, "time limit hit while filling"),
                     Probes.loadAverage());
         }
 
@@ -136,7 +136,8 @@ public final class FillDrainScenario implements Scenario {
         f.put("queued", (double) total);
         f.put("sessions", (double) sessions);
         if (!d.drained) {
-            note = "not drained (time limit, or nothing more came for " + Context.IDLE_SECONDS + " s)";
+            note = Warmup.join(
+                    note, "not drained (time limit, or nothing more came for " + Context.IDLE_SECONDS + " s)");
         }
         SequenceSummary sum = SequenceSummary.of(collector, total, !d.drained && d.sessionsLost == 0);
         return new Result(name(), peer.name(), f, sum.text(), sum.clean(), note, Probes.loadAverage());
@@ -144,20 +145,24 @@ public final class FillDrainScenario implements Scenario {
 
     /**
      * The warm-up ({@link Warmup}): the same fill and drain on sessions, topics and publishers of its own,
-     * checked, then its sessions discarded so that nothing of it stays queued.
+     * then its sessions discarded so that nothing of it stays queued; returns its note.
      */
-    private static void warmUp(Peer peer, Context ctx, int sessions) throws Exception {
+    private static String warmUp(Peer peer, Context ctx, int sessions) throws Exception {
         Settings s = ctx.settings();
         String name = "off" + Warmup.NAME;
-        long deadline = System.nanoTime() + s.limit().toNanos();
+        long deadline = Warmup.deadline(s);
         Fill fill = fill(peer, ctx, name, sessions, s.warmupMessages(), deadline);
-        Drain d = fill.filled ? drain(peer, ctx, name, sessions, fill.total, deadline) : null;
-        if (d == null || d.sessionsLost > 0) {
-            throw new IllegalStateException("offline-fill-drain: the warm-up "
-                    + (d == null ? "did not fill within the time limit" : "lost " + d.sessionsLost + " sessions"));
+        String note;
+        if (fill.filled) {
+            Drain d = drain(peer, ctx, name, sessions, fill.total, deadline);
+            note = d.sessionsLost > 0
+                    ? "warm-up: " + d.sessionsLost + " sessions lost"
+                    : Warmup.note(d.collector, fill.total, d.drained);
+        } else {
+            note = "warm-up ended by its time limit while filling";
         }
-        Warmup.check("offline-fill-drain", d.collector, fill.total, d.drained);
         ctx.discard(peer.port(), "bench-" + name + "-", sessions);
+        return note;
     }
 
     /** A fill: messages acknowledged, whether all were, its wall time and the broker's CPU time. */

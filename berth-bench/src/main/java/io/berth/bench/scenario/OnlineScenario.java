@@ -95,15 +95,16 @@ public final class OnlineScenario implements Scenario {
         }
         long warmup = s.warmupMessages();
         if (warmup > 0) {
-            Round w = round(ctx, peer, Warmup.NAME, warmup, 0);
-            Warmup.check(name(), w.collector, w.total, w.finished);
+            Round w = round(ctx, peer, Warmup.NAME, warmup, 0, Warmup.deadline(s));
+            note = Warmup.join(note, Warmup.note(w.collector, w.total, w.finished));
             ctx.discard(port, subscriberId(Warmup.NAME), 1);
         }
-        Round r = round(ctx, peer, "online", total, rate);
+        Round r = round(
+                ctx, peer, "online", total, rate, System.nanoTime() + s.limit().toNanos());
         double cpu = r.cpuSeconds;
         total = r.total;
         if (!r.finished) {
-            note = (note.isEmpty() ? "" : note + "; ") + "time limit hit";
+            note = Warmup.join(note, "time limit hit");
         }
         Collector collector = r.collector;
         Histogram ackMicros = r.ackMicros;
@@ -142,7 +143,7 @@ public final class OnlineScenario implements Scenario {
     }
 
     /** One run of publishers to a persistent subscriber on {@code bench/<name>/+}. */
-    private Round round(Context ctx, Peer peer, String name, long wanted, double rate) throws Exception {
+    private Round round(Context ctx, Peer peer, String name, long wanted, double rate, long deadline) throws Exception {
         Settings s = ctx.settings();
         int port = peer.port();
         long perPublisher = wanted / s.publishers();
@@ -161,7 +162,6 @@ public final class OnlineScenario implements Scenario {
             pubClients.add(ctx.connect(port, "bench-pub-" + name + p, true, pub).get());
         }
         clients.addAll(pubClients);
-        long deadline = System.nanoTime() + s.limit().toNanos();
         double cpuBefore = Probes.cpuSeconds(peer.pid());
         long start = System.nanoTime();
         List<CompletableFuture<Void>> acks = new ArrayList<>();
