@@ -84,7 +84,7 @@ final class BenchOptions {
                     "warmup-messages",
                     "messages of the warm-up each throughput/latency scenario runs first on the same broker, with"
                             + " the same load shape on topics and clients of its own, checked and then discarded;"
-                            + " fan-out counts them as deliveries; 30 s at most; 0: none (cold)",
+                            + " fan-out counts them as deliveries; bounded by --limit-seconds; 0: none (cold)",
                     Settings::warmupMessages),
             Option.sized(
                     "limit-seconds",

@@ -5,7 +5,6 @@ import io.berth.bench.scenario.OnlineScenario;
 import io.berth.bench.scenario.Result;
 import io.berth.bench.scenario.Scenario;
 import io.berth.bench.scenario.Settings;
-import io.berth.bench.scenario.Warmup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,15 +119,14 @@ public final class Report {
                         + " (online-*, offline-fill-drain, fan-out) ran after a warm-up of %,d messages on the same"
                         + " broker process (fan-out: %,d deliveries), with the same load shape on topics and client ids"
                         + " of its own, checked for loss and then discarded (its sessions ended with a clean session),"
-                        + " so rate, latency and broker CPU count the measured phase only. A warm-up runs %d s at"
-                        + " most: a peer that needs longer is measured after a shorter one, and its row's note says"
-                        + " so. client-qos1 warms each"
+                        + " so rate, latency and broker CPU count the measured phase only. A warm-up has the"
+                        + " scenario's time limit: a peer that needs longer is measured after a shorter one, and its"
+                        + " row's note says so. client-qos1 warms each"
                         + " library up with as many messages (10 s at most). restart-clean, restart-kill and"
                         + " idle-sessions ran cold: a restart starts a new process, and idle-sessions measures memory"
                         + " from a fresh broker (its marginal column shows the cost without the fixed part).",
                 settings.warmupMessages(),
-                settings.warmupMessages() / settings.fanoutSubscribers() * settings.fanoutSubscribers(),
-                Warmup.LIMIT.toSeconds());
+                settings.warmupMessages() / settings.fanoutSubscribers() * settings.fanoutSubscribers());
     }
 
     private void scenario(StringBuilder md, Scenario s, List<Result> rows, List<Peer> peers) throws IOException {

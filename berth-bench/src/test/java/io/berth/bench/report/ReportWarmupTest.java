@@ -32,7 +32,7 @@ class ReportWarmupTest {
         assertThat(Report.warmup(withWarmup(300_000)))
                 .contains("after a warm-up of 300,000 messages on the same broker process")
                 .contains("fan-out: 300,000 deliveries")
-                .contains("A warm-up runs 30 s at most")
+                .contains("A warm-up has the scenario's time limit")
                 .contains("restart-clean, restart-kill and idle-sessions ran cold");
     }
 
