@@ -20,21 +20,23 @@ import org.HdrHistogram.Histogram;
  * stopped and three nodes like it start on 127.0.0.1 ({@link BerthCluster}); the publishers connect to
  * {@code n1} and {@code n2} in turn and the persistent subscriber to {@code n3}, so that every message
  * crosses nodes (through the subscriber's inbox, ADR 13) and every PUBACK waits for a majority. QoS 1,
- * the settings' publishers, window and payload. An unmeasured warm-up with client ids and topics of its
- * own comes first: the nodes' JIT, not the broker, would be measured otherwise. Broker CPU is the sum over
+ * the settings' publishers, window and payload. An unmeasured warm-up ({@link Warmup}: the same shape,
+ * client ids and topics of its own, its subscriber's session discarded afterwards) comes first: the
+ * nodes' JIT, not the broker, would be measured otherwise. Broker CPU is the sum over
  * the three processes, and each node's share is a figure of its own.
  */
 public final class ClusterQos1Scenario implements Scenario {
     static final String NAME = "cluster-qos1";
     /** Nodes of the cluster. */
     static final int NODES = 3;
-    /** Messages of the warm-up, at most (half of the measured count when that is less). */
-    static final long WARMUP_MESSAGES = 100_000;
     /** The rate divided by online-qos1's on the same peer in the same run (issue 13's target: ≥ 0.5). */
     public static final String OF_SINGLE = "× online-qos1";
 
     /** How long a CONNECT may wait (for the group's first leader, at most). */
     private static final long CONNECT_SECONDS = 60;
+
+    /** Client id prefix of the subscriber (its single session is {@code <prefix><round>0}). */
+    private static final String SUBSCRIBER = "bench-csub-";
 
     private static final QoS QOS = QoS.AT_LEAST_ONCE;
 
@@ -75,8 +77,13 @@ public final class ClusterQos1Scenario implements Scenario {
 
     private Result measure(Peer peer, BerthCluster cluster, Context ctx) throws Exception {
         Settings s = ctx.settings();
-        // Warm-up, as fast as it goes, on client ids and topics of its own: not measured.
-        round(ctx, cluster, "cwarm", Math.min(s.onlineMessages() / 2, WARMUP_MESSAGES));
+        // Warm-up (Warmup), as fast as it goes, on client ids and topics of its own: not measured.
+        String warmNote = "";
+        if (s.warmupMessages() > 0) {
+            Round w = round(ctx, cluster, Warmup.NAME, s.warmupMessages());
+            warmNote = Warmup.note(w.collector, w.total, w.finished);
+            ctx.discard(cluster.nodes().get(NODES - 1).port(), SUBSCRIBER + Warmup.NAME, 1);
+        }
         double[] cpuBefore = cluster.cpuSeconds();
         Round r = round(ctx, cluster, "cluster", s.onlineMessages());
         double[] cpuAfter = cluster.cpuSeconds();
@@ -104,8 +111,8 @@ public final class ClusterQos1Scenario implements Scenario {
         f.putAll(perNode);
         f.put("messages", (double) r.total);
         SequenceSummary sum = SequenceSummary.of(r.collector, r.total, !r.finished);
-        String note = (r.finished ? "" : "time limit hit; ")
-                + "publishers on n1, n2; subscriber on n3; leader elected among the three";
+        String note = Warmup.join(
+                Warmup.join(warmNote, r.finished ? "" : "time limit hit"), "publishers on n1, n2; subscriber on n3");
         return new Result(name(), peer.name(), f, sum.text(), sum.clean(), note, Probes.loadAverage());
     }
 
@@ -125,7 +132,7 @@ public final class ClusterQos1Scenario implements Scenario {
         Collector collector = new Collector(total);
         List<LoadClient> clients = new ArrayList<>(ctx.persistentSessions(
                 nodes.get(NODES - 1).port(),
-                "bench-csub-" + name,
+                SUBSCRIBER + name,
                 1,
                 i -> "bench/" + name + "/+",
                 QOS,
