@@ -3,7 +3,7 @@ package io.berth.client.internal;
 import io.berth.client.store.ClientSessionStore;
 import io.berth.client.store.SessionChange;
 import io.netty.channel.EventLoop;
-import io.netty.channel.SingleThreadEventLoop;
+import io.netty.channel.SingleThreadIoEventLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -60,8 +60,9 @@ final class ChangeBatch {
             return;
         }
         scheduled = true;
-        if (loop instanceof SingleThreadEventLoop l) {
-            l.executeAfterEventLoopIteration(flush); // after every task and I/O event of this pass
+        if (loop instanceof SingleThreadIoEventLoop l) {
+            // runs after the I/O events and the tasks of this pass (an I/O loop runs these tail tasks each pass)
+            l.executeAfterEventLoopIteration(flush);
         } else {
             loop.execute(flush);
         }
