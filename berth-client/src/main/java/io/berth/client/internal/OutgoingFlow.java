@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The outgoing half of a session: messages the application handed over, from the send buffer through
- * PUBLISH, PUBACK or PUBREC/PUBREL/PUBCOMP, to their future. Every change is recorded in the store. A
+ * PUBLISH, PUBACK or PUBREC/PUBREL/PUBCOMP, to their future. Every change is recorded in the store,
+ * through the {@link ChangeBatch} of the loop's pass (a QoS 1 message published into a free window has its
+ * arrival and its packet identifier in one append, and a PUBACK's removal waits for nothing). A
  * packet whose meaning depends on the change (a QoS 2 PUBLISH with a new packet identifier, PUBREL) goes
  * on the wire only once the store made it durable: the broker keeps state for that packet identifier
  * until PUBREL, so a client that forgot it after a crash would deliver the message twice. A QoS 1 PUBLISH
