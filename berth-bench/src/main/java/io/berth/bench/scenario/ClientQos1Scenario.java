@@ -36,11 +36,11 @@ import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
  * ({@link Settings#warmupMessages()} messages, {@link #WARMUP_LIMIT} at most). Nobody subscribes.
  */
 public final class ClientQos1Scenario implements Scenario {
-    static final String BERTH_FILE = "berth-client file";
-    static final String BERTH_FILE_OS = "berth-client file os";
-    static final String BERTH_MEMORY = "berth-client memory";
-    static final String HIVEMQ = "hivemq-client";
-    static final String PAHO_FILE = "paho-v3 file";
+    public static final String BERTH_FILE = "berth-client file";
+    public static final String BERTH_FILE_OS = "berth-client file os";
+    public static final String BERTH_MEMORY = "berth-client memory";
+    public static final String HIVEMQ = "hivemq-client";
+    public static final String PAHO_FILE = "paho-v3 file";
     /**
      * The warm-up of each library ({@link Settings#warmupMessages()} messages) ends after this long even if
      * it did not reach them: a library that forces every message to disk is slow.

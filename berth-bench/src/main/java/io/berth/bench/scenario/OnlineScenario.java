@@ -33,20 +33,34 @@ public final class OnlineScenario implements Scenario {
     /** Broker CPU time (user + system, all its threads) per delivered message. */
     public static final String CPU = "broker CPU µs/msg";
 
+    /** The rate of the fixed-rate paced scenario (issue 11: p99 at 2,000 msg/s), msg/s. */
+    public static final int FIXED_RATE = 2_000;
+
     private final QoS qos;
     private final boolean paced;
+    private final int fixedRate;
     private final @Nullable MqttVersion version;
 
     /** @param version the protocol of this scenario's clients, or null for the settings' */
     public OnlineScenario(QoS qos, boolean paced, @Nullable MqttVersion version) {
+        this(qos, paced, 0, version);
+    }
+
+    private OnlineScenario(QoS qos, boolean paced, int fixedRate, @Nullable MqttVersion version) {
         this.qos = qos;
         this.paced = paced;
+        this.fixedRate = fixedRate;
         this.version = version;
+    }
+
+    /** Publishers paced at {@code rate} msg/s, whatever the peer's maximum. */
+    public static OnlineScenario fixedRate(QoS qos, int rate) {
+        return new OnlineScenario(qos, true, rate, null);
     }
 
     @Override
     public String name() {
-        return unpacedName() + (paced ? "-paced" : "");
+        return unpacedName() + (fixedRate > 0 ? "-" + fixedRate : paced ? "-paced" : "");
     }
 
     private String unpacedName() {
@@ -55,13 +69,18 @@ public final class OnlineScenario implements Scenario {
 
     @Override
     public String description() {
-        String what = paced
-                ? "QoS " + qos.value() + " publishers paced at a fraction of the peer's own maximum rate (from "
-                        + unpacedName() + "), one persistent subscriber; latency publish to delivery"
-                : "N publishers with a window of unacknowledged QoS " + qos.value()
-                        + " publishes each, as fast as acknowledgements come, to one online persistent subscriber. Rate ="
-                        + " messages delivered to the subscriber per second, first publish to last delivery; when a broker"
-                        + " acknowledges publishes faster than it delivers, a backlog builds and shows in the latency";
+        String what = fixedRate > 0
+                ? String.format(
+                        "QoS %d publishers paced at a fixed %,d msg/s, one persistent subscriber; latency publish to"
+                                + " delivery",
+                        qos.value(), fixedRate)
+                : paced
+                        ? "QoS " + qos.value() + " publishers paced at a fraction of the peer's own maximum rate (from "
+                                + unpacedName() + "), one persistent subscriber; latency publish to delivery"
+                        : "N publishers with a window of unacknowledged QoS " + qos.value()
+                                + " publishes each, as fast as acknowledgements come, to one online persistent subscriber. Rate ="
+                                + " messages delivered to the subscriber per second, first publish to last delivery; when a broker"
+                                + " acknowledges publishes faster than it delivers, a backlog builds and shows in the latency";
         what += "; after a warm-up of the same shape (unpaced) on the same broker, not counted";
         return version == MqttVersion.V5 ? what + " (MQTT 5.0 clients)" : what;
     }
@@ -84,7 +103,11 @@ public final class OnlineScenario implements Scenario {
         double rate = 0;
         long total = s.onlineMessages();
         String note = "";
-        if (paced) {
+        if (fixedRate > 0) {
+            rate = fixedRate;
+            total = Math.max(s.publishers(), (long) (rate * s.pacedSeconds()));
+            note = String.format("paced at %,d msg/s", fixedRate);
+        } else if (paced) {
             Result max = ctx.earlier(unpacedName(), peer.name());
             if (max == null || !(max.figure(RATE) > 0)) {
                 return Result.failed(name(), peer.name(), "needs " + unpacedName() + " first", Probes.loadAverage());
