@@ -72,6 +72,8 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     private final ReplicatedSessionStore store;
     private final RaftGroup group;
     private final MajorityWatch majority;
+    private final OrphanWatch orphans;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** A member heard from within this many milliseconds is alive: twice the longest election timeout. */
     private final long aliveMillis;
 
@@ -115,6 +117,61 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         this.store = new ReplicatedSessionStore(this, local, cluster);
         this.majority = new MajorityWatch(
                 cluster.tuning().majorityTimeoutMillis(), this::inTouch, System::nanoTime, new Unreachable());
+        this.orphans = new OrphanWatch(
+                cluster.nodeId(), cluster.tuning().orphanGraceMillis(), System::nanoTime, new Adoptions());
+    }
+
+    /** What the {@link OrphanWatch} reads of this node, and the adoptions it submits (ADR 14). */
+    private final class Adoptions implements OrphanWatch.Group {
+        @Override
+        public boolean attached() {
+            return attached != null;
+        }
+
+        @Override
+        public boolean inTouch() {
+            return ClusterNode.this.inTouch();
+        }
+
+        @Override
+        public GroupStatus status() {
+            return groupStatus();
+        }
+
+        @Override
+        public java.util.Set<String> owningNodes() {
+            return new java.util.HashSet<>(machine.owners().values());
+        }
+
+        @Override
+        public CompletableFuture<List<String>> adopt(String from) {
+            long seq = seqs.incrementAndGet();
+            CompletableFuture<Void> applied = machine.expect(seq);
+            send(seq, LogEntry.adopt(cluster.nodeId(), incarnation, seq, from));
+            return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                    .whenComplete((v, error) -> {
+                        if (error != null) {
+                            machine.abandon(seq, error);
+                        }
+                    })
+                    .thenApply(v -> machine.adopted(seq));
+        }
+
+        @Override
+        public void serve(List<String> clientIds) {
+            Sessions sessions = attached;
+            if (sessions == null || clientIds.isEmpty()) {
+                return;
+            }
+            reads.execute(() -> {
+                for (String clientId : clientIds) {
+                    RecoveredSession r = local.recoverSession(clientId);
+                    if (r != null) {
+                        sessions.adopt(r);
+                    }
+                }
+            });
+        }
     }
 
     /**
@@ -203,6 +260,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
             ClusterNode node = new ClusterNode(config, local);
             node.server.start();
             node.majority.start();
+            node.orphans.start();
             LOG.info(
                     "cluster node {} of {} listening on {}",
                     config.cluster().nodeId(),
@@ -257,6 +315,11 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                     }
                 })
                 .thenApplyAsync(v -> local.recoverSession(clientId), reads);
+    }
+
+    @Override
+    public boolean owns(String clientId) {
+        return cluster.nodeId().equals(machine.owner(clientId));
     }
 
     @Override
@@ -346,9 +409,13 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         }
     }
 
-    /** Leaves the group: stops the Raft server and the client, then closes the replica. */
+    /** Leaves the group: stops the Raft server and the client, then closes the replica; once. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        orphans.close();
         majority.close();
         try {
             client.close();

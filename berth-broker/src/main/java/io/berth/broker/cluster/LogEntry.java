@@ -9,17 +9,23 @@ import java.io.UncheckedIOException;
 /**
  * One Raft log entry of the session group: who submitted it, and either one store submission (a shard's
  * tick of {@link io.berth.broker.store.StoreCommand}s, as {@link io.berth.broker.store.rocksdb.CommandCodec}
- * encodes them) or the claim of a session by a node.
+ * encodes them), the claim of a session by a node, or the adoption of every session another node (or
+ * this node's former run) owns (ADR 14).
  *
  * <p>Layout: u8 kind, UTF node id, u64 incarnation (the submitting process, so that a restarted node never
  * takes an entry of its former life for one it waits for), u64 sequence number of the submission within
  * the incarnation, then for {@link Kind#COMMANDS} u32 length and the commands, for {@link Kind#CLAIM} the
- * UTF client id.
+ * UTF client id, for {@link Kind#ADOPT} the UTF id of the node whose sessions are adopted.
+ *
+ * @param clientId the claimed session ({@link Kind#CLAIM}); for {@link Kind#ADOPT} the node whose
+ *     sessions are adopted (see {@link #from}); empty otherwise
  */
 record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] commands, String clientId) {
     enum Kind {
         COMMANDS,
-        CLAIM
+        CLAIM,
+        /** Every session that node {@link #from} owns when the entry is applied passes to {@link #node}. */
+        ADOPT
     }
 
     static LogEntry commands(String node, long incarnation, long seq, byte[] commands) {
@@ -28,6 +34,15 @@ record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] comma
 
     static LogEntry claim(String node, long incarnation, long seq, String clientId) {
         return new LogEntry(Kind.CLAIM, node, incarnation, seq, new byte[0], clientId);
+    }
+
+    static LogEntry adopt(String node, long incarnation, long seq, String from) {
+        return new LogEntry(Kind.ADOPT, node, incarnation, seq, new byte[0], from);
+    }
+
+    /** The node whose sessions an {@link Kind#ADOPT} entry adopts. */
+    String from() {
+        return clientId;
     }
 
     byte[] encode() {
@@ -65,7 +80,9 @@ record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] comma
                 in.readFully(commands);
                 return commands(node, incarnation, seq, commands);
             }
-            return claim(node, incarnation, seq, in.readUTF());
+            return kind == Kind.CLAIM
+                    ? claim(node, incarnation, seq, in.readUTF())
+                    : adopt(node, incarnation, seq, in.readUTF());
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated log entry", e);
         }

@@ -54,6 +54,14 @@ final class SessionLifecycle {
         }
     }
 
+    /** A session this node adopted (cluster only): see {@link SessionClaims#adopt}. */
+    void adopt(RecoveredSession r) {
+        SessionClaims c = claims;
+        if (c != null) {
+            c.adopt(r);
+        }
+    }
+
     void connectHere(ConnectRequest r) {
         ClientConnection conn = r.connection();
         Session existing = shard.sessions.get(r.clientId());

@@ -69,6 +69,15 @@ public final class Sessions implements AutoCloseable {
         shardOf(clientId).release(clientId);
     }
 
+    /**
+     * Serves the session {@code recovered}, which this node adopted from a node that is gone or from its
+     * own former run (ADR 14): offline, with its will and expiry timers running. Nothing happens when its
+     * shard holds it already or another node owns it by then.
+     */
+    public void adopt(RecoveredSession recovered) {
+        shardOf(recovered.record().clientId()).adopt(recovered);
+    }
+
     /** Messages were forwarded to the inbox of {@code clientId}, which this node serves (ADR 13). */
     public void forwarded(String clientId) {
         shardOf(clientId).pullInbox(clientId);
