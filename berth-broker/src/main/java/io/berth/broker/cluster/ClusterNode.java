@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
@@ -73,7 +74,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     private final RaftGroup group;
     private final MajorityWatch majority;
     private final OrphanWatch orphans;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     /** A member heard from within this many milliseconds is alive: twice the longest election timeout. */
     private final long aliveMillis;
 
@@ -118,60 +119,34 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         this.majority = new MajorityWatch(
                 cluster.tuning().majorityTimeoutMillis(), this::inTouch, System::nanoTime, new Unreachable());
         this.orphans = new OrphanWatch(
-                cluster.nodeId(), cluster.tuning().orphanGraceMillis(), System::nanoTime, new Adoptions());
+                cluster.nodeId(),
+                cluster.tuning().orphanGraceMillis(),
+                System::nanoTime,
+                new Adoptions(this, machine, local, reads));
     }
 
-    /** What the {@link OrphanWatch} reads of this node, and the adoptions it submits (ADR 14). */
-    private final class Adoptions implements OrphanWatch.Group {
-        @Override
-        public boolean attached() {
-            return attached != null;
-        }
-
-        @Override
-        public boolean inTouch() {
-            return ClusterNode.this.inTouch();
-        }
-
-        @Override
-        public GroupStatus status() {
-            return groupStatus();
-        }
-
-        @Override
-        public java.util.Set<String> owningNodes() {
-            return new java.util.HashSet<>(machine.owners().values());
-        }
-
-        @Override
-        public CompletableFuture<List<String>> adopt(String from) {
-            long seq = seqs.incrementAndGet();
-            CompletableFuture<Void> applied = machine.expect(seq);
-            send(seq, LogEntry.adopt(cluster.nodeId(), incarnation, seq, from));
-            return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-                    .whenComplete((v, error) -> {
-                        if (error != null) {
-                            machine.abandon(seq, error);
-                        }
-                    })
-                    .thenApply(v -> machine.adopted(seq));
-        }
-
-        @Override
-        public void serve(List<String> clientIds) {
-            Sessions sessions = attached;
-            if (sessions == null || clientIds.isEmpty()) {
-                return;
-            }
-            reads.execute(() -> {
-                for (String clientId : clientIds) {
-                    RecoveredSession r = local.recoverSession(clientId);
-                    if (r != null) {
-                        sessions.adopt(r);
+    /**
+     * Submits the adoption of every session that node {@code from} owns when it is applied (ADR 14);
+     * completes with the ids this node adopted once applied here, exceptionally when it could not be
+     * committed within {@link #CLAIM_TIMEOUT_MILLIS}.
+     */
+    CompletableFuture<List<String>> adopt(String from) {
+        long seq = seqs.incrementAndGet();
+        CompletableFuture<Void> applied = machine.expect(seq);
+        send(seq, LogEntry.adopt(cluster.nodeId(), incarnation, seq, from));
+        return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .whenComplete((v, error) -> {
+                    if (error != null) {
+                        machine.abandon(seq, error);
                     }
-                }
-            });
-        }
+                })
+                .thenApply(v -> machine.adopted(seq));
+    }
+
+    /** The broker's sessions once attached, else null. */
+    @Nullable
+    Sessions sessions() {
+        return attached;
     }
 
     /**
@@ -207,7 +182,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         public void back() {}
     }
 
-    private boolean inTouch() {
+    boolean inTouch() {
         try {
             return GroupStatus.inTouch(
                     server.getDivision(group.getGroupId()), group.getPeers().size(), aliveMillis);

@@ -101,15 +101,16 @@ final class OrphanWatch implements AutoCloseable {
         }
         if (!selfAdopted && !selfAdopting) {
             selfAdopting = true;
-            group.adopt(self).whenComplete((ids, error) -> onWatch(() -> {
-                selfAdopting = false;
-                if (error == null) {
-                    selfAdopted = true;
-                    group.serve(ids);
-                } else {
-                    LOG.debug("adopting this node's former sessions failed, tried again: {}", error.toString());
-                }
-            }));
+            group.adopt(self)
+                    .whenComplete((ids, error) -> onWatch(() -> {
+                        selfAdopting = false;
+                        if (error == null) {
+                            selfAdopted = true;
+                            group.serve(ids);
+                        } else {
+                            LOG.debug("adopting this node's former sessions failed, tried again: {}", error.toString());
+                        }
+                    }));
         }
         GroupStatus status = group.status();
         if (!status.leading()) {
@@ -129,14 +130,18 @@ final class OrphanWatch implements AutoCloseable {
                         "node {} unheard of for {} ms: adopting the sessions it owns",
                         m.id(),
                         TimeUnit.NANOSECONDS.toMillis(now - since));
-                group.adopt(m.id()).whenComplete((ids, error) -> onWatch(() -> {
-                    adopting.remove(m.id());
-                    if (error == null) {
-                        group.serve(ids);
-                    } else {
-                        LOG.warn("adopting the sessions of node {} failed, tried again: {}", m.id(), error.toString());
-                    }
-                }));
+                group.adopt(m.id())
+                        .whenComplete((ids, error) -> onWatch(() -> {
+                            adopting.remove(m.id());
+                            if (error == null) {
+                                group.serve(ids);
+                            } else {
+                                LOG.warn(
+                                        "adopting the sessions of node {} failed, tried again: {}",
+                                        m.id(),
+                                        error.toString());
+                            }
+                        }));
             }
         }
     }

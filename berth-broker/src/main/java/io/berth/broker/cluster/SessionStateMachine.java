@@ -58,6 +58,7 @@ final class SessionStateMachine extends BaseStateMachine {
     private final Map<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
     /** The sessions each of this incarnation's applied adoptions gave this node, until the submitter takes them. */
     private final Map<Long, List<String>> adoptions = new ConcurrentHashMap<>();
+
     private final Listener listener;
     /** Apply thread only. */
     private final Inboxes inboxes = new Inboxes();
@@ -305,14 +306,18 @@ final class SessionStateMachine extends BaseStateMachine {
     private CompletableFuture<Message> adopt(TermIndex at, LogEntry entry, List<MetaWrite> meta) {
         List<String> adopted = owners.adopt(entry.from(), entry.node(), meta);
         if (!adopted.isEmpty()) {
-            LOG.info("node {} adopts the {} sessions of node {} (log index {})",
-                    entry.node(), adopted.size(), entry.from(), at.getIndex());
+            LOG.info(
+                    "node {} adopts the {} sessions of node {} (log index {})",
+                    entry.node(),
+                    adopted.size(),
+                    entry.from(),
+                    at.getIndex());
         }
         if (mine(entry)) {
             adoptions.put(entry.seq(), adopted);
         }
-        CompletableFuture<Message> done = written(
-                at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
+        CompletableFuture<Message> done =
+                written(at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
         if (entry.node().equals(self) || adopted.isEmpty()) {
             return done;
         }

@@ -52,6 +52,18 @@ class ClusterOrphanTest {
         cluster = new TestCluster(dir, 3)
                 .tuning(ClusterConfig.Tuning.DEFAULT.withOrphanGrace(graceMillis))
                 .startAll();
+        for (int i = 0; i < 3; i++) {
+            serving(i);
+        }
+    }
+
+    /** Waits until the group commits what node {@code index} submits (a leader is elected and ready). */
+    private void serving(int index) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() ->
+                        cluster.node(index).cluster().claim("probe-" + index).get() == null);
     }
 
     private Mqtt5BlockingClient client(String id, Berth node) {
@@ -127,7 +139,9 @@ class ClusterOrphanTest {
             // here the node holding it died, and the leader adopted the session after the grace period
             Mqtt5Publish will = publishes.receive(30, TimeUnit.SECONDS).orElseThrow();
             assertThat(text(will)).isEqualTo("status/device-1=gone");
-            assertThat(publishes.receive(2, TimeUnit.SECONDS)).as("the will goes once").isEmpty();
+            assertThat(publishes.receive(2, TimeUnit.SECONDS))
+                    .as("the will goes once")
+                    .isEmpty();
         }
     }
 
