@@ -5,6 +5,8 @@ import io.berth.broker.config.ClusterConfig;
 import io.berth.broker.config.Durability;
 import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.routing.TopicTree;
+import io.berth.broker.session.ClusterSessions;
+import io.berth.broker.session.Purge;
 import io.berth.broker.session.SessionHandover;
 import io.berth.broker.session.Sessions;
 import io.berth.broker.store.CommitListener;
@@ -132,15 +134,31 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
      */
     CompletableFuture<List<String>> adopt(String from) {
         long seq = seqs.incrementAndGet();
-        CompletableFuture<Void> applied = machine.expect(seq);
-        send(seq, LogEntry.adopt(cluster.nodeId(), incarnation, seq, from));
-        return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-                .whenComplete((v, error) -> {
-                    if (error != null) {
-                        machine.abandon(seq, error);
-                    }
-                })
+        return appendTimed(seq, LogEntry.adopt(cluster.nodeId(), incarnation, seq, from))
                 .thenApply(v -> machine.adopted(seq));
+    }
+
+    /** An operator's purge of {@code clientId}'s queue, for its owner to carry out (see {@link ReplicaSessions}). */
+    CompletableFuture<Void> purge(String clientId, Purge select) {
+        long seq = seqs.incrementAndGet();
+        return appendTimed(
+                seq, LogEntry.purge(cluster.nodeId(), incarnation, seq, clientId, PurgeRequest.encode(select)));
+    }
+
+    /** Submits {@code entry}, numbered {@code seq}; completes once applied here, failing after the claim timeout. */
+    private CompletableFuture<Void> appendTimed(long seq, LogEntry entry) {
+        CompletableFuture<Void> applied = machine.expect(seq);
+        send(seq, entry);
+        return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).whenComplete((v, error) -> {
+            if (error != null) {
+                machine.abandon(seq, error);
+            }
+        });
+    }
+
+    /** The sessions of every node as this node's replica holds them, for the admin API. */
+    public ClusterSessions sessionsView() {
+        return new ReplicaSessions(this, machine, local);
     }
 
     /** The broker's sessions once attached, else null. */

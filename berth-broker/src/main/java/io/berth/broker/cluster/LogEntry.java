@@ -15,17 +15,21 @@ import java.io.UncheckedIOException;
  * <p>Layout: u8 kind, UTF node id, u64 incarnation (the submitting process, so that a restarted node never
  * takes an entry of its former life for one it waits for), u64 sequence number of the submission within
  * the incarnation, then for {@link Kind#COMMANDS} u32 length and the commands, for {@link Kind#CLAIM} the
- * UTF client id, for {@link Kind#ADOPT} the UTF id of the node whose sessions are adopted.
+ * UTF client id, for {@link Kind#ADOPT} the UTF id of the node whose sessions are adopted, for {@link
+ * Kind#PURGE} the UTF client id, u32 length and the selection ({@link PurgeRequest}).
  *
- * @param clientId the claimed session ({@link Kind#CLAIM}); for {@link Kind#ADOPT} the node whose
- *     sessions are adopted (see {@link #from}); empty otherwise
+ * @param commands the store commands ({@link Kind#COMMANDS}), the purge selection ({@link Kind#PURGE})
+ * @param clientId the claimed or purged session ({@link Kind#CLAIM}, {@link Kind#PURGE}); for {@link
+ *     Kind#ADOPT} the node whose sessions are adopted (see {@link #from}); empty otherwise
  */
 record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] commands, String clientId) {
     enum Kind {
         COMMANDS,
         CLAIM,
         /** Every session that node {@link #from} owns when the entry is applied passes to {@link #node}. */
-        ADOPT
+        ADOPT,
+        /** An operator's purge of a session's queue, for the node that owns it when applied to carry out. */
+        PURGE
     }
 
     static LogEntry commands(String node, long incarnation, long seq, byte[] commands) {
@@ -38,6 +42,10 @@ record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] comma
 
     static LogEntry adopt(String node, long incarnation, long seq, String from) {
         return new LogEntry(Kind.ADOPT, node, incarnation, seq, new byte[0], from);
+    }
+
+    static LogEntry purge(String node, long incarnation, long seq, String clientId, byte[] selection) {
+        return new LogEntry(Kind.PURGE, node, incarnation, seq, selection, clientId);
     }
 
     /** The node whose sessions an {@link Kind#ADOPT} entry adopts. */
@@ -53,6 +61,10 @@ record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] comma
             out.writeLong(incarnation);
             out.writeLong(seq);
             if (kind == Kind.COMMANDS) {
+                out.writeInt(commands.length);
+                out.write(commands);
+            } else if (kind == Kind.PURGE) {
+                out.writeUTF(clientId);
                 out.writeInt(commands.length);
                 out.write(commands);
             } else {
@@ -79,6 +91,12 @@ record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] comma
                 byte[] commands = new byte[in.readInt()];
                 in.readFully(commands);
                 return commands(node, incarnation, seq, commands);
+            }
+            if (kind == Kind.PURGE) {
+                String clientId = in.readUTF();
+                byte[] selection = new byte[in.readInt()];
+                in.readFully(selection);
+                return purge(node, incarnation, seq, clientId, selection);
             }
             return kind == Kind.CLAIM
                     ? claim(node, incarnation, seq, in.readUTF())

@@ -1,5 +1,6 @@
 package io.berth.broker.cluster;
 
+import io.berth.broker.session.Purge;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.rocksdb.CommandCodec;
 import io.berth.broker.store.rocksdb.RocksSessionStore.MetaWrite;
@@ -79,6 +80,9 @@ final class SessionStateMachine extends BaseStateMachine {
 
         /** Messages were forwarded to the inbox of {@code clientId}, whose session this node owns (ADR 13). */
         void forwarded(String clientId);
+
+        /** An operator asked, on any node, to purge the queue of {@code clientId}, whose session this node owns. */
+        void purge(String clientId, Purge select);
     }
 
     SessionStateMachine(Replica store, String self, long incarnation, Listener listener) {
@@ -267,6 +271,9 @@ final class SessionStateMachine extends BaseStateMachine {
         if (entry.kind() == LogEntry.Kind.ADOPT) {
             return adopt(at, entry, meta);
         }
+        if (entry.kind() == LogEntry.Kind.PURGE) {
+            return purge(at, entry, meta);
+        }
         SessionOwners.Fenced fenced;
         try {
             fenced = owners.fence(entry.node(), CommandCodec.decode(entry.commands()));
@@ -323,6 +330,31 @@ final class SessionStateMachine extends BaseStateMachine {
         }
         return done.thenApply(m -> {
             adopted.forEach(listener::claimed);
+            return m;
+        });
+    }
+
+    /**
+     * An operator's purge changes nothing here: the node that owns the session when it is applied carries
+     * it out on its shard, whose removals go through the log like any other (so every replica drops the
+     * same messages).
+     */
+    private CompletableFuture<Message> purge(TermIndex at, LogEntry entry, List<MetaWrite> meta) {
+        boolean owned = self.equals(owners.get(entry.clientId()));
+        CompletableFuture<Message> done =
+                written(at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
+        if (!owned) {
+            return done;
+        }
+        Purge select;
+        try {
+            select = PurgeRequest.decode(entry.commands());
+        } catch (IllegalArgumentException e) {
+            LOG.error("log entry {} holds a purge this node cannot read; skipped", at, e);
+            return done;
+        }
+        return done.thenApply(m -> {
+            listener.purge(entry.clientId(), select);
             return m;
         });
     }
