@@ -71,6 +71,18 @@ class ClusterSessionAdminTest {
         return new ObjectMapper().readTree(r.body());
     }
 
+    private static String cli(Berth node, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = new picocli.CommandLine(new io.berth.broker.cli.Main());
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", "http://127.0.0.1:" + node.adminPort(), "--token", TOKEN));
+        assertThat(cl.execute(all.toArray(String[]::new))).as(err.toString()).isEqualTo(0);
+        return out.toString();
+    }
+
     private static Map<String, JsonNode> byClient(JsonNode list) {
         Map<String, JsonNode> out = new HashMap<>();
         list.get("sessions").forEach(s -> out.put(s.get("clientId").asText(), s));
@@ -117,6 +129,12 @@ class ClusterSessionAdminTest {
             assertThat(seen.get("offline-2").get("online").asBoolean()).isFalse();
             assertThat(seen.get("offline-2").get("queuedMessages").asLong()).isEqualTo(4);
         });
+
+        // and so does `berth admin sessions` there, with a NODE column
+        assertThat(cli(cluster.node(2), "admin", "sessions"))
+                .contains("NODE")
+                .containsPattern("online-1 +n1 +online")
+                .containsPattern("offline-2 +n2 +offline");
 
         // peek on n1 shows the queue that n2 holds
         assertThat(topics(call(cluster.node(0), "GET", "/sessions/offline-2/queue?limit=10", "")))
