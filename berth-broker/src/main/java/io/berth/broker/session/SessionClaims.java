@@ -48,6 +48,10 @@ final class SessionClaims {
                             }
                             if (recovered != null && shard.sessions.get(r.clientId()) == null) {
                                 lifecycle.restore(recovered);
+                                if (recovered.record().disconnectedAtMillis() == 0) {
+                                    // its connection was on another node, which closed it or died
+                                    lifecycle.closedElsewhere(r.clientId());
+                                }
                             }
                             lifecycle.connectHere(r);
                         },

@@ -202,6 +202,20 @@ final class SessionLifecycle {
         old.close(ReasonCode.SESSION_TAKEN_OVER);
     }
 
+    /**
+     * The connection of a session this node just claimed was on another node ([MQTT-3.1.4-3]: closed by
+     * the takeover, or gone with its node): a will without delay goes now, as in {@link #takeOver}; a
+     * delayed one is cancelled by the resumed session or goes when a clean start ends it.
+     */
+    void closedElsewhere(String clientId) {
+        Session s = shard.sessions.get(clientId);
+        Will will = s == null ? null : s.record.will();
+        if (s != null && will != null && willDelay(will) == 0) {
+            publishWill(s, will);
+            s.record = s.record.withWill(null);
+        }
+    }
+
     void detach(Session s) {
         if (s.attached) {
             shard.context.metrics().sessionOffline();

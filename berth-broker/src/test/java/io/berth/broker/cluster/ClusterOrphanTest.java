@@ -146,6 +146,33 @@ class ClusterOrphanTest {
     }
 
     @Test
+    void nodeDies_itsClientResumesOnAnotherNodeBeforeTheGrace_theWillWithoutDelayGoesOnce() throws Exception {
+        start(60_000); // nobody adopts: the node the client comes back to sends the will
+        int leader = leader();
+        int a = (leader + 1) % 3;
+        int b = (leader + 2) % 3;
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher(cluster.node(b))) {
+            connectWithWill("device-4", cluster.node(a), 60, 0);
+
+            cluster.crash(a);
+            Mqtt5BlockingClient again = client("device-4", cluster.node(leader));
+            assertThat(again.connectWith()
+                            .cleanStart(false)
+                            .sessionExpiryInterval(60)
+                            .send()
+                            .isSessionPresent())
+                    .isTrue();
+
+            // [MQTT-3.1.4-3] [MQTT-3.1.2-8] the former connection is gone without DISCONNECT: its will goes
+            Mqtt5Publish will = publishes.receive(30, TimeUnit.SECONDS).orElseThrow();
+            assertThat(text(will)).isEqualTo("status/device-4=gone");
+            assertThat(publishes.receive(2, TimeUnit.SECONDS))
+                    .as("the will goes once")
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void nodeDies_aClientThatResumesOnAnotherNodeWithinItsWillDelay_sendsNoWill() throws Exception {
         start(GRACE_MILLIS);
         int leader = leader();

@@ -64,6 +64,7 @@ class ClusterSessionAdminTest {
     private JsonNode call(Berth node, String method, String path, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
                 .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
