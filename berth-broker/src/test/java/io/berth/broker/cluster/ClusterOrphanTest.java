@@ -6,6 +6,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.berth.broker.Berth;
 import io.berth.broker.config.ClusterConfig;
@@ -183,12 +184,17 @@ class ClusterOrphanTest {
 
             cluster.crash(a);
             Mqtt5BlockingClient again = client("device-2", cluster.node(b));
-            assertThat(again.connectWith()
-                            .cleanStart(false)
-                            .sessionExpiryInterval(60)
-                            .send()
-                            .isSessionPresent())
-                    .isTrue();
+            boolean present;
+            try {
+                present = again.connectWith()
+                        .cleanStart(false)
+                        .sessionExpiryInterval(60)
+                        .send()
+                        .isSessionPresent();
+            } catch (Mqtt5DisconnectException e) {
+                throw new AssertionError("DISCONNECT " + e.getMqttMessage().getReasonCode() + " before CONNACK", e);
+            }
+            assertThat(present).isTrue();
 
             // [MQTT-3.1.3-9] the session resumed before its Will Delay Interval passed: no will
             assertThat(publishes.receive(6, TimeUnit.SECONDS)).isEmpty();
