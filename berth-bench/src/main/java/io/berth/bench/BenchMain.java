@@ -150,7 +150,16 @@ public final class BenchMain {
                 integer(o, "idle-sessions", d.idleSessions()),
                 integer(o, "fanout-subscribers", d.fanoutSubscribers()),
                 integer(o, "fanout-messages", d.fanoutMessages()),
+                atLeastZero(o, "warmup-messages", d.warmupMessages()),
                 Duration.ofSeconds(integer(o, "limit-seconds", d.limit().toSeconds())));
+    }
+
+    private static int atLeastZero(Map<String, String> o, String key, long fallback) {
+        int v = integer(o, key, fallback);
+        if (v < 0) {
+            throw new IllegalArgumentException("--" + key + ": 0 or more, not '" + o.get(key) + "'");
+        }
+        return v;
     }
 
     private static int integer(Map<String, String> o, String key, long fallback) {

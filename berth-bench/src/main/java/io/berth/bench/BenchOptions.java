@@ -81,8 +81,14 @@ final class BenchOptions {
             Option.sized("fanout-subscribers", "persistent subscribers of fan-out", Settings::fanoutSubscribers),
             Option.sized("fanout-messages", "messages published to all of them", Settings::fanoutMessages),
             Option.sized(
+                    "warmup-messages",
+                    "messages of the warm-up each throughput/latency scenario runs first on the same broker, with"
+                            + " the same load shape on topics and clients of its own, checked and then discarded;"
+                            + " fan-out counts them as deliveries; bounded by --limit-seconds; 0: none (cold)",
+                    Settings::warmupMessages),
+            Option.sized(
                     "limit-seconds",
-                    "time limit of one scenario on one peer",
+                    "time limit of each phase (warm-up, measured) of one scenario on one peer",
                     s -> s.limit().toSeconds()),
             Option.fixed("berth-jvm", "'OPTS'", "extra JVM options for Berth (e.g. JFR), space-separated", "none"),
             Option.fixed("extra", "FILE", "a markdown file appended to the report (profiles, microbenchmarks)", "none"),
@@ -123,6 +129,10 @@ final class BenchOptions {
         out.println();
         out.println("Starts each peer, runs each scenario on it (a fresh broker and data folder every time) and");
         out.println("writes a markdown report with charts. Every message is checked: lost, duplicated, out of order.");
+        out.println("Brokers are compared warm, as they run in production: each throughput/latency scenario first");
+        out.println("runs a warm-up (--warmup-messages) on the same broker process, then measures rate, latency and");
+        out.println("broker CPU over its measured phase only. restart-clean, restart-kill and idle-sessions run cold:");
+        out.println("a restart starts a new process, and idle-sessions measures memory from a fresh broker.");
         out.println();
         out.println("Scenarios (--scenarios):");
         for (Scenario s : scenarios) {

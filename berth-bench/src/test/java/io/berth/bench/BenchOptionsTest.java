@@ -92,4 +92,31 @@ class BenchOptionsTest {
             }
         }
     }
+
+    @Test
+    void warmupMessages_defaultsBySize_andZeroRunsCold() {
+        assertThat(BenchMain.settings(Map.of()).warmupMessages()).isEqualTo(300_000);
+        assertThat(BenchMain.settings(Map.of("size", "smoke")).warmupMessages()).isEqualTo(500);
+        Map<String, String> o = BenchOptions.parse(new String[] {"--warmup-messages", "1_500_000"});
+        assertThat(BenchMain.settings(o).warmupMessages()).isEqualTo(1_500_000);
+        assertThat(BenchMain.settings(BenchOptions.parse(new String[] {"--warmup-messages", "0"}))
+                        .warmupMessages())
+                .isZero();
+    }
+
+    @Test
+    void negativeWarmupMessages_isRefusedBeforeAnythingStarts() throws Exception {
+        assertThat(run("--warmup-messages", "-1")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--warmup-messages: 0 or more, not '-1'");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void help_saysWhichScenariosWarmUpAndWhichRunCold() throws Exception {
+        assertThat(run("--help")).isZero();
+        String usage = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+        assertThat(usage)
+                .contains("--warmup-messages N", "[300000 (smoke: 500)]")
+                .contains("restart-clean, restart-kill and idle-sessions run cold");
+    }
 }

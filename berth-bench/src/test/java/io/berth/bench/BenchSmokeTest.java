@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.berth.bench.peer.EmbeddedBerthPeer;
 import io.berth.bench.peer.Peer;
 import io.berth.bench.report.Report;
+import io.berth.bench.scenario.IdleSessionsScenario;
 import io.berth.bench.scenario.Result;
 import io.berth.bench.scenario.Scenario;
 import io.berth.bench.scenario.Scenarios;
@@ -44,10 +45,21 @@ class BenchSmokeTest {
             }
         }
 
+        Result idle = results.stream()
+                .filter(r -> r.scenario().equals("idle-sessions"))
+                .findFirst()
+                .orElseThrow();
+        // the embedded broker's heap is this JVM's: only that both figures are there, not their size
+        assertThat(idle.figures())
+                .containsKeys(IdleSessionsScenario.HEAP, IdleSessionsScenario.HEAP_MARGINAL)
+                .containsKeys(IdleSessionsScenario.RSS, IdleSessionsScenario.RSS_MARGINAL);
+
         Path page = dir.resolve("docs/benchmarks.md");
         Files.createDirectories(page.getParent());
         new Report(page).write("smoke", "0", "0", Settings.smoke(), peers, scenarios, results, "");
-        assertThat(Files.readString(page)).contains("## online-qos1", "## fan-out", "lost 0");
+        assertThat(Files.readString(page))
+                .contains("## online-qos1", "## fan-out", "lost 0")
+                .contains("after a warm-up of 500 messages on the same broker process");
         assertThat(page.resolveSibling("bench/online-qos1.png")).exists();
     }
 }

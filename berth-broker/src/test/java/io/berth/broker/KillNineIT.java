@@ -6,9 +6,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -188,14 +186,9 @@ class KillNineIT {
     }
 
     private void startBroker(int port) throws IOException, InterruptedException {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(
-                javaBin,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Xmx256m",
-                "io.berth.broker.cli.Main",
-                "serve",
+        broker = BrokerProcess.start(
+                "broker",
+                Duration.ofSeconds(30),
                 "--port",
                 Integer.toString(port),
                 "--data",
@@ -204,32 +197,6 @@ class KillNineIT {
                 "fsync",
                 "--admin-port",
                 "-1");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        CountDownLatch ready = new CountDownLatch(1);
-        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread reader = new Thread(
-                () -> {
-                    try {
-                        for (String line; (line = out.readLine()) != null; ) {
-                            lines.add(line);
-                            if (line.startsWith("Berth listening")) {
-                                ready.countDown();
-                            }
-                        }
-                    } catch (IOException ignored) {
-                        // the process was killed
-                    }
-                },
-                "broker-output");
-        reader.setDaemon(true);
-        reader.start();
-        if (!ready.await(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("broker did not start: " + lines);
-        }
-        broker = p;
     }
 
     private static void pause(Duration d) {

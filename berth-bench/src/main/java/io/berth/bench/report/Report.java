@@ -53,7 +53,15 @@ public final class Report {
                 .append("; after: ")
                 .append(loadAfter)
                 .append(". Every peer ran on this machine in the same run, one after the other, ")
-                .append("each scenario on a freshly started broker with an empty data folder: read the ratios, not ")
+                .append("each scenario on a freshly started broker with an empty data folder")
+                .append(
+                        settings.warmupMessages() == 0
+                                ? " and measured cold"
+                                : String.format(
+                                        ", warmed up with %,d messages before it was measured (except the"
+                                                + " cold restart-* and idle-sessions)",
+                                        settings.warmupMessages()))
+                .append(": read the ratios, not ")
                 .append("the absolute figures. A load average above the core count means something else ran at the ")
                 .append("same time and the figures carry that noise (each row gives the load when it ended).\n\n");
         md.append("## Machine\n\n").append(Machine.describe()).append(".\n\n");
@@ -78,9 +86,10 @@ public final class Report {
                 .append(settings.window())
                 .append(" unacknowledged publishes each, payload ")
                 .append(settings.payload())
-                .append(" bytes, TCP to 127.0.0.1. Online scenarios start with an unmeasured warm-up (half the ")
-                .append(
-                        "messages, at most 100,000) on topics of their own. Every message carries its stream and sequence number; every ")
+                .append(" bytes, TCP to 127.0.0.1. ")
+                .append(warmup(settings))
+                .append(" ")
+                .append("Every message carries its stream and sequence number; every ")
                 .append(
                         "scenario reports lost, duplicated and out-of-order messages. `broker CPU µs/msg` is the broker process's user + system CPU time (/proc/PID/stat) during the measured run divided by the messages delivered: on a machine where the load generator shares the cores, it is the fairest measure of cost. Time limit per scenario and peer: ")
                 .append(settings.limit().toSeconds())
@@ -97,6 +106,27 @@ public final class Report {
             md.append(extra).append('\n');
         }
         Files.writeString(markdown, md.toString());
+    }
+
+    /** What the report says of the warm-up before each scenario. */
+    static String warmup(Settings settings) {
+        if (settings.warmupMessages() == 0) {
+            return "**Every scenario ran cold** (`--warmup-messages 0`): on a freshly started broker, so a JVM broker"
+                    + " is measured mostly while its JIT compiles; a broker runs warm in production.";
+        }
+        return String.format(
+                "**Brokers are compared warm**, as they run in production: each throughput and latency scenario"
+                        + " (online-*, offline-fill-drain, fan-out) ran after a warm-up of %,d messages on the same"
+                        + " broker process (fan-out: %,d deliveries), with the same load shape on topics and client ids"
+                        + " of its own, checked for loss and then discarded (its sessions ended with a clean session),"
+                        + " so rate, latency and broker CPU count the measured phase only. A warm-up has the"
+                        + " scenario's time limit: a peer that needs longer is measured after a shorter one, and its"
+                        + " row's note says so. client-qos1 warms each"
+                        + " library up with as many messages (10 s at most). restart-clean, restart-kill and"
+                        + " idle-sessions ran cold: a restart starts a new process, and idle-sessions measures memory"
+                        + " from a fresh broker (its marginal column shows the cost without the fixed part).",
+                settings.warmupMessages(),
+                settings.warmupMessages() / settings.fanoutSubscribers() * settings.fanoutSubscribers());
     }
 
     private void scenario(StringBuilder md, Scenario s, List<Result> rows, List<Peer> peers) throws IOException {

@@ -32,18 +32,19 @@ import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
  * {@code FileDurability.OS}, which survives a crash of the process but not of the machine) and with its
  * memory store, the HiveMQ MQTT client (in memory),
  * Paho v3 with {@code MqttDefaultFilePersistence}. Reports the acknowledged rate and the CPU time of this
- * JVM (the client's) per message, after an untimed warm-up of each library on its connection. Nobody
- * subscribes.
+ * JVM (the client's) per message, after an untimed warm-up of each library on its connection
+ * ({@link Settings#warmupMessages()} messages, {@link #WARMUP_LIMIT} at most). Nobody subscribes.
  */
 public final class ClientQos1Scenario implements Scenario {
-    static final String BERTH_FILE = "berth-client file";
-    static final String BERTH_FILE_OS = "berth-client file os";
-    static final String BERTH_MEMORY = "berth-client memory";
-    static final String HIVEMQ = "hivemq-client";
-    static final String PAHO_FILE = "paho-v3 file";
-    /** Untimed messages each library publishes first, at most (half the timed count when that is less). */
-    static final long WARMUP_MESSAGES = 20_000;
-    /** The warm-up ends after this long even if it did not reach {@link #WARMUP_MESSAGES} (Paho). */
+    public static final String BERTH_FILE = "berth-client file";
+    public static final String BERTH_FILE_OS = "berth-client file os";
+    public static final String BERTH_MEMORY = "berth-client memory";
+    public static final String HIVEMQ = "hivemq-client";
+    public static final String PAHO_FILE = "paho-v3 file";
+    /**
+     * The warm-up of each library ({@link Settings#warmupMessages()} messages) ends after this long even if
+     * it did not reach them: a library that forces every message to disk is slow.
+     */
     static final Duration WARMUP_LIMIT = Duration.ofSeconds(10);
 
     @Override
@@ -54,7 +55,8 @@ public final class ClientQos1Scenario implements Scenario {
     @Override
     public String description() {
         return "client libraries publishing QoS 1 with a window of unacknowledged publishes to the same broker;"
-                + " acknowledged rate and client CPU per message";
+                + " acknowledged rate and client CPU per message, after a warm-up of each library (the warm-up"
+                + " messages, " + WARMUP_LIMIT.toSeconds() + " s at most)";
     }
 
     @Override
@@ -114,7 +116,7 @@ public final class ClientQos1Scenario implements Scenario {
      */
     private static Run measure(Settings s, Sender sender) throws Exception {
         long warmDeadline = System.nanoTime() + WARMUP_LIMIT.toNanos();
-        drive(s, Math.min(s.onlineMessages() / 2, WARMUP_MESSAGES), warmDeadline, sender);
+        drive(s, s.warmupMessages(), warmDeadline, sender);
         long pid = ProcessHandle.current().pid();
         double cpuBefore = Probes.cpuSeconds(pid);
         long start = System.nanoTime();

@@ -96,6 +96,24 @@ public final class Context {
         return online;
     }
 
+    /**
+     * Ends sessions {@code prefix0..n-1}: each client id connects with a clean session (3.1.1
+     * {@code cleanSession=1}; 5.0 clean start with no session expiry, so expiry 0) and disconnects, which
+     * discards the session with its subscriptions and anything queued for it. A warm-up leaves nothing
+     * behind this way.
+     */
+    public void discard(int port, String prefix, int n) throws Exception {
+        for (int from = 0; from < n; from += CONNECT_BATCH) {
+            List<CompletableFuture<LoadClient>> batch = new ArrayList<>();
+            for (int i = from; i < Math.min(n, from + CONNECT_BATCH); i++) {
+                batch.add(connect(port, prefix + i, true, new LoadClient.Listener() {}));
+            }
+            for (CompletableFuture<LoadClient> f : batch) {
+                f.get(30, TimeUnit.SECONDS).disconnect().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /** Reconnects persistent sessions {@code prefix0..n-1} all at once; does not wait for them. */
     public List<CompletableFuture<LoadClient>> resume(
             int port, String prefix, int n, java.util.function.IntFunction<LoadClient.Listener> listenerOf) {

@@ -12,9 +12,16 @@ import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
-/** Scenario 5: one QoS 1 publisher to F online persistent subscribers of {@code bench/fan}. */
+/**
+ * Scenario 5: one QoS 1 publisher to F online persistent subscribers of {@code bench/fan}, after a warm-up
+ * of the same shape ({@link Warmup}) on {@code bench/fan-warm} whose F sessions are discarded afterwards.
+ * The warm-up publishes {@code warmupMessages / F} messages, so that it makes about
+ * {@link Settings#warmupMessages()} deliveries.
+ */
 public final class FanOutScenario implements Scenario {
     public static final String RATE = "deliveries/s";
+    /** Broker CPU time (user + system, all its threads) per delivery. */
+    public static final String CPU = "broker CPU µs/delivery";
 
     @Override
     public String name() {
@@ -23,7 +30,8 @@ public final class FanOutScenario implements Scenario {
 
     @Override
     public String description() {
-        return "one QoS 1 publisher (windowed) to F online persistent QoS 1 subscribers of one topic";
+        return "one QoS 1 publisher (windowed) to F online persistent QoS 1 subscribers of one topic; after a"
+                + " warm-up of the same shape on the same broker (its messages counted as deliveries), not counted";
     }
 
     @Override
@@ -40,30 +48,64 @@ public final class FanOutScenario implements Scenario {
     public Result run(Peer peer, Context ctx) throws Exception {
         Settings s = ctx.settings();
         int fan = s.fanoutSubscribers();
+        long warmup = s.warmupMessages() / fan;
+        String note = "";
+        if (warmup > 0) {
+            String name = "fan-" + Warmup.NAME;
+            Phase w = phase(peer, ctx, name, warmup, Warmup.deadline(s));
+            note = Warmup.note(w.collector, warmup * fan, w.done);
+            ctx.discard(peer.port(), "bench-" + name + "-", fan);
+        }
         long messages = s.fanoutMessages();
         long expected = messages * fan;
-        Collector collector = new Collector(expected);
+        Phase r =
+                phase(peer, ctx, "fan", messages, System.nanoTime() + s.limit().toNanos());
+        Collector collector = r.collector;
+        long delivered = collector.check().distinct();
+        Map<String, Double> f = new LinkedHashMap<>();
+        f.put(RATE, delivered / Math.max(1e-9, (r.end - r.start) / 1e9));
+        f.put(OnlineScenario.P50, collector.latencyMicros().getValueAtPercentile(50) / 1000.0);
+        f.put(OnlineScenario.P99, collector.latencyMicros().getValueAtPercentile(99) / 1000.0);
+        f.put(CPU, r.cpuSeconds * 1e6 / Math.max(1, delivered));
+        f.put("subscribers", (double) fan);
+        f.put("messages", (double) messages);
+        SequenceSummary sum = SequenceSummary.of(collector, expected, !r.done);
+        return new Result(
+                name(),
+                peer.name(),
+                f,
+                sum.text(),
+                sum.clean(),
+                Warmup.join(note, r.done ? "" : "time limit hit"),
+                Probes.loadAverage());
+    }
+
+    /** One phase; {@code cpuSeconds} is the broker's CPU from the first publish to the end. */
+    private record Phase(Collector collector, boolean done, long start, long end, double cpuSeconds) {}
+
+    /**
+     * F persistent subscribers {@code bench-<name>-0..F-1} of {@code bench/<name>}, one publisher
+     * {@code bench-pub-<name>} of {@code messages}.
+     */
+    private static Phase phase(Peer peer, Context ctx, String name, long messages, long deadline) throws Exception {
+        Settings s = ctx.settings();
+        String topic = "bench/" + name;
+        int fan = s.fanoutSubscribers();
+        Collector collector = new Collector(messages * fan);
         List<LoadClient> clients = new ArrayList<>(ctx.persistentSessions(
-                peer.port(), "bench-fan-", fan, i -> "bench/fan", QoS.AT_LEAST_ONCE, collector::listener, true));
+                peer.port(), "bench-" + name + "-", fan, i -> topic, QoS.AT_LEAST_ONCE, collector::listener, true));
         Histogram ackMicros = new Histogram(3_600_000_000L, 3);
-        Publisher pub = new Publisher(
-                0, QoS.AT_LEAST_ONCE, s.window(), s.payload(), messages, 0, seq -> "bench/fan", ackMicros);
-        LoadClient pc = ctx.connect(peer.port(), "bench-pub-fan", true, pub).get();
+        Publisher pub =
+                new Publisher(0, QoS.AT_LEAST_ONCE, s.window(), s.payload(), messages, 0, seq -> topic, ackMicros);
+        LoadClient pc = ctx.connect(peer.port(), "bench-pub-" + name, true, pub).get();
         clients.add(pc);
-        long deadline = System.nanoTime() + s.limit().toNanos();
+        double cpuBefore = Probes.cpuSeconds(peer.pid());
         long start = System.nanoTime();
         pub.start(pc);
         boolean done = Context.awaitProgress(collector, deadline);
         long end = done ? collector.lastNanos() : System.nanoTime();
+        double cpu = Probes.cpuSeconds(peer.pid()) - cpuBefore;
         Context.closeAll(clients);
-        Map<String, Double> f = new LinkedHashMap<>();
-        f.put(RATE, collector.check().distinct() / Math.max(1e-9, (end - start) / 1e9));
-        f.put(OnlineScenario.P50, collector.latencyMicros().getValueAtPercentile(50) / 1000.0);
-        f.put(OnlineScenario.P99, collector.latencyMicros().getValueAtPercentile(99) / 1000.0);
-        f.put("subscribers", (double) fan);
-        f.put("messages", (double) messages);
-        SequenceSummary sum = SequenceSummary.of(collector, expected, !done);
-        return new Result(
-                name(), peer.name(), f, sum.text(), sum.clean(), done ? "" : "time limit hit", Probes.loadAverage());
+        return new Phase(collector, done, start, end, cpu);
     }
 }

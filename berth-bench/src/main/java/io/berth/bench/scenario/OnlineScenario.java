@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * Scenario 1: N publishers, pipelined (a window of unacknowledged publishes each), to one online
  * subscriber with a persistent session ({@code cleanSession=0}) on {@code bench/online/+}. As fast as
  * acknowledgements allow, or paced at a fraction of the maximum that the unpaced run of the same QoS
- * measured on the same peer.
+ * measured on the same peer. A warm-up of {@link Settings#warmupMessages()} comes first on the same broker
+ * ({@link Warmup}): as fast as it goes, same QoS, publishers, window and payload, on {@code bench/warm/+}
+ * with a subscriber session of its own that is discarded afterwards.
  */
 public final class OnlineScenario implements Scenario {
     public static final String RATE = "rate msg/s";
@@ -31,23 +33,34 @@ public final class OnlineScenario implements Scenario {
     /** Broker CPU time (user + system, all its threads) per delivered message. */
     public static final String CPU = "broker CPU µs/msg";
 
-    /** Messages of the warm-up before each run (at most half of an unpaced run). */
-    static final long WARMUP_MESSAGES = 100_000;
+    /** The rate of the fixed-rate paced scenario (issue 11: p99 at 2,000 msg/s), msg/s. */
+    public static final int FIXED_RATE = 2_000;
 
     private final QoS qos;
     private final boolean paced;
+    private final int fixedRate;
     private final @Nullable MqttVersion version;
 
     /** @param version the protocol of this scenario's clients, or null for the settings' */
     public OnlineScenario(QoS qos, boolean paced, @Nullable MqttVersion version) {
+        this(qos, paced, 0, version);
+    }
+
+    private OnlineScenario(QoS qos, boolean paced, int fixedRate, @Nullable MqttVersion version) {
         this.qos = qos;
         this.paced = paced;
+        this.fixedRate = fixedRate;
         this.version = version;
+    }
+
+    /** Publishers paced at {@code rate} msg/s, whatever the peer's maximum. */
+    public static OnlineScenario fixedRate(QoS qos, int rate) {
+        return new OnlineScenario(qos, true, rate, null);
     }
 
     @Override
     public String name() {
-        return unpacedName() + (paced ? "-paced" : "");
+        return unpacedName() + (fixedRate > 0 ? "-" + fixedRate : paced ? "-paced" : "");
     }
 
     private String unpacedName() {
@@ -56,13 +69,19 @@ public final class OnlineScenario implements Scenario {
 
     @Override
     public String description() {
-        String what = paced
-                ? "QoS " + qos.value() + " publishers paced at a fraction of the peer's own maximum rate (from "
-                        + unpacedName() + "), one persistent subscriber; latency publish to delivery"
-                : "N publishers with a window of unacknowledged QoS " + qos.value()
-                        + " publishes each, as fast as acknowledgements come, to one online persistent subscriber. Rate ="
-                        + " messages delivered to the subscriber per second, first publish to last delivery; when a broker"
-                        + " acknowledges publishes faster than it delivers, a backlog builds and shows in the latency";
+        String what = fixedRate > 0
+                ? String.format(
+                        "QoS %d publishers paced at a fixed %,d msg/s, one persistent subscriber; latency publish to"
+                                + " delivery",
+                        qos.value(), fixedRate)
+                : paced
+                        ? "QoS " + qos.value() + " publishers paced at a fraction of the peer's own maximum rate (from "
+                                + unpacedName() + "), one persistent subscriber; latency publish to delivery"
+                        : "N publishers with a window of unacknowledged QoS " + qos.value()
+                                + " publishes each, as fast as acknowledgements come, to one online persistent subscriber. Rate ="
+                                + " messages delivered to the subscriber per second, first publish to last delivery; when a broker"
+                                + " acknowledges publishes faster than it delivers, a backlog builds and shows in the latency";
+        what += "; after a warm-up of the same shape (unpaced) on the same broker, not counted";
         return version == MqttVersion.V5 ? what + " (MQTT 5.0 clients)" : what;
     }
 
@@ -84,7 +103,11 @@ public final class OnlineScenario implements Scenario {
         double rate = 0;
         long total = s.onlineMessages();
         String note = "";
-        if (paced) {
+        if (fixedRate > 0) {
+            rate = fixedRate;
+            total = Math.max(s.publishers(), (long) (rate * s.pacedSeconds()));
+            note = String.format("paced at %,d msg/s", fixedRate);
+        } else if (paced) {
             Result max = ctx.earlier(unpacedName(), peer.name());
             if (max == null || !(max.figure(RATE) > 0)) {
                 return Result.failed(name(), peer.name(), "needs " + unpacedName() + " first", Probes.loadAverage());
@@ -93,14 +116,18 @@ public final class OnlineScenario implements Scenario {
             total = Math.max(s.publishers(), (long) (rate * s.pacedSeconds()));
             note = String.format("paced at %,.0f msg/s (%.0f%% of its maximum)", rate, s.pacedFraction() * 100);
         }
-        // Warm-up, as fast as it goes, on topics of its own (JIT of JVM peers, caches): not measured.
-        round(ctx, peer, "warm", Math.min(s.onlineMessages() / 2, WARMUP_MESSAGES), 0);
-        double cpuBefore = Probes.cpuSeconds(peer.pid());
-        Round r = round(ctx, peer, "online", total, rate);
-        double cpu = Probes.cpuSeconds(peer.pid()) - cpuBefore;
+        long warmup = s.warmupMessages();
+        if (warmup > 0) {
+            Round w = round(ctx, peer, Warmup.NAME, warmup, 0, Warmup.deadline(s));
+            note = Warmup.join(note, Warmup.note(w.collector, w.total, w.finished));
+            ctx.discard(port, subscriberId(Warmup.NAME), 1);
+        }
+        Round r = round(
+                ctx, peer, "online", total, rate, System.nanoTime() + s.limit().toNanos());
+        double cpu = r.cpuSeconds;
         total = r.total;
         if (!r.finished) {
-            note = (note.isEmpty() ? "" : note + "; ") + "time limit hit";
+            note = Warmup.join(note, "time limit hit");
         }
         Collector collector = r.collector;
         Histogram ackMicros = r.ackMicros;
@@ -120,18 +147,33 @@ public final class OnlineScenario implements Scenario {
         return new Result(name(), peer.name(), f, sum.text(), sum.clean(), note, Probes.loadAverage());
     }
 
+    /**
+     * One round; {@code cpuSeconds} is the broker's CPU time from the first publish to the end (the last
+     * delivery or the time limit), connections set up and closed outside it.
+     */
     private record Round(
-            long total, Collector collector, Histogram ackMicros, boolean finished, long start, long end) {}
+            long total,
+            Collector collector,
+            Histogram ackMicros,
+            boolean finished,
+            long start,
+            long end,
+            double cpuSeconds) {}
+
+    /** Client id of the persistent subscriber of round {@code name} (its session number 0 appended). */
+    private static String subscriberId(String name) {
+        return "bench-sub-" + name;
+    }
 
     /** One run of publishers to a persistent subscriber on {@code bench/<name>/+}. */
-    private Round round(Context ctx, Peer peer, String name, long wanted, double rate) throws Exception {
+    private Round round(Context ctx, Peer peer, String name, long wanted, double rate, long deadline) throws Exception {
         Settings s = ctx.settings();
         int port = peer.port();
         long perPublisher = wanted / s.publishers();
         long total = perPublisher * s.publishers();
         Collector collector = new Collector(total);
         List<LoadClient> clients = new ArrayList<>(ctx.persistentSessions(
-                port, "bench-sub-" + name, 1, i -> "bench/" + name + "/+", qos, collector::listener, true));
+                port, subscriberId(name), 1, i -> "bench/" + name + "/+", qos, collector::listener, true));
         Histogram ackMicros = new Histogram(3_600_000_000L, 3);
         List<Publisher> publishers = new ArrayList<>();
         List<LoadClient> pubClients = new ArrayList<>();
@@ -143,7 +185,7 @@ public final class OnlineScenario implements Scenario {
             pubClients.add(ctx.connect(port, "bench-pub-" + name + p, true, pub).get());
         }
         clients.addAll(pubClients);
-        long deadline = System.nanoTime() + s.limit().toNanos();
+        double cpuBefore = Probes.cpuSeconds(peer.pid());
         long start = System.nanoTime();
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         for (int p = 0; p < publishers.size(); p++) {
@@ -152,7 +194,8 @@ public final class OnlineScenario implements Scenario {
         boolean finished = Context.await(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)), deadline)
                 && Context.await(collector.all(), deadline);
         long end = finished ? collector.lastNanos() : System.nanoTime();
+        double cpu = Probes.cpuSeconds(peer.pid()) - cpuBefore;
         Context.closeAll(clients);
-        return new Round(total, collector, ackMicros, finished, start, end);
+        return new Round(total, collector, ackMicros, finished, start, end, cpu);
     }
 }

@@ -13,6 +13,7 @@ public final class Scenarios {
         return List.of(
                 new OnlineScenario(QoS.AT_LEAST_ONCE, false, null),
                 new OnlineScenario(QoS.AT_LEAST_ONCE, true, null),
+                OnlineScenario.fixedRate(QoS.AT_LEAST_ONCE, OnlineScenario.FIXED_RATE),
                 new OnlineScenario(QoS.EXACTLY_ONCE, false, null),
                 new OnlineScenario(QoS.AT_LEAST_ONCE, false, MqttVersion.V5),
                 new FillDrainScenario(FillDrainScenario.Restart.NONE),

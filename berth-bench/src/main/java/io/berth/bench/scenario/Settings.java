@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param idleSessions idle persistent sessions whose memory is measured
  * @param fanoutSubscribers persistent subscribers of the fan-out scenario
  * @param fanoutMessages messages published to all of them
+ * @param warmupMessages messages of the warm-up that every throughput and latency scenario runs on the same
+ *     broker before its measured phase (0: none, the scenario runs cold)
  * @param limit time limit of one scenario on one peer
  */
 public record Settings(
@@ -36,18 +38,37 @@ public record Settings(
         int idleSessions,
         int fanoutSubscribers,
         long fanoutMessages,
+        long warmupMessages,
         Duration limit) {
 
     public Settings {
         if (publishers < 1 || window < 1 || offlineSessions < 1 || restartSessions < 1 || fanoutSubscribers < 1) {
             throw new IllegalArgumentException("counts must be positive");
         }
+        if (warmupMessages < 0) {
+            throw new IllegalArgumentException("warm-up messages must be 0 (no warm-up) or more");
+        }
     }
 
     /** A few seconds per scenario: for the smoke test in {@code mvn verify}. */
     public static Settings smoke() {
         return new Settings(
-                MqttVersion.V3_1_1, 2, 16, 64, 2_000, 1, 0.5, 4, 1_000, 4, 1_000, 50, 4, 200, Duration.ofSeconds(20));
+                MqttVersion.V3_1_1,
+                2,
+                16,
+                64,
+                2_000,
+                1,
+                0.5,
+                4,
+                1_000,
+                4,
+                1_000,
+                50,
+                4,
+                200,
+                500,
+                Duration.ofSeconds(20));
     }
 
     /** The published report's sizes. */
@@ -67,6 +88,7 @@ public record Settings(
                 10_000,
                 50,
                 2_000,
+                300_000,
                 Duration.ofSeconds(150));
     }
 
@@ -86,6 +108,7 @@ public record Settings(
                 idleSessions,
                 fanoutSubscribers,
                 fanoutMessages,
+                warmupMessages,
                 limit);
     }
 }

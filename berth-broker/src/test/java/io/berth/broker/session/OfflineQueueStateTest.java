@@ -2,19 +2,15 @@ package io.berth.broker.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.berth.broker.config.QueueLimits;
-import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
 import io.berth.broker.store.Subscription;
 import io.berth.broker.store.memory.MemorySessionStore;
 import io.berth.codec.MqttPacket;
 import io.berth.codec.MqttProperties;
-import io.berth.codec.MqttVersion;
 import io.berth.codec.PubackPacket;
 import io.berth.codec.PublishPacket;
 import io.berth.codec.QoS;
-import io.berth.codec.ReasonCode;
 import io.berth.codec.RetainHandling;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,17 +27,17 @@ import org.junit.jupiter.api.Test;
  * says.
  */
 class OfflineQueueStateTest {
-    private static final String CLIENT = "sub";
+    private static final String CLIENT = QueueHarness.CLIENT;
 
-    private final MemorySessionStore store = new MemorySessionStore();
-    private final List<Runnable> readerTasks = new ArrayList<>();
-    private final List<MqttPacket> sent = new ArrayList<>();
-    private final HeldBudget budget = new HeldBudget(1 << 20);
+    private final QueueHarness harness = new QueueHarness();
+    private final MemorySessionStore store = harness.store;
+    private final List<MqttPacket> sent = harness.sent;
+    private final HeldBudget budget = harness.budget;
     private long nextId = 1;
 
     @Test
     void newQueue_offline_holdsNoOnlineState() {
-        OutboundQueue q = queue();
+        OutboundQueue q = harness.queue();
 
         assertThat(q.held).isNull();
         assertThat(q.pacing).isNull();
@@ -49,9 +45,9 @@ class OfflineQueueStateTest {
 
     @Test
     void queue_attachThenDetach_makesAndDropsOnlineState() {
-        OutboundQueue q = queue();
+        OutboundQueue q = harness.queue();
 
-        q.attach(connection(0)); // a window of 0: what is queued waits in memory
+        q.attach(harness.connection(0)); // a window of 0: what is queued waits in memory
         assertThat(q.held).isNotNull();
         assertThat(q.pacing).isNotNull();
 
@@ -67,7 +63,7 @@ class OfflineQueueStateTest {
 
     @Test
     void queuedWhileOffline_reconnect_deliveredInOrderFromTheStore() {
-        OutboundQueue q = queue();
+        OutboundQueue q = harness.queue();
         for (int i = 0; i < 5; i++) {
             enqueue(q, "m" + i);
         }
@@ -76,8 +72,8 @@ class OfflineQueueStateTest {
                 .as("an offline queue holds no message in memory")
                 .isZero();
 
-        q.attach(connection(10));
-        runReader();
+        q.attach(harness.connection(10));
+        harness.runReader();
 
         assertThat(payloads()).containsExactly("m0", "m1", "m2", "m3", "m4");
         assertThat(dups()).containsOnly(false);
@@ -85,8 +81,8 @@ class OfflineQueueStateTest {
 
     @Test
     void sentNotAcknowledged_detachAndReattach_resentWithDupInOrderThenTheRest() {
-        OutboundQueue q = queue();
-        q.attach(connection(2));
+        OutboundQueue q = harness.queue();
+        q.attach(harness.connection(2));
         for (int i = 0; i < 4; i++) {
             enqueue(q, "m" + i);
         }
@@ -96,8 +92,8 @@ class OfflineQueueStateTest {
         assertThat(q.inflightCount()).as("in flight stays, to be resent").isEqualTo(2);
         sent.clear();
 
-        q.attach(connection(10));
-        runReader();
+        q.attach(harness.connection(10));
+        harness.runReader();
 
         assertThat(payloads()).containsExactly("m0", "m1", "m2", "m3");
         assertThat(dups()).containsExactly(true, true, false, false);
@@ -192,81 +188,5 @@ class OfflineQueueStateTest {
             }
         }
         return out;
-    }
-
-    private void runReader() {
-        while (!readerTasks.isEmpty()) {
-            readerTasks.remove(0).run();
-        }
-    }
-
-    private OutboundQueue queue() {
-        return new OutboundQueue(
-                CLIENT,
-                store,
-                Runnable::run,
-                readerTasks::add,
-                budget,
-                new TickBatch(Runnable::run, () -> {}),
-                System::currentTimeMillis,
-                new BrokerMetrics(),
-                new OutboundQueue.QueueEvents() {
-                    @Override
-                    public void crossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {}
-
-                    @Override
-                    public void evicted(String clientId, Refusal refusal) {}
-                });
-    }
-
-    private ClientConnection connection(int window) {
-        return new ClientConnection() {
-            @Override
-            public String clientId() {
-                return CLIENT;
-            }
-
-            @Override
-            public MqttVersion version() {
-                return MqttVersion.V5;
-            }
-
-            @Override
-            public int sendWindow() {
-                return window;
-            }
-
-            @Override
-            public long maximumPacketSize() {
-                return Long.MAX_VALUE;
-            }
-
-            @Override
-            public void send(MqttPacket packet) {
-                sent.add(packet);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close(ReasonCode reason) {}
-
-            @Override
-            public void refuse(ReasonCode reason) {}
-
-            @Override
-            public boolean isWritable() {
-                return true;
-            }
-
-            @Override
-            public void inboundDone() {}
-
-            @Override
-            public String describe() {
-                return CLIENT;
-            }
-        };
     }
 }

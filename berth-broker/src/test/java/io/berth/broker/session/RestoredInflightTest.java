@@ -2,8 +2,6 @@ package io.berth.broker.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.berth.broker.config.QueueLimits;
-import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.broker.store.InflightRecord;
 import io.berth.broker.store.QueueEntry;
 import io.berth.broker.store.RecoveredSession;
@@ -34,11 +32,11 @@ import org.junit.jupiter.api.Test;
  * says.
  */
 class RestoredInflightTest {
-    private static final String CLIENT = "sub";
+    private static final String CLIENT = QueueHarness.CLIENT;
 
-    private final MemorySessionStore store = new MemorySessionStore();
-    private final List<Runnable> readerTasks = new ArrayList<>();
-    private final List<MqttPacket> sent = new ArrayList<>();
+    private final QueueHarness harness = new QueueHarness();
+    private final MemorySessionStore store = harness.store;
+    private final List<MqttPacket> sent = harness.sent;
 
     @Test
     void qos2CompletedBeforeThePumpReachesIt_isNotSentAgain() {
@@ -64,7 +62,7 @@ class RestoredInflightTest {
         int id0 = OutgoingPublish.packetIdOf(0);
         int id1 = OutgoingPublish.packetIdOf(1);
         int id2 = OutgoingPublish.packetIdOf(2);
-        OutboundQueue q = queue();
+        OutboundQueue q = harness.queue();
         q.restore(
                 new RecoveredSession(
                         new SessionRecord(CLIENT, MqttVersion.V5, 3600, 0, null, ""),
@@ -77,8 +75,8 @@ class RestoredInflightTest {
                         Set.of()),
                 true);
 
-        q.attach(connection(2));
-        runReader();
+        q.attach(harness.connection(2));
+        harness.runReader();
         // [MQTT-4.4.0-1] the PUBREL of the released message first, then the queue from its head
         assertThat(sent).hasSize(2);
         assertThat(sent.get(0)).isEqualTo(PubrelPacket.of(id2));
@@ -87,10 +85,10 @@ class RestoredInflightTest {
         SubscriberAcks.onPubcomp(q, id2); // the client completes the released one: it forgets id2
         SubscriberAcks.onPubrec(q, id0, ReasonCode.SUCCESS);
         SubscriberAcks.onPubcomp(q, id0);
-        runReader();
+        harness.runReader();
         SubscriberAcks.onPubrec(q, id1, ReasonCode.SUCCESS);
         SubscriberAcks.onPubcomp(q, id1);
-        runReader();
+        harness.runReader();
 
         // position 2 was completed once: a PUBLISH of it now would be a second delivery
         assertThat(publishIds()).containsExactly(id0, id1);
@@ -106,81 +104,5 @@ class RestoredInflightTest {
             }
         }
         return ids;
-    }
-
-    private void runReader() {
-        while (!readerTasks.isEmpty()) {
-            readerTasks.remove(0).run();
-        }
-    }
-
-    private OutboundQueue queue() {
-        return new OutboundQueue(
-                CLIENT,
-                store,
-                Runnable::run,
-                readerTasks::add,
-                new HeldBudget(1 << 20),
-                new TickBatch(Runnable::run, () -> {}),
-                System::currentTimeMillis,
-                new BrokerMetrics(),
-                new OutboundQueue.QueueEvents() {
-                    @Override
-                    public void crossed(String clientId, boolean high, long count, long bytes, QueueLimits limits) {}
-
-                    @Override
-                    public void evicted(String clientId, Refusal refusal) {}
-                });
-    }
-
-    private ClientConnection connection(int window) {
-        return new ClientConnection() {
-            @Override
-            public String clientId() {
-                return CLIENT;
-            }
-
-            @Override
-            public MqttVersion version() {
-                return MqttVersion.V5;
-            }
-
-            @Override
-            public int sendWindow() {
-                return window;
-            }
-
-            @Override
-            public long maximumPacketSize() {
-                return Long.MAX_VALUE;
-            }
-
-            @Override
-            public void send(MqttPacket packet) {
-                sent.add(packet);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close(ReasonCode reason) {}
-
-            @Override
-            public void refuse(ReasonCode reason) {}
-
-            @Override
-            public boolean isWritable() {
-                return true;
-            }
-
-            @Override
-            public void inboundDone() {}
-
-            @Override
-            public String describe() {
-                return CLIENT;
-            }
-        };
     }
 }

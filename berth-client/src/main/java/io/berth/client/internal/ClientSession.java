@@ -44,6 +44,7 @@ final class ClientSession {
     private final Subscriptions subscriptions;
     private final OutgoingFlow outgoing;
     private final InboundFlow inbound;
+    private final ChangeBatch changes;
     private volatile boolean connected;
     private volatile long brokerMaximumPacketSize = MAX_PACKET_SIZE;
 
@@ -52,9 +53,10 @@ final class ClientSession {
         this.notifier = notifier;
         this.link = new Link(loop, config.version());
         PacketIdAllocator ids = new PacketIdAllocator();
+        this.changes = new ChangeBatch(config.store(), loop);
         this.subscriptions = new Subscriptions(link, ids, notifier);
-        this.outgoing = new OutgoingFlow(config, loop, link, ids, notifier);
-        this.inbound = new InboundFlow(config, loop, link, subscriptions);
+        this.outgoing = new OutgoingFlow(config, link, ids, notifier, changes);
+        this.inbound = new InboundFlow(config, loop, link, subscriptions, changes);
     }
 
     void restore(StoredSession stored) {
@@ -132,6 +134,7 @@ final class ClientSession {
         connected = false;
         outgoing.close();
         subscriptions.close();
+        changes.flush(); // what this pass changed reaches the store before it closes
     }
 
     boolean isConnected() {

@@ -30,8 +30,14 @@ import org.slf4j.LoggerFactory;
  * each covering everything written before it began, and completes the futures in order. Under load the
  * batches grow by themselves; when idle an append waits for about one force.
  *
- * <p>On open the log is replayed into a {@link SessionImage}; a torn tail (a record cut short or failing its
- * CRC) is truncated. When the file has grown past {@value #COMPACT_MIN_BYTES} bytes and past four times the
+ * <p>The file is preallocated: when a write would pass its end, the writer first extends it by
+ * {@value #PREALLOCATE_BYTES} bytes of zeros, so that the records that follow overwrite blocks that already
+ * belong to the file and a force ({@code fdatasync}) writes only them, without a journal commit for the
+ * file's size. The zeros after the last record end the log when it is read (a record's length is at least
+ * 1).
+ *
+ * <p>On open the log is replayed into a {@link SessionImage}. A torn tail (a record cut short or failing its
+ * CRC, whatever follows it) is truncated; a tail of zeros only is the preallocated room and stays. When the file has grown past {@value #COMPACT_MIN_BYTES} bytes and past four times the
  * live content, the writer writes the live content as a new log next to it ({@code <name>.compact}),
  * forces it, renames it over the old one atomically and forces the directory: a crash at any point leaves
  * either the old or the new log, both complete.
@@ -48,6 +54,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileClientSessionStore implements ClientSessionStore {
     static final long COMPACT_MIN_BYTES = 4L * 1024 * 1024;
+    /** How much the writer extends the file by, with zeros, when a write would pass its end. */
+    static final int PREALLOCATE_BYTES = 4 * 1024 * 1024;
     /** Forces of the log that may run at once; see {@link ForcePipeline}. */
     static final int FORCE_DEPTH = 4;
 
@@ -65,7 +73,11 @@ public final class FileClientSessionStore implements ClientSessionStore {
     private final Thread writer;
     private volatile boolean closed;
     private FileChannel channel;
+    /** The end of the last record written. */
     private long size;
+    /** The length of the file: after {@link #size}, zeros. */
+    private long allocated;
+
     private final ForcePipeline forces;
     private final FileDurability durability;
 
@@ -84,6 +96,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
         this.channel = wrap.apply(
                 FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
         this.size = replay();
+        this.allocated = channel.size();
         this.loaded = image.snapshot();
         this.forces = new ForcePipeline(
                 channel,
@@ -168,7 +181,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
             records++;
         }
         long valid = buf.position();
-        if (valid < length) {
+        if (valid < length && !zerosFrom(buf, (int) valid)) {
             LOG.warn(
                     "session log {}: truncating {} bytes of torn tail after {} records", file, length - valid, records);
             channel.truncate(valid);
@@ -182,6 +195,15 @@ public final class FileClientSessionStore implements ClientSessionStore {
             LOG.info("session log {}: upgraded from format version 1 to {}", file, SessionLogFormat.VERSION);
         }
         return valid;
+    }
+
+    private static boolean zerosFrom(ByteBuffer buf, int from) {
+        for (int i = from; i < buf.limit(); i++) {
+            if (buf.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -253,9 +275,23 @@ public final class FileClientSessionStore implements ClientSessionStore {
     }
 
     private void writeFully(ByteBuffer data) throws IOException {
+        if (size + data.remaining() > allocated) {
+            preallocate(size + data.remaining() + PREALLOCATE_BYTES);
+        }
         while (data.hasRemaining()) {
             size += channel.write(data, size);
         }
+    }
+
+    /** Extends the file with zeros up to at least {@code end}; the next force makes the new length durable. */
+    private void preallocate(long end) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(64 * 1024);
+        long at = allocated;
+        while (at < end) {
+            zeros.clear();
+            at += channel.write(zeros, at);
+        }
+        allocated = at;
     }
 
     private void maybeCompact() throws IOException, InterruptedException {
@@ -297,6 +333,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
         channel.close();
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         size = channel.size();
+        allocated = size;
         forces.restart(channel, size);
         LOG.debug("session log {} compacted from {} to {} bytes", file, before, size);
     }
@@ -309,9 +346,19 @@ public final class FileClientSessionStore implements ClientSessionStore {
         }
     }
 
-    /** The current length of the log, for tests. */
+    /** The end of the last record in the file (the zeros of the preallocated room not counted), for tests. */
     long sizeForTest() throws IOException {
-        return Files.size(file);
+        return endOfRecords(file);
+    }
+
+    /** Where the records of the log at {@code log} end: what follows is zeros or a torn tail. */
+    static long endOfRecords(Path log) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(log));
+        buf.position(SessionLogFormat.HEADER_SIZE);
+        while (SessionLogFormat.readRecord(buf) != null) {
+            // skip
+        }
+        return buf.position();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.berth.client.internal;
 
 import io.berth.client.Message;
-import io.berth.client.store.ClientSessionStore;
 import io.berth.client.store.SessionChange;
 import io.berth.codec.MqttProperties;
 import io.berth.codec.PubackPacket;
@@ -35,18 +34,18 @@ final class InboundFlow {
     private final EventLoop loop;
     private final Link link;
     private final Subscriptions subscriptions;
-    private final ClientSessionStore store;
+    private final ChangeBatch changes;
     /** Inbound QoS 2 packet identifiers awaiting PUBREL; true once the store holds them. */
     private final Map<Integer, Boolean> qos2 = new HashMap<>();
     /** QoS 1 and 2 PUBLISHes of this connection not yet acknowledged, against the client's Receive Maximum. */
     private int unacknowledged;
 
-    InboundFlow(ClientConfig config, EventLoop loop, Link link, Subscriptions subscriptions) {
+    InboundFlow(ClientConfig config, EventLoop loop, Link link, Subscriptions subscriptions, ChangeBatch changes) {
         this.config = config;
         this.loop = loop;
         this.link = link;
         this.subscriptions = subscriptions;
-        this.store = config.store();
+        this.changes = changes;
     }
 
     void restore(Set<Integer> packetIds) {
@@ -85,18 +84,15 @@ final class InboundFlow {
                 Boolean durable = qos2.get(id);
                 if (durable == null) {
                     qos2.put(id, false);
-                    store.append(new SessionChange.InboundReceived(id))
-                            .whenCompleteAsync(
-                                    (v, e) -> {
-                                        if (e != null) {
-                                            LOG.warn("{}: cannot store inbound packet id {}", config.clientId(), id, e);
-                                            qos2.remove(id);
-                                            return;
-                                        }
-                                        qos2.put(id, true);
-                                        subscriptions.deliver(m, () -> ch.writeAndFlush(PubrecPacket.of(id)));
-                                    },
-                                    loop);
+                    changes.add(new SessionChange.InboundReceived(id), e -> {
+                        if (e != null) {
+                            LOG.warn("{}: cannot store inbound packet id {}", config.clientId(), id, e);
+                            qos2.remove(id);
+                            return;
+                        }
+                        qos2.put(id, true);
+                        subscriptions.deliver(m, () -> ch.writeAndFlush(PubrecPacket.of(id)));
+                    });
                 } else if (durable) {
                     link.write(PubrecPacket.of(id));
                 }
@@ -117,22 +113,18 @@ final class InboundFlow {
         }
         qos2.remove(id);
         Channel ch = arrivedOn();
-        store.append(new SessionChange.InboundReleased(id))
-                .whenCompleteAsync(
-                        (v, e) -> {
-                            if (e == null) {
-                                acknowledge(() -> ch.writeAndFlush(PubcompPacket.of(id)))
-                                        .run();
-                            }
-                        },
-                        loop);
+        changes.add(new SessionChange.InboundReleased(id), e -> {
+            if (e == null) {
+                acknowledge(() -> ch.writeAndFlush(PubcompPacket.of(id))).run();
+            }
+        });
     }
 
     /** The broker has no session for us: its QoS 2 state is gone, so ours goes too. */
     void sessionLost() {
         if (!qos2.isEmpty()) {
             qos2.clear();
-            store.append(new SessionChange.InboundCleared());
+            changes.add(new SessionChange.InboundCleared());
         }
     }
 

@@ -3,7 +3,6 @@ package io.berth.client.internal;
 import io.berth.client.Message;
 import io.berth.client.MqttClientException;
 import io.berth.client.PublishFuture;
-import io.berth.client.store.ClientSessionStore;
 import io.berth.client.store.SessionChange;
 import io.berth.client.store.StoredSession;
 import io.berth.codec.MqttProperties;
@@ -14,7 +13,6 @@ import io.berth.codec.PubrelPacket;
 import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The outgoing half of a session: messages the application handed over, from the send buffer through
- * PUBLISH, PUBACK or PUBREC/PUBREL/PUBCOMP, to their future. Every change is recorded in the store. A
+ * PUBLISH, PUBACK or PUBREC/PUBREL/PUBCOMP, to their future. Every change is recorded in the store,
+ * through the {@link ChangeBatch} of the loop's pass (a QoS 1 message published into a free window has its
+ * arrival and its packet identifier in one append, and a PUBACK's removal waits for nothing). A
  * packet whose meaning depends on the change (a QoS 2 PUBLISH with a new packet identifier, PUBREL) goes
  * on the wire only once the store made it durable: the broker keeps state for that packet identifier
  * until PUBREL, so a client that forgot it after a crash would deliver the message twice. A QoS 1 PUBLISH
@@ -42,11 +42,10 @@ final class OutgoingFlow {
     private static final Logger LOG = LoggerFactory.getLogger(OutgoingFlow.class);
 
     private final ClientConfig config;
-    private final EventLoop loop;
     private final Link link;
     private final PacketIdAllocator ids;
     private final Notifier notifier;
-    private final ClientSessionStore store;
+    private final ChangeBatch changes;
     private final ArrayDeque<OutgoingMessage> pending = new ArrayDeque<>();
     private final LinkedHashMap<Integer, OutgoingMessage> inflight = new LinkedHashMap<>();
     private final ArrayDeque<OutgoingMessage> resend = new ArrayDeque<>();
@@ -54,13 +53,12 @@ final class OutgoingFlow {
     private long nextSeq = 1;
     private int windowUsed;
 
-    OutgoingFlow(ClientConfig config, EventLoop loop, Link link, PacketIdAllocator ids, Notifier notifier) {
+    OutgoingFlow(ClientConfig config, Link link, PacketIdAllocator ids, Notifier notifier, ChangeBatch changes) {
         this.config = config;
-        this.loop = loop;
         this.link = link;
         this.ids = ids;
         this.notifier = notifier;
-        this.store = config.store();
+        this.changes = changes;
     }
 
     /** Takes over what a previous client left in the store. */
@@ -92,16 +90,13 @@ final class OutgoingFlow {
         pending.add(o);
         pendingBytes += o.size;
         if (o.isStored()) {
-            store.append(new SessionChange.MessageAdded(o.seq, message, o.addedAtMillis))
-                    .whenCompleteAsync(
-                            (v, e) -> {
-                                if (e == null) {
-                                    future.stored().complete(null);
-                                } else {
-                                    storeFailed(o, e);
-                                }
-                            },
-                            loop);
+            changes.add(new SessionChange.MessageAdded(o.seq, message, o.addedAtMillis), e -> {
+                if (e == null) {
+                    future.stored().complete(null);
+                } else {
+                    storeFailed(o, e);
+                }
+            });
         } else {
             future.stored().complete(null);
         }
@@ -124,7 +119,7 @@ final class OutgoingFlow {
                     OutgoingMessage old = pending.poll();
                     pendingBytes -= old.size;
                     if (old.isStored()) {
-                        store.append(new SessionChange.MessageRemoved(old.seq));
+                        changes.add(new SessionChange.MessageRemoved(old.seq));
                     }
                     drop(old, "send buffer full: oldest message dropped");
                 }
@@ -170,7 +165,7 @@ final class OutgoingFlow {
                 pending.poll();
                 pendingBytes -= o.size;
                 if (o.isStored()) {
-                    store.append(new SessionChange.MessageRemoved(o.seq));
+                    changes.add(new SessionChange.MessageRemoved(o.seq));
                 }
                 drop(o, "message expired before it could be sent");
                 continue;
@@ -210,23 +205,17 @@ final class OutgoingFlow {
     private void record(OutgoingMessage o, SessionChange change) {
         OutgoingMessage.State state = o.state;
         int generation = o.generation;
-        store.append(change)
-                .whenCompleteAsync(
-                        (v, e) -> {
-                            if (e != null) {
-                                storeFailed(o, e);
-                            } else if (o.generation == generation) {
-                                o.durable = state;
-                                boolean current = inflight.get(o.packetId) == o && o.state == state;
-                                if (current
-                                        && link.isUp()
-                                        && o.admittedEpoch == link.epoch()
-                                        && !sendsBeforeDurable(o, state)) {
-                                    writeCurrent(o);
-                                }
-                            }
-                        },
-                        loop);
+        changes.add(change, e -> {
+            if (e != null) {
+                storeFailed(o, e);
+            } else if (o.generation == generation) {
+                o.durable = state;
+                boolean current = inflight.get(o.packetId) == o && o.state == state;
+                if (current && link.isUp() && o.admittedEpoch == link.epoch() && !sendsBeforeDurable(o, state)) {
+                    writeCurrent(o);
+                }
+            }
+        });
     }
 
     private void writeCurrent(OutgoingMessage o) {
@@ -301,7 +290,7 @@ final class OutgoingFlow {
         if (o.admittedEpoch == link.epoch()) {
             windowUsed--;
         }
-        store.append(new SessionChange.MessageRemoved(o.seq));
+        changes.add(new SessionChange.MessageRemoved(o.seq));
         if (o.future.stored().isDone()) {
             complete(o, reasonCode, reasonString);
         } else {
@@ -340,10 +329,10 @@ final class OutgoingFlow {
         for (OutgoingMessage o : inflight.values()) {
             ids.release(o.packetId);
             if (o.state == OutgoingMessage.State.RELEASED) {
-                store.append(new SessionChange.MessageRemoved(o.seq));
+                changes.add(new SessionChange.MessageRemoved(o.seq));
                 o.future.complete(null);
             } else if (config.resendOnSessionLoss()) {
-                store.append(new SessionChange.MessageReset(o.seq));
+                changes.add(new SessionChange.MessageReset(o.seq));
                 o.generation++;
                 o.packetId = 0;
                 o.state = OutgoingMessage.State.PENDING;
@@ -352,7 +341,7 @@ final class OutgoingFlow {
                 o.admittedEpoch = -1;
                 back.add(o);
             } else {
-                store.append(new SessionChange.MessageRemoved(o.seq));
+                changes.add(new SessionChange.MessageRemoved(o.seq));
                 drop(o, "the broker lost the session");
             }
         }

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * The byte format of {@link FileClientSessionStore}'s log. All integers are big-endian.
  *
  * <pre>
- * file    = header record*
+ * file    = header record* zero*
  * header  = 4 bytes magic "BCSL" (0x42 0x43 0x53 0x4C)
  *           1 byte  format version: 2 (1 = the same without record type 9)
  *           3 bytes zero (reserved)
@@ -56,7 +56,10 @@ import org.jspecify.annotations.Nullable;
  *
  * A record is valid when its whole body is in the file, its CRC matches and its body parses with no byte
  * left over. Reading stops at the first record that is not valid: that is the torn tail of a write that a
- * crash interrupted (a group commit is one write), and the store truncates the file there.
+ * crash interrupted (a group commit is one write), and the store truncates the file there unless only
+ * zeros follow: those are room the store preallocated (a record's length is at least 1, so zeros never read
+ * as one). Files of the same version with and without zeros at the end read alike; a client that predates
+ * the zeros takes them for a torn tail and truncates them.
  *
  * <p>Threading: stateless.
  */

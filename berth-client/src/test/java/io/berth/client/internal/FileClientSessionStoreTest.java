@@ -13,10 +13,12 @@ import io.berth.codec.UserProperty;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -161,7 +163,7 @@ class FileClientSessionStoreTest extends ClientSessionStoreContract {
         s.append(new SessionChange.MessageAdded(2, message("torn", QoS.EXACTLY_ONCE)))
                 .join();
         s.close();
-        long full = Files.size(log());
+        long full = FileClientSessionStore.endOfRecords(log());
         try (RandomAccessFile f = new RandomAccessFile(log().toFile(), "rw")) {
             f.setLength(full - 3); // the crash cut the last record short
         }
@@ -182,7 +184,7 @@ class FileClientSessionStoreTest extends ClientSessionStoreContract {
         FileClientSessionStore s = openLog();
         s.append(new SessionChange.MessageAdded(1, message("good", QoS.AT_LEAST_ONCE)))
                 .join();
-        long firstEnd = Files.size(log());
+        long firstEnd = FileClientSessionStore.endOfRecords(log());
         s.append(new SessionChange.MessageAdded(2, message("flipped", QoS.AT_LEAST_ONCE)))
                 .join();
         s.close();
@@ -194,6 +196,68 @@ class FileClientSessionStoreTest extends ClientSessionStoreContract {
         }
 
         assertThat(openLog().load().messages()).extracting(m -> m.seq()).containsExactly(1L);
+    }
+
+    @Test
+    void append_writesIntoPreallocatedZeros_thatStayAcrossReopen() throws IOException {
+        FileClientSessionStore s = openLog();
+        s.append(new SessionChange.MessageAdded(1, message("one", QoS.AT_LEAST_ONCE)))
+                .join();
+        long end = FileClientSessionStore.endOfRecords(log());
+        long length = Files.size(log());
+        assertThat(length).isGreaterThanOrEqualTo(end + FileClientSessionStore.PREALLOCATE_BYTES);
+        assertThat(Arrays.copyOfRange(Files.readAllBytes(log()), (int) end, (int) length))
+                .containsOnly(0);
+
+        FileClientSessionStore again = (FileClientSessionStore) reopen(s);
+        assertThat(Files.size(log())).isEqualTo(length); // the zeros are room, not a torn tail
+        again.append(new SessionChange.MessageAdded(2, message("two", QoS.AT_LEAST_ONCE)))
+                .join();
+
+        assertThat(Files.size(log())).isEqualTo(length);
+        assertThat(reopen(again).load().messages()).extracting(m -> m.seq()).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void logOfTheCurrentFormat_withAndWithoutPreallocatedZeros_opens() throws IOException {
+        ByteBuffer records = ByteBuffer.allocate(1024);
+        records.put(SessionLogFormat.header());
+        records = SessionLogFormat.writeRecord(
+                new SessionChange.MessageAdded(1, message("one", QoS.AT_LEAST_ONCE), 1_000L), records);
+        records = SessionLogFormat.writeRecord(new SessionChange.PacketIdAssigned(1, 9), records);
+        records = SessionLogFormat.writeRecord(new SessionChange.InboundReceived(3), records);
+        byte[] bytes = Arrays.copyOf(records.array(), records.position());
+        for (int zeros : new int[] {0, 4096}) { // written before preallocation, and after
+            Files.write(log(), Arrays.copyOf(bytes, bytes.length + zeros));
+            FileClientSessionStore s = openLog();
+
+            assertThat(s.load().messages())
+                    .extracting(m -> m.seq() + " " + m.message().payloadAsString() + " " + m.packetId())
+                    .containsExactly("1 one 9");
+            assertThat(s.load().inboundPacketIds()).containsExactly(3);
+            s.close();
+            open.remove(s);
+        }
+    }
+
+    @Test
+    void tornRecordInPreallocatedZeros_isCutAndLaterAppendsSurvive() throws IOException {
+        FileClientSessionStore s = openLog();
+        s.append(new SessionChange.MessageAdded(1, message("kept", QoS.AT_LEAST_ONCE)))
+                .join();
+        s.close();
+        long end = FileClientSessionStore.endOfRecords(log());
+        try (RandomAccessFile f = new RandomAccessFile(log().toFile(), "rw")) {
+            f.seek(end); // a crash left the start of a record, then the zeros of the room
+            f.write(new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 9, 9});
+        }
+
+        FileClientSessionStore again = openLog();
+        assertThat(again.load().messages()).extracting(m -> m.seq()).containsExactly(1L);
+        again.append(new SessionChange.MessageAdded(2, message("short", QoS.AT_LEAST_ONCE)))
+                .join();
+
+        assertThat(reopen(again).load().messages()).extracting(m -> m.seq()).containsExactly(1L, 2L);
     }
 
     @Test

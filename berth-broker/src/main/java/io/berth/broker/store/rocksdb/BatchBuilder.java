@@ -3,6 +3,7 @@ package io.berth.broker.store.rocksdb;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -45,6 +46,12 @@ final class BatchBuilder {
         long reclaimedHead;
         boolean wiped;
         boolean dirty;
+
+        /**
+         * True once the batch has left a slot without an entry that may end up at or above the head (a gap,
+         * a dequeue out of order, a lowered head); a dequeue at the head leaves its slot below it.
+         */
+        boolean holes;
 
         ClientChange(QueueState committed, byte[] prefix) {
             this.committed = committed;
@@ -115,6 +122,7 @@ final class BatchBuilder {
                 for (long gap = n.tail; gap < seq; gap++) {
                     c.queue.putIfAbsent(gap, ABSENT);
                 }
+                c.holes |= n.tail < seq;
             }
             n.tail = seq + 1;
         } else {
@@ -151,6 +159,7 @@ final class BatchBuilder {
         for (long s = seq + 1; s < old; s++) {
             c.queue.put(s, ABSENT);
         }
+        c.holes = true;
         batch.delete(handles.get(Family.INFLIGHT), Keys.withSeq(c.prefix, seq));
         c.counters.headHint = seq;
         c.reclaimedHead = Math.min(c.reclaimedHead, seq);
@@ -173,6 +182,7 @@ final class BatchBuilder {
         if (d.seq() == n.headHint) {
             advanceHead(c);
         } else {
+            c.holes = true;
             byte[] key = Keys.withSeq(d.prefix(), d.seq());
             batch.delete(handles.get(Family.QUEUE), key);
             batch.delete(handles.get(Family.INFLIGHT), key);
@@ -349,20 +359,31 @@ final class BatchBuilder {
             QueueState q = c.wiped ? QueueState.empty() : c.committed;
             q.counters = n;
             q.reclaimedHead = c.reclaimedHead;
-            for (Map.Entry<Long, Slot> s : c.queue.entrySet()) {
-                if (s.getValue() == ABSENT) {
-                    if (s.getKey() >= n.headHint) {
-                        q.absent.add(s.getKey());
-                    }
-                } else {
-                    q.absent.remove(s.getKey());
-                }
+            if (c.holes || !q.absent.isEmpty()) {
+                foldAbsent(c.queue, q.absent, n.headHint);
             }
-            q.absent.headSet(n.headHint).clear();
             state.queues.put(e.getKey(), q);
             state.heads.put(e.getKey(), n.headHint);
         }
         refs.publish();
         state.maxMessageId = maxMessageId;
+    }
+
+    /**
+     * Folds the batch's slots into a queue's set of absent seqs at or above the new head. Most queues have
+     * none and most batches add none (entries come at the tail and go at the head), so this runs only for
+     * a queue whose set holds something or whose batch left a hole.
+     */
+    private static void foldAbsent(TreeMap<Long, Slot> slots, TreeSet<Long> absent, long head) {
+        for (Map.Entry<Long, Slot> s : slots.tailMap(head, true).entrySet()) {
+            if (s.getValue() == ABSENT) {
+                absent.add(s.getKey());
+            } else if (!absent.isEmpty()) {
+                absent.remove(s.getKey());
+            }
+        }
+        if (!absent.isEmpty() && absent.first() < head) {
+            absent.headSet(head).clear();
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import org.rocksdb.AbstractEventListener;
+import org.rocksdb.AbstractEventListener.EnabledEventCallback;
 import org.rocksdb.CompactionJobInfo;
 import org.rocksdb.FlushJobInfo;
 import org.rocksdb.MemTableInfo;
@@ -74,9 +75,21 @@ final class PrivateFiles {
         }
     }
 
+    /**
+     * The callbacks the listener asks for. Only these: RocksDB calls into Java for every enabled one, and
+     * the listener's default constructor enables all of them, the file I/O ones included, which made every
+     * WAL append and fsync of the committer a JNI call back into Java.
+     */
+    static final EnabledEventCallback[] CALLBACKS = {
+        EnabledEventCallback.ON_MEMTABLE_SEALED,
+        EnabledEventCallback.ON_TABLE_FILE_CREATED,
+        EnabledEventCallback.ON_FLUSH_COMPLETED,
+        EnabledEventCallback.ON_COMPACTION_COMPLETED
+    };
+
     /** Restricts the folder's files whenever RocksDB has created new ones. */
     static AbstractEventListener listener(Path dir) {
-        return new AbstractEventListener() {
+        return new AbstractEventListener(CALLBACKS) {
             @Override
             public void onMemTableSealed(MemTableInfo info) {
                 restrict(dir);

@@ -1,0 +1,43 @@
+package io.berth.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.berth.bench.scenario.Settings;
+import org.junit.jupiter.api.Test;
+
+class ReportWarmupTest {
+    private static Settings withWarmup(long warmup) {
+        Settings d = Settings.standard();
+        return new Settings(
+                d.version(),
+                d.publishers(),
+                d.window(),
+                d.payload(),
+                d.onlineMessages(),
+                d.pacedSeconds(),
+                d.pacedFraction(),
+                d.offlineSessions(),
+                d.offlineMessages(),
+                d.restartSessions(),
+                d.restartMessages(),
+                d.idleSessions(),
+                d.fanoutSubscribers(),
+                d.fanoutMessages(),
+                warmup,
+                d.limit());
+    }
+
+    @Test
+    void warmup_isStatedWithItsCount_andTheColdScenariosNamed() {
+        assertThat(Report.warmup(withWarmup(300_000)))
+                .contains("after a warm-up of 300,000 messages on the same broker process")
+                .contains("fan-out: 300,000 deliveries")
+                .contains("A warm-up has the scenario's time limit")
+                .contains("restart-clean, restart-kill and idle-sessions ran cold");
+    }
+
+    @Test
+    void noWarmup_saysEveryScenarioRanCold() {
+        assertThat(Report.warmup(withWarmup(0))).contains("Every scenario ran cold", "--warmup-messages 0");
+    }
+}

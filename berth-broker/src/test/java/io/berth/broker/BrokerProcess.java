@@ -1,0 +1,68 @@
+package io.berth.broker;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A broker in a JVM of its own (the test's class path, {@code -Xmx256m}), started with {@code serve} and
+ * the given arguments, for tests that end it with SIGKILL.
+ *
+ * <p>Threading: {@link #start} runs on the test thread; a daemon thread reads the process's output.
+ */
+final class BrokerProcess {
+    private static final int KEPT_LINES = 200;
+
+    private BrokerProcess() {}
+
+    /**
+     * Starts the broker and returns once it says it is listening.
+     *
+     * @throws IllegalStateException with its first output lines when it does not within {@code timeout}
+     */
+    static Process start(String name, Duration timeout, String... serveArgs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Xmx256m",
+                "io.berth.broker.cli.Main",
+                "serve"));
+        command.addAll(List.of(serveArgs));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CountDownLatch ready = new CountDownLatch(1);
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            if (lines.size() < KEPT_LINES) {
+                                lines.add(line);
+                            }
+                            if (line.startsWith("Berth listening")) {
+                                ready.countDown();
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process was killed
+                    }
+                },
+                name + "-output");
+        reader.setDaemon(true);
+        reader.start();
+        if (!ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(name + " did not start: " + lines);
+        }
+        return p;
+    }
+}
