@@ -185,7 +185,8 @@ public final class Berth implements AutoCloseable {
 
     /** Operator access to sessions and queues. */
     public SessionAdmin admin() {
-        return new SessionAdmin(running(sessions));
+        ClusterNode node = cluster;
+        return new SessionAdmin(running(sessions), node == null ? null : node.sessionsView());
     }
 
     /** This broker's membership of a cluster, or null for a single node. */

@@ -134,6 +134,9 @@ final class SessionResource {
         m.put("online", s.online());
         m.put("protocol", s.protocol());
         m.put("owner", s.owner());
+        if (s.node() != null) {
+            m.put("node", s.node()); // the cluster node that serves it
+        }
         m.put(
                 "lastSeen",
                 s.online() || s.lastSeenMillis() == 0

@@ -2,7 +2,9 @@ package io.berth.broker.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -99,18 +101,38 @@ final class AdminCommand implements Runnable {
 
         @Override
         void print(JsonNode answer, PrintWriter out) {
-            Table t =
-                    new Table("CLIENT ID", "STATE", "PROTOCOL", "QUEUED", "BYTES", "INFLIGHT", "LAST SEEN", "EXPIRES");
+            // a cluster node says which node serves each session
+            boolean clustered = false;
             for (JsonNode s : answer.get("sessions")) {
-                t.row(
-                        s.get("clientId").asText(),
-                        s.get("online").asBoolean() ? "online" : "offline",
-                        s.get("protocol").asText(),
-                        s.get("queuedMessages").asLong(),
-                        s.get("queuedBytes").asLong(),
-                        s.get("inflight").asInt(),
-                        text(s, "lastSeen"),
-                        text(s, "expiresAt"));
+                clustered |= s.has("node");
+            }
+            Table t = clustered
+                    ? new Table(
+                            "CLIENT ID",
+                            "NODE",
+                            "STATE",
+                            "PROTOCOL",
+                            "QUEUED",
+                            "BYTES",
+                            "INFLIGHT",
+                            "LAST SEEN",
+                            "EXPIRES")
+                    : new Table(
+                            "CLIENT ID", "STATE", "PROTOCOL", "QUEUED", "BYTES", "INFLIGHT", "LAST SEEN", "EXPIRES");
+            for (JsonNode s : answer.get("sessions")) {
+                List<Object> row = new ArrayList<>();
+                row.add(s.get("clientId").asText());
+                if (clustered) {
+                    row.add(text(s, "node"));
+                }
+                row.add(s.get("online").asBoolean() ? "online" : "offline");
+                row.add(s.get("protocol").asText());
+                row.add(s.get("queuedMessages").asLong());
+                row.add(s.get("queuedBytes").asLong());
+                row.add(s.get("inflight").asInt());
+                row.add(text(s, "lastSeen"));
+                row.add(text(s, "expiresAt"));
+                t.row(row.toArray());
             }
             t.print(out);
             out.printf(
@@ -141,6 +163,9 @@ final class AdminCommand implements Runnable {
                     "state:       %s (%s)%n",
                     s.get("online").asBoolean() ? "online" : "offline",
                     s.get("protocol").asText());
+            if (s.has("node")) {
+                out.printf("node:        %s%n", s.get("node").asText());
+            }
             out.printf(
                     "owner:       %s%n",
                     s.get("owner").asText().isEmpty() ? "-" : s.get("owner").asText());

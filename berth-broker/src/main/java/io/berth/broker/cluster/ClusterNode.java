@@ -5,6 +5,8 @@ import io.berth.broker.config.ClusterConfig;
 import io.berth.broker.config.Durability;
 import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.routing.TopicTree;
+import io.berth.broker.session.ClusterSessions;
+import io.berth.broker.session.Purge;
 import io.berth.broker.session.SessionHandover;
 import io.berth.broker.session.Sessions;
 import io.berth.broker.store.CommitListener;
@@ -23,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
@@ -73,6 +76,8 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     private final ReplicatedSessionStore store;
     private final RaftGroup group;
     private final MajorityWatch majority;
+    private final OrphanWatch orphans;
+    private final AtomicBoolean closed = new AtomicBoolean();
     /** A member heard from within this many milliseconds is alive: twice the longest election timeout. */
     private final long aliveMillis;
 
@@ -117,6 +122,51 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         this.store = new ReplicatedSessionStore(this, local, cluster);
         this.majority = new MajorityWatch(
                 cluster.tuning().majorityTimeoutMillis(), this::inTouch, System::nanoTime, new Unreachable());
+        this.orphans = new OrphanWatch(
+                cluster.nodeId(),
+                cluster.tuning().orphanGraceMillis(),
+                System::nanoTime,
+                new Adoptions(this, machine, local, reads));
+    }
+
+    /**
+     * Submits the adoption of every session that node {@code from} owns when it is applied (ADR 14);
+     * completes with the ids this node adopted once applied here, exceptionally when it could not be
+     * committed within {@link #CLAIM_TIMEOUT_MILLIS}.
+     */
+    CompletableFuture<List<String>> adopt(String from) {
+        long seq = seqs.incrementAndGet();
+        return appendTimed(seq, LogEntry.adopt(cluster.nodeId(), incarnation, seq, from))
+                .thenApply(v -> machine.adopted(seq));
+    }
+
+    /** An operator's purge of {@code clientId}'s queue, for its owner to carry out (see {@link ReplicaSessions}). */
+    CompletableFuture<Void> purge(String clientId, Purge select) {
+        long seq = seqs.incrementAndGet();
+        return appendTimed(
+                seq, LogEntry.purge(cluster.nodeId(), incarnation, seq, clientId, PurgeRequest.encode(select)));
+    }
+
+    /** Submits {@code entry}, numbered {@code seq}; completes once applied here, failing after the claim timeout. */
+    private CompletableFuture<Void> appendTimed(long seq, LogEntry entry) {
+        CompletableFuture<Void> applied = machine.expect(seq);
+        send(seq, entry);
+        return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).whenComplete((v, error) -> {
+            if (error != null) {
+                machine.abandon(seq, error);
+            }
+        });
+    }
+
+    /** The sessions of every node as this node's replica holds them, for the admin API. */
+    public ClusterSessions sessionsView() {
+        return new ReplicaSessions(this, machine, local);
+    }
+
+    /** The broker's sessions once attached, else null. */
+    @Nullable
+    Sessions sessions() {
+        return attached;
     }
 
     /**
@@ -168,7 +218,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         public void back() {}
     }
 
-    private boolean inTouch() {
+    boolean inTouch() {
         try {
             return GroupStatus.inTouch(
                     server.getDivision(group.getGroupId()), group.getPeers().size(), aliveMillis);
@@ -221,6 +271,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
             ClusterNode node = new ClusterNode(config, local);
             node.server.start();
             node.majority.start();
+            node.orphans.start();
             LOG.info(
                     "cluster node {} of {} listening on {}",
                     config.cluster().nodeId(),
@@ -278,6 +329,11 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                     }
                 })
                 .thenApplyAsync(v -> local.recoverSession(clientId), reads);
+    }
+
+    @Override
+    public boolean owns(String clientId) {
+        return cluster.nodeId().equals(machine.owner(clientId));
     }
 
     @Override
@@ -375,9 +431,13 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         }
     }
 
-    /** Leaves the group: stops the Raft server and the client, then closes the replica. */
+    /** Leaves the group: stops the Raft server and the client, then closes the replica; once. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        orphans.close();
         majority.close();
         try {
             client.close();

@@ -1,6 +1,7 @@
 package io.berth.broker.cluster;
 
 import io.berth.broker.routing.RetainedIndex;
+import io.berth.broker.session.Purge;
 import io.berth.broker.session.Sessions;
 import io.berth.broker.store.StoreCommand;
 import java.util.ArrayList;
@@ -56,6 +57,14 @@ final class LocalView implements SessionStateMachine.Listener {
             earlyForwarded.add(clientId); // the restore may have read the inbox before this entry
         } else {
             s.forwarded(clientId);
+        }
+    }
+
+    @Override
+    public synchronized void purge(String clientId, Purge select) {
+        Sessions s = sessions;
+        if (s != null) { // before the attachment this node serves no session
+            s.purge(clientId, select);
         }
     }
 

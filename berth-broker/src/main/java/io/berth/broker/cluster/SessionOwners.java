@@ -53,6 +53,27 @@ final class SessionOwners {
         meta.add(new MetaWrite(OWNER + clientId, node.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * {@code node} adopts every session that {@code from} owns now (ADR 14): recorded here and, in {@code
+     * meta}, in the replica. Decided at apply time, so every node adopts the same sessions: one claimed by
+     * a third node before this entry stays with it.
+     *
+     * @return the adopted sessions' client ids, sorted
+     */
+    List<String> adopt(String from, String node, List<MetaWrite> meta) {
+        List<String> adopted = new ArrayList<>();
+        owners.forEach((client, owner) -> {
+            if (owner.equals(from)) {
+                adopted.add(client);
+            }
+        });
+        Collections.sort(adopted);
+        for (String client : adopted) {
+            claim(client, node, meta);
+        }
+        return adopted;
+    }
+
     /** The highest message id that {@code node} stored, 0 when none. */
     long maxMessageId(Replica store, String node) {
         byte[] v = store.readMeta(MAX_ID + node).get(MAX_ID + node);

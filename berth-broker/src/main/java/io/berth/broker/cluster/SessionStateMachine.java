@@ -1,5 +1,6 @@
 package io.berth.broker.cluster;
 
+import io.berth.broker.session.Purge;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.rocksdb.CommandCodec;
 import io.berth.broker.store.rocksdb.RocksSessionStore.MetaWrite;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * rows, in the same batches). A {@link LogEntry.Kind#CLAIM} makes its node the owner; the first
  * {@code PutSession} of a session nobody owns makes its submitter the owner. An entry that changes a
  * session owned by another node loses those commands, on every node alike (the log order decides): a
- * node that lost a session can never write to it again (see {@link SessionOwners#fence}).
+ * node that lost a session can never write to it again (see {@link SessionOwners#fence}). A
+ * {@link LogEntry.Kind#ADOPT} gives its node every session that another node owns when it is applied
+ * (ADR 14).
  *
  * <p>Threading: {@link #applyTransaction} runs on Ratis' state machine updater thread, one entry at a time
  * in log order, and owns the ownership map (a concurrent map: {@link #owner} is read from other threads).
@@ -54,6 +57,9 @@ final class SessionStateMachine extends BaseStateMachine {
     private final long incarnation;
     private final SessionOwners owners = new SessionOwners();
     private final Map<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    /** The sessions each of this incarnation's applied adoptions gave this node, until the submitter takes them. */
+    private final Map<Long, List<String>> adoptions = new ConcurrentHashMap<>();
+
     private final Listener listener;
     /** Apply thread only. */
     private final Inboxes inboxes = new Inboxes();
@@ -74,6 +80,9 @@ final class SessionStateMachine extends BaseStateMachine {
 
         /** Messages were forwarded to the inbox of {@code clientId}, whose session this node owns (ADR 13). */
         void forwarded(String clientId);
+
+        /** An operator asked, on any node, to purge the queue of {@code clientId}, whose session this node owns. */
+        void purge(String clientId, Purge select);
     }
 
     SessionStateMachine(Replica store, String self, long incarnation, Listener listener) {
@@ -197,6 +206,11 @@ final class SessionStateMachine extends BaseStateMachine {
         return owners.get(clientId);
     }
 
+    /** Every session's owner by client id, as applied here; a read-only view. */
+    Map<String, String> owners() {
+        return owners.asMap();
+    }
+
     /** The highest message id that {@code node} stored, 0 when none. */
     long maxMessageId(String node) {
         return owners.maxMessageId(store, node);
@@ -209,8 +223,18 @@ final class SessionStateMachine extends BaseStateMachine {
         return f;
     }
 
+    /**
+     * The sessions that this incarnation's adoption {@code seq} gave this node, once its future completed
+     * (empty when it adopted none, or was not applied).
+     */
+    List<String> adopted(long seq) {
+        List<String> ids = adoptions.remove(seq);
+        return ids == null ? List.of() : ids;
+    }
+
     /** The submission {@code seq} failed before it reached the log (or it is unknown whether it did). */
     void abandon(long seq, Throwable error) {
+        adoptions.remove(seq);
         CompletableFuture<Void> f = waiting.remove(seq);
         if (f != null) {
             f.completeExceptionally(error);
@@ -244,6 +268,12 @@ final class SessionStateMachine extends BaseStateMachine {
             return written(
                     at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
         }
+        if (entry.kind() == LogEntry.Kind.ADOPT) {
+            return adopt(at, entry, meta);
+        }
+        if (entry.kind() == LogEntry.Kind.PURGE) {
+            return purge(at, entry, meta);
+        }
         SessionOwners.Fenced fenced;
         try {
             fenced = owners.fence(entry.node(), CommandCodec.decode(entry.commands()));
@@ -274,6 +304,59 @@ final class SessionStateMachine extends BaseStateMachine {
                     nudged.forEach(listener::forwarded);
                     return m;
                 });
+    }
+
+    /**
+     * Every session that {@code entry.from()} owns now passes to the entry's node (ADR 14); the node that
+     * owned them, if it still runs, lets them go here as after a claim.
+     */
+    private CompletableFuture<Message> adopt(TermIndex at, LogEntry entry, List<MetaWrite> meta) {
+        List<String> adopted = owners.adopt(entry.from(), entry.node(), meta);
+        if (!adopted.isEmpty()) {
+            LOG.info(
+                    "node {} adopts the {} sessions of node {} (log index {})",
+                    entry.node(),
+                    adopted.size(),
+                    entry.from(),
+                    at.getIndex());
+        }
+        if (mine(entry)) {
+            adoptions.put(entry.seq(), adopted);
+        }
+        CompletableFuture<Message> done =
+                written(at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
+        if (entry.node().equals(self) || adopted.isEmpty()) {
+            return done;
+        }
+        return done.thenApply(m -> {
+            adopted.forEach(listener::claimed);
+            return m;
+        });
+    }
+
+    /**
+     * An operator's purge changes nothing here: the node that owns the session when it is applied carries
+     * it out on its shard, whose removals go through the log like any other (so every replica drops the
+     * same messages).
+     */
+    private CompletableFuture<Message> purge(TermIndex at, LogEntry entry, List<MetaWrite> meta) {
+        boolean owned = self.equals(owners.get(entry.clientId()));
+        CompletableFuture<Message> done =
+                written(at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
+        if (!owned) {
+            return done;
+        }
+        Purge select;
+        try {
+            select = PurgeRequest.decode(entry.commands());
+        } catch (IllegalArgumentException e) {
+            LOG.error("log entry {} holds a purge this node cannot read; skipped", at, e);
+            return done;
+        }
+        return done.thenApply(m -> {
+            listener.purge(entry.clientId(), select);
+            return m;
+        });
     }
 
     private static MetaWrite appliedMark(TermIndex at) {

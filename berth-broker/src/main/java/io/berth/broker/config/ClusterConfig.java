@@ -69,17 +69,34 @@ public record ClusterConfig(String nodeId, Address bind, List<Member> members, T
      *     after which the log behind it is purged ({@code cluster.snapshot-every})
      * @param logSegmentBytes the size at which a Raft log segment is closed; only closed segments are
      *     purged
+     * @param orphanGraceMillis how long a member may be unheard of before the leader adopts the sessions
+     *     it owns and runs their wills and expiry (ADR 14); a member back within it keeps them ({@code
+     *     cluster.orphan-grace}, seconds in the file)
      */
-    public record Tuning(long majorityTimeoutMillis, long snapshotEvery, long logSegmentBytes) {
+    public record Tuning(long majorityTimeoutMillis, long snapshotEvery, long logSegmentBytes, long orphanGraceMillis) {
+        /** 5 s before the sessions of a member that is gone are adopted. */
+        public static final long DEFAULT_ORPHAN_GRACE_MILLIS = 5_000;
+
         /**
          * 3 s: ten times the longest Raft election timeout (300 ms), so that an election or a slow
-         * follower does not disconnect anyone; 100,000 entries between snapshots; 8 MiB log segments.
+         * follower does not disconnect anyone; 100,000 entries between snapshots; 8 MiB log segments;
+         * 5 s of grace for a member that is gone.
          */
-        public static final Tuning DEFAULT = new Tuning(3_000, 100_000, 8L << 20);
+        public static final Tuning DEFAULT = new Tuning(3_000, 100_000, 8L << 20, DEFAULT_ORPHAN_GRACE_MILLIS);
 
-        /** With the default segment size. */
+        /** With the default orphan grace. */
+        public Tuning(long majorityTimeoutMillis, long snapshotEvery, long logSegmentBytes) {
+            this(majorityTimeoutMillis, snapshotEvery, logSegmentBytes, DEFAULT_ORPHAN_GRACE_MILLIS);
+        }
+
+        /** With the default segment size and orphan grace. */
         public Tuning(long majorityTimeoutMillis, long snapshotEvery) {
             this(majorityTimeoutMillis, snapshotEvery, DEFAULT_SEGMENT_BYTES);
+        }
+
+        /** The same with another orphan grace. */
+        public Tuning withOrphanGrace(long millis) {
+            return new Tuning(majorityTimeoutMillis, snapshotEvery, logSegmentBytes, millis);
         }
 
         public Tuning {
@@ -91,6 +108,9 @@ public record ClusterConfig(String nodeId, Address bind, List<Member> members, T
             }
             if (logSegmentBytes < 1024) {
                 throw new IllegalArgumentException("a Raft log segment must be at least 1 KiB");
+            }
+            if (orphanGraceMillis < 0) {
+                throw new IllegalArgumentException("cluster.orphan-grace must not be negative");
             }
         }
     }

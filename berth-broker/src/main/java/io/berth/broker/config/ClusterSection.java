@@ -16,6 +16,7 @@ import java.util.Map;
  *   members: [n1@127.0.0.1:7001, n2@127.0.0.1:7002, n3@127.0.0.1:7003]
  *   majority-timeout: 3s     # optional: disconnect the clients after this long without a majority
  *   snapshot-every: 100000   # optional: log entries between snapshots
+ *   orphan-grace: 5s         # optional: a member gone this long loses its sessions to the leader
  * </pre>
  *
  * Errors name the key as a path ({@code cluster.members: ...}).
@@ -45,10 +46,16 @@ final class ClusterSection {
                         tuning = new ClusterConfig.Tuning(
                                 Math.multiplyExact(ConfigValues.seconds(v), 1000),
                                 tuning.snapshotEvery(),
-                                tuning.logSegmentBytes());
+                                tuning.logSegmentBytes(),
+                                tuning.orphanGraceMillis());
                     case "snapshot-every" ->
                         tuning = new ClusterConfig.Tuning(
-                                tuning.majorityTimeoutMillis(), ConfigValues.number(v), tuning.logSegmentBytes());
+                                tuning.majorityTimeoutMillis(),
+                                ConfigValues.number(v),
+                                tuning.logSegmentBytes(),
+                                tuning.orphanGraceMillis());
+                    case "orphan-grace" ->
+                        tuning = tuning.withOrphanGrace(Math.multiplyExact(ConfigValues.seconds(v), 1000));
                     default -> throw new IllegalArgumentException("unknown option");
                 }
             } catch (IllegalArgumentException e) {

@@ -1,14 +1,22 @@
 package io.berth.broker.session;
 
+import io.berth.broker.config.QueueLimits;
+import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.Subscription;
 import io.berth.codec.ReasonCode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Operator access to sessions: list, inspect, peek, purge, delete, disconnect. Each request runs as a
@@ -18,9 +26,20 @@ import java.util.function.Predicate;
  */
 public final class SessionAdmin {
     private final Sessions sessions;
+    /** Null on a single node. */
+    private final @Nullable ClusterSessions cluster;
 
     public SessionAdmin(Sessions sessions) {
+        this(sessions, null);
+    }
+
+    /**
+     * On a cluster node, the list, inspection, peek and purge also reach the sessions that this node
+     * does not hold, through {@code cluster} (see {@link ClusterSessions}).
+     */
+    public SessionAdmin(Sessions sessions, @Nullable ClusterSessions cluster) {
         this.sessions = sessions;
+        this.cluster = cluster;
     }
 
     /** Every session, from all shards. */
@@ -80,6 +99,8 @@ public final class SessionAdmin {
                 return new Page(shard.sessions.size(), matching, new ArrayList<>(best));
             }));
         }
+        CompletableFuture<Page> remote = remotePage(keep, order, wanted);
+        parts.add(remote);
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
             long total = 0;
             long matching = 0;
@@ -99,11 +120,15 @@ public final class SessionAdmin {
     }
 
     public CompletableFuture<Optional<SessionInfo>> session(String clientId) {
-        return onSession(clientId, SessionAdmin::info);
+        return orRemote(onSession(clientId, this::info), clientId, (c, r) -> remoteInfo(c, r, false));
     }
 
     /** The first {@code max} queued messages of a session, in flight ones first. */
     public CompletableFuture<Optional<List<QueuedView>>> peek(String clientId, int max) {
+        return orRemote(localPeek(clientId, max), clientId, (c, r) -> ReplicaAdmin.peek(c, r, max));
+    }
+
+    private CompletableFuture<Optional<List<QueuedView>>> localPeek(String clientId, int max) {
         return onSession(
                 clientId,
                 s -> QueueAdmin.peek(s.outbound, max).stream()
@@ -117,21 +142,120 @@ public final class SessionAdmin {
                         .toList());
     }
 
-    /** Removes queued messages as {@code select} says, in one commit; empty when there is no session. */
+    /**
+     * Removes queued messages as {@code select} says, in one commit; empty when there is no session. On a
+     * cluster node, a session that another node serves is purged by that node, asked through the log;
+     * the count is then what this node's replica matched when the request was committed.
+     */
     public CompletableFuture<Optional<Long>> purge(String clientId, Purge select) {
         SessionShard shard = sessions.shardOf(clientId);
         return shard.call(() -> {
                     Session s = shard.sessions.get(clientId);
                     return s == null ? null : QueueAdmin.purge(s.outbound, select);
                 })
-                .thenCompose(f -> f == null
-                        ? CompletableFuture.completedFuture(Optional.<Long>empty())
-                        : f.thenApply(Optional::of));
+                .thenCompose(f -> f == null ? remotePurge(clientId, select) : f.thenApply(Optional::of));
+    }
+
+    private CompletableFuture<Optional<Long>> remotePurge(String clientId, Purge select) {
+        ClusterSessions c = cluster;
+        if (c == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        long now = sessions.context().clock().getAsLong();
+        return c.purge(clientId, select)
+                .thenApplyAsync(
+                        v -> {
+                            RecoveredSession r = c.read(clientId);
+                            return r == null
+                                    ? Optional.<Long>empty()
+                                    : Optional.of(ReplicaAdmin.purgeCount(c, r, select, now));
+                        },
+                        sessions.reader());
     }
 
     /** How many queued messages {@link #purge} with {@code select} would remove now; empty without a session. */
     public CompletableFuture<Optional<Long>> purgeCount(String clientId, Purge select) {
-        return onSession(clientId, s -> QueueAdmin.purgeCount(s.outbound, select));
+        long now = sessions.context().clock().getAsLong();
+        return orRemote(
+                onSession(clientId, s -> QueueAdmin.purgeCount(s.outbound, select)),
+                clientId,
+                (c, r) -> ReplicaAdmin.purgeCount(c, r, select, now));
+    }
+
+    /**
+     * {@code local}'s answer, or when this node does not hold the session and is a cluster node, {@code
+     * remote} applied to the session as the replica holds it (read off the shards).
+     */
+    private <T> CompletableFuture<Optional<T>> orRemote(
+            CompletableFuture<Optional<T>> local,
+            String clientId,
+            BiFunction<ClusterSessions, RecoveredSession, T> remote) {
+        ClusterSessions c = cluster;
+        if (c == null) {
+            return local;
+        }
+        return local.thenApplyAsync(
+                found -> {
+                    if (found.isPresent()) {
+                        return found;
+                    }
+                    RecoveredSession r = c.read(clientId);
+                    return r == null ? Optional.<T>empty() : Optional.of(remote.apply(c, r));
+                },
+                sessions.reader());
+    }
+
+    /**
+     * The sessions of other nodes (and this node's not held in memory) that {@code keep} accepts, best
+     * {@code wanted} first; an empty page on a single node.
+     */
+    private CompletableFuture<Page> remotePage(Predicate<SessionInfo> keep, Comparator<SessionInfo> order, int wanted) {
+        ClusterSessions c = cluster;
+        if (c == null) {
+            return CompletableFuture.completedFuture(new Page(0, 0, List.of()));
+        }
+        List<CompletableFuture<List<String>>> held = new ArrayList<>();
+        for (SessionShard shard : sessions.shards()) {
+            held.add(shard.call(() -> new ArrayList<>(shard.sessions.keySet())));
+        }
+        return CompletableFuture.allOf(held.toArray(CompletableFuture[]::new))
+                .thenApplyAsync(
+                        v -> {
+                            Set<String> here = new HashSet<>();
+                            held.forEach(h -> here.addAll(h.join()));
+                            PriorityQueue<SessionInfo> best = new PriorityQueue<>(order.reversed());
+                            long total = 0;
+                            long matching = 0;
+                            for (Map.Entry<String, String> e : new TreeMap<>(c.owners()).entrySet()) {
+                                if (here.contains(e.getKey()) || GroupQueues.isKey(e.getKey())) {
+                                    continue;
+                                }
+                                RecoveredSession r = c.read(e.getKey());
+                                if (r == null) {
+                                    continue; // a claim of a client id without a session
+                                }
+                                total++;
+                                SessionInfo i = remoteInfo(c, r, true);
+                                if (!keep.test(i)) {
+                                    continue;
+                                }
+                                matching++;
+                                best.add(i);
+                                if (best.size() > wanted) {
+                                    best.poll();
+                                }
+                            }
+                            return new Page(total, matching, new ArrayList<>(best));
+                        },
+                        sessions.reader());
+    }
+
+    private SessionInfo remoteInfo(ClusterSessions c, RecoveredSession r, boolean summary) {
+        String id = r.record().clientId();
+        String node = c.owners().get(id);
+        QueueLimits limits =
+                sessions.context().config().limits().of(id, r.record().owner());
+        return ReplicaAdmin.info(r, node == null ? "" : node, limits, summary);
     }
 
     /** Ends a session as if it expired (its will, if pending, is sent); false when there is none. */
@@ -161,15 +285,15 @@ public final class SessionAdmin {
     }
 
     /** What a list shows of a session: no subscriptions, no inbound ids. */
-    private static SessionInfo summary(Session s) {
+    private SessionInfo summary(Session s) {
         return info(s, List.of(), List.of());
     }
 
-    private static SessionInfo info(Session s) {
+    private SessionInfo info(Session s) {
         return info(s, new ArrayList<>(s.inbound.keySet()), new ArrayList<>(s.subscriptions.values()));
     }
 
-    private static SessionInfo info(Session s, List<Integer> inbound, List<Subscription> subscriptions) {
+    private SessionInfo info(Session s, List<Integer> inbound, List<Subscription> subscriptions) {
         return new SessionInfo(
                 s.clientId,
                 s.connection != null && s.attached,
@@ -183,6 +307,7 @@ public final class SessionAdmin {
                 subscriptions,
                 s.record.will() == null ? null : s.record.will().topic(),
                 s.record.owner(),
-                s.outbound.limits());
+                s.outbound.limits(),
+                cluster == null ? null : cluster.nodeId());
     }
 }

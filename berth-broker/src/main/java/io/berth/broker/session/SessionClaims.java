@@ -1,5 +1,7 @@
 package io.berth.broker.session;
 
+import io.berth.broker.store.RecoveredSession;
+import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.Subscription;
 import io.berth.codec.ReasonCode;
 import java.util.HashSet;
@@ -46,10 +48,34 @@ final class SessionClaims {
                             }
                             if (recovered != null && shard.sessions.get(r.clientId()) == null) {
                                 lifecycle.restore(recovered);
+                                if (recovered.record().disconnectedAtMillis() == 0) {
+                                    // its connection was on another node, which closed it or died
+                                    lifecycle.closedElsewhere(r.clientId());
+                                }
                             }
                             lifecycle.connectHere(r);
                         },
                         shard.executor);
+    }
+
+    /**
+     * Serves a session this node adopted from a node that is gone, or from its own former run (ADR 14):
+     * restored offline with its will and expiry timers running, from now when its record says it was
+     * connected (its connection went with the node that served it). Nothing happens when the shard holds
+     * it already or another node claimed it meanwhile (a later claim releases it here after this task).
+     */
+    void adopt(RecoveredSession r) {
+        String clientId = r.record().clientId();
+        if (shard.sessions.get(clientId) != null || !handover.owns(clientId)) {
+            return;
+        }
+        lifecycle.restore(r);
+        Session s = shard.sessions.get(clientId);
+        if (s != null && r.record().disconnectedAtMillis() == 0) {
+            // the replicated record says offline from now: the next adopter's timers start where these did,
+            // and a shared group stops counting the session as connected (ADR 13)
+            s.store.submit(new StoreCommand.PutSession(s.record));
+        }
     }
 
     /** True when {@code conn} was waiting for its claim: it is forgotten, and there is nothing else to do. */

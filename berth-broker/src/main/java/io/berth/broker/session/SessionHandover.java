@@ -22,6 +22,9 @@ public interface SessionHandover {
      */
     CompletableFuture<RecoveredSession> claim(String clientId);
 
+    /** True while the applied log says that this node owns {@code clientId}'s session; any thread. */
+    boolean owns(String clientId);
+
     /**
      * The subscriptions of every durable session of the cluster, on whichever node (ADR 13): a publish
      * forwards a copy to each session that matches there. Written by the node as the log is applied;

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param willTopic the topic of its will message, or null
  * @param owner the user that created it, empty when anonymous
  * @param limits the queue limits that apply to it
+ * @param node the cluster node that serves it (owns it), null on a single node
  */
 public record SessionInfo(
         String clientId,
@@ -32,7 +33,8 @@ public record SessionInfo(
         List<Subscription> subscriptions,
         @Nullable String willTopic,
         String owner,
-        QueueLimits limits) {
+        QueueLimits limits,
+        @Nullable String node) {
 
     public SessionInfo {
         inboundQos2 = List.copyOf(inboundQos2);

@@ -54,6 +54,14 @@ final class SessionLifecycle {
         }
     }
 
+    /** A session this node adopted (cluster only): see {@link SessionClaims#adopt}. */
+    void adopt(RecoveredSession r) {
+        SessionClaims c = claims;
+        if (c != null) {
+            c.adopt(r);
+        }
+    }
+
     void connectHere(ConnectRequest r) {
         ClientConnection conn = r.connection();
         Session existing = shard.sessions.get(r.clientId());
@@ -192,6 +200,20 @@ final class SessionLifecycle {
         }
         LOG.info("session of {} taken over", old.describe());
         old.close(ReasonCode.SESSION_TAKEN_OVER);
+    }
+
+    /**
+     * The connection of a session this node just claimed was on another node ([MQTT-3.1.4-3]: closed by
+     * the takeover, or gone with its node): a will without delay goes now, as in {@link #takeOver}; a
+     * delayed one is cancelled by the resumed session or goes when a clean start ends it.
+     */
+    void closedElsewhere(String clientId) {
+        Session s = shard.sessions.get(clientId);
+        Will will = s == null ? null : s.record.will();
+        if (s != null && will != null && willDelay(will) == 0) {
+            publishWill(s, will);
+            s.record = s.record.withWill(null);
+        }
     }
 
     void detach(Session s) {

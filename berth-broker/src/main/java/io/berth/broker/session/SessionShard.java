@@ -133,6 +133,11 @@ public final class SessionShard {
         executor.execute(() -> lifecycle.release(clientId));
     }
 
+    /** Cluster only: serves a session this node adopted (ADR 14). */
+    void adopt(RecoveredSession r) {
+        executor.execute(() -> lifecycle.adopt(r));
+    }
+
     /** Cluster only: takes what the inbox of {@code clientId} holds into its queue (ADR 13). */
     void pullInbox(String clientId) {
         InboxIntake i = inbox;

@@ -69,6 +69,28 @@ public final class Sessions implements AutoCloseable {
         shardOf(clientId).release(clientId);
     }
 
+    /**
+     * Serves the session {@code recovered}, which this node adopted from a node that is gone or from its
+     * own former run (ADR 14): offline, with its will and expiry timers running. Nothing happens when its
+     * shard holds it already or another node owns it by then.
+     */
+    public void adopt(RecoveredSession recovered) {
+        shardOf(recovered.record().clientId()).adopt(recovered);
+    }
+
+    /**
+     * Purges the queue of {@code clientId} as {@code select} says, if a shard of this node holds it (a
+     * cluster node carrying out an operator's purge asked on another node); the removals are written
+     * like any other.
+     */
+    public void purge(String clientId, Purge select) {
+        SessionShard shard = shardOf(clientId);
+        shard.call(() -> {
+            Session s = shard.sessions.get(clientId);
+            return s == null ? null : QueueAdmin.purge(s.outbound, select);
+        });
+    }
+
     /** Messages were forwarded to the inbox of {@code clientId}, which this node serves (ADR 13). */
     public void forwarded(String clientId) {
         shardOf(clientId).pullInbox(clientId);
@@ -83,6 +105,11 @@ public final class Sessions implements AutoCloseable {
         for (SessionShard shard : shards) {
             shard.disconnectAll(reason);
         }
+    }
+
+    /** The thread that reads the store past what memory holds, off the shards. */
+    ExecutorService reader() {
+        return reader;
     }
 
     List<SessionShard> shards() {

@@ -109,6 +109,19 @@ final class TestCluster implements AutoCloseable {
         nodes[index] = null;
     }
 
+    /**
+     * Stops node {@code index} as a crash would for the others: its Raft server goes first, so nothing
+     * its connections do while they close (wills, session records) reaches the group.
+     */
+    void crash(int index) {
+        ClusterNode node = nodes[index].cluster();
+        if (node != null) {
+            node.close();
+        }
+        nodes[index].close();
+        nodes[index] = null;
+    }
+
     Berth node(int index) {
         return nodes[index];
     }

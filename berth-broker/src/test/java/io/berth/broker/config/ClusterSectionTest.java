@@ -109,4 +109,16 @@ class ClusterSectionTest {
         assertThatThrownBy(() -> read(head + "  majority-timeout: soon\n"))
                 .hasMessageContaining("cluster.majority-timeout");
     }
+
+    @Test
+    void orphanGrace_isFiveSecondsUnlessGiven_andNotNegative() throws IOException {
+        String head = "cluster:\n  node-id: n1\n  bind: 127.0.0.1:7001\n  members: [n1@127.0.0.1:7001]\n";
+        assertThat(read(head).cluster().tuning().orphanGraceMillis()).isEqualTo(5_000);
+        ClusterConfig.Tuning t = read(head + "  orphan-grace: 30s\n  majority-timeout: 2s\n")
+                .cluster()
+                .tuning();
+        assertThat(t.orphanGraceMillis()).isEqualTo(30_000);
+        assertThat(t.majorityTimeoutMillis()).isEqualTo(2_000);
+        assertThatThrownBy(() -> read(head + "  orphan-grace: -1\n")).hasMessageContaining("cluster.orphan-grace");
+    }
 }
