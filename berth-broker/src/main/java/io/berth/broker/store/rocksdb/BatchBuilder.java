@@ -331,7 +331,10 @@ final class BatchBuilder {
                     }
                     long moved = n.headHint - c.reclaimedHead;
                     if (moved >= QueueState.RECLAIM_EVERY || (moved > 0 && n.count == 0)) {
-                        deleteRows(c.prefix, 0, n.headHint);
+                        // from the last reclaimed head, not from 0: the rows below it are gone already, and
+                        // nested tombstones [0, h1), [0, h2), ... cost a flush O(n^2) fragments (it spent
+                        // minutes in malloc with gigabytes resident and stopped writes meanwhile)
+                        deleteRows(c.prefix, c.reclaimedHead, n.headHint);
                         c.reclaimedHead = n.headHint;
                     }
                     batch.put(handles.get(Family.COUNTERS), c.prefix, n.encode());
