@@ -304,6 +304,7 @@ public final class LoadClient extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        System.err.println("berth-bench: connection closed after " + cause);
         ctx.close();
     }
 }
