@@ -2,7 +2,6 @@ package io.berth.broker.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -35,15 +34,11 @@ class ClusterOrphanTest {
     Path dir;
 
     private TestCluster cluster;
-    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+    private final ClusterClients clients = new ClusterClients();
 
     @AfterEach
     void stop() {
-        for (Mqtt5BlockingClient c : clients) {
-            if (c.getState().isConnected()) {
-                c.disconnect();
-            }
-        }
+        clients.close();
         if (cluster != null) {
             cluster.close();
         }
@@ -67,17 +62,6 @@ class ClusterOrphanTest {
                         cluster.node(index).cluster().claim("probe-" + index).get() == null);
     }
 
-    private Mqtt5BlockingClient client(String id, Berth node) {
-        Mqtt5BlockingClient c = MqttClient.builder()
-                .useMqttVersion5()
-                .identifier(id)
-                .serverHost("127.0.0.1")
-                .serverPort(node.port())
-                .buildBlocking();
-        clients.add(c);
-        return c;
-    }
-
     private int leader() {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(20))
@@ -88,7 +72,7 @@ class ClusterOrphanTest {
 
     /** A persistent watcher of {@code status/#} on {@code node}, its subscription applied on every node. */
     private Mqtt5BlockingClient.Mqtt5Publishes watcher(Berth node) {
-        Mqtt5BlockingClient w = client("watcher", node);
+        Mqtt5BlockingClient w = clients.client("watcher", node);
         Mqtt5BlockingClient.Mqtt5Publishes publishes = w.publishes(MqttGlobalPublishFilter.ALL);
         w.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
         w.subscribeWith().topicFilter("status/#").qos(MqttQos.AT_LEAST_ONCE).send();
@@ -97,7 +81,7 @@ class ClusterOrphanTest {
 
     /** Connects {@code id} to {@code node} with a will to {@code status/<id>}, delayed by {@code willDelay} s. */
     private void connectWithWill(String id, Berth node, long expiry, long willDelay) {
-        client(id, node)
+        clients.client(id, node)
                 .connectWith()
                 .cleanStart(true)
                 .sessionExpiryInterval(expiry)
@@ -156,7 +140,7 @@ class ClusterOrphanTest {
             connectWithWill("device-4", cluster.node(a), 60, 0);
 
             cluster.crash(a);
-            Mqtt5BlockingClient again = client("device-4", cluster.node(leader));
+            Mqtt5BlockingClient again = clients.client("device-4", cluster.node(leader));
             assertThat(again.connectWith()
                             .cleanStart(false)
                             .sessionExpiryInterval(60)
@@ -183,7 +167,7 @@ class ClusterOrphanTest {
             connectWithWill("device-2", cluster.node(a), 60, 4);
 
             cluster.crash(a);
-            Mqtt5BlockingClient again = client("device-2", cluster.node(b));
+            Mqtt5BlockingClient again = clients.client("device-2", cluster.node(b));
             boolean present;
             try {
                 present = again.connectWith()
@@ -208,7 +192,7 @@ class ClusterOrphanTest {
         int b = (dead + 1) % 3;
         int c = (dead + 2) % 3;
         for (String id : List.of("short-lived", "long-lived")) {
-            Mqtt5BlockingClient s = client(id, cluster.node(dead));
+            Mqtt5BlockingClient s = clients.client(id, cluster.node(dead));
             s.connectWith()
                     .cleanStart(true)
                     .sessionExpiryInterval(id.equals("short-lived") ? 2 : 3600)
@@ -217,7 +201,7 @@ class ClusterOrphanTest {
         }
 
         cluster.crash(dead);
-        Mqtt5BlockingClient pub = client("publisher", cluster.node(b));
+        Mqtt5BlockingClient pub = clients.client("publisher", cluster.node(b));
         pub.connect();
         for (int i = 0; i < 3; i++) {
             pub.publishWith()
@@ -230,7 +214,7 @@ class ClusterOrphanTest {
         // [MQTT-3.1.2-23] the session state is kept for the Session Expiry Interval only, here counted by
         // the node that adopted it; once it is deleted everywhere a new connection starts afresh
         awaitGone("short-lived", b, c);
-        assertThat(client("short-lived", cluster.node(b))
+        assertThat(clients.client("short-lived", cluster.node(b))
                         .connectWith()
                         .cleanStart(false)
                         .sessionExpiryInterval(60)
@@ -238,7 +222,7 @@ class ClusterOrphanTest {
                         .isSessionPresent())
                 .isFalse();
 
-        Mqtt5BlockingClient back = client("long-lived", cluster.node(c));
+        Mqtt5BlockingClient back = clients.client("long-lived", cluster.node(c));
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = back.publishes(MqttGlobalPublishFilter.ALL)) {
             // [MQTT-3.2.2-3] the session is still there, with what was queued for it while its node was gone
             assertThat(back.connectWith()

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.berth.broker.Berth;
@@ -36,29 +35,14 @@ class ClusterSessionAdminTest {
 
     private TestCluster cluster;
     private final HttpClient http = HttpClient.newHttpClient();
-    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+    private final ClusterClients clients = new ClusterClients();
 
     @AfterEach
     void stop() {
-        for (Mqtt5BlockingClient c : clients) {
-            if (c.getState().isConnected()) {
-                c.disconnect();
-            }
-        }
+        clients.close();
         if (cluster != null) {
             cluster.close();
         }
-    }
-
-    private Mqtt5BlockingClient client(String id, Berth node) {
-        Mqtt5BlockingClient c = MqttClient.builder()
-                .useMqttVersion5()
-                .identifier(id)
-                .serverHost("127.0.0.1")
-                .serverPort(node.port())
-                .buildBlocking();
-        clients.add(c);
-        return c;
     }
 
     private JsonNode call(Berth node, String method, String path, String body) throws Exception {
@@ -104,13 +88,13 @@ class ClusterSessionAdminTest {
                 .adjust(b -> b.adminPort(0).adminToken(TOKEN))
                 .startAll();
         // one session served on each of n1 (online) and n2 (offline, with a queue)
-        Mqtt5BlockingClient online = client("online-1", cluster.node(0));
+        Mqtt5BlockingClient online = clients.client("online-1", cluster.node(0));
         online.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
-        Mqtt5BlockingClient offline = client("offline-2", cluster.node(1));
+        Mqtt5BlockingClient offline = clients.client("offline-2", cluster.node(1));
         offline.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
         offline.subscribeWith().topicFilter("a/#").qos(MqttQos.AT_LEAST_ONCE).send();
         offline.disconnect();
-        Mqtt5BlockingClient pub = client("pub", cluster.node(1));
+        Mqtt5BlockingClient pub = clients.client("pub", cluster.node(1));
         pub.connect();
         for (String t : List.of("a/keep", "a/drop", "a/drop", "a/keep")) {
             pub.publishWith()
@@ -153,7 +137,7 @@ class ClusterSessionAdminTest {
                                     .containsExactly("a/keep=x", "a/keep=x"));
         }
         // and the session, resumed, gets what is left
-        Mqtt5BlockingClient back = client("offline-2", cluster.node(0));
+        Mqtt5BlockingClient back = clients.client("offline-2", cluster.node(0));
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes =
                 back.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
             assertThat(back.connectWith()

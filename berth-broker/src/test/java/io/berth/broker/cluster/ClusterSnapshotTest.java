@@ -2,18 +2,14 @@ package io.berth.broker.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import io.berth.broker.Berth;
 import io.berth.broker.config.ClusterConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -32,29 +28,14 @@ class ClusterSnapshotTest {
     Path dir;
 
     private TestCluster cluster;
-    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+    private final ClusterClients clients = new ClusterClients();
 
     @AfterEach
     void stop() {
-        for (Mqtt5BlockingClient c : clients) {
-            if (c.getState().isConnected()) {
-                c.disconnect();
-            }
-        }
+        clients.close();
         if (cluster != null) {
             cluster.close();
         }
-    }
-
-    private Mqtt5BlockingClient client(String id, Berth node) {
-        Mqtt5BlockingClient c = MqttClient.builder()
-                .useMqttVersion5()
-                .identifier(id)
-                .serverHost("127.0.0.1")
-                .serverPort(node.port())
-                .buildBlocking();
-        clients.add(c);
-        return c;
     }
 
     private GroupStatus status(int node) {
@@ -71,14 +52,14 @@ class ClusterSnapshotTest {
         int serving = (leader + 1) % 3;
         int down = (leader + 2) % 3;
 
-        Mqtt5BlockingClient sub = client("snap-sub", cluster.node(serving));
+        Mqtt5BlockingClient sub = clients.client("snap-sub", cluster.node(serving));
         sub.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
         sub.subscribeWith().topicFilter("snap/#").qos(MqttQos.AT_LEAST_ONCE).send();
         sub.disconnect();
         long left = status(down).appliedIndex();
         cluster.stop(down);
 
-        Mqtt5BlockingClient pub = client("snap-pub", cluster.node(serving));
+        Mqtt5BlockingClient pub = clients.client("snap-pub", cluster.node(serving));
         pub.connect();
         for (int i = 0; i < MESSAGES; i++) {
             pub.publishWith()
@@ -101,7 +82,7 @@ class ClusterSnapshotTest {
                 .until(() ->
                         status(down).snapshotIndex() >= target && status(down).appliedIndex() >= target);
 
-        Mqtt5BlockingClient back = client("snap-sub", cluster.node(down));
+        Mqtt5BlockingClient back = clients.client("snap-sub", cluster.node(down));
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = back.publishes(MqttGlobalPublishFilter.ALL)) {
             // [MQTT-3.2.2-3] the session, held in the snapshot the node installed, resumes there
             assertThat(back.connectWith()

@@ -3,7 +3,6 @@ package io.berth.broker.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -30,29 +29,14 @@ class ClusterTest {
     Path dir;
 
     private TestCluster cluster;
-    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+    private final ClusterClients clients = new ClusterClients();
 
     @AfterEach
     void stop() {
-        for (Mqtt5BlockingClient c : clients) {
-            if (c.getState().isConnected()) {
-                c.disconnect();
-            }
-        }
+        clients.close();
         if (cluster != null) {
             cluster.close();
         }
-    }
-
-    private Mqtt5BlockingClient client(String id, Berth node) {
-        Mqtt5BlockingClient c = MqttClient.builder()
-                .useMqttVersion5()
-                .identifier(id)
-                .serverHost("127.0.0.1")
-                .serverPort(node.port())
-                .buildBlocking();
-        clients.add(c);
-        return c;
     }
 
     private static Mqtt5ConnAck connectPersistent(Mqtt5BlockingClient c) {
@@ -61,7 +45,7 @@ class ClusterTest {
 
     /** Publishes {@code count} messages; each send returns once acknowledged (PUBACK, or PUBREC/PUBCOMP). */
     private void publish(Berth node, String topic, MqttQos qos, int from, int count) {
-        Mqtt5BlockingClient pub = client("pub-" + topic + "-" + from + "-" + System.nanoTime(), node);
+        Mqtt5BlockingClient pub = clients.client("pub-" + topic + "-" + from + "-" + System.nanoTime(), node);
         pub.connect();
         for (int i = from; i < from + count; i++) {
             pub.publishWith()
@@ -95,7 +79,7 @@ class ClusterTest {
     }
 
     private void subscribeAndLeave(String id, Berth node, String filter) {
-        Mqtt5BlockingClient sub = client(id, node);
+        Mqtt5BlockingClient sub = clients.client(id, node);
         connectPersistent(sub);
         sub.subscribeWith().topicFilter(filter).qos(MqttQos.EXACTLY_ONCE).send();
         sub.disconnect();
@@ -108,7 +92,7 @@ class ClusterTest {
         publish(cluster.node(0), "fleet/a", MqttQos.AT_LEAST_ONCE, 0, 20);
         publish(cluster.node(0), "fleet/b", MqttQos.EXACTLY_ONCE, 0, 10);
 
-        Mqtt5BlockingClient sub = client("fleet-1", cluster.node(2));
+        Mqtt5BlockingClient sub = clients.client("fleet-1", cluster.node(2));
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             // [MQTT-3.2.2-3] Session Present 1: the session is resumed, here on another node
             assertThat(connectPersistent(sub).isSessionPresent()).isTrue();
@@ -228,11 +212,11 @@ class ClusterTest {
     @Test
     void connectOnAnotherNode_takesTheSessionOver_andClosesTheOldConnection() throws Exception {
         cluster = new TestCluster(dir, 3).startAll();
-        Mqtt5BlockingClient first = client("roamer", cluster.node(0));
+        Mqtt5BlockingClient first = clients.client("roamer", cluster.node(0));
         connectPersistent(first);
         first.subscribeWith().topicFilter("roam/#").qos(MqttQos.AT_LEAST_ONCE).send();
 
-        Mqtt5BlockingClient second = client("roamer", cluster.node(1));
+        Mqtt5BlockingClient second = clients.client("roamer", cluster.node(1));
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = second.publishes(MqttGlobalPublishFilter.ALL)) {
             assertThat(connectPersistent(second).isSessionPresent()).isTrue();
             // [MQTT-3.1.4-3] the node that held the session closes its connection
@@ -286,7 +270,7 @@ class ClusterTest {
         publish(cluster.node(a), "m/x", MqttQos.AT_LEAST_ONCE, 10, 10);
         publish(cluster.node(a), "m/x", MqttQos.EXACTLY_ONCE, 20, 10);
 
-        Mqtt5BlockingClient sub = client("meter-1", cluster.node(b));
+        Mqtt5BlockingClient sub = clients.client("meter-1", cluster.node(b));
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             assertThat(connectPersistent(sub).isSessionPresent()).isTrue();
             assertThat(receive(publishes, 30)).isEqualTo(expected("m/x", 0, 30));
@@ -296,7 +280,7 @@ class ClusterTest {
         cluster.start(leader); // the former leader rejoins and catches up from the log
         caughtUp(leader, b);
         serving(leader);
-        Mqtt5BlockingClient back = client("meter-1", cluster.node(leader));
+        Mqtt5BlockingClient back = clients.client("meter-1", cluster.node(leader));
         assertThat(connectPersistent(back).isSessionPresent()).isTrue();
     }
 
@@ -305,7 +289,7 @@ class ClusterTest {
         cluster = new TestCluster(dir, 3).startAll();
         cluster.stop(0);
         cluster.stop(1);
-        Mqtt5BlockingClient c = client("lonely", cluster.node(2));
+        Mqtt5BlockingClient c = clients.client("lonely", cluster.node(2));
         // the claim of the session cannot commit: the client is told to go elsewhere (5.0: 0x88)
         assertThatThrownBy(() -> connectPersistent(c))
                 .isInstanceOfSatisfying(
@@ -317,7 +301,7 @@ class ClusterTest {
     @Test
     void retainedMessage_setOnOneNode_reachesANewSubscriberOnAnother() throws Exception {
         cluster = new TestCluster(dir, 3).startAll();
-        Mqtt5BlockingClient pub = client("lamp", cluster.node(0));
+        Mqtt5BlockingClient pub = clients.client("lamp", cluster.node(0));
         pub.connect();
         pub.publishWith()
                 .topic("lamp/state")
@@ -326,7 +310,7 @@ class ClusterTest {
                 .payload("on".getBytes(StandardCharsets.UTF_8))
                 .send();
         caughtUp(2, 0);
-        Mqtt5BlockingClient sub = client("viewer", cluster.node(2));
+        Mqtt5BlockingClient sub = clients.client("viewer", cluster.node(2));
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             sub.connect();
             sub.subscribeWith().topicFilter("lamp/#").qos(MqttQos.AT_LEAST_ONCE).send();
@@ -343,7 +327,7 @@ class ClusterTest {
                 .retain(true)
                 .send();
         caughtUp(2, 0);
-        Mqtt5BlockingClient late = client("late-viewer", cluster.node(2));
+        Mqtt5BlockingClient late = clients.client("late-viewer", cluster.node(2));
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = late.publishes(MqttGlobalPublishFilter.ALL)) {
             late.connect();
             late.subscribeWith()
@@ -366,7 +350,7 @@ class ClusterTest {
 
         cluster.start(0); // back with a majority: node 1 catches up on what it missed
         serving(0);
-        Mqtt5BlockingClient sub = client("sensor-1", cluster.node(0));
+        Mqtt5BlockingClient sub = clients.client("sensor-1", cluster.node(0));
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             assertThat(connectPersistent(sub).isSessionPresent()).isTrue();
             assertThat(receive(publishes, 20)).isEqualTo(expected("s/a", 0, 20));
