@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * acknowledgements allow, or paced at a fraction of the maximum that the unpaced run of the same QoS
  * measured on the same peer. A warm-up of {@link Settings#warmupMessages()} comes first on the same broker
  * ({@link Warmup}): as fast as it goes, same QoS, publishers, window and payload, on {@code bench/warm/+}
- * with a subscriber session of its own that is discarded afterwards.
+ * and {@code bench/warm2/+}, each round with a subscriber session of its own that is discarded afterwards.
  */
 public final class OnlineScenario implements Scenario {
     public static final String RATE = "rate msg/s";
@@ -117,10 +117,11 @@ public final class OnlineScenario implements Scenario {
             note = String.format("paced at %,.0f msg/s (%.0f%% of its maximum)", rate, s.pacedFraction() * 100);
         }
         long warmup = s.warmupMessages();
-        if (warmup > 0) {
-            Round w = round(ctx, peer, Warmup.NAME, warmup, 0, Warmup.deadline(s));
+        for (int i = 0; warmup > 0 && i < Warmup.ROUNDS; i++) {
+            String wn = Warmup.name(i);
+            Round w = round(ctx, peer, wn, Warmup.share(warmup, i), 0, Warmup.deadline(s));
             note = Warmup.join(note, Warmup.note(w.collector, w.total, w.finished));
-            ctx.discard(port, subscriberId(Warmup.NAME), 1);
+            ctx.discard(port, subscriberId(wn), 1);
         }
         Round r = round(
                 ctx, peer, "online", total, rate, System.nanoTime() + s.limit().toNanos());
