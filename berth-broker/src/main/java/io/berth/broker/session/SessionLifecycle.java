@@ -116,32 +116,33 @@ final class SessionLifecycle {
         boolean sessionPresent = present;
         s.store
                 .submit(new StoreCommand.PutSession(s.record))
-                .whenCompleteAsync(
-                        (v, error) -> {
-                            if (!session.isConnectedTo(conn) || shard.sessions.get(session.clientId) != session) {
-                                return;
-                            }
-                            if (error != null) {
-                                LOG.warn("session of {} could not be stored: {}", conn.describe(), error.toString());
-                                conn.send(
-                                        new ConnackPacket(false, ReasonCode.SERVER_UNAVAILABLE, MqttProperties.EMPTY));
-                                conn.close(ReasonCode.SERVER_UNAVAILABLE);
-                                return;
-                            }
-                            // [MQTT-3.2.2-2] [MQTT-3.2.2-3] Session Present says whether a session was resumed
-                            conn.send(new ConnackPacket(sessionPresent, ReasonCode.SUCCESS, r.connackProperties()));
-                            session.attached = true;
-                            shard.context.online().put(session.clientId, session.record.owner());
-                            shard.context.metrics().sessionOnline();
-                            // [MQTT-4.4.0-1] unacknowledged PUBLISH and PUBREL are resent first, then the queue
-                            session.outbound.attach(conn);
-                            drainGroupsOf(session);
-                            if (claims != null) {
-                                shard.pullInbox(session.clientId); // what came while the CONNACK waited
-                            }
-                            conn.flush();
-                        },
-                        shard.executor);
+                .whenCompleteAsync((v, error) -> stored(session, r, sessionPresent, error), shard.executor);
+    }
+
+    /** The session of a CONNECT was stored (or not, {@code error}): CONNACK, then what was waiting. */
+    private void stored(Session session, ConnectRequest r, boolean sessionPresent, @Nullable Throwable error) {
+        ClientConnection conn = r.connection();
+        if (!session.isConnectedTo(conn) || shard.sessions.get(session.clientId) != session) {
+            return;
+        }
+        if (error != null) {
+            LOG.warn("session of {} could not be stored: {}", conn.describe(), error.toString());
+            conn.send(new ConnackPacket(false, ReasonCode.SERVER_UNAVAILABLE, MqttProperties.EMPTY));
+            conn.close(ReasonCode.SERVER_UNAVAILABLE);
+            return;
+        }
+        // [MQTT-3.2.2-2] [MQTT-3.2.2-3] Session Present says whether a session was resumed
+        conn.send(new ConnackPacket(sessionPresent, ReasonCode.SUCCESS, r.connackProperties()));
+        session.attached = true;
+        shard.context.online().put(session.clientId, session.record.owner());
+        shard.context.metrics().sessionOnline();
+        // [MQTT-4.4.0-1] unacknowledged PUBLISH and PUBREL are resent first, then the queue
+        session.outbound.attach(conn);
+        drainGroupsOf(session);
+        if (claims != null) {
+            shard.pullInbox(session.clientId); // what came while the CONNACK waited
+        }
+        conn.flush();
     }
 
     /** Creates the queue of a shared group whose members are all offline (see {@link GroupQueues}). */
