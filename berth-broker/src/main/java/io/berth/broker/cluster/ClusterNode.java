@@ -75,6 +75,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     /** Encodes this node's entries and hands them to the Raft client, in order (see {@link EntryBatcher}). */
     private final ExecutorService sender =
             Executors.newSingleThreadExecutor(new DefaultThreadFactory("berth-cluster-send", true));
+
     private final EntryBatcher batcher = new EntryBatcher(this::sendCommands, sender);
     private final ReplicatedSessionStore store;
     private final RaftGroup group;

@@ -15,12 +15,14 @@ class EntryBatcherTest {
 
     private final List<CompletableFuture<Void>> entries = new ArrayList<>();
 
-    private final EntryBatcher batcher = new EntryBatcher(commands -> {
-        sent.add(commands);
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        entries.add(f);
-        return f;
-    }, Runnable::run);
+    private final EntryBatcher batcher = new EntryBatcher(
+            commands -> {
+                sent.add(commands);
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                entries.add(f);
+                return f;
+            },
+            Runnable::run);
 
     private static StoreCommand session(String id) {
         return new StoreCommand.DeleteSession(id);
