@@ -1,7 +1,9 @@
 package io.berth.broker.cluster;
 
 import io.berth.broker.session.Purge;
+import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.StoreCommand;
+import io.berth.broker.store.StoredMessage;
 import io.berth.broker.store.rocksdb.CommandCodec;
 import io.berth.broker.store.rocksdb.RocksSessionStore.MetaWrite;
 import java.io.DataInputStream;
@@ -24,6 +26,7 @@ import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.LifeCycle;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -65,6 +68,8 @@ final class SessionStateMachine extends BaseStateMachine {
     private final Inboxes inboxes = new Inboxes();
 
     private final SubscriptionIndex subscriptions = new SubscriptionIndex();
+    /** Apply thread only (but for the trees it fills). */
+    private final VolatileIndex volatiles = new VolatileIndex(subscriptions);
 
     private final ReplicaSnapshots snapshots = new ReplicaSnapshots();
     /** The last entry the store held at start: entries up to it are not applied again. */
@@ -83,6 +88,19 @@ final class SessionStateMachine extends BaseStateMachine {
 
         /** An operator asked, on any node, to purge the queue of {@code clientId}, whose session this node owns. */
         void purge(String clientId, Purge select);
+
+        /** A message for this node's sessions that end with their connection (ADR 15). */
+        void relayed(StoredMessage message);
+
+        /** A message for the membership of such a session of this node in a shared subscription (ADR 15). */
+        void relayedShared(StoreCommand.Forward forward);
+
+        /**
+         * Sessions that ended with their connection are gone with it (their node is gone, or another node
+         * claimed them): this node publishes their wills; with {@code unlessServed}, not for a session
+         * this node serves now (its routing is written again instead).
+         */
+        void volatileGone(List<SessionRecord> records, boolean unlessServed);
     }
 
     SessionStateMachine(Replica store, String self, long incarnation, Listener listener) {
@@ -128,11 +146,28 @@ final class SessionStateMachine extends BaseStateMachine {
         owners.load(store);
         inboxes.load(store);
         subscriptions.load(store.recover().sessions());
+        volatiles.load(store);
     }
 
     /** The subscriptions of every durable session of the cluster (ADR 13). */
     SubscriptionIndex subscriptions() {
         return subscriptions;
+    }
+
+    /** The sessions that end with their connection of every node (ADR 15). */
+    VolatileIndex volatiles() {
+        return volatiles;
+    }
+
+    /**
+     * The log index this node applied (8 bytes), once it applied the request's minimum index ({@link
+     * BaseStateMachine#queryStale} waits for that): a SUBACK on another node waits for it (ADR 15).
+     */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        TermIndex at = getLastAppliedTermIndex();
+        byte[] index = ByteBuffer.allocate(8).putLong(at == null ? -1 : at.getIndex()).array();
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(index)));
     }
 
     @Override
@@ -265,8 +300,13 @@ final class SessionStateMachine extends BaseStateMachine {
         meta.add(appliedMark(at));
         if (entry.kind() == LogEntry.Kind.CLAIM) {
             owners.claim(entry.clientId(), entry.node(), meta);
-            return written(
+            SessionRecord gone = volatiles.claimed(entry.clientId(), entry.node(), meta);
+            CompletableFuture<Message> done = written(
                     at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
+            return gone == null || !mine(entry) ? done : done.thenApply(m -> {
+                listener.volatileGone(List.of(gone), false);
+                return m;
+            });
         }
         if (entry.kind() == LogEntry.Kind.ADOPT) {
             return adopt(at, entry, meta);
@@ -284,7 +324,9 @@ final class SessionStateMachine extends BaseStateMachine {
         if (fenced.rejected() == null) {
             owners.own(entry.node(), fenced.kept(), meta);
         }
-        Inboxes.Applied applied = inboxes.apply(at.getIndex(), fenced.kept(), owners::get, subscriptions, meta);
+        VolatileIndex.Applied relays = volatiles.apply(entry.node(), fenced.kept(), self, meta);
+        Inboxes.Applied applied =
+                inboxes.apply(at.getIndex(), relays.kept(), owners::get, subscriptions, meta, self);
         subscriptions.apply(applied.store());
         if (!applied.lost().isEmpty()) {
             Set<String> lost = new HashSet<>(fenced.lost());
@@ -298,6 +340,13 @@ final class SessionStateMachine extends BaseStateMachine {
             }
         }
         CompletableFuture<Message> done = written(at, entry, store.submit(applied.store(), meta), fenced);
+        if (!relays.relayed().isEmpty() || !applied.volatileShared().isEmpty()) {
+            done = done.thenApply(m -> {
+                relays.relayed().forEach(listener::relayed);
+                applied.volatileShared().forEach(listener::relayedShared);
+                return m;
+            });
+        }
         return nudged.isEmpty()
                 ? done
                 : done.thenApply(m -> {
@@ -312,6 +361,7 @@ final class SessionStateMachine extends BaseStateMachine {
      */
     private CompletableFuture<Message> adopt(TermIndex at, LogEntry entry, List<MetaWrite> meta) {
         List<String> adopted = owners.adopt(entry.from(), entry.node(), meta);
+        List<SessionRecord> gone = volatiles.dropNode(entry.from(), meta);
         if (!adopted.isEmpty()) {
             LOG.info(
                     "node {} adopts the {} sessions of node {} (log index {})",
@@ -325,6 +375,13 @@ final class SessionStateMachine extends BaseStateMachine {
         }
         CompletableFuture<Message> done =
                 written(at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
+        if (mine(entry) && !gone.isEmpty()) {
+            // their connections went with their node; a restarted node may serve a new one of the same id
+            done = done.thenApply(m -> {
+                listener.volatileGone(gone, entry.from().equals(self));
+                return m;
+            });
+        }
         if (entry.node().equals(self) || adopted.isEmpty()) {
             return done;
         }

@@ -112,6 +112,7 @@ final class SessionLifecycle {
         s.acks.clear();
         Session session = s;
         boolean sessionPresent = present;
+        VolatileRouting.register(owner, s, new StoreCommand.PutSession(s.record)); // ADR 15: for its will
         s.store
                 .submit(new StoreCommand.PutSession(s.record))
                 .whenCompleteAsync(
@@ -246,6 +247,7 @@ final class SessionLifecycle {
         if (packet.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL_MESSAGE) {
             // [MQTT-3.1.2-10] [MQTT-3.14.4-3] a normal DISCONNECT discards the will
             s.record = s.record.withWill(null);
+            VolatileRouting.register(owner, s, new StoreCommand.PutSession(s.record));
         }
     }
 
@@ -344,33 +346,14 @@ final class SessionLifecycle {
         // what this tick queued or dequeued for the session goes first: nothing may follow its deletion
         shard.batch.flush();
         s.store.submit(new StoreCommand.DeleteSession(s.clientId));
+        VolatileRouting.register(owner, s, new StoreCommand.DeleteSession(s.clientId));
     }
 
     private void publishWill(Session s, Will will) {
-        if (!shard.context.authorizer().canPublish(s.record.owner(), s.clientId, will.topic())) {
-            // the ACL may have changed since CONNECT, where the will was checked first
-            LOG.debug("will of '{}' to '{}' denied by the ACL", s.clientId, will.topic());
-            return;
+        StoredMessage message = VolatileRouting.willMessage(shard, s.record, will);
+        if (message != null) {
+            owner.router().publish(message, shard, null);
         }
-        MqttProperties p = will.properties();
-        MqttProperties forwarded = MqttProperties.builder()
-                .payloadFormatIndicator(p.payloadFormatIndicator())
-                .messageExpiryInterval(p.messageExpiryInterval())
-                .contentType(p.contentType())
-                .responseTopic(p.responseTopic())
-                .correlationData(p.correlationData())
-                .userProperties(p.userProperties())
-                .build();
-        StoredMessage message = new StoredMessage(
-                shard.context.messageIds().getAndIncrement(),
-                will.topic(),
-                will.payload(),
-                will.qos(),
-                will.retain(),
-                forwarded,
-                shard.context.clock().getAsLong(),
-                s.clientId);
-        owner.router().publish(message, shard, null);
     }
 
     private static long willDelay(Will will) {
