@@ -142,6 +142,17 @@ final class VolatileIndex {
             }
             return;
         }
+        if (change instanceof StoreCommand.DeleteSubscription d) {
+            Map<String, Known> sessions = byNode.get(node);
+            @Nullable Known known = sessions == null ? null : sessions.get(d.clientId());
+            if (known != null && known.subscriptions.remove(d.filter()) != null) {
+                unsubscribe(node, d.clientId(), d.filter());
+            }
+            if (meta != null) {
+                meta.add(new MetaWrite(sessionPrefix(node, d.clientId()) + "s/" + d.filter(), null));
+            }
+            return;
+        }
         String clientId = clientOf(change);
         Known known = byNode.computeIfAbsent(node, n -> new HashMap<>()).computeIfAbsent(clientId, c -> new Known());
         index.volatileSession(clientId, node);
@@ -159,14 +170,7 @@ final class VolatileIndex {
             }
             row = sessionPrefix(node, clientId) + "s/" + sub.filter();
         } else {
-            String filter = ((StoreCommand.DeleteSubscription) change).filter();
-            if (known.subscriptions.remove(filter) != null) {
-                unsubscribe(node, clientId, filter);
-            }
-            if (meta != null) {
-                meta.add(new MetaWrite(sessionPrefix(node, clientId) + "s/" + filter, null));
-            }
-            return;
+            throw new IllegalArgumentException("not a change of a session's record or subscriptions: " + change);
         }
         if (meta != null) {
             meta.add(new MetaWrite(row, CommandCodec.encode(List.of(change))));
@@ -179,7 +183,7 @@ final class VolatileIndex {
         } else if (change instanceof StoreCommand.PutSubscription p) {
             return p.clientId();
         }
-        return ((StoreCommand.DeleteSubscription) change).clientId();
+        throw new IllegalArgumentException("not a change of a session's record or subscriptions: " + change);
     }
 
     private void unsubscribe(String node, String clientId, String filter) {
