@@ -102,16 +102,16 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                 others.add(RaftPeerId.valueOf(m.id()));
             }
         }
-        this.barrier = new AppliedBarrier(
-                RaftSetup.asker(group, AppliedBarrier.MEMBER_WAIT_MILLIS),
-                others,
-                () -> {
-                    TermIndex applied = machine.getLastAppliedTermIndex();
-                    return applied == null ? -1 : applied.getIndex();
-                });
+        this.barrier = new AppliedBarrier(RaftSetup.asker(group, AppliedBarrier.MEMBER_WAIT_MILLIS), others, () -> {
+            TermIndex applied = machine.getLastAppliedTermIndex();
+            return applied == null ? -1 : applied.getIndex();
+        });
         this.store = new ReplicatedSessionStore(this, local, cluster);
         this.majority = new MajorityWatch(
-                cluster.tuning().majorityTimeoutMillis(), this::inTouch, System::nanoTime, new SendAway(() -> attached));
+                cluster.tuning().majorityTimeoutMillis(),
+                this::inTouch,
+                System::nanoTime,
+                new SendAway(() -> attached));
         this.orphans = new OrphanWatch(
                 cluster.nodeId(),
                 cluster.tuning().orphanGraceMillis(),
@@ -354,7 +354,6 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     String nodeId() {
         return cluster.nodeId();
     }
-
 
     /** This node's view of the session group now; any thread. */
     public NodeStatus status() {

@@ -63,7 +63,8 @@ final class RaftSetup {
     /** A client that asks single members, once per call, within {@code timeoutMillis} ({@link AppliedBarrier}). */
     static RaftClient asker(RaftGroup group, long timeoutMillis) {
         RaftProperties properties = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(timeoutMillis, TimeUnit.MILLISECONDS));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(
+                properties, TimeDuration.valueOf(timeoutMillis, TimeUnit.MILLISECONDS));
         return RaftClient.newBuilder()
                 .setProperties(properties)
                 .setRaftGroup(group)

@@ -166,7 +166,8 @@ final class SessionStateMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<Message> query(Message request) {
         TermIndex at = getLastAppliedTermIndex();
-        byte[] index = ByteBuffer.allocate(8).putLong(at == null ? -1 : at.getIndex()).array();
+        byte[] index =
+                ByteBuffer.allocate(8).putLong(at == null ? -1 : at.getIndex()).array();
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(index)));
     }
 
@@ -303,10 +304,12 @@ final class SessionStateMachine extends BaseStateMachine {
             SessionRecord gone = volatiles.claimed(entry.clientId(), entry.node(), meta);
             CompletableFuture<Message> done = written(
                     at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
-            return gone == null || !mine(entry) ? done : done.thenApply(m -> {
-                listener.volatileGone(List.of(gone), false);
-                return m;
-            });
+            return gone == null || !mine(entry)
+                    ? done
+                    : done.thenApply(m -> {
+                        listener.volatileGone(List.of(gone), false);
+                        return m;
+                    });
         }
         if (entry.kind() == LogEntry.Kind.ADOPT) {
             return adopt(at, entry, meta);
@@ -325,8 +328,7 @@ final class SessionStateMachine extends BaseStateMachine {
             owners.own(entry.node(), fenced.kept(), meta);
         }
         VolatileIndex.Applied relays = volatiles.apply(entry.node(), fenced.kept(), self, meta);
-        Inboxes.Applied applied =
-                inboxes.apply(at.getIndex(), relays.kept(), owners::get, subscriptions, meta, self);
+        Inboxes.Applied applied = inboxes.apply(at.getIndex(), relays.kept(), owners::get, subscriptions, meta, self);
         subscriptions.apply(applied.store());
         if (!applied.lost().isEmpty()) {
             Set<String> lost = new HashSet<>(fenced.lost());

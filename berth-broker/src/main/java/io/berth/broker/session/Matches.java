@@ -120,8 +120,7 @@ final class Matches implements TopicTree.MatchVisitor {
 
     @Override
     public void sharedGroup(TopicTree.SharedGroup group) {
-        if (relayedTo != null
-                || !forwardedGroups.isEmpty() && forwardedGroups.contains(group.sharedFilter())) {
+        if (relayedTo != null || !forwardedGroups.isEmpty() && forwardedGroups.contains(group.sharedFilter())) {
             return; // the cluster's members share it (ADR 13)
         }
         Map.Entry<String, Subscription> member =

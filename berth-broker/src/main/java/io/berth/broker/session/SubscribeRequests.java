@@ -130,14 +130,8 @@ final class SubscribeRequests {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> stored = s.store.submit(commands);
-        CompletableFuture<Void> routed = null;
-        for (StoreCommand c : commands) {
-            routed = VolatileRouting.register(owner, s, c); // in order: the last one applied means all are
-        }
-        if (routed != null) {
-            stored = CompletableFuture.allOf(stored, routed);
-        }
-        return VolatileRouting.appliedEverywhere(owner, stored);
+        CompletableFuture<Void> routed = VolatileRouting.register(owner, s, commands);
+        return VolatileRouting.appliedEverywhere(owner, CompletableFuture.allOf(stored, routed));
     }
 
     /** Why a valid filter is not granted (ACL, limits), or null. */

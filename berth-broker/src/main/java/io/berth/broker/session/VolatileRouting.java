@@ -39,10 +39,19 @@ final class VolatileRouting {
      * here (at once otherwise). Call it in the order of the session's changes.
      */
     static CompletableFuture<Void> register(Sessions owner, Session s, StoreCommand change) {
-        if (owner.handover() == null || s.store.durable() || GroupQueues.isKey(s.clientId)) {
+        return register(owner, s, List.of(change));
+    }
+
+    /** As {@link #register(Sessions, Session, StoreCommand)}, for several changes in order, in one submission. */
+    static CompletableFuture<Void> register(Sessions owner, Session s, List<StoreCommand> changes) {
+        if (owner.handover() == null || s.store.durable() || GroupQueues.isKey(s.clientId) || changes.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return owner.context().durableStore().submit(new StoreCommand.VolatileChange(change));
+        List<StoreCommand> wrapped = new ArrayList<>(changes.size());
+        for (StoreCommand c : changes) {
+            wrapped.add(new StoreCommand.VolatileChange(c));
+        }
+        return owner.context().durableStore().submit(wrapped);
     }
 
     /**
@@ -102,10 +111,12 @@ final class VolatileRouting {
             shard.onShard(() -> {
                 Session s = shard.sessions.get(rec.clientId());
                 if (unlessServed && s != null && !s.store.durable()) {
-                    register(sessions, s, new StoreCommand.PutSession(s.record));
-                    for (Subscription sub : new ArrayList<>(s.subscriptions.values())) {
-                        register(sessions, s, new StoreCommand.PutSubscription(s.clientId, sub));
+                    List<StoreCommand> again = new ArrayList<>();
+                    again.add(new StoreCommand.PutSession(s.record));
+                    for (Subscription sub : s.subscriptions.values()) {
+                        again.add(new StoreCommand.PutSubscription(s.clientId, sub));
                     }
+                    register(sessions, s, again);
                     return;
                 }
                 Will will = rec.will();

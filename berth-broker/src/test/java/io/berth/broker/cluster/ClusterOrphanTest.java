@@ -142,7 +142,10 @@ class ClusterOrphanTest {
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher(cluster.node(b));
                 Mqtt5BlockingClient.Mqtt5Publishes toEnding = ending.publishes(MqttGlobalPublishFilter.ALL)) {
             ending.connectWith().cleanStart(true).send(); // Session Expiry 0
-            ending.subscribeWith().topicFilter("status/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            ending.subscribeWith()
+                    .topicFilter("status/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             connectWithWill("device-5", cluster.node(a), 0, 0);
             Mqtt5BlockingClient listener = clients.client("listener-5", cluster.node(a));
             listener.connectWith().cleanStart(true).send();

@@ -74,18 +74,20 @@ class VolatileIndexTest {
                 meta);
 
         assertThat(a.kept()).containsExactly(retained);
-        assertThat(meta).extracting(MetaWrite::key)
+        assertThat(meta)
+                .extracting(MetaWrite::key)
                 .containsExactly("volatile/2:n2/1:v/r", "volatile/2:n2/1:v/s/a/+", "volatile/2:n2/1:v/s/own/#");
         assertThat(volatiles.relayNodes("a/b", "pub", "n1")).containsExactly("n2");
-        assertThat(volatiles.relayNodes("a/b", "pub", "n2")).as("its own node serves it directly").isEmpty();
+        assertThat(volatiles.relayNodes("a/b", "pub", "n2"))
+                .as("its own node serves it directly")
+                .isEmpty();
         // [MQTT-3.8.3-3] No Local: not relayed for the publisher's own subscription
         assertThat(volatiles.relayNodes("own/x", "v", "n1")).isEmpty();
         assertThat(volatiles.relayNodes("own/x", "other", "n1")).containsExactly("n2");
         assertThat(index.tree().size()).as("not in the durable sessions' tree").isZero();
 
         meta.clear();
-        volatiles.apply(
-                "n2", List.of(change(new StoreCommand.DeleteSubscription("v", "a/+"))), "n1", meta);
+        volatiles.apply("n2", List.of(change(new StoreCommand.DeleteSubscription("v", "a/+"))), "n1", meta);
         assertThat(volatiles.relayNodes("a/b", "pub", "n1")).isEmpty();
         assertThat(meta).singleElement().satisfies(m -> assertThat(m.value()).isNull());
     }
@@ -95,7 +97,9 @@ class VolatileIndexTest {
         VolatileIndex volatiles = new VolatileIndex(new SubscriptionIndex());
         StoredMessage m = message(3);
         StoreCommand relay = new StoreCommand.Relay("n2", m);
-        assertThat(volatiles.apply("n1", List.of(relay), "n2", new ArrayList<>()).relayed())
+        assertThat(volatiles
+                        .apply("n1", List.of(relay), "n2", new ArrayList<>())
+                        .relayed())
                 .containsExactly(m);
         VolatileIndex.Applied elsewhere = volatiles.apply("n1", List.of(relay), "n3", new ArrayList<>());
         assertThat(elsewhere.relayed()).isEmpty();

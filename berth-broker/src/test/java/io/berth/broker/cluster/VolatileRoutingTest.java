@@ -100,7 +100,8 @@ class VolatileRoutingTest {
     }
 
     private static MqttQos qosOf(int i) {
-        return List.of(MqttQos.AT_MOST_ONCE, MqttQos.AT_LEAST_ONCE, MqttQos.EXACTLY_ONCE).get(i % 3);
+        return List.of(MqttQos.AT_MOST_ONCE, MqttQos.AT_LEAST_ONCE, MqttQos.EXACTLY_ONCE)
+                .get(i % 3);
     }
 
     /** Publishes {@code count} messages {@code m<from>..} on {@code node}, QoS 0, 1, 2 in turn; each send returns once acknowledged. */
@@ -168,7 +169,10 @@ class VolatileRoutingTest {
         Mqtt5BlockingClient onB = ending("ending-b", 1);
         List<String> onC = Collections.synchronizedList(new ArrayList<>());
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = onB.publishes(MqttGlobalPublishFilter.ALL)) {
-            onB.subscribeWith().topicFilter("ending/x").qos(MqttQos.EXACTLY_ONCE).send();
+            onB.subscribeWith()
+                    .topicFilter("ending/x")
+                    .qos(MqttQos.EXACTLY_ONCE)
+                    .send();
             paho(2, "ending-c", onC).subscribe("ending/x", 2);
 
             publish(0, "ending-pub-a", "ending/x", 0, 30); // on the third node
@@ -200,7 +204,10 @@ class VolatileRoutingTest {
                     .cleanStart(true)
                     .sessionExpiryInterval(node == 0 ? 3600 : 0)
                     .send();
-            m.subscribeWith().topicFilter("$share/g/shared/x").qos(MqttQos.AT_LEAST_ONCE).send();
+            m.subscribeWith()
+                    .topicFilter("$share/g/shared/x")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             byMember.put(id, Collections.synchronizedList(new ArrayList<>()));
         }
         Mqtt5BlockingClient pubA = ending("shared-pub-a", 0);
@@ -210,7 +217,7 @@ class VolatileRoutingTest {
                 pub.publishWith()
                         .topic("shared/x")
                         .qos(MqttQos.AT_LEAST_ONCE)
-                        .payload((pub == pubA ? "a" : "c") + i)
+                        .payload(((pub == pubA ? "a" : "c") + i).getBytes(StandardCharsets.UTF_8))
                         .send();
             }
         }
@@ -254,17 +261,33 @@ class VolatileRoutingTest {
                 String topic = "suback/" + i;
                 // [MQTT-3.8.4-1] the SUBACK answers the SUBSCRIBE; from then on the subscription is routed
                 // on every node: the publish on another node at once reaches it
-                ending.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
-                pub.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send();
+                ending.subscribeWith()
+                        .topicFilter(topic)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .send();
+                pub.publishWith()
+                        .topic(topic)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(new byte[] {1})
+                        .send();
                 assertThat(toEnding.receive(20, TimeUnit.SECONDS))
                         .as("message %d to the session that ends with its connection", i)
-                        .hasValueSatisfying(p -> assertThat(p.getTopic().toString()).isEqualTo(topic));
+                        .hasValueSatisfying(
+                                p -> assertThat(p.getTopic().toString()).isEqualTo(topic));
 
-                durable.subscribeWith().topicFilter(topic + "/d").qos(MqttQos.AT_LEAST_ONCE).send();
-                pub.publishWith().topic(topic + "/d").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {2}).send();
+                durable.subscribeWith()
+                        .topicFilter(topic + "/d")
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .send();
+                pub.publishWith()
+                        .topic(topic + "/d")
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(new byte[] {2})
+                        .send();
                 assertThat(toDurable.receive(20, TimeUnit.SECONDS))
                         .as("message %d to the persistent session", i)
-                        .hasValueSatisfying(p -> assertThat(p.getTopic().toString()).isEqualTo(topic + "/d"));
+                        .hasValueSatisfying(
+                                p -> assertThat(p.getTopic().toString()).isEqualTo(topic + "/d"));
             }
         }
     }
