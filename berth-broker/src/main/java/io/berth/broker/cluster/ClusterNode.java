@@ -18,7 +18,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -96,13 +95,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         this.client = RaftSetup.submitter(group);
-        List<RaftPeerId> others = new ArrayList<>();
-        for (ClusterConfig.Member m : cluster.members()) {
-            if (!m.id().equals(cluster.nodeId())) {
-                others.add(RaftPeerId.valueOf(m.id()));
-            }
-        }
-        this.barrier = new AppliedBarrier(RaftSetup.asker(group, AppliedBarrier.MEMBER_WAIT_MILLIS), others, () -> {
+        this.barrier = new AppliedBarrier(RaftSetup.watcher(group), () -> {
             TermIndex applied = machine.getLastAppliedTermIndex();
             return applied == null ? -1 : applied.getIndex();
         });

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -60,16 +59,17 @@ final class RaftSetup {
                 .build();
     }
 
-    /** A client that asks single members, once per call, within {@code timeoutMillis} ({@link AppliedBarrier}). */
-    static RaftClient asker(RaftGroup group, long timeoutMillis) {
-        RaftProperties properties = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(
-                properties, TimeDuration.valueOf(timeoutMillis, TimeUnit.MILLISECONDS));
+    /**
+     * A client that watches entries ({@link AppliedBarrier}): it finds the leader again for a while (40
+     * tries, 50 ms apart), the watch itself is bounded by its caller.
+     */
+    static RaftClient watcher(RaftGroup group) {
         return RaftClient.newBuilder()
-                .setProperties(properties)
+                .setProperties(new RaftProperties())
                 .setRaftGroup(group)
                 .setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.noRetry())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        40, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
                 .build();
     }
 

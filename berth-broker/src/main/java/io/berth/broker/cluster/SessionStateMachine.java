@@ -26,7 +26,6 @@ import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.LifeCycle;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -157,18 +156,6 @@ final class SessionStateMachine extends BaseStateMachine {
     /** The sessions that end with their connection of every node (ADR 15). */
     VolatileIndex volatiles() {
         return volatiles;
-    }
-
-    /**
-     * The log index this node applied (8 bytes), once it applied the request's minimum index ({@link
-     * BaseStateMachine#queryStale} waits for that): a SUBACK on another node waits for it (ADR 15).
-     */
-    @Override
-    public CompletableFuture<Message> query(Message request) {
-        TermIndex at = getLastAppliedTermIndex();
-        byte[] index =
-                ByteBuffer.allocate(8).putLong(at == null ? -1 : at.getIndex()).array();
-        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(index)));
     }
 
     @Override
