@@ -41,9 +41,9 @@ public interface SessionHandover {
     Set<String> relayNodes(String topic, String publisherId);
 
     /**
-     * Completes once every member in reach applied the log as far as this node has now (a member that
-     * does not answer is not waited for), so that a publish on any node after it is routed by what this
-     * node applied (ADR 15). Any thread.
+     * Completes once every member in reach has the log committed as far as this node applied it now (and
+     * so applies it next; when a member does not answer, nobody is waited for), so that a publish on any
+     * node after it is routed by what this node applied (ADR 15). Any thread.
      */
     CompletableFuture<Void> appliedEverywhere();
 

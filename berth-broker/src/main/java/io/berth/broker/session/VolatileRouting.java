@@ -55,8 +55,8 @@ final class VolatileRouting {
     }
 
     /**
-     * Completes once {@code stored} did and, on a cluster node, every member in reach applied the log as
-     * far as this node has, so that a publish on any node sees what {@code stored} changed (ADR 15).
+     * Completes once {@code stored} did and, on a cluster node, every member in reach has the log committed
+     * as far as this node applied it, so that a publish on any node sees what {@code stored} changed (ADR 15).
      */
     static CompletableFuture<Void> appliedEverywhere(Sessions owner, CompletableFuture<Void> stored) {
         SessionHandover handover = owner.handover();
