@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Waits until the other members have the log up to an index (ADR 15): a SUBACK or UNSUBACK on a cluster
+ * Waits until the other members have the log up to an index (ADR 16): a SUBACK or UNSUBACK on a cluster
  * node goes once every member routes publishes by the subscription. It asks the leader to watch the index
  * with {@link ReplicationLevel#ALL_COMMITTED}: every member knows the entry is committed, and so applies it
  * next (a member's state machine applies each entry as soon as it learns that it is committed). A watch

@@ -47,7 +47,7 @@ final class Inboxes {
      * What applying an entry's commands to the inboxes gave: the commands for the store, the sessions
      * that got rows, the sessions a take of which was refused (applied before), whose state on the
      * submitting node is not the replica's, and the messages for members of shared subscriptions that end
-     * with their connection and are served by this node (ADR 15: delivered from memory, no row).
+     * with their connection and are served by this node (ADR 16: delivered from memory, no row).
      */
     record Applied(
             List<StoreCommand> store,
@@ -137,7 +137,7 @@ final class Inboxes {
                 }
                 String at = groups.volatileNode(member);
                 if (at != null) {
-                    // a member that ends with its connection: its node delivers from memory (ADR 15)
+                    // a member that ends with its connection: its node delivers from memory (ADR 16)
                     if (at.equals(self)) {
                         if (volatileShared.isEmpty()) {
                             volatileShared = new ArrayList<>();

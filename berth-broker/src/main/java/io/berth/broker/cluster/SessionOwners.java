@@ -173,7 +173,7 @@ final class SessionOwners {
         } else if (c instanceof StoreCommand.TakeForwarded t) {
             return t.clientId();
         } else if (c instanceof StoreCommand.VolatileChange v) {
-            return clientOf(v.change()); // a node that lost the session changes its routing no more (ADR 15)
+            return clientOf(v.change()); // a node that lost the session changes its routing no more (ADR 16)
         }
         return null; // retained messages belong to nobody; a forward only writes to an inbox (ADR 13)
     }

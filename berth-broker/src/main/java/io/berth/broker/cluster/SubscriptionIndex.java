@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * and, for shared subscriptions, the members of each group and which sessions were last connected, so
  * that every node picks the same member for a message of the log. The shared subscriptions of sessions
  * that end with their connection are members too, marked with the node that serves them ({@link
- * VolatileIndex}, ADR 15): such a member is connected while it is known.
+ * VolatileIndex}, ADR 16): such a member is connected while it is known.
  *
  * <p>Threading: written on the state machine's apply thread only (in log order); {@link #tree} is read by
  * the publishers' shards (a {@link TopicTree} on concurrent maps).
@@ -34,7 +34,7 @@ final class SubscriptionIndex {
     private final Map<String, TreeSet<String>> groups = new HashMap<>();
     /** Sessions whose last record says connected; apply thread only. */
     private final Set<String> connected = new HashSet<>();
-    /** The node of each session that ends with its connection and is known here (ADR 15); apply thread only. */
+    /** The node of each session that ends with its connection and is known here (ADR 16); apply thread only. */
     private final Map<String, String> volatileNodes = new HashMap<>();
 
     TopicTree tree() {
@@ -140,7 +140,7 @@ final class SubscriptionIndex {
         return volatileNodes.get(clientId);
     }
 
-    /** A shared subscription of a session that ends with its connection: a member of its group (ADR 15). */
+    /** A shared subscription of a session that ends with its connection: a member of its group (ADR 16). */
     void subscribeShared(String clientId, Subscription sub) {
         tree.subscribe(clientId, sub);
         groups.computeIfAbsent(sub.filter(), k -> new TreeSet<>()).add(clientId);

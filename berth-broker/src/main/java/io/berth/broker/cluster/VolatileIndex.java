@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sessions that end with their connection (Session Expiry 0, 3.1.1 Clean Session 1) of every node, as
- * the applied log says (ADR 15): their records (for their wills) and subscriptions, tagged with the node
+ * the applied log says (ADR 16): their records (for their wills) and subscriptions, tagged with the node
  * that serves them, so that a publish on any node knows which other nodes to relay a message to, a shared
  * subscription counts them as members, and a node that is gone leaves nothing behind. Their queues stay in
  * their node's memory (ADR 3).

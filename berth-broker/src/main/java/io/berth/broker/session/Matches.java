@@ -35,7 +35,7 @@ final class Matches implements TopicTree.MatchVisitor {
     private final Set<String> forwardedClients;
 
     private final Set<String> forwardedGroups;
-    /** Cluster only (ADR 15): a message relayed from another node goes to these clients only, to no group. */
+    /** Cluster only (ADR 16): a message relayed from another node goes to these clients only, to no group. */
     private @Nullable Predicate<String> relayedTo;
 
     private Matches(
@@ -78,7 +78,7 @@ final class Matches implements TopicTree.MatchVisitor {
     }
 
     /**
-     * Cluster only (ADR 15): the deliveries of a message relayed from another node to the clients that
+     * Cluster only (ADR 16): the deliveries of a message relayed from another node to the clients that
      * {@code receives} accepts (the sessions of one shard that end with their connection); shared groups
      * are not matched here (the cluster picks their member when the entry is applied).
      */

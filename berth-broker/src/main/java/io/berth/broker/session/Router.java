@@ -287,7 +287,7 @@ final class Router {
         if (c == null || h == null) {
             return Forwards.NONE;
         }
-        // sessions of other nodes that end with their connection: relayed to their node (ADR 15)
+        // sessions of other nodes that end with their connection: relayed to their node (ADR 16)
         Forwards to = new Forwards(
                 new LinkedHashSet<>(), new LinkedHashSet<>(), h.relayNodes(message.topic(), message.publisherId()));
         c.match(message.topic(), new TopicTree.MatchVisitor() {
@@ -311,7 +311,7 @@ final class Router {
     /**
      * Cluster only: the sessions a message is forwarded to, the shared subscriptions (by shared filter)
      * one member of which gets it, and the other nodes whose sessions that end with their connection get
-     * it relayed (ADR 15).
+     * it relayed (ADR 16).
      */
     private record Forwards(Set<String> clients, Set<String> groups, Set<String> nodes) {
         static final Forwards NONE = new Forwards(Set.of(), Set.of(), Set.of());

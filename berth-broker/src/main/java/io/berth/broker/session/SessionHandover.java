@@ -36,14 +36,14 @@ public interface SessionHandover {
     /**
      * The nodes other than this one that serve a session that ends with its connection and has a
      * non-shared subscription matching {@code topic} (but for a No Local one of {@code publisherId}'s):
-     * a publish relays the message to them in its log entry (ADR 15). Any thread.
+     * a publish relays the message to them in its log entry (ADR 16). Any thread.
      */
     Set<String> relayNodes(String topic, String publisherId);
 
     /**
      * Completes once every member in reach has the log committed as far as this node applied it now (and
      * so applies it next; when a member does not answer, nobody is waited for), so that a publish on any
-     * node after it is routed by what this node applied (ADR 15). Any thread.
+     * node after it is routed by what this node applied (ADR 16). Any thread.
      */
     CompletableFuture<Void> appliedEverywhere();
 

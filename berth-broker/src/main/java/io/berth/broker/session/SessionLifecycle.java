@@ -112,7 +112,7 @@ final class SessionLifecycle {
         s.acks.clear();
         Session session = s;
         boolean sessionPresent = present;
-        VolatileRouting.register(owner, s, new StoreCommand.PutSession(s.record)); // ADR 15: for its will
+        VolatileRouting.register(owner, s, new StoreCommand.PutSession(s.record)); // ADR 16: for its will
         s.store
                 .submit(new StoreCommand.PutSession(s.record))
                 .whenCompleteAsync(

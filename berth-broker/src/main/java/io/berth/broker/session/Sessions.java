@@ -102,7 +102,7 @@ public final class Sessions implements AutoCloseable {
         shardOf(clientId).pullInbox(clientId);
     }
 
-    /** A message published on another node for this node's sessions that end with their connection (ADR 15). */
+    /** A message published on another node for this node's sessions that end with their connection (ADR 16). */
     public void relayed(StoredMessage message) {
         VolatileRouting v = volatiles;
         if (v != null) {
@@ -110,7 +110,7 @@ public final class Sessions implements AutoCloseable {
         }
     }
 
-    /** A message for the membership of such a session of this node in a shared subscription (ADR 15). */
+    /** A message for the membership of such a session of this node in a shared subscription (ADR 16). */
     public void relayedShared(StoreCommand.Forward forward) {
         VolatileRouting v = volatiles;
         if (v != null) {

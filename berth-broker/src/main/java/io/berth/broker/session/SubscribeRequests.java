@@ -122,7 +122,7 @@ final class SubscribeRequests {
     /**
      * Submits the subscription changes of {@code s}; completes once they are committed and, on a cluster
      * node, applied on every member in reach, so that a publish on any node after the SUBACK or UNSUBACK
-     * is routed by them (ADR 15). A session that ends with its connection writes them for the routing
+     * is routed by them (ADR 16). A session that ends with its connection writes them for the routing
      * index of every node too.
      */
     private CompletableFuture<Void> stored(Session s, List<StoreCommand> commands) {

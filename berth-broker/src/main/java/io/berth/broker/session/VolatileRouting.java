@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cluster only (ADR 15): the sessions of this node that end with their connection (Session Expiry 0,
+ * Cluster only (ADR 16): the sessions of this node that end with their connection (Session Expiry 0,
  * 3.1.1 Clean Session 1), as the other nodes know them. Their records and subscriptions go into the log
  * ({@link StoreCommand.VolatileChange}) for every node's routing index; messages published on other nodes
  * come back relayed in the publishers' entries and are delivered here from memory; and when such a
@@ -56,7 +56,7 @@ final class VolatileRouting {
 
     /**
      * Completes once {@code stored} did and, on a cluster node, every member in reach has the log committed
-     * as far as this node applied it, so that a publish on any node sees what {@code stored} changed (ADR 15).
+     * as far as this node applied it, so that a publish on any node sees what {@code stored} changed (ADR 16).
      */
     static CompletableFuture<Void> appliedEverywhere(Sessions owner, CompletableFuture<Void> stored) {
         SessionHandover handover = owner.handover();

@@ -20,7 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The routing of sessions that end with their connection as the state machine applies it (ADR 15): their
+ * The routing of sessions that end with their connection as the state machine applies it (ADR 16): their
  * registrations come out of the entry into the index, tagged with their node; a relay is for its node
  * only; a shared group's member of that kind is served from memory, without an inbox row; and a node's
  * adoption or a claim leaves nothing of them behind.

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sessions that end with their connection (MQTT 5.0 Session Expiry 0, 3.1.1 Clean Session 1) get what is
- * published on every node (ADR 15), with real clients (HiveMQ 5.0, Paho 3.1.1): every message, in the
+ * published on every node (ADR 16), with real clients (HiveMQ 5.0, Paho 3.1.1): every message, in the
  * publisher's order, QoS 2 once; shared subscriptions with such members on several nodes, mixed with a
  * persistent one, get each message once; and a SUBACK means that a publish on any other node right after
  * it reaches the subscription. One three-node cluster serves every test (each with topics and client ids
