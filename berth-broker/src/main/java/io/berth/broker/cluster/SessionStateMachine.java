@@ -263,7 +263,7 @@ final class SessionStateMachine extends BaseStateMachine {
             SessionRecord gone = volatiles.claimed(entry.clientId(), entry.node(), meta);
             CompletableFuture<Message> done = written(
                     at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
-            return gone == null || !mine(entry)
+            return gone == null || !submissions.mine(entry)
                     ? done
                     : done.thenApply(m -> {
                         listener.volatileGone(List.of(gone), false);
@@ -336,7 +336,7 @@ final class SessionStateMachine extends BaseStateMachine {
         }
         CompletableFuture<Message> done =
                 written(at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
-        if (mine(entry) && !gone.isEmpty()) {
+        if (submissions.mine(entry) && !gone.isEmpty()) {
             // their connections went with their node; a restarted node may serve a new one of the same id
             done = done.thenApply(m -> {
                 listener.volatileGone(gone, entry.from().equals(self));
