@@ -79,9 +79,12 @@ final class ClusterMetrics {
             Tags tags,
             Supplier<GroupStatus> status,
             ToDoubleFunction<GroupStatus> value) {
+        // held strongly: Micrometer holds a gauge's object weakly, and the supplier is a method reference
+        // nobody else keeps, so a garbage collection made the gauges NaN
         Gauge.builder(name, status, s -> value.applyAsDouble(s.get()))
                 .description(description)
                 .tags(tags)
+                .strongReference(true)
                 .register(registry);
     }
 }

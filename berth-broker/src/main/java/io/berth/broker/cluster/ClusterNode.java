@@ -14,13 +14,12 @@ import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.rocksdb.CommandCodec;
-import io.berth.codec.ReasonCode;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,20 +28,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
-import org.apache.ratis.util.SizeInBytes;
-import org.apache.ratis.util.TimeDuration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +74,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     private final RaftGroup group;
     private final MajorityWatch majority;
     private final OrphanWatch orphans;
+    private final AppliedBarrier barrier;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** A member heard from within this many milliseconds is alive: twice the longest election timeout. */
     private final long aliveMillis;
@@ -91,22 +85,10 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         this.cluster = config.cluster();
         this.local = local;
         this.machine = new SessionStateMachine(local, cluster.nodeId(), incarnation, view);
-        List<RaftPeer> peers = new ArrayList<>();
-        for (ClusterConfig.Member m : cluster.members()) {
-            peers.add(RaftPeer.newBuilder()
-                    .setId(m.id())
-                    .setAddress(m.address().toString())
-                    .build());
-        }
-        this.group = RaftGroup.valueOf(RaftGroupId.valueOf(ClusterIdentity.groupId(cluster)), peers);
+        this.group = RaftSetup.group(cluster);
         Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
-        RaftProperties properties = new RaftProperties();
-        RaftServerConfigKeys.setStorageDir(properties, List.of(raftDir.toFile()));
-        electionTimeouts(properties);
+        RaftProperties properties = RaftSetup.server(cluster, raftDir);
         this.aliveMillis = 2 * RaftServerConfigKeys.Rpc.timeoutMax(properties).toLong(TimeUnit.MILLISECONDS);
-        snapshots(properties, cluster.tuning());
-        GrpcConfigKeys.Server.setHost(properties, cluster.bind().host());
-        GrpcConfigKeys.Server.setPort(properties, cluster.bind().port());
         boolean existing =
                 Files.isDirectory(raftDir.resolve(group.getGroupId().getUuid().toString()));
         this.server = RaftServer.newBuilder()
@@ -116,16 +98,17 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                 .setStateMachine(machine)
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
-        RaftProperties clientProperties = new RaftProperties();
-        this.client = RaftClient.newBuilder()
-                .setProperties(clientProperties)
-                .setRaftGroup(group)
-                .setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-                .build();
+        this.client = RaftSetup.submitter(group);
+        this.barrier = new AppliedBarrier(RaftSetup.watcher(group), () -> {
+            TermIndex applied = machine.getLastAppliedTermIndex();
+            return applied == null ? -1 : applied.getIndex();
+        });
         this.store = new ReplicatedSessionStore(this, local, cluster);
         this.majority = new MajorityWatch(
-                cluster.tuning().majorityTimeoutMillis(), this::inTouch, System::nanoTime, new Unreachable());
+                cluster.tuning().majorityTimeoutMillis(),
+                this::inTouch,
+                System::nanoTime,
+                new SendAway(() -> attached));
         this.orphans = new OrphanWatch(
                 cluster.nodeId(),
                 cluster.tuning().orphanGraceMillis(),
@@ -171,55 +154,6 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     @Nullable
     Sessions sessions() {
         return attached;
-    }
-
-    /**
-     * A follower that hears nothing from its leader for 1 to 2 s (Ratis: 150 to 300 ms) starts an
-     * election, and a leader that hears from no majority for 2 s steps down. Shorter timeouts elected a new
-     * leader at every GC or scheduling pause of half a second (seen on a loaded 2-core machine under
-     * cluster-qos1 of berth-bench), and the group then had no leader for seconds at a time. The first
-     * election after a start keeps short timeouts, so that a fresh group has a leader soon.
-     */
-    private static void electionTimeouts(RaftProperties properties) {
-        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(1_000, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2_000, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(
-                properties, TimeDuration.valueOf(150, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(
-                properties, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
-    }
-
-    /**
-     * Snapshots every {@code snapshot-every} entries (RocksDB checkpoints of the replica, see {@link
-     * ReplicaSnapshots}); the log behind the latest one is purged, also when a follower still needs it:
-     * that follower is sent the snapshot instead (ADR 12).
-     */
-    private static void snapshots(RaftProperties properties, ClusterConfig.Tuning tuning) {
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, tuning.snapshotEvery());
-        RaftServerConfigKeys.Snapshot.setCreationGap(properties, tuning.snapshotEvery());
-        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
-        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, tuning.snapshotEvery()));
-        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(tuning.logSegmentBytes()));
-        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, true);
-    }
-
-    /**
-     * A node cut off from the majority sends its clients away: 5.0 DISCONNECT 0x9C Use another server
-     * (0x88 Server unavailable is not a DISCONNECT reason code), 3.1.1 a close; see ADR 12.
-     */
-    private final class Unreachable implements MajorityWatch.Reaction {
-        @Override
-        public void cutOff() {
-            Sessions s = attached;
-            if (s != null) {
-                s.disconnectAll(ReasonCode.USE_ANOTHER_SERVER);
-            }
-        }
-
-        @Override
-        public void back() {}
     }
 
     boolean inTouch() {
@@ -346,6 +280,16 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     }
 
     @Override
+    public Set<String> relayNodes(String topic, String publisherId) {
+        return machine.volatiles().relayNodes(topic, publisherId, cluster.nodeId());
+    }
+
+    @Override
+    public CompletableFuture<Void> appliedEverywhere() {
+        return barrier.await();
+    }
+
+    @Override
     public List<Forwarded> inbox(String clientId, long afterKey, int max) {
         return Inboxes.read(local, clientId, afterKey, max);
     }
@@ -408,23 +352,12 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         return cluster.nodeId();
     }
 
-    /**
-     * What this node knows of the session group.
-     *
-     * @param nodeId this node
-     * @param leaderId the leader this node follows (itself when it leads), empty when it knows none
-     * @param term the current Raft term
-     * @param commitIndex the highest log index this node knows to be committed
-     * @param appliedIndex the highest log index applied to this node's replica
-     */
-    public record Status(String nodeId, String leaderId, long term, long commitIndex, long appliedIndex) {}
-
     /** This node's view of the session group now; any thread. */
-    public Status status() {
+    public NodeStatus status() {
         try {
             RaftServer.Division division = server.getDivision(group.getGroupId());
             var info = division.getInfo();
-            return new Status(
+            return new NodeStatus(
                     cluster.nodeId(),
                     info.getLeaderId() == null ? "" : info.getLeaderId().toString(),
                     info.getCurrentTerm(),
@@ -443,6 +376,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         }
         orphans.close();
         majority.close();
+        barrier.close();
         try {
             client.close();
         } catch (IOException e) {

@@ -43,8 +43,17 @@ final class Inboxes {
     /** How many messages each shared subscription got so far: the round robin's place. */
     private final Map<String, Long> turns = new HashMap<>();
 
-    /** What applying an entry's commands to the inboxes gave. */
-    record Applied(List<StoreCommand> store, Set<String> forwarded, Set<String> lost) {}
+    /**
+     * What applying an entry's commands to the inboxes gave: the commands for the store, the sessions
+     * that got rows, the sessions a take of which was refused (applied before), whose state on the
+     * submitting node is not the replica's, and the messages for members of shared subscriptions that end
+     * with their connection and are served by this node (ADR 16: delivered from memory, no row).
+     */
+    record Applied(
+            List<StoreCommand> store,
+            Set<String> forwarded,
+            Set<String> lost,
+            List<StoreCommand.Forward> volatileShared) {}
 
     /** Reads the last keys taken from the replica (at start, after a snapshot); before the next entry is applied. */
     void load(Replica store) {
@@ -81,7 +90,19 @@ final class Inboxes {
             Function<String, @Nullable String> owner,
             SubscriptionIndex groups,
             List<MetaWrite> meta) {
+        return apply(index, commands, owner, groups, meta, "");
+    }
+
+    /** As above, on node {@code self}. */
+    Applied apply(
+            long index,
+            List<StoreCommand> commands,
+            Function<String, @Nullable String> owner,
+            SubscriptionIndex groups,
+            List<MetaWrite> meta,
+            String self) {
         List<StoreCommand> out = null;
+        List<StoreCommand.Forward> volatileShared = List.of();
         Set<String> forwarded = Set.of();
         Set<String> lost = Set.of();
         int slot = 0;
@@ -114,6 +135,17 @@ final class Inboxes {
                 if (member == null) {
                     continue; // the group has no member left
                 }
+                String at = groups.volatileNode(member);
+                if (at != null) {
+                    // a member that ends with its connection: its node delivers from memory (ADR 16)
+                    if (at.equals(self)) {
+                        if (volatileShared.isEmpty()) {
+                            volatileShared = new ArrayList<>();
+                        }
+                        volatileShared.add(new StoreCommand.Forward(member, f.message(), f.sharedFilter()));
+                    }
+                    continue;
+                }
                 c = new StoreCommand.Forward(member, f.message(), f.sharedFilter());
             }
             if (c instanceof StoreCommand.Forward f) {
@@ -143,7 +175,7 @@ final class Inboxes {
                 }
             }
         }
-        return new Applied(out == null ? commands : out, forwarded, lost);
+        return new Applied(out == null ? commands : out, forwarded, lost, volatileShared);
     }
 
     private void markTaken(String clientId, long key, List<MetaWrite> meta) {

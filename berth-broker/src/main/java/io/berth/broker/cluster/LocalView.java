@@ -3,7 +3,9 @@ package io.berth.broker.cluster;
 import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.session.Purge;
 import io.berth.broker.session.Sessions;
+import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.StoreCommand;
+import io.berth.broker.store.StoredMessage;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,6 +67,30 @@ final class LocalView implements SessionStateMachine.Listener {
         Sessions s = sessions;
         if (s != null) { // before the attachment this node serves no session
             s.purge(clientId, select);
+        }
+    }
+
+    @Override
+    public synchronized void relayed(StoredMessage message) {
+        Sessions s = sessions;
+        if (s != null) { // before the attachment this node serves no session that ends with its connection
+            s.relayed(message);
+        }
+    }
+
+    @Override
+    public synchronized void relayedShared(StoreCommand.Forward forward) {
+        Sessions s = sessions;
+        if (s != null) {
+            s.relayedShared(forward);
+        }
+    }
+
+    @Override
+    public synchronized void volatileGone(List<SessionRecord> records, boolean unlessServed) {
+        Sessions s = sessions;
+        if (s != null) { // adoptions and claims of this node wait for the attachment
+            s.volatileGone(records, unlessServed);
         }
     }
 

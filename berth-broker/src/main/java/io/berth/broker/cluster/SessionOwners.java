@@ -141,6 +141,8 @@ final class SessionOwners {
                 maxId = Math.max(maxId, f.message().id());
             } else if (c instanceof StoreCommand.ForwardShared f) {
                 maxId = Math.max(maxId, f.message().id());
+            } else if (c instanceof StoreCommand.Relay f) {
+                maxId = Math.max(maxId, f.message().id());
             }
         }
         if (maxId > 0) {
@@ -170,6 +172,8 @@ final class SessionOwners {
             return i.clientId();
         } else if (c instanceof StoreCommand.TakeForwarded t) {
             return t.clientId();
+        } else if (c instanceof StoreCommand.VolatileChange v) {
+            return clientOf(v.change()); // a node that lost the session changes its routing no more (ADR 16)
         }
         return null; // retained messages belong to nobody; a forward only writes to an inbox (ADR 13)
     }

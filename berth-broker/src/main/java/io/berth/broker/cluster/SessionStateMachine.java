@@ -1,7 +1,9 @@
 package io.berth.broker.cluster;
 
 import io.berth.broker.session.Purge;
+import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.StoreCommand;
+import io.berth.broker.store.StoredMessage;
 import io.berth.broker.store.rocksdb.CommandCodec;
 import io.berth.broker.store.rocksdb.RocksSessionStore.MetaWrite;
 import java.io.DataInputStream;
@@ -61,6 +63,8 @@ final class SessionStateMachine extends BaseStateMachine {
     private final Inboxes inboxes = new Inboxes();
 
     private final SubscriptionIndex subscriptions = new SubscriptionIndex();
+    /** Apply thread only (but for the trees it fills). */
+    private final VolatileIndex volatiles = new VolatileIndex(subscriptions);
 
     private final ReplicaSnapshots snapshots = new ReplicaSnapshots();
     /** The last entry the store held at start: entries up to it are not applied again. */
@@ -79,6 +83,19 @@ final class SessionStateMachine extends BaseStateMachine {
 
         /** An operator asked, on any node, to purge the queue of {@code clientId}, whose session this node owns. */
         void purge(String clientId, Purge select);
+
+        /** A message for this node's sessions that end with their connection (ADR 16). */
+        void relayed(StoredMessage message);
+
+        /** A message for the membership of such a session of this node in a shared subscription (ADR 16). */
+        void relayedShared(StoreCommand.Forward forward);
+
+        /**
+         * Sessions that ended with their connection are gone with it (their node is gone, or another node
+         * claimed them): this node publishes their wills; with {@code unlessServed}, not for a session
+         * this node serves now (its routing is written again instead).
+         */
+        void volatileGone(List<SessionRecord> records, boolean unlessServed);
     }
 
     SessionStateMachine(Replica store, String self, long incarnation, Listener listener) {
@@ -124,11 +141,17 @@ final class SessionStateMachine extends BaseStateMachine {
         owners.load(store);
         inboxes.load(store);
         subscriptions.load(store.recover().sessions());
+        volatiles.load(store);
     }
 
     /** The subscriptions of every durable session of the cluster (ADR 13). */
     SubscriptionIndex subscriptions() {
         return subscriptions;
+    }
+
+    /** The sessions that end with their connection of every node (ADR 16). */
+    VolatileIndex volatiles() {
+        return volatiles;
     }
 
     @Override
@@ -237,8 +260,15 @@ final class SessionStateMachine extends BaseStateMachine {
         meta.add(appliedMark(at));
         if (entry.kind() == LogEntry.Kind.CLAIM) {
             owners.claim(entry.clientId(), entry.node(), meta);
-            return written(
+            SessionRecord gone = volatiles.claimed(entry.clientId(), entry.node(), meta);
+            CompletableFuture<Message> done = written(
                     at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
+            return gone == null || !submissions.mine(entry)
+                    ? done
+                    : done.thenApply(m -> {
+                        listener.volatileGone(List.of(gone), false);
+                        return m;
+                    });
         }
         if (entry.kind() == LogEntry.Kind.ADOPT) {
             return adopt(at, entry, meta);
@@ -256,7 +286,8 @@ final class SessionStateMachine extends BaseStateMachine {
         if (fenced.rejected() == null) {
             owners.own(entry.node(), fenced.kept(), meta);
         }
-        Inboxes.Applied applied = inboxes.apply(at.getIndex(), fenced.kept(), owners::get, subscriptions, meta);
+        VolatileIndex.Applied relays = volatiles.apply(entry.node(), fenced.kept(), self, meta);
+        Inboxes.Applied applied = inboxes.apply(at.getIndex(), relays.kept(), owners::get, subscriptions, meta, self);
         subscriptions.apply(applied.store());
         if (!applied.lost().isEmpty()) {
             Set<String> lost = new HashSet<>(fenced.lost());
@@ -270,6 +301,13 @@ final class SessionStateMachine extends BaseStateMachine {
             }
         }
         CompletableFuture<Message> done = written(at, entry, store.submit(applied.store(), meta), fenced);
+        if (!relays.relayed().isEmpty() || !applied.volatileShared().isEmpty()) {
+            done = done.thenApply(m -> {
+                relays.relayed().forEach(listener::relayed);
+                applied.volatileShared().forEach(listener::relayedShared);
+                return m;
+            });
+        }
         return nudged.isEmpty()
                 ? done
                 : done.thenApply(m -> {
@@ -284,6 +322,7 @@ final class SessionStateMachine extends BaseStateMachine {
      */
     private CompletableFuture<Message> adopt(TermIndex at, LogEntry entry, List<MetaWrite> meta) {
         List<String> adopted = owners.adopt(entry.from(), entry.node(), meta);
+        List<SessionRecord> gone = volatiles.dropNode(entry.from(), meta);
         if (!adopted.isEmpty()) {
             LOG.info(
                     "node {} adopts the {} sessions of node {} (log index {})",
@@ -297,6 +336,13 @@ final class SessionStateMachine extends BaseStateMachine {
         }
         CompletableFuture<Message> done =
                 written(at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
+        if (submissions.mine(entry) && !gone.isEmpty()) {
+            // their connections went with their node; a restarted node may serve a new one of the same id
+            done = done.thenApply(m -> {
+                listener.volatileGone(gone, entry.from().equals(self));
+                return m;
+            });
+        }
         if (entry.node().equals(self) || adopted.isEmpty()) {
             return done;
         }

@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * The subscriptions of every durable session of the cluster, whichever node serves it (ADR 13): kept in
  * step with the applied log, so that a publish on any node finds the sessions of other nodes that match;
  * and, for shared subscriptions, the members of each group and which sessions were last connected, so
- * that every node picks the same member for a message of the log.
+ * that every node picks the same member for a message of the log. The shared subscriptions of sessions
+ * that end with their connection are members too, marked with the node that serves them ({@link
+ * VolatileIndex}, ADR 16): such a member is connected while it is known.
  *
  * <p>Threading: written on the state machine's apply thread only (in log order); {@link #tree} is read by
  * the publishers' shards (a {@link TopicTree} on concurrent maps).
@@ -32,6 +34,8 @@ final class SubscriptionIndex {
     private final Map<String, TreeSet<String>> groups = new HashMap<>();
     /** Sessions whose last record says connected; apply thread only. */
     private final Set<String> connected = new HashSet<>();
+    /** The node of each session that ends with its connection and is known here (ADR 16); apply thread only. */
+    private final Map<String, String> volatileNodes = new HashMap<>();
 
     TopicTree tree() {
         return tree;
@@ -114,11 +118,36 @@ final class SubscriptionIndex {
         }
         List<String> online = new ArrayList<>(members.size());
         for (String m : members) {
-            if (connected.contains(m)) {
+            if (connected.contains(m) || volatileNodes.containsKey(m)) {
                 online.add(m);
             }
         }
         List<String> from = online.isEmpty() ? new ArrayList<>(members) : online;
         return from.get((int) Math.floorMod(turn, (long) from.size()));
+    }
+    /** {@code clientId} is a session that ends with its connection, served by {@code node} (null: no more). */
+    void volatileSession(String clientId, @Nullable String node) {
+        if (node == null) {
+            volatileNodes.remove(clientId);
+        } else {
+            volatileNodes.put(clientId, node);
+        }
+    }
+
+    /** The node that serves {@code clientId} when it is a session that ends with its connection, else null. */
+    @Nullable
+    String volatileNode(String clientId) {
+        return volatileNodes.get(clientId);
+    }
+
+    /** A shared subscription of a session that ends with its connection: a member of its group (ADR 16). */
+    void subscribeShared(String clientId, Subscription sub) {
+        tree.subscribe(clientId, sub);
+        groups.computeIfAbsent(sub.filter(), k -> new TreeSet<>()).add(clientId);
+    }
+
+    /** The end of a shared subscription that {@link #subscribeShared} made. */
+    void unsubscribeShared(String clientId, String sharedFilter) {
+        unsubscribe(clientId, sharedFilter);
     }
 }

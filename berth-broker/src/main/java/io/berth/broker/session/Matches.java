@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +35,8 @@ final class Matches implements TopicTree.MatchVisitor {
     private final Set<String> forwardedClients;
 
     private final Set<String> forwardedGroups;
+    /** Cluster only (ADR 16): a message relayed from another node goes to these clients only, to no group. */
+    private @Nullable Predicate<String> relayedTo;
 
     private Matches(
             BrokerContext context, StoredMessage message, Set<String> forwardedClients, Set<String> forwardedGroups) {
@@ -74,6 +77,22 @@ final class Matches implements TopicTree.MatchVisitor {
         return byShard;
     }
 
+    /**
+     * Cluster only (ADR 16): the deliveries of a message relayed from another node to the clients that
+     * {@code receives} accepts (the sessions of one shard that end with their connection); shared groups
+     * are not matched here (the cluster picks their member when the entry is applied).
+     */
+    static List<Delivery> relayed(BrokerContext context, StoredMessage message, Predicate<String> receives) {
+        Matches m = new Matches(context, message, Set.of(), Set.of());
+        m.relayedTo = receives;
+        context.tree().match(message.topic(), m);
+        List<Delivery> out = new ArrayList<>(m.direct.size());
+        for (DeliveryBuilder b : m.direct) {
+            out.add(b.build());
+        }
+        return out;
+    }
+
     private static void add(@Nullable List<Delivery>[] byShard, Delivery d) {
         int i = Math.floorMod(d.clientId().hashCode(), byShard.length);
         List<Delivery> list = byShard[i];
@@ -93,12 +112,15 @@ final class Matches implements TopicTree.MatchVisitor {
         if (!forwardedClients.isEmpty() && forwardedClients.contains(clientId)) {
             return;
         }
+        if (relayedTo != null && !relayedTo.test(clientId)) {
+            return;
+        }
         builder(clientId).add(message, sub);
     }
 
     @Override
     public void sharedGroup(TopicTree.SharedGroup group) {
-        if (!forwardedGroups.isEmpty() && forwardedGroups.contains(group.sharedFilter())) {
+        if (relayedTo != null || !forwardedGroups.isEmpty() && forwardedGroups.contains(group.sharedFilter())) {
             return; // the cluster's members share it (ADR 13)
         }
         Map.Entry<String, Subscription> member =

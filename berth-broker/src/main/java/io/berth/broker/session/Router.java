@@ -40,14 +40,17 @@ final class Router {
     private final SessionShard[] shards;
     /** Cluster only: the subscriptions of every durable session of the cluster (ADR 13); null on a single node. */
     private final @Nullable TopicTree cluster;
+    /** Null on a single node. */
+    private final @Nullable SessionHandover handover;
     /** When a refused retained message was last logged (System.nanoTime), shared by every shard. */
     private final java.util.concurrent.atomic.AtomicLong lastRetainedLog =
             new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - RETAINED_LOG_INTERVAL_NANOS - 1);
 
-    Router(BrokerContext context, SessionShard[] shards, @Nullable TopicTree cluster) {
+    Router(BrokerContext context, SessionShard[] shards, @Nullable SessionHandover handover) {
         this.context = context;
         this.shards = shards;
-        this.cluster = cluster;
+        this.handover = handover;
+        this.cluster = handover == null ? null : handover.subscriptions();
     }
 
     /**
@@ -280,10 +283,13 @@ final class Router {
      */
     private Forwards forwarded(StoredMessage message) {
         TopicTree c = cluster;
-        if (c == null) {
+        SessionHandover h = handover;
+        if (c == null || h == null) {
             return Forwards.NONE;
         }
-        Forwards to = new Forwards(new LinkedHashSet<>(), new LinkedHashSet<>());
+        // sessions of other nodes that end with their connection: relayed to their node (ADR 16)
+        Forwards to = new Forwards(
+                new LinkedHashSet<>(), new LinkedHashSet<>(), h.relayNodes(message.topic(), message.publisherId()));
         c.match(message.topic(), new TopicTree.MatchVisitor() {
             @Override
             public void subscriber(String clientId, Subscription sub) {
@@ -303,14 +309,15 @@ final class Router {
     }
 
     /**
-     * Cluster only: the sessions a message is forwarded to, and the shared subscriptions (by shared
-     * filter) one member of which gets it.
+     * Cluster only: the sessions a message is forwarded to, the shared subscriptions (by shared filter)
+     * one member of which gets it, and the other nodes whose sessions that end with their connection get
+     * it relayed (ADR 16).
      */
-    private record Forwards(Set<String> clients, Set<String> groups) {
-        static final Forwards NONE = new Forwards(Set.of(), Set.of());
+    private record Forwards(Set<String> clients, Set<String> groups, Set<String> nodes) {
+        static final Forwards NONE = new Forwards(Set.of(), Set.of(), Set.of());
 
         boolean isEmpty() {
-            return clients.isEmpty() && groups.isEmpty();
+            return clients.isEmpty() && groups.isEmpty() && nodes.isEmpty();
         }
 
         void commands(StoredMessage message, java.util.function.Consumer<StoreCommand> add) {
@@ -319,6 +326,9 @@ final class Router {
             }
             for (String filter : groups) {
                 add.accept(new StoreCommand.ForwardShared(filter, message));
+            }
+            for (String node : nodes) {
+                add.accept(new StoreCommand.Relay(node, message));
             }
         }
     }

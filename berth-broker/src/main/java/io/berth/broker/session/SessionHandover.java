@@ -4,6 +4,7 @@ import io.berth.broker.routing.TopicTree;
 import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.StoredMessage;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -31,6 +32,20 @@ public interface SessionHandover {
      * readable on any thread.
      */
     TopicTree subscriptions();
+
+    /**
+     * The nodes other than this one that serve a session that ends with its connection and has a
+     * non-shared subscription matching {@code topic} (but for a No Local one of {@code publisherId}'s):
+     * a publish relays the message to them in its log entry (ADR 16). Any thread.
+     */
+    Set<String> relayNodes(String topic, String publisherId);
+
+    /**
+     * Completes once every member in reach has the log committed as far as this node applied it now (and
+     * so applies it next; when a member does not answer, nobody is waited for), so that a publish on any
+     * node after it is routed by what this node applied (ADR 16). Any thread.
+     */
+    CompletableFuture<Void> appliedEverywhere();
 
     /**
      * At most {@code max} messages of {@code clientId}'s inbox with a key above {@code afterKey}, in key

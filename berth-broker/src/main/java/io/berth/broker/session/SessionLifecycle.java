@@ -114,6 +114,7 @@ final class SessionLifecycle {
         s.acks.clear();
         Session session = s;
         boolean sessionPresent = present;
+        VolatileRouting.register(owner, s, new StoreCommand.PutSession(s.record)); // ADR 16: for its will
         s.store
                 .submit(new StoreCommand.PutSession(s.record))
                 .whenCompleteAsync((v, error) -> stored(session, r, sessionPresent, error), shard.executor);
@@ -243,6 +244,7 @@ final class SessionLifecycle {
         if (packet.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL_MESSAGE) {
             // [MQTT-3.1.2-10] [MQTT-3.14.4-3] a normal DISCONNECT discards the will
             s.record = s.record.withWill(null);
+            VolatileRouting.register(owner, s, new StoreCommand.PutSession(s.record));
         }
     }
 
@@ -324,6 +326,7 @@ final class SessionLifecycle {
         // what this tick queued or dequeued for the session goes first: nothing may follow its deletion
         shard.batch.flush();
         s.store.submit(new StoreCommand.DeleteSession(s.clientId));
+        VolatileRouting.register(owner, s, new StoreCommand.DeleteSession(s.clientId));
     }
 
     /** Puts a recovered session back, offline, with its timers running from its disconnect time. */

@@ -1,7 +1,10 @@
 package io.berth.broker.session;
 
 import io.berth.broker.store.RecoveredSession;
+import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.SessionStore;
+import io.berth.broker.store.StoreCommand;
+import io.berth.broker.store.StoredMessage;
 import io.berth.codec.ReasonCode;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
@@ -26,6 +29,8 @@ public final class Sessions implements AutoCloseable {
     private final ExecutorService reader;
     /** Null on a single node. */
     private final @Nullable SessionHandover handover;
+    /** Null on a single node. */
+    private final @Nullable VolatileRouting volatiles;
 
     /** @param loops the event loops of the shards, one per shard, in order */
     public Sessions(BrokerContext context, List<ShardLoop> loops) {
@@ -47,7 +52,8 @@ public final class Sessions implements AutoCloseable {
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new SessionShard(i, loops.get(i), context, this, reader, heldPerShard);
         }
-        this.router = new Router(context, shards, handover == null ? null : handover.subscriptions());
+        this.router = new Router(context, shards, handover);
+        this.volatiles = handover == null ? null : new VolatileRouting(this);
     }
 
     /** The shard that owns the session of {@code clientId}. */
@@ -94,6 +100,33 @@ public final class Sessions implements AutoCloseable {
     /** Messages were forwarded to the inbox of {@code clientId}, which this node serves (ADR 13). */
     public void forwarded(String clientId) {
         shardOf(clientId).pullInbox(clientId);
+    }
+
+    /** A message published on another node for this node's sessions that end with their connection (ADR 16). */
+    public void relayed(StoredMessage message) {
+        VolatileRouting v = volatiles;
+        if (v != null) {
+            v.relayed(message);
+        }
+    }
+
+    /** A message for the membership of such a session of this node in a shared subscription (ADR 16). */
+    public void relayedShared(StoreCommand.Forward forward) {
+        VolatileRouting v = volatiles;
+        if (v != null) {
+            v.relayedShared(forward);
+        }
+    }
+
+    /**
+     * Sessions that ended with their connection on a node that is gone, or were taken over from another
+     * node: their wills go from here (see {@link VolatileRouting#gone}).
+     */
+    public void volatileGone(List<SessionRecord> records, boolean unlessServed) {
+        VolatileRouting v = volatiles;
+        if (v != null) {
+            v.gone(records, unlessServed);
+        }
     }
 
     /**

@@ -91,8 +91,7 @@ final class SubscribeRequests {
                 retainedFor.add(sub);
             }
         }
-        CompletableFuture<Void> stored =
-                commands.isEmpty() ? CompletableFuture.completedFuture(null) : s.store.submit(commands);
+        CompletableFuture<Void> stored = stored(s, commands);
         SubackPacket suback = new SubackPacket(p.packetId(), codes, MqttProperties.EMPTY);
         AckQueue.Pending ack = s.acks.add(
                 suback,
@@ -118,6 +117,21 @@ final class SubscribeRequests {
             };
         }
         requests.awaitCommit(s, conn, stored, ack);
+    }
+
+    /**
+     * Submits the subscription changes of {@code s}; completes once they are committed and, on a cluster
+     * node, applied on every member in reach, so that a publish on any node after the SUBACK or UNSUBACK
+     * is routed by them (ADR 16). A session that ends with its connection writes them for the routing
+     * index of every node too.
+     */
+    private CompletableFuture<Void> stored(Session s, List<StoreCommand> commands) {
+        if (commands.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> stored = s.store.submit(commands);
+        CompletableFuture<Void> routed = VolatileRouting.register(owner, s, commands);
+        return VolatileRouting.appliedEverywhere(owner, CompletableFuture.allOf(stored, routed));
     }
 
     /** Why a valid filter is not granted (ACL, limits), or null. */
@@ -193,8 +207,7 @@ final class SubscribeRequests {
             commands.add(new StoreCommand.DeleteSubscription(s.clientId, filter));
             codes.add(ReasonCode.SUCCESS);
         }
-        CompletableFuture<Void> stored =
-                commands.isEmpty() ? CompletableFuture.completedFuture(null) : s.store.submit(commands);
+        CompletableFuture<Void> stored = stored(s, commands);
         List<ReasonCode> sent = conn.version().isV5() ? codes : List.of();
         requests.acknowledge(
                 s,

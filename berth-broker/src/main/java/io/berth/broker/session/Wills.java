@@ -1,10 +1,12 @@
 package io.berth.broker.session;
 
+import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
 import io.berth.codec.MqttProperties;
 import io.berth.codec.Will;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,17 +67,27 @@ final class Wills {
 
     /** Publishes {@code will} of {@code s}, if the ACL still lets its owner publish to the will's topic. */
     void publish(Session s, Will will) {
-        if (!shard.context.authorizer().canPublish(s.record.owner(), s.clientId, will.topic())) {
-            // the ACL may have changed since CONNECT, where the will was checked first
-            LOG.debug("will of '{}' to '{}' denied by the ACL", s.clientId, will.topic());
-            return;
+        StoredMessage message = allowed(shard, s.record, will);
+        if (message != null) {
+            owner.router().publish(message, shard, null);
         }
-        StoredMessage message = message(
+    }
+
+    /**
+     * The message {@code will} of the session {@code rec} becomes, or null when the ACL no longer lets its
+     * owner publish to the will's topic (the ACL may have changed since CONNECT, where the will was checked
+     * first). Any thread of {@code shard}.
+     */
+    static @Nullable StoredMessage allowed(SessionShard shard, SessionRecord rec, Will will) {
+        if (!shard.context.authorizer().canPublish(rec.owner(), rec.clientId(), will.topic())) {
+            LOG.debug("will of '{}' to '{}' denied by the ACL", rec.clientId(), will.topic());
+            return null;
+        }
+        return message(
                 will,
                 shard.context.messageIds().getAndIncrement(),
                 shard.context.clock().getAsLong(),
-                s.clientId);
-        owner.router().publish(message, shard, null);
+                rec.clientId());
     }
 
     /**

@@ -169,4 +169,33 @@ public sealed interface StoreCommand {
             }
         }
     }
+    /**
+     * Cluster only (ADR 16): a change of a session that ends with its connection (Session Expiry 0, 3.1.1
+     * Clean Session 1), served by the node that submits it: its record (for its will) or a subscription.
+     * Such a session's state lives in that node's memory (ADR 3); the change goes into the log only for
+     * the routing index of every node, and reaches no store.
+     */
+    record VolatileChange(StoreCommand change) implements StoreCommand {
+        public VolatileChange {
+            Objects.requireNonNull(change, "change");
+            if (!(change instanceof PutSession
+                    || change instanceof DeleteSession
+                    || change instanceof PutSubscription
+                    || change instanceof DeleteSubscription)) {
+                throw new IllegalArgumentException("not a change of a session's record or subscriptions: " + change);
+            }
+        }
+    }
+
+    /**
+     * Cluster only (ADR 16): a message for the sessions that end with their connection on {@code node},
+     * which matches them against their subscriptions when it applies the command and delivers it from
+     * memory; no store keeps it.
+     */
+    record Relay(String node, StoredMessage message) implements StoreCommand {
+        public Relay {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(message, "message");
+        }
+    }
 }

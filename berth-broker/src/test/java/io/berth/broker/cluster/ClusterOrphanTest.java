@@ -131,6 +131,49 @@ class ClusterOrphanTest {
     }
 
     @Test
+    void nodeDies_theWillOfASessionThatEndsWithItsConnection_goesOnce_andItsSubscriptionsLeaveTheOthers()
+            throws Exception {
+        start(GRACE_MILLIS);
+        int leader = leader();
+        int a = (leader + 1) % 3;
+        int b = (leader + 2) % 3;
+        String dying = "n" + (a + 1);
+        Mqtt5BlockingClient ending = clients.client("ending-watcher", cluster.node(leader));
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher(cluster.node(b));
+                Mqtt5BlockingClient.Mqtt5Publishes toEnding = ending.publishes(MqttGlobalPublishFilter.ALL)) {
+            ending.connectWith().cleanStart(true).send(); // Session Expiry 0
+            ending.subscribeWith()
+                    .topicFilter("status/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            connectWithWill("device-5", cluster.node(a), 0, 0);
+            Mqtt5BlockingClient listener = clients.client("listener-5", cluster.node(a));
+            listener.connectWith().cleanStart(true).send();
+            listener.subscribeWith().topicFilter("elsewhere/#").send();
+            assertThat(cluster.node(b).cluster().relayNodes("elsewhere/x", "p")).containsExactly(dying);
+
+            cluster.crash(a);
+
+            // [MQTT-3.1.2-8] the will goes when the connection closes without DISCONNECT; the session ended
+            // with it (Session Expiry 0), on a node that died: the node that adopted its sessions sends it
+            Mqtt5Publish will = publishes.receive(30, TimeUnit.SECONDS).orElseThrow();
+            assertThat(text(will)).isEqualTo("status/device-5=gone");
+            assertThat(text(toEnding.receive(30, TimeUnit.SECONDS).orElseThrow()))
+                    .isEqualTo("status/device-5=gone");
+            assertThat(publishes.receive(2, TimeUnit.SECONDS))
+                    .as("the will goes once")
+                    .isEmpty();
+            assertThat(toEnding.receive(100, TimeUnit.MILLISECONDS)).isEmpty();
+            // nothing of the dead node's sessions is left on the others
+            for (int n : new int[] {leader, b}) {
+                assertThat(cluster.node(n).cluster().relayNodes("elsewhere/x", "p"))
+                        .as("node %d", n)
+                        .isEmpty();
+            }
+        }
+    }
+
+    @Test
     void nodeDies_itsClientResumesOnAnotherNodeBeforeTheGrace_theWillWithoutDelayGoesOnce() throws Exception {
         start(60_000); // nobody adopts: the node the client comes back to sends the will
         int leader = leader();

@@ -30,6 +30,8 @@ public final class CommandCodec {
     private static final int FORWARD = 12;
     private static final int TAKE_FORWARDED = 13;
     private static final int FORWARD_SHARED = 14;
+    private static final int VOLATILE_CHANGE = 15;
+    private static final int RELAY = 16;
 
     private CommandCodec() {}
 
@@ -114,6 +116,11 @@ public final class CommandCodec {
                         .bytes(Values.queueEntry(e.entry(), e.message().sizeBytes()))
                         .bytes(Values.message(e.message()));
             }
+        } else if (command instanceof StoreCommand.VolatileChange c) {
+            w.u8(VOLATILE_CHANGE);
+            write(w, c.change());
+        } else if (command instanceof StoreCommand.Relay c) {
+            w.u8(RELAY).string(c.node()).bytes(Values.message(c.message()));
         } else {
             throw new IllegalArgumentException("unknown command " + command);
         }
@@ -192,6 +199,13 @@ public final class CommandCodec {
                 StoredMessage message = Values.readMessage(r.bytes());
                 return new StoreCommand.TakeForwarded(
                         clientId, key, new StoreCommand.Enqueue(clientId, Values.readQueueEntry(seq, entry), message));
+            }
+            case VOLATILE_CHANGE -> {
+                return new StoreCommand.VolatileChange(read(r));
+            }
+            case RELAY -> {
+                String node = r.string();
+                return new StoreCommand.Relay(node, Values.readMessage(r.bytes()));
             }
             default -> throw new IllegalArgumentException("unknown command tag " + tag);
         }

@@ -1,0 +1,107 @@
+package io.berth.broker.cluster;
+
+import io.berth.broker.config.ClusterConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * How a {@link ClusterNode} sets up Apache Ratis: the session group of the configured members, the
+ * server's properties (timeouts, snapshots, gRPC on {@code cluster.bind}) and its clients.
+ *
+ * <p>Threading: stateless.
+ */
+final class RaftSetup {
+    private RaftSetup() {}
+
+    /** The session group: every configured member, in order. */
+    static RaftGroup group(ClusterConfig cluster) {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (ClusterConfig.Member m : cluster.members()) {
+            peers.add(RaftPeer.newBuilder()
+                    .setId(m.id())
+                    .setAddress(m.address().toString())
+                    .build());
+        }
+        return RaftGroup.valueOf(RaftGroupId.valueOf(ClusterIdentity.groupId(cluster)), peers);
+    }
+
+    /** The properties of this node's Raft server, its log in {@code raftDir}. */
+    static RaftProperties server(ClusterConfig cluster, Path raftDir) {
+        RaftProperties properties = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(properties, List.of(raftDir.toFile()));
+        electionTimeouts(properties);
+        snapshots(properties, cluster.tuning());
+        GrpcConfigKeys.Server.setHost(properties, cluster.bind().host());
+        GrpcConfigKeys.Server.setPort(properties, cluster.bind().port());
+        return properties;
+    }
+
+    /** The client that submits this node's entries: it retries for ever (an outcome is never guessed). */
+    static RaftClient submitter(RaftGroup group) {
+        return RaftClient.newBuilder()
+                .setProperties(new RaftProperties())
+                .setRaftGroup(group)
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    /**
+     * A client that watches entries ({@link AppliedBarrier}): it finds the leader again for a while (40
+     * tries, 50 ms apart), the watch itself is bounded by its caller.
+     */
+    static RaftClient watcher(RaftGroup group) {
+        return RaftClient.newBuilder()
+                .setProperties(new RaftProperties())
+                .setRaftGroup(group)
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        40, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    /**
+     * A follower that hears nothing from its leader for 1 to 2 s (Ratis: 150 to 300 ms) starts an
+     * election, and a leader that hears from no majority for 2 s steps down. Shorter timeouts elected a new
+     * leader at every GC or scheduling pause of half a second (seen on a loaded 2-core machine under
+     * cluster-qos1 of berth-bench), and the group then had no leader for seconds at a time. The first
+     * election after a start keeps short timeouts, so that a fresh group has a leader soon.
+     */
+    private static void electionTimeouts(RaftProperties properties) {
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(1_000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2_000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(
+                properties, TimeDuration.valueOf(150, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(
+                properties, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Snapshots every {@code snapshot-every} entries (RocksDB checkpoints of the replica, see {@link
+     * ReplicaSnapshots}); the log behind the latest one is purged, also when a follower still needs it:
+     * that follower is sent the snapshot instead (ADR 12).
+     */
+    private static void snapshots(RaftProperties properties, ClusterConfig.Tuning tuning) {
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, tuning.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setCreationGap(properties, tuning.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, tuning.snapshotEvery()));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(tuning.logSegmentBytes()));
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, true);
+    }
+}
