@@ -186,9 +186,12 @@ final class OutgoingFlow {
             o.state = OutgoingMessage.State.PUBLISHED;
             inflight.put(o.packetId, o);
             admit(o);
-            record(o, new SessionChange.PacketIdAssigned(o.seq, o.packetId));
+            SessionChange assigned = new SessionChange.PacketIdAssigned(o.seq, o.packetId);
             if (sendsBeforeDurable(o, o.state)) {
+                changes.add(assigned); // nobody waits for it: the PUBLISH goes now, the PUBACK ends it
                 writeCurrent(o);
+            } else {
+                record(o, assigned);
             }
         }
     }
