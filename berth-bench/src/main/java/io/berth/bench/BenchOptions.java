@@ -83,7 +83,8 @@ final class BenchOptions {
             Option.sized(
                     "warmup-messages",
                     "messages of the warm-up each throughput/latency scenario runs first on the same broker, with"
-                            + " the same load shape on topics and clients of its own, checked and then discarded;"
+                            + " the same load shape on topics and clients of its own, in two rounds (each connects,"
+                            + " loads and disconnects clients of its own), checked and then discarded;"
                             + " fan-out counts them as deliveries; bounded by --limit-seconds; 0: none (cold)",
                     Settings::warmupMessages),
             Option.sized(

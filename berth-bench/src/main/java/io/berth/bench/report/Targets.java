@@ -178,8 +178,51 @@ final class Targets {
             String peer,
             double target,
             String label) {
+        Optional<Result> ours = find(results, scenario, b);
+        Optional<Result> theirs = find(results, scenario, peer);
         double ratio = figure(results, scenario, b, figure) / figure(results, scenario, peer, figure);
-        row(md, label, ratio, "×", ratio >= target);
+        if (Double.isNaN(ratio) || ours.isEmpty() || theirs.isEmpty()) {
+            row(md, label, ratio, "×", ratio >= target);
+        } else if (!rateHolds(ours.get())) {
+            md.append("| ")
+                    .append(label)
+                    .append(" | ")
+                    .append(Result.format(ratio))
+                    .append("× (")
+                    .append(b)
+                    .append(": ")
+                    .append(ours.get().checks())
+                    .append(") | **no** |\n");
+        } else if (!rateHolds(theirs.get())) {
+            md.append("| ")
+                    .append(label)
+                    .append(" | ")
+                    .append(Result.format(ratio))
+                    .append("× (")
+                    .append(peer)
+                    .append("'s run not comparable: ")
+                    .append(theirs.get().checks())
+                    .append(") | – |\n");
+        } else {
+            row(md, label, ratio, "×", ratio >= target);
+        }
+    }
+
+    /**
+     * Whether a result's rates stand for what its peer does: every message arrived (in whatever order), or
+     * the time limit ended a run that was still delivering (a rate over what it did in that time). A run
+     * that lost messages or stopped delivering (a drain whose sessions were lost) gives no rate to compare.
+     */
+    static boolean rateHolds(Result r) {
+        return r.checks().startsWith("lost 0,") || r.checks().startsWith("not delivered within the time limit");
+    }
+
+    private static Optional<Result> find(List<Result> results, String scenario, String peer) {
+        return results.stream()
+                .filter(r -> r.scenario().equals(scenario)
+                        && r.peer().equals(peer)
+                        && !r.figures().isEmpty())
+                .findFirst();
     }
 
     private static void row(StringBuilder md, String target, double value, String unit, boolean met) {

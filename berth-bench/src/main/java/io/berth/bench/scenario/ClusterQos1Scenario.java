@@ -79,10 +79,11 @@ public final class ClusterQos1Scenario implements Scenario {
         Settings s = ctx.settings();
         // Warm-up (Warmup), as fast as it goes, on client ids and topics of its own: not measured.
         String warmNote = "";
-        if (s.warmupMessages() > 0) {
-            Round w = round(ctx, cluster, Warmup.NAME, s.warmupMessages());
-            warmNote = Warmup.note(w.collector, w.total, w.finished);
-            ctx.discard(cluster.nodes().get(NODES - 1).port(), SUBSCRIBER + Warmup.NAME, 1);
+        for (int i = 0; s.warmupMessages() > 0 && i < Warmup.ROUNDS; i++) {
+            String wn = Warmup.name(i);
+            Round w = round(ctx, cluster, wn, Warmup.share(s.warmupMessages(), i));
+            warmNote = Warmup.join(warmNote, Warmup.note(w.collector, w.total, w.finished));
+            ctx.discard(cluster.nodes().get(NODES - 1).port(), SUBSCRIBER + wn, 1);
         }
         double[] cpuBefore = cluster.cpuSeconds();
         Round r = round(ctx, cluster, "cluster", s.onlineMessages());

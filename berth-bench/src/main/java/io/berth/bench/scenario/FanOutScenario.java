@@ -14,7 +14,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Scenario 5: one QoS 1 publisher to F online persistent subscribers of {@code bench/fan}, after a warm-up
- * of the same shape ({@link Warmup}) on {@code bench/fan-warm} whose F sessions are discarded afterwards.
+ * of the same shape ({@link Warmup}) on {@code bench/fan-warm} and {@code bench/fan-warm2}, whose F sessions are
+ * discarded after each round.
  * The warm-up publishes {@code warmupMessages / F} messages, so that it makes about
  * {@link Settings#warmupMessages()} deliveries.
  */
@@ -50,10 +51,11 @@ public final class FanOutScenario implements Scenario {
         int fan = s.fanoutSubscribers();
         long warmup = s.warmupMessages() / fan;
         String note = "";
-        if (warmup > 0) {
-            String name = "fan-" + Warmup.NAME;
-            Phase w = phase(peer, ctx, name, warmup, Warmup.deadline(s));
-            note = Warmup.note(w.collector, warmup * fan, w.done);
+        for (int i = 0; warmup > 0 && i < Warmup.ROUNDS; i++) {
+            String name = "fan-" + Warmup.name(i);
+            long share = Warmup.share(warmup, i);
+            Phase w = phase(peer, ctx, name, share, Warmup.deadline(s));
+            note = Warmup.join(note, Warmup.note(w.collector, share * fan, w.done));
             ctx.discard(peer.port(), "bench-" + name + "-", fan);
         }
         long messages = s.fanoutMessages();

@@ -86,8 +86,8 @@ public final class FillDrainScenario implements Scenario {
         int sessions = restart == Restart.NONE ? s.offlineSessions() : s.restartSessions();
         long wanted = restart == Restart.NONE ? s.offlineMessages() : s.restartMessages();
         String note = "";
-        if (restart == Restart.NONE && s.warmupMessages() > 0) {
-            note = warmUp(peer, ctx, sessions);
+        for (int i = 0; restart == Restart.NONE && s.warmupMessages() > 0 && i < Warmup.ROUNDS; i++) {
+            note = Warmup.join(note, warmUp(peer, ctx, sessions, i));
         }
         String name = "off";
         long deadline = System.nanoTime() + s.limit().toNanos();
@@ -144,14 +144,14 @@ public final class FillDrainScenario implements Scenario {
     }
 
     /**
-     * The warm-up ({@link Warmup}): the same fill and drain on sessions, topics and publishers of its own,
-     * then its sessions discarded so that nothing of it stays queued; returns its note.
+     * Round {@code round} of the warm-up ({@link Warmup}): the same fill and drain on sessions, topics and
+     * publishers of its own, then its sessions discarded so that nothing of it stays queued; returns its note.
      */
-    private static String warmUp(Peer peer, Context ctx, int sessions) throws Exception {
+    private static String warmUp(Peer peer, Context ctx, int sessions, int round) throws Exception {
         Settings s = ctx.settings();
-        String name = "off" + Warmup.NAME;
+        String name = "off" + Warmup.name(round);
         long deadline = Warmup.deadline(s);
-        Fill fill = fill(peer, ctx, name, sessions, s.warmupMessages(), deadline);
+        Fill fill = fill(peer, ctx, name, sessions, Warmup.share(s.warmupMessages(), round), deadline);
         String note;
         if (fill.filled) {
             Drain d = drain(peer, ctx, name, sessions, fill.total, deadline);
