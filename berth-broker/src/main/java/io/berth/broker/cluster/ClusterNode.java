@@ -40,7 +40,7 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.jspecify.annotations.Nullable;
@@ -72,7 +72,11 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     private final ExecutorService reads =
             Executors.newSingleThreadExecutor(new DefaultThreadFactory("berth-cluster", true));
     private final LocalView view = new LocalView();
-    private final EntryBatcher batcher = new EntryBatcher(this::sendCommands);
+    /** Encodes this node's entries and hands them to the Raft client, in order (see {@link EntryBatcher}). */
+    private final ExecutorService sender =
+            Executors.newSingleThreadExecutor(new DefaultThreadFactory("berth-cluster-send", true));
+
+    private final EntryBatcher batcher = new EntryBatcher(this::sendCommands, sender);
     private final ReplicatedSessionStore store;
     private final RaftGroup group;
     private final MajorityWatch majority;
@@ -137,7 +141,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     CompletableFuture<List<String>> adopt(String from) {
         long seq = seqs.incrementAndGet();
         return appendTimed(seq, LogEntry.adopt(cluster.nodeId(), incarnation, seq, from))
-                .thenApply(v -> machine.adopted(seq));
+                .thenApply(v -> machine.submissions().adopted(seq));
     }
 
     /** An operator's purge of {@code clientId}'s queue, for its owner to carry out (see {@link ReplicaSessions}). */
@@ -149,11 +153,11 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
 
     /** Submits {@code entry}, numbered {@code seq}; completes once applied here, failing after the claim timeout. */
     private CompletableFuture<Void> appendTimed(long seq, LogEntry entry) {
-        CompletableFuture<Void> applied = machine.expect(seq);
+        CompletableFuture<Void> applied = machine.submissions().expect(seq);
         send(seq, entry);
         return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).whenComplete((v, error) -> {
             if (error != null) {
-                machine.abandon(seq, error);
+                machine.submissions().abandon(seq, error);
             }
         });
     }
@@ -317,7 +321,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                     new IllegalStateException("node " + cluster.nodeId() + " is cut off from the cluster's majority"));
         }
         long seq = seqs.incrementAndGet();
-        CompletableFuture<Void> applied = machine.expect(seq);
+        CompletableFuture<Void> applied = machine.submissions().expect(seq);
         batcher.claim(() -> {
             send(seq, LogEntry.claim(cluster.nodeId(), incarnation, seq, clientId));
             return applied;
@@ -325,7 +329,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                 .whenComplete((v, error) -> {
                     if (error != null) {
-                        machine.abandon(seq, error);
+                        machine.submissions().abandon(seq, error);
                     }
                 })
                 .thenApplyAsync(v -> local.recoverSession(clientId), reads);
@@ -363,19 +367,19 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         long seq = seqs.incrementAndGet();
-        CompletableFuture<Void> applied = machine.expect(seq);
+        CompletableFuture<Void> applied = machine.submissions().expect(seq);
         send(seq, LogEntry.commands(cluster.nodeId(), incarnation, seq, encoded));
         return applied;
     }
 
     private void send(long seq, LogEntry entry) {
         client.async()
-                .send(Message.valueOf(ByteString.copyFrom(entry.encode())))
+                .send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry.encode())))
                 .whenComplete((reply, error) -> {
                     if (error != null) {
-                        machine.abandon(seq, error);
+                        machine.submissions().abandon(seq, error);
                     } else if (!reply.isSuccess()) {
-                        machine.abandon(seq, reply.getException());
+                        machine.submissions().abandon(seq, reply.getException());
                     }
                 });
     }
@@ -450,6 +454,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
             LOG.warn("closing the Raft server failed", e);
         }
         reads.shutdown();
+        sender.shutdown();
         local.close();
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -22,9 +23,14 @@ import org.jspecify.annotations.Nullable;
  * <p>Fewer, larger entries cost far less: per entry, Ratis and gRPC cost a client request to the leader,
  * an append and a reply per follower, and an apply on every node, whatever the entry holds.
  *
- * <p>Threading: any thread; the line and the count of entries on their way are guarded by this object's
- * lock, under which entries are also sent (asynchronously), so that they reach the log in the order they
- * were submitted. Futures complete outside the lock, on the thread that completes the entry.
+ * <p>Entries are encoded and handed to Ratis' client on the {@code sender} (one thread, ADR 15), not on the
+ * thread that submits (a shard's event loop) nor on the one that completes an entry (the replica's
+ * committer, which applies every entry of the log): the line is read when the sender gets to it, so what
+ * arrived meanwhile joins the entry too.
+ *
+ * <p>Threading: {@link #submit} and {@link #claim} from any thread; the line and the count of entries on
+ * their way are guarded by this object's lock. Entries are sent on the sender only, in the order they
+ * leave the line. Futures complete outside the lock, on the thread that completes the entry.
  */
 final class EntryBatcher {
     /** Entries of this node on their way at a time: one being committed while the next one fills. */
@@ -39,13 +45,23 @@ final class EntryBatcher {
             @Nullable Supplier<CompletableFuture<Void>> claim,
             CompletableFuture<Void> done) {}
 
+    /** An entry taken from the line, to send. */
+    private record Outgoing(Supplier<CompletableFuture<Void>> send, List<CompletableFuture<Void>> dones) {}
+
     private final Function<List<StoreCommand>, CompletableFuture<Void>> sendCommands;
+    private final Executor sender;
     private final ArrayDeque<Waiting> line = new ArrayDeque<>();
     private int inFlight;
+    /** A send task is on the sender's queue and has not read the line yet. */
+    private boolean scheduled;
 
-    /** @param sendCommands sends one entry of commands; completes when it is committed and applied here */
-    EntryBatcher(Function<List<StoreCommand>, CompletableFuture<Void>> sendCommands) {
+    /**
+     * @param sendCommands sends one entry of commands; completes when it is committed and applied here
+     * @param sender runs the sends, one at a time in order (a single thread)
+     */
+    EntryBatcher(Function<List<StoreCommand>, CompletableFuture<Void>> sendCommands, Executor sender) {
         this.sendCommands = sendCommands;
+        this.sender = sender;
     }
 
     /** Sends {@code commands} in an entry, alone or with others; completes when it is applied here. */
@@ -59,38 +75,59 @@ final class EntryBatcher {
     }
 
     private CompletableFuture<Void> enqueue(Waiting w) {
+        boolean schedule;
         synchronized (this) {
             line.add(w);
-            sendWhileRoom();
+            schedule = scheduleIfRoom();
+        }
+        if (schedule) {
+            sender.execute(this::sendWhileRoom);
         }
         return w.done;
     }
 
-    /** Under the lock: sends what waits as long as fewer than {@link #MAX_IN_FLIGHT} entries are on their way. */
-    private void sendWhileRoom() {
-        while (inFlight < MAX_IN_FLIGHT && !line.isEmpty()) {
-            List<CompletableFuture<Void>> dones = new ArrayList<>();
-            CompletableFuture<Void> sent;
-            Waiting head = line.poll();
-            Supplier<CompletableFuture<Void>> claim = head.claim;
-            if (claim != null) {
-                dones.add(head.done);
-                sent = send(claim);
-            } else {
-                List<StoreCommand> commands = new ArrayList<>(head.commands);
-                dones.add(head.done);
-                while (!line.isEmpty()
-                        && line.peek().claim == null
-                        && commands.size() + line.peek().commands.size() <= MAX_COMMANDS) {
-                    Waiting next = line.poll();
-                    commands.addAll(next.commands);
-                    dones.add(next.done);
-                }
-                sent = send(() -> sendCommands.apply(commands));
-            }
-            inFlight++;
-            sent.whenComplete((v, error) -> finished(dones, error));
+    /** Under the lock: whether a send task is to be scheduled now (room on the way, something waits, none queued). */
+    private boolean scheduleIfRoom() {
+        if (scheduled || inFlight >= MAX_IN_FLIGHT || line.isEmpty()) {
+            return false;
         }
+        scheduled = true;
+        return true;
+    }
+
+    /** On the sender: takes entries from the line as long as fewer than {@link #MAX_IN_FLIGHT} are on their way, and sends them. */
+    private void sendWhileRoom() {
+        List<Outgoing> out = new ArrayList<>(MAX_IN_FLIGHT);
+        synchronized (this) {
+            scheduled = false;
+            while (inFlight < MAX_IN_FLIGHT && !line.isEmpty()) {
+                out.add(take());
+                inFlight++;
+            }
+        }
+        for (Outgoing o : out) {
+            send(o.send).whenComplete((v, error) -> finished(o.dones, error));
+        }
+    }
+
+    /** Under the lock: the next entry of the line (a claim, or the commands that wait up to the next claim). */
+    private Outgoing take() {
+        List<CompletableFuture<Void>> dones = new ArrayList<>();
+        Waiting head = line.poll();
+        Supplier<CompletableFuture<Void>> claim = head.claim;
+        dones.add(head.done);
+        if (claim != null) {
+            return new Outgoing(claim, dones);
+        }
+        List<StoreCommand> commands = new ArrayList<>(head.commands);
+        while (!line.isEmpty()
+                && line.peek().claim == null
+                && commands.size() + line.peek().commands.size() <= MAX_COMMANDS) {
+            Waiting next = line.poll();
+            commands.addAll(next.commands);
+            dones.add(next.done);
+        }
+        return new Outgoing(() -> sendCommands.apply(commands), dones);
     }
 
     private static CompletableFuture<Void> send(Supplier<CompletableFuture<Void>> sender) {
@@ -109,9 +146,13 @@ final class EntryBatcher {
                 d.complete(null);
             }
         }
+        boolean schedule;
         synchronized (this) {
             inFlight--;
-            sendWhileRoom();
+            schedule = scheduleIfRoom();
+        }
+        if (schedule) {
+            sender.execute(this::sendWhileRoom);
         }
     }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -54,11 +53,8 @@ final class SessionStateMachine extends BaseStateMachine {
 
     private final Replica store;
     private final String self;
-    private final long incarnation;
     private final SessionOwners owners = new SessionOwners();
-    private final Map<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
-    /** The sessions each of this incarnation's applied adoptions gave this node, until the submitter takes them. */
-    private final Map<Long, List<String>> adoptions = new ConcurrentHashMap<>();
+    private final Submissions submissions;
 
     private final Listener listener;
     /** Apply thread only. */
@@ -88,8 +84,8 @@ final class SessionStateMachine extends BaseStateMachine {
     SessionStateMachine(Replica store, String self, long incarnation, Listener listener) {
         this.store = store;
         this.self = self;
-        this.incarnation = incarnation;
         this.listener = listener;
+        this.submissions = new Submissions(self, incarnation, listener);
     }
 
     @Override
@@ -190,12 +186,8 @@ final class SessionStateMachine extends BaseStateMachine {
         }
         // whether this node's submissions still waiting are in the snapshot cannot be told: none is
         // acknowledged (an acknowledgement must not be guessed)
-        for (Long seq : List.copyOf(waiting.keySet())) {
-            abandon(
-                    seq,
-                    new IllegalStateException("a snapshot replaced the replica of node " + self
-                            + " before this submission was applied here: its outcome is not known"));
-        }
+        submissions.abandonAll(seq -> new IllegalStateException("a snapshot replaced the replica of node " + self
+                + " before this submission was applied here: its outcome is not known"));
         followUp.after(store, owners.asMap(), listener);
         running();
     }
@@ -216,29 +208,9 @@ final class SessionStateMachine extends BaseStateMachine {
         return owners.maxMessageId(store, node);
     }
 
-    /** Registers the submission {@code seq} of this incarnation: the future completes when it is applied here. */
-    CompletableFuture<Void> expect(long seq) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        waiting.put(seq, f);
-        return f;
-    }
-
-    /**
-     * The sessions that this incarnation's adoption {@code seq} gave this node, once its future completed
-     * (empty when it adopted none, or was not applied).
-     */
-    List<String> adopted(long seq) {
-        List<String> ids = adoptions.remove(seq);
-        return ids == null ? List.of() : ids;
-    }
-
-    /** The submission {@code seq} failed before it reached the log (or it is unknown whether it did). */
-    void abandon(long seq, Throwable error) {
-        adoptions.remove(seq);
-        CompletableFuture<Void> f = waiting.remove(seq);
-        if (f != null) {
-            f.completeExceptionally(error);
-        }
+    /** This incarnation's submissions waiting for their entries to be applied here. */
+    Submissions submissions() {
+        return submissions;
     }
 
     @Override
@@ -320,8 +292,8 @@ final class SessionStateMachine extends BaseStateMachine {
                     entry.from(),
                     at.getIndex());
         }
-        if (mine(entry)) {
-            adoptions.put(entry.seq(), adopted);
+        if (submissions.mine(entry)) {
+            submissions.adoption(entry.seq(), adopted);
         }
         CompletableFuture<Message> done =
                 written(at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
@@ -380,41 +352,15 @@ final class SessionStateMachine extends BaseStateMachine {
             if (error != null) {
                 // the store could not take a committed entry: this node's state is behind the log
                 LOG.error("store write of log entry {} failed; this node stops applying the log", at, error);
-                if (entry != null && mine(entry)) {
-                    abandon(entry.seq(), error);
+                if (entry != null && submissions.mine(entry)) {
+                    submissions.abandon(entry.seq(), error);
                 }
                 throw new IllegalStateException("store write of log entry " + at + " failed", error);
             }
-            if (entry == null) {
-                return Message.EMPTY;
-            }
-            if (mine(entry)) {
-                // sessions this node still held but lost: let them go here now
-                fenced.lost().forEach(listener::claimed);
-                CompletableFuture<Void> f = waiting.remove(entry.seq());
-                if (f != null) {
-                    if (fenced.rejected() != null) {
-                        f.completeExceptionally(fenced.rejected());
-                    } else {
-                        f.complete(null);
-                    }
-                }
-            } else if (entry.kind() == LogEntry.Kind.CLAIM) {
-                if (!entry.node().equals(self)) { // a claim of this node's former run changes nothing here
-                    listener.claimed(entry.clientId());
-                }
-            } else {
-                for (StoreCommand c : fenced.kept()) {
-                    if (c instanceof StoreCommand.PutRetained || c instanceof StoreCommand.DeleteRetained) {
-                        listener.retained(c);
-                    }
-                }
+            if (entry != null) {
+                submissions.written(entry, fenced);
             }
             return Message.EMPTY;
         });
-    }
-
-    private boolean mine(LogEntry entry) {
-        return entry.incarnation() == incarnation && entry.node().equals(self);
     }
 }

@@ -4,7 +4,6 @@ import io.berth.broker.auth.LogText;
 import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.StoreCommand;
-import io.berth.broker.store.StoredMessage;
 import io.berth.broker.store.Subscription;
 import io.berth.codec.ConnackPacket;
 import io.berth.codec.DisconnectPacket;
@@ -18,21 +17,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How sessions begin, resume, are taken over, disconnect, expire, and send their will.
+ * How sessions begin, resume, are taken over, disconnect and expire; when their will goes is {@link
+ * Wills}' business, and on a cluster node a session is served once {@link SessionClaims} owns it.
  *
- * <p>Threading: runs on its shard's thread only.
+ * <p>Threading: runs on its shard's thread only; the sessions it creates and ends are the shard's.
  */
 final class SessionLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(SessionLifecycle.class);
 
     private final SessionShard shard;
     private final Sessions owner;
+    private final Wills wills;
     /** Null on a single node. */
     private final @Nullable SessionClaims claims;
 
     SessionLifecycle(SessionShard shard, Sessions owner) {
         this.shard = shard;
         this.owner = owner;
+        this.wills = new Wills(shard, owner);
         SessionHandover handover = owner.handover();
         this.claims = handover == null ? null : new SessionClaims(shard, this, handover);
     }
@@ -114,32 +116,33 @@ final class SessionLifecycle {
         boolean sessionPresent = present;
         s.store
                 .submit(new StoreCommand.PutSession(s.record))
-                .whenCompleteAsync(
-                        (v, error) -> {
-                            if (!session.isConnectedTo(conn) || shard.sessions.get(session.clientId) != session) {
-                                return;
-                            }
-                            if (error != null) {
-                                LOG.warn("session of {} could not be stored: {}", conn.describe(), error.toString());
-                                conn.send(
-                                        new ConnackPacket(false, ReasonCode.SERVER_UNAVAILABLE, MqttProperties.EMPTY));
-                                conn.close(ReasonCode.SERVER_UNAVAILABLE);
-                                return;
-                            }
-                            // [MQTT-3.2.2-2] [MQTT-3.2.2-3] Session Present says whether a session was resumed
-                            conn.send(new ConnackPacket(sessionPresent, ReasonCode.SUCCESS, r.connackProperties()));
-                            session.attached = true;
-                            shard.context.online().put(session.clientId, session.record.owner());
-                            shard.context.metrics().sessionOnline();
-                            // [MQTT-4.4.0-1] unacknowledged PUBLISH and PUBREL are resent first, then the queue
-                            session.outbound.attach(conn);
-                            drainGroupsOf(session);
-                            if (claims != null) {
-                                shard.pullInbox(session.clientId); // what came while the CONNACK waited
-                            }
-                            conn.flush();
-                        },
-                        shard.executor);
+                .whenCompleteAsync((v, error) -> stored(session, r, sessionPresent, error), shard.executor);
+    }
+
+    /** The session of a CONNECT was stored (or not, {@code error}): CONNACK, then what was waiting. */
+    private void stored(Session session, ConnectRequest r, boolean sessionPresent, @Nullable Throwable error) {
+        ClientConnection conn = r.connection();
+        if (!session.isConnectedTo(conn) || shard.sessions.get(session.clientId) != session) {
+            return;
+        }
+        if (error != null) {
+            LOG.warn("session of {} could not be stored: {}", conn.describe(), error.toString());
+            conn.send(new ConnackPacket(false, ReasonCode.SERVER_UNAVAILABLE, MqttProperties.EMPTY));
+            conn.close(ReasonCode.SERVER_UNAVAILABLE);
+            return;
+        }
+        // [MQTT-3.2.2-2] [MQTT-3.2.2-3] Session Present says whether a session was resumed
+        conn.send(new ConnackPacket(sessionPresent, ReasonCode.SUCCESS, r.connackProperties()));
+        session.attached = true;
+        shard.context.online().put(session.clientId, session.record.owner());
+        shard.context.metrics().sessionOnline();
+        // [MQTT-4.4.0-1] unacknowledged PUBLISH and PUBREL are resent first, then the queue
+        session.outbound.attach(conn);
+        drainGroupsOf(session);
+        if (claims != null) {
+            shard.pullInbox(session.clientId); // what came while the CONNACK waited
+        }
+        conn.flush();
     }
 
     /** Creates the queue of a shared group whose members are all offline (see {@link GroupQueues}). */
@@ -191,13 +194,9 @@ final class SessionLifecycle {
     /** [MQTT-3.1.4-3] a second connection with the same client id closes the first. */
     private void takeOver(Session s, ClientConnection old) {
         detach(s);
-        Will will = s.record.will();
         // 5.0 section 3.1.3.2.2: a will without delay goes when the old connection closes; one with a delay
         // is cancelled by the resumed session, or goes when a clean start ends the session
-        if (will != null && willDelay(will) == 0) {
-            publishWill(s, will);
-            s.record = s.record.withWill(null);
-        }
+        wills.publishUndelayed(s);
         LOG.info("session of {} taken over", old.describe());
         old.close(ReasonCode.SESSION_TAKEN_OVER);
     }
@@ -209,10 +208,8 @@ final class SessionLifecycle {
      */
     void closedElsewhere(String clientId) {
         Session s = shard.sessions.get(clientId);
-        Will will = s == null ? null : s.record.will();
-        if (s != null && will != null && willDelay(will) == 0) {
-            publishWill(s, will);
-            s.record = s.record.withWill(null);
+        if (s != null) {
+            wills.publishUndelayed(s);
         }
     }
 
@@ -259,22 +256,18 @@ final class SessionLifecycle {
             return;
         }
         detach(s);
-        SessionRecord rec = s.record;
-        Will will = rec.will();
-        if (rec.expiryIntervalSeconds() == 0) {
+        Will will = s.record.will();
+        if (s.record.expiryIntervalSeconds() == 0) {
             // the session ends with the connection; so does any will delay
             if (will != null) {
-                publishWill(s, will);
+                wills.publish(s, will);
             }
             end(s, false);
             return;
         }
         long now = shard.context.clock().getAsLong();
-        if (will != null && willDelay(will) == 0) {
-            publishWill(s, will);
-            will = null;
-        }
-        s.record = rec.withDisconnectedAt(now).withWill(will);
+        wills.publishUndelayed(s);
+        s.record = s.record.withDisconnectedAt(now);
         s.store.submit(new StoreCommand.PutSession(s.record));
         scheduleTimers(s, 0);
     }
@@ -286,21 +279,7 @@ final class SessionLifecycle {
             long delay = Math.max(0, expiry * 1000 - elapsedMillis);
             s.expiryTimer = shard.executor.schedule(() -> expire(s), delay, TimeUnit.MILLISECONDS);
         }
-        Will will = s.record.will();
-        if (will != null) {
-            // the will goes at its delay or at session end, whichever is earlier
-            long delay = Math.max(0, willDelay(will) * 1000 - elapsedMillis);
-            s.willTimer = shard.executor.schedule(() -> delayedWill(s), delay, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void delayedWill(Session s) {
-        if (shard.sessions.get(s.clientId) != s || s.connection != null || s.record.will() == null) {
-            return;
-        }
-        publishWill(s, s.record.will());
-        s.record = s.record.withWill(null);
-        s.store.submit(new StoreCommand.PutSession(s.record));
+        wills.schedule(s, elapsedMillis);
     }
 
     private void expire(Session s) {
@@ -329,8 +308,9 @@ final class SessionLifecycle {
     /** Ends a session: its delayed will goes out if {@code sendWill}, everything it held is removed. */
     private void end(Session s, boolean sendWill) {
         s.cancelTimers();
-        if (sendWill && s.record.will() != null) {
-            publishWill(s, s.record.will());
+        Will will = s.record.will();
+        if (sendWill && will != null) {
+            wills.publish(s, will);
         }
         for (Subscription sub : s.subscriptions.values()) {
             shard.context.tree().unsubscribe(s.clientId, sub.filter());
@@ -344,38 +324,6 @@ final class SessionLifecycle {
         // what this tick queued or dequeued for the session goes first: nothing may follow its deletion
         shard.batch.flush();
         s.store.submit(new StoreCommand.DeleteSession(s.clientId));
-    }
-
-    private void publishWill(Session s, Will will) {
-        if (!shard.context.authorizer().canPublish(s.record.owner(), s.clientId, will.topic())) {
-            // the ACL may have changed since CONNECT, where the will was checked first
-            LOG.debug("will of '{}' to '{}' denied by the ACL", s.clientId, will.topic());
-            return;
-        }
-        MqttProperties p = will.properties();
-        MqttProperties forwarded = MqttProperties.builder()
-                .payloadFormatIndicator(p.payloadFormatIndicator())
-                .messageExpiryInterval(p.messageExpiryInterval())
-                .contentType(p.contentType())
-                .responseTopic(p.responseTopic())
-                .correlationData(p.correlationData())
-                .userProperties(p.userProperties())
-                .build();
-        StoredMessage message = new StoredMessage(
-                shard.context.messageIds().getAndIncrement(),
-                will.topic(),
-                will.payload(),
-                will.qos(),
-                will.retain(),
-                forwarded,
-                shard.context.clock().getAsLong(),
-                s.clientId);
-        owner.router().publish(message, shard, null);
-    }
-
-    private static long willDelay(Will will) {
-        Long d = will.properties().willDelayInterval();
-        return d == null ? 0 : d;
     }
 
     /** Puts a recovered session back, offline, with its timers running from its disconnect time. */

@@ -3,7 +3,6 @@ package io.berth.broker.session;
 import io.berth.broker.config.QueueLimits;
 import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionStore;
-import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
 import io.berth.codec.DisconnectPacket;
 import io.berth.codec.MqttPacket;
@@ -12,7 +11,6 @@ import io.berth.codec.PubcompPacket;
 import io.berth.codec.PublishPacket;
 import io.berth.codec.PubrecPacket;
 import io.berth.codec.PubrelPacket;
-import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.SubscribePacket;
 import io.berth.codec.UnsubscribePacket;
@@ -27,7 +25,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * One single-writer partition of the sessions, on one of the Netty event loops (ADR 9). The connections
  * of its sessions are moved to its loop at CONNECT, so what they read is handled here at once, in the
- * read; the work itself is done by {@link SessionLifecycle} and {@link ClientRequests}.
+ * read; the work itself is done by {@link SessionLifecycle}, {@link ClientRequests} and {@link
+ * SubscribeRequests}; {@link QueueAdmission} takes routed messages into the queues of its sessions, and
+ * {@link ShardOutbox} carries work to other shards once per tick.
  *
  * <p>Threading: {@link #sessions} and every {@link Session} in it are owned by {@link #executor}'s
  * loop; the entry points for connections assert it, the others hand a task to it.
@@ -37,8 +37,8 @@ public final class SessionShard {
     final ShardExecutor executor;
     /** The store commands of this tick, submitted together at its end. */
     final TickBatch batch;
-    /** Tasks for other shards collected during this tick, by shard index; null where none. */
-    private final List<Runnable>[] outbox;
+    /** Tasks for other shards collected during this tick. */
+    private final ShardOutbox outbox;
 
     final BrokerContext context;
     /** Where queue reads past what memory holds run (shared by the shards). */
@@ -51,14 +51,13 @@ public final class SessionShard {
     private final GroupQueues groups;
     private final ClientRequests requests;
     private final SubscribeRequests subscriptions;
+    private final QueueAdmission admission;
     private long incarnations;
     private final DropLog dropLog = new DropLog();
     private final Sessions owner;
     private final QueueWatermarks watermarks;
     /** Null on a single node. */
     private final @Nullable InboxIntake inbox;
-
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionShard.class);
 
     SessionShard(
             int index,
@@ -75,14 +74,16 @@ public final class SessionShard {
         this.executor = new ShardExecutor(loop, context.fatal());
         this.batch = new TickBatch(this::onShard, executor::endOfTickNeeded);
         this.watermarks = new QueueWatermarks(this, owner);
-        @SuppressWarnings("unchecked")
-        List<Runnable>[] boxes = new List[context.config().shards()];
-        this.outbox = boxes;
+        this.outbox = new ShardOutbox(
+                context.config().shards(),
+                executor::endOfTickNeeded,
+                i -> owner.shards().get(i).executor);
         executor.endOfTick(this::endOfTick);
         this.lifecycle = new SessionLifecycle(this, owner);
         this.requests = new ClientRequests(this, owner);
         this.subscriptions = new SubscribeRequests(this, owner, requests);
         this.groups = new GroupQueues(this, owner);
+        this.admission = new QueueAdmission(this, lifecycle, requests, dropLog);
         SessionHandover handover = owner.handover();
         this.inbox = handover == null ? null : new InboxIntake(this, handover);
     }
@@ -197,24 +198,7 @@ public final class SessionShard {
 
     void applyCommitted(List<Prepared> prepared, @Nullable Throwable error) {
         assert executor.inEventLoop() : "session work off its shard";
-        {
-            for (Prepared p : prepared) {
-                Session s = sessions.get(p.clientId());
-                if (s == null || s.incarnation != p.incarnation()) {
-                    // the session ended or was replaced meanwhile: take the entry out again
-                    if (error == null) {
-                        p.store()
-                                .submit(new StoreCommand.Dequeue(
-                                        p.clientId(),
-                                        p.enqueue().entry().seq(),
-                                        p.enqueue().message().id(),
-                                        p.enqueue().message().sizeBytes()));
-                    }
-                    continue;
-                }
-                s.outbound.onCommitted(p.enqueue(), error);
-            }
-        }
+        admission.applyCommitted(prepared, error);
     }
 
     /**
@@ -227,13 +211,7 @@ public final class SessionShard {
             task.run();
             return;
         }
-        List<Runnable> box = outbox[target.index];
-        if (box == null) {
-            box = new ArrayList<>();
-            outbox[target.index] = box;
-            executor.endOfTickNeeded();
-        }
-        box.add(task);
+        outbox.add(target.index, task);
     }
 
     /** Hands over what this tick collected: the store commands, then the tasks for other shards. */
@@ -242,51 +220,16 @@ public final class SessionShard {
         for (int round = 0; round < 8 && !batch.isEmpty(); round++) {
             batch.flush();
         }
-        for (int i = 0; i < outbox.length; i++) {
-            List<Runnable> tasks = outbox[i];
-            if (tasks != null) {
-                outbox[i] = null;
-                owner.shards().get(i).executor.execute(() -> runAll(tasks));
-            }
-        }
+        outbox.handOver();
         if (!batch.isEmpty()) {
             executor.execute(executor::endOfTickNeeded); // another tick for what is left
         }
     }
 
-    private static void runAll(List<Runnable> tasks) {
-        for (Runnable task : tasks) {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.warn("a task from another shard failed", e);
-            }
-        }
-    }
-
-    /**
-     * Queues a message for this shard's subscribers in {@code deliveries}, in this tick's batch;
-     * {@code reply}, when not null, is told here once their entries committed (at once when none was
-     * written), with whether a queue refused it.
-     */
+    /** Queues a message for this shard's subscribers in {@code deliveries}: see {@link QueueAdmission#accept}. */
     void accept(StoredMessage message, List<Delivery> deliveries, PendingRoute.@Nullable Done reply) {
         assert executor.inEventLoop() : "session work off its shard";
-        Reservation r = reserve(message, deliveries);
-        PendingRoute local = reply == null ? null : new PendingRoute(Pacing.paced(sessions, r.prepared(), reply));
-        SessionStore waitedOn = null;
-        for (Prepared p : r.prepared()) {
-            batch.add(p.store(), p.enqueue());
-            batch.whenCommitted(p.store(), error -> applyCommitted(List.of(p), error));
-            if (local != null && p.store() != waitedOn) {
-                // the entries of one store commit together: one waiter per store is enough
-                waitedOn = p.store();
-                local.expect();
-                batch.whenCommitted(p.store(), error -> local.part(false, error));
-            }
-        }
-        if (local != null) {
-            local.part(r.rejected(), null);
-        }
+        admission.accept(message, deliveries, reply);
     }
 
     /** Runs {@code task} on the shard's thread: now when already there, otherwise as a task. */
@@ -333,57 +276,10 @@ public final class SessionShard {
         return ((long) index << 48) | ++incarnations;
     }
 
+    /** Reserves queue positions for {@code message} in the queues of {@code deliveries} on this shard. */
     Reservation reserve(StoredMessage message, List<Delivery> deliveries) {
         assert executor.inEventLoop() : "session work off its shard";
-        List<Prepared> out = new ArrayList<>(deliveries.size());
-        boolean rejected = false;
-        for (Delivery d : deliveries) {
-            Session s = sessions.get(d.clientId());
-            boolean groupQueue = GroupQueues.isKey(d.clientId());
-            if (s == null && groupQueue) {
-                s = lifecycle.createGroupQueue(d.clientId());
-            }
-            // a group's queue is checked when a member receives the message from it
-            if (s == null
-                    || !groupQueue && !context.authorizer().canReceive(s.record.owner(), s.clientId, message.topic())) {
-                continue;
-            }
-            if (d.qos() == QoS.AT_MOST_ONCE) {
-                boolean online = s.connection != null && s.attached;
-                if (online) {
-                    requests.sendQos0(s, message, d);
-                    continue;
-                }
-                if (!context.config().queueQos0Offline()) {
-                    continue;
-                }
-            }
-            Refusal refusal =
-                    s.outbound.admit(message, context.config().limits().queuedBytesBudget());
-            if (refusal != null) {
-                rejected |= refuse(s, refusal);
-                continue;
-            }
-            out.add(new Prepared(s.clientId, s.incarnation, s.store, s.outbound.reserve(message, d)));
-        }
-        return new Reservation(out, rejected);
-    }
-
-    /** Applies an overflow policy to a message that does not fit; true when the publisher is told. */
-    private boolean refuse(Session s, Refusal refusal) {
-        context.metrics().dropped(refusal.reason());
-        dropLog.dropped(s.clientId, refusal);
-        switch (refusal.policy()) {
-            case REJECT:
-                return true;
-            case DISCONNECT:
-                if (s.connection != null) {
-                    s.connection.close(ReasonCode.QUOTA_EXCEEDED);
-                }
-                return false;
-            default:
-                return false;
-        }
+        return admission.reserve(message, deliveries);
     }
 
     /** What the queues of this shard report: watermark crossings and evictions (one for all of them). */

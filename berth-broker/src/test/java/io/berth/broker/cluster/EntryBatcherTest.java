@@ -15,12 +15,14 @@ class EntryBatcherTest {
 
     private final List<CompletableFuture<Void>> entries = new ArrayList<>();
 
-    private final EntryBatcher batcher = new EntryBatcher(commands -> {
-        sent.add(commands);
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        entries.add(f);
-        return f;
-    });
+    private final EntryBatcher batcher = new EntryBatcher(
+            commands -> {
+                sent.add(commands);
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                entries.add(f);
+                return f;
+            },
+            Runnable::run);
 
     private static StoreCommand session(String id) {
         return new StoreCommand.DeleteSession(id);
@@ -109,5 +111,43 @@ class EntryBatcherTest {
         entries.get(1).complete(null);
         assertThat(sent.get(2)).isEqualTo(List.of(session("c")));
         assertThat(sent.get(3)).isEqualTo(big);
+    }
+
+    @Test
+    void submissions_thatArriveBeforeTheSenderRuns_joinTheEntryItSends() {
+        List<Runnable> senderQueue = new ArrayList<>();
+        EntryBatcher later = new EntryBatcher(
+                commands -> {
+                    sent.add(commands);
+                    CompletableFuture<Void> f = new CompletableFuture<>();
+                    entries.add(f);
+                    return f;
+                },
+                senderQueue::add);
+        CompletableFuture<Void> a = later.submit(List.of(session("a")));
+        CompletableFuture<Void> b = later.submit(List.of(session("b")));
+        assertThat(sent).isEmpty(); // nothing is sent on the submitting thread
+        assertThat(senderQueue).hasSize(1); // one send task, whatever waits
+
+        senderQueue.remove(0).run();
+        assertThat(sent).containsExactly(List.of(session("a"), session("b")));
+        CompletableFuture<Void> c = later.submit(List.of(session("c")));
+        CompletableFuture<Void> d = later.submit(List.of(session("d")));
+        assertThat(senderQueue).hasSize(1);
+        senderQueue.remove(0).run();
+        assertThat(sent.get(1)).isEqualTo(List.of(session("c"), session("d")));
+
+        CompletableFuture<Void> e = later.submit(List.of(session("e")));
+        assertThat(senderQueue).isEmpty(); // no room: two entries on their way
+        entries.get(0).complete(null);
+        assertThat(a).isCompleted();
+        assertThat(b).isCompleted();
+        senderQueue.remove(0).run();
+        assertThat(sent.get(2)).isEqualTo(List.of(session("e")));
+        entries.get(1).complete(null);
+        entries.get(2).complete(null);
+        assertThat(c).isCompleted();
+        assertThat(d).isCompleted();
+        assertThat(e).isCompleted();
     }
 }

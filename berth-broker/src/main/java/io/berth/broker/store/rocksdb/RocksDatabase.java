@@ -49,7 +49,7 @@ final class RocksDatabase implements AutoCloseable {
     /**
      * The WAL RocksDB keeps before it flushes the memtables its oldest file backs: what a start after a
      * crash replays at most (about 0.1 s per 4 MiB on a small machine), beside the flush every
-     * {@link RocksSessionStore#FLUSH_INTERVAL_MILLIS}.
+     * {@link MemtableFlusher#INTERVAL_MILLIS}.
      */
     static final long MAX_WAL_BYTES = 8L << 20;
 

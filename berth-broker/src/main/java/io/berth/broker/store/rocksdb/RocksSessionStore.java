@@ -1,7 +1,6 @@
 package io.berth.broker.store.rocksdb;
 
 import io.berth.broker.store.CommitListener;
-import io.berth.broker.store.QueueEntry;
 import io.berth.broker.store.QueuedMessage;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
@@ -9,23 +8,16 @@ import io.berth.broker.store.StoredMessage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
-import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.FlushOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
-import org.rocksdb.Snapshot;
 import org.rocksdb.Statistics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,16 +37,14 @@ import org.slf4j.LoggerFactory;
  * futures wait for the next sync): a lost dequeue only delivers its entry again. Each queue's head is
  * authoritative: what is below it is gone, and its rows are reclaimed with range deletes now and then.
  *
- * <p>Threading: the committer thread owns the write batch and is the database's only writer; a flush
- * thread ({@code berth-store-flush}) only flushes memtables to SST files. Reads
- * ({@link #readQueue}, {@link #recover()}) run on the calling thread (a session shard) directly on the
- * database and see every command whose future has completed. Futures complete on the committer thread.
+ * <p>Threading: the committer thread owns the write batch and is the database's only writer; the flush
+ * thread of {@link MemtableFlusher} only flushes memtables to SST files. Reads ({@link #readQueue}
+ * through {@link QueueReader}, {@link #recover()} through {@link RecoveryReader}) run on the calling
+ * thread (a session shard) directly on the database and see every command whose future has completed.
+ * Futures complete on the committer thread; {@link #close} is synchronized.
  */
 public final class RocksSessionStore implements SessionStore {
     private static final Logger LOG = LoggerFactory.getLogger(RocksSessionStore.class);
-
-    /** How often the memtables are flushed when something was written; see {@link #flushPeriodically}. */
-    static final long FLUSH_INTERVAL_MILLIS = 10_000;
 
     private final Path dir;
     private final boolean sync;
@@ -62,10 +52,8 @@ public final class RocksSessionStore implements SessionStore {
     private final RocksDB db;
     private final Handles handles;
     private final Committer committer;
-    private final CommitterState state;
-    private final Thread flusher;
-    private final Object flushLock = new Object();
-    private boolean flusherStopping;
+    private final QueueReader queues;
+    private final MemtableFlusher flusher;
     private boolean closed;
 
     private RocksSessionStore(
@@ -76,7 +64,7 @@ public final class RocksSessionStore implements SessionStore {
         this.db = database.db();
         this.handles = database.handles();
         RecoveryReader reader = new RecoveryReader(db, handles, dir);
-        this.state = new CommitterState();
+        CommitterState state = new CommitterState();
         reader.counters().forEach((clientId, counters) -> {
             state.queues.put(clientId, QueueState.recovered(counters));
             state.heads.put(clientId, counters.headHint);
@@ -93,9 +81,9 @@ public final class RocksSessionStore implements SessionStore {
                 wrap.apply(direct),
                 "berth-store-committer",
                 listener);
+        this.queues = new QueueReader(db, handles, dir, state.heads);
         committer.start();
-        this.flusher = new Thread(this::flushPeriodically, "berth-store-flush");
-        flusher.setDaemon(true);
+        this.flusher = new MemtableFlusher(db, database.allHandles(), dir, committer::batches);
         flusher.start();
     }
 
@@ -258,33 +246,7 @@ public final class RocksSessionStore implements SessionStore {
 
     @Override
     public List<QueuedMessage> readQueue(String clientId, long fromSeq, long toSeq, int max) {
-        byte[] prefix = Keys.client(clientId);
-        long from = Math.max(Math.max(0, fromSeq), state.heads.getOrDefault(clientId, 0L));
-        if (from >= toSeq || max <= 0) {
-            return List.of();
-        }
-        Snapshot snapshot = db.getSnapshot();
-        try (Slice upper = new Slice(Keys.withSeq(prefix, toSeq));
-                ReadOptions ro = new ReadOptions().setIterateUpperBound(upper).setSnapshot(snapshot);
-                RocksIterator it = db.newIterator(handles.get(Family.QUEUE), ro)) {
-            List<QueueEntry> entries = new ArrayList<>(Math.min(max, 64));
-            Map<Long, StoredMessage> messages = new HashMap<>();
-            StoredMessage[] inline = new StoredMessage[1];
-            for (it.seek(Keys.withSeq(prefix, from)); it.isValid() && entries.size() < max; it.next()) {
-                inline[0] = null;
-                QueueEntry e = Values.readQueueEntry(Keys.seq(it.key()), it.value(), inline);
-                entries.add(e);
-                if (inline[0] != null) {
-                    messages.put(e.messageId(), inline[0]);
-                }
-            }
-            it.status();
-            return withMessages(clientId, entries, messages, ro);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("cannot read the queue of '" + clientId + "' in " + dir, e);
-        } finally {
-            db.releaseSnapshot(snapshot);
-        }
+        return queues.read(clientId, fromSeq, toSeq, max);
     }
 
     @Override
@@ -295,44 +257,6 @@ public final class RocksSessionStore implements SessionStore {
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot read the retained message of '" + topic + "' in " + dir, e);
         }
-    }
-
-    /** Pairs entries with their messages: those held inline, and the shared ones read in one multi-get. */
-    private List<QueuedMessage> withMessages(
-            String clientId, List<QueueEntry> entries, Map<Long, StoredMessage> messages, ReadOptions ro)
-            throws RocksDBException {
-        if (entries.isEmpty()) {
-            return List.of();
-        }
-        Set<Long> ids = new LinkedHashSet<>();
-        for (QueueEntry e : entries) {
-            if (!messages.containsKey(e.messageId())) {
-                ids.add(e.messageId());
-            }
-        }
-        if (!ids.isEmpty()) {
-            List<byte[]> keys = new ArrayList<>(ids.size());
-            List<ColumnFamilyHandle> families = new ArrayList<>(ids.size());
-            for (long id : ids) {
-                keys.add(Keys.message(id));
-                families.add(handles.get(Family.MESSAGES));
-            }
-            List<byte[]> values = db.multiGetAsList(ro, families, keys);
-            int i = 0;
-            for (long id : ids) {
-                byte[] v = values.get(i++);
-                if (v == null) {
-                    throw new CorruptStoreException("the queue of '" + clientId + "' refers to message " + id
-                            + ", which the store in " + dir + " does not hold");
-                }
-                messages.put(id, Values.readMessage(v));
-            }
-        }
-        List<QueuedMessage> out = new ArrayList<>(entries.size());
-        for (QueueEntry e : entries) {
-            out.add(new QueuedMessage(e, Objects.requireNonNull(messages.get(e.messageId()), "read above")));
-        }
-        return out;
     }
 
     @Override
@@ -346,54 +270,6 @@ public final class RocksSessionStore implements SessionStore {
                 + (sync
                         ? "fsync (acknowledged = written and fsynced; survives power loss)"
                         : "os (acknowledged = written to the OS, not fsynced; survives a process crash, not power loss)");
-    }
-
-    /**
-     * Flushes the memtables every {@link #FLUSH_INTERVAL_MILLIS} when something was written since the last
-     * flush, so that a start after a SIGKILL replays at most that much of the WAL (RocksDB also flushes
-     * whenever the memtables or the WAL reach their caps). Runs on its own thread: a flush is thread-safe
-     * and the committer goes on writing meanwhile.
-     */
-    private void flushPeriodically() {
-        long flushedAt = committer.batches();
-        while (true) {
-            synchronized (flushLock) {
-                long until = System.currentTimeMillis() + FLUSH_INTERVAL_MILLIS;
-                for (long now; !flusherStopping && (now = System.currentTimeMillis()) < until; ) {
-                    try {
-                        flushLock.wait(until - now);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                if (flusherStopping) {
-                    return;
-                }
-            }
-            long batches = committer.batches();
-            if (batches != flushedAt) {
-                flushedAt = batches;
-                try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-                    db.flush(flush, database.allHandles());
-                } catch (RocksDBException e) {
-                    LOG.warn("periodic flush of the store in {} failed; the WAL still holds everything", dir, e);
-                }
-            }
-        }
-    }
-
-    private static void joinQuietly(Thread t) {
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /**
@@ -422,14 +298,10 @@ public final class RocksSessionStore implements SessionStore {
             return;
         }
         closed = true;
-        synchronized (flushLock) {
-            flusherStopping = true;
-            flushLock.notifyAll();
-        }
-        joinQuietly(flusher);
+        flusher.stop();
         committer.stop();
-        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-            db.flush(flush, database.allHandles());
+        try {
+            flusher.flushAll();
         } catch (RocksDBException e) {
             LOG.warn("flush of the store in {} at close failed; the WAL still holds everything", dir, e);
         }
