@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The order of ADR 0015 with a real crash: a client process whose file store writes every record but never
+ * The order of ADR 0016 with a real crash: a client process whose file store writes every record but never
  * finishes a force, killed with SIGKILL, then a client restarted on its file. Its QoS 1 PUBLISHes went out
  * before their records were forced; the broker acknowledged one of them before the kill (its future
  * completed, its {@code stored()} never did), and the other is sent again after the restart with DUP=1 and

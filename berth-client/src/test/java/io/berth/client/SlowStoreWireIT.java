@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What goes on the wire while the session store is still writing: a QoS 1 PUBLISH goes out at once and
- * its PUBACK completes its future before {@code stored()}; a QoS 2 PUBLISH waits for the store (ADR 0015).
+ * its PUBACK completes its future before {@code stored()}; a QoS 2 PUBLISH waits for the store (ADR 0016).
  */
 class SlowStoreWireIT {
     /** A store whose appends complete only when the test opens the gate. */

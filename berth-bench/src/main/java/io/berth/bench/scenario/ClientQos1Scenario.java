@@ -39,7 +39,7 @@ import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
  * <p>The window is the same for every library: a publish leaves it when the broker acknowledged it (the
  * future of each library's publish). A berth-client message counts as finished only when it is
  * acknowledged <em>and</em> {@code stored()} completed (with the file store: forced to disk), and a run
- * ends only when every message it sent is both; a force may cover messages of several windows (ADR 0015).
+ * ends only when every message it sent is both; a force may cover messages of several windows (ADR 0016).
  */
 public final class ClientQos1Scenario implements Scenario {
     public static final String BERTH_FILE = "berth-client file";

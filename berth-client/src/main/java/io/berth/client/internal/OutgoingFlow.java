@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * message may arrive twice anyway: after a crash before its packet identifier was durable, it is sent
  * again with a new one. Its PUBACK completes its future when it comes, whether or not {@code stored()}
  * has completed yet: the broker has the message, and the application was told nothing about the store
- * that a crash could make untrue (see ADR 0015). At most Receive Maximum messages are in flight per
+ * that a crash could make untrue (see ADR 0016). At most Receive Maximum messages are in flight per
  * connection; after a reconnect the in-flight messages are sent again first, in their original order
  * (PUBLISH with DUP=1 and the same packet identifier, or PUBREL), then the buffer.
  *
