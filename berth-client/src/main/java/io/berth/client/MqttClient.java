@@ -42,7 +42,9 @@ public interface MqttClient extends AutoCloseable {
 
     /**
      * Hands a message over for sending. Connected or not, QoS 1 and 2 messages are stored and sent as soon
-     * as the broker's Receive Maximum allows, in the order they were handed over.
+     * as the broker's Receive Maximum allows, in the order they were handed over. The future completes
+     * when the broker acknowledged the message, its {@link PublishFuture#stored()} when the session store
+     * holds it; for QoS 1 either may come first (see {@link PublishFuture}).
      *
      * @throws IllegalArgumentException for an invalid topic name or an oversize payload
      * @throws IllegalStateException when the client is closed

@@ -7,6 +7,7 @@ import io.netty.channel.SingleThreadIoEventLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * whole batch is as durable as the store promises (or failed); at once, within the pass's end, when the
  * store completed the append on the loop (the memory store).
  *
- * <p>Threading: owned by the client's event loop.
+ * <p>Threading: owned by the client's event loop (the callbacks of a store that completes after the loop
+ * ended run on the store's thread).
  */
 final class ChangeBatch {
     /** Told on the loop whether the change it was added with is durable. */
@@ -85,7 +87,20 @@ final class ChangeBatch {
         if (appended.isDone() && loop.inEventLoop()) {
             notify(waiting, failureOf(appended));
         } else {
-            appended.whenCompleteAsync((v, e) -> notify(waiting, e), loop);
+            appended.whenCompleteAsync((v, e) -> notify(waiting, e), this::onLoop);
+        }
+    }
+
+    /**
+     * Runs {@code task} on the loop, or here once the loop has ended: a store that completes after the
+     * client closed still reports every change (a message's {@code stored()}), and nobody else touches the
+     * session's state then.
+     */
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
         }
     }
 

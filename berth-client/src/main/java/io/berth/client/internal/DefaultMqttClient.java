@@ -221,12 +221,14 @@ public final class DefaultMqttClient implements MqttClient {
         } catch (Exception e) {
             LOG.debug("{}: disconnect did not finish: {}", config.clientId(), e.toString());
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        notifier.close();
+        // the store first: it writes and forces what is pending while the loop still runs, so the loop
+        // completes stored() of the last messages (a QoS 1 future may have completed before its stored())
         try {
             config.store().close();
         } catch (IOException e) {
             LOG.warn("{}: closing the session store failed", config.clientId(), e);
         }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        notifier.close();
     }
 }

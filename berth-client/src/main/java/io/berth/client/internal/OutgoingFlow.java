@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * until PUBREL, so a client that forgot it after a crash would deliver the message twice. A QoS 1 PUBLISH
  * goes out while its changes are being written, since the broker keeps nothing for it and a QoS 1
  * message may arrive twice anyway: after a crash before its packet identifier was durable, it is sent
- * again with a new one. Its future still completes only after {@code stored()}, so an acknowledged
- * message was on disk first. At most Receive Maximum messages are in flight per
+ * again with a new one. Its PUBACK completes its future when it comes, whether or not {@code stored()}
+ * has completed yet: the broker has the message, and the application was told nothing about the store
+ * that a crash could make untrue (see ADR 0016). At most Receive Maximum messages are in flight per
  * connection; after a reconnect the in-flight messages are sent again first, in their original order
  * (PUBLISH with DUP=1 and the same packet identifier, or PUBREL), then the buffer.
  *
@@ -185,9 +186,12 @@ final class OutgoingFlow {
             o.state = OutgoingMessage.State.PUBLISHED;
             inflight.put(o.packetId, o);
             admit(o);
-            record(o, new SessionChange.PacketIdAssigned(o.seq, o.packetId));
+            SessionChange assigned = new SessionChange.PacketIdAssigned(o.seq, o.packetId);
             if (sendsBeforeDurable(o, o.state)) {
+                changes.add(assigned); // nobody waits for it: the PUBLISH goes now, the PUBACK ends it
                 writeCurrent(o);
+            } else {
+                record(o, assigned);
             }
         }
     }
@@ -291,12 +295,8 @@ final class OutgoingFlow {
             windowUsed--;
         }
         changes.add(new SessionChange.MessageRemoved(o.seq));
-        if (o.future.stored().isDone()) {
-            complete(o, reasonCode, reasonString);
-        } else {
-            // a QoS 1 PUBACK can come before the store is done: the future waits for stored(), on this loop
-            o.future.stored().thenRun(() -> complete(o, reasonCode, reasonString));
-        }
+        // a QoS 1 PUBACK can come before stored(): the broker has the message, the future says so at once
+        complete(o, reasonCode, reasonString);
         pump();
     }
 

@@ -32,7 +32,10 @@ final class OutgoingMessage {
     final long addedAtMillis;
 
     State state = State.PENDING;
-    /** The latest state the store has made durable (PENDING before that). */
+    /**
+     * The latest state the store has made durable (PENDING before that). Not followed for a QoS 1 message's
+     * packet identifier, which nothing waits for (its PUBLISH goes out at once).
+     */
     State durable = State.PENDING;
 
     int packetId;

@@ -117,7 +117,10 @@ final class SessionLogFormat {
         writeBody(change, b);
         int end = b.position();
         CRC32C crc = new CRC32C();
-        crc.update(b.duplicate().position(start + RECORD_OVERHEAD).limit(end));
+        int limit = b.limit();
+        b.position(start + RECORD_OVERHEAD).limit(end);
+        crc.update(b); // over the body, leaving the position at its end: no view of the buffer to allocate
+        b.limit(limit);
         b.putInt(start, end - start - RECORD_OVERHEAD).putInt(start + 4, (int) crc.getValue());
         return b;
     }

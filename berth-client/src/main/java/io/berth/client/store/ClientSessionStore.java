@@ -13,9 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * PUBREL is due), and the packet identifiers of inbound QoS 2 messages whose PUBREL has not come. The
  * client records every change as a {@link SessionChange} and waits for {@link #append}'s future before it
  * sends anything that depends on the change (a QoS 2 PUBLISH with a new packet identifier, a PUBREL, a
- * PUBREC, a PUBCOMP), and before it reports a message stored or acknowledged. A QoS 1 PUBLISH goes out
- * while its changes are written: after a crash it may be sent again under a new packet identifier, which
- * QoS 1 allows.
+ * PUBREC, a PUBCOMP), and before it reports a message stored. A QoS 1 PUBLISH goes out while its changes
+ * are written, and its PUBACK is reported when it comes: after a crash it may be sent again under a new
+ * packet identifier, which QoS 1 allows.
  *
  * <p>Threading: {@link #load} and {@link #append} are called by one client's event loop only, load first;
  * implementations complete the futures on a thread of their own choosing.

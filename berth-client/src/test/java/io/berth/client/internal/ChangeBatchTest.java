@@ -134,4 +134,15 @@ class ChangeBatchTest {
 
         assertThat(store.appends).containsExactly(List.of(new SessionChange.InboundCleared()));
     }
+
+    @Test
+    void storeThatCompletesAfterTheLoopEnded_stillRunsTheCallbacks() {
+        loop.execute(() -> batch.add(new SessionChange.InboundReceived(1), note("late")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.appends.size() == 1);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+
+        store.futures.get(0).complete(null); // the client closed; its store forced the last records now
+
+        assertThat(events).containsExactly("late durable on loop false");
+    }
 }
