@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
 final class SessionStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(SessionStateMachine.class);
     private static final String APPLIED = "applied";
+    private static final SessionOwners.Fenced UNFENCED = new SessionOwners.Fenced(List.of(), Set.of(), null);
 
     private final Replica store;
     private final String self;
@@ -65,6 +66,9 @@ final class SessionStateMachine extends BaseStateMachine {
     private final SubscriptionIndex subscriptions = new SubscriptionIndex();
     /** Apply thread only (but for the trees it fills). */
     private final VolatileIndex volatiles = new VolatileIndex(subscriptions);
+
+    /** Apply thread only. */
+    private final OwnershipEntries ownership;
 
     private final ReplicaSnapshots snapshots = new ReplicaSnapshots();
     /** The last entry the store held at start: entries up to it are not applied again. */
@@ -103,6 +107,7 @@ final class SessionStateMachine extends BaseStateMachine {
         this.self = self;
         this.listener = listener;
         this.submissions = new Submissions(self, incarnation, listener);
+        this.ownership = new OwnershipEntries(self, owners, volatiles, submissions, listener);
     }
 
     @Override
@@ -258,23 +263,15 @@ final class SessionStateMachine extends BaseStateMachine {
         }
         List<MetaWrite> meta = new ArrayList<>(4);
         meta.add(appliedMark(at));
-        if (entry.kind() == LogEntry.Kind.CLAIM) {
-            owners.claim(entry.clientId(), entry.node(), meta);
-            SessionRecord gone = volatiles.claimed(entry.clientId(), entry.node(), meta);
-            CompletableFuture<Message> done = written(
-                    at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
-            return gone == null || !submissions.mine(entry)
+        if (OwnershipEntries.handles(entry)) {
+            Runnable after = ownership.apply(at, entry, meta);
+            CompletableFuture<Message> done = written(at, entry, store.submit(List.of(), meta), UNFENCED);
+            return after == null
                     ? done
                     : done.thenApply(m -> {
-                        listener.volatileGone(List.of(gone), false);
+                        after.run();
                         return m;
                     });
-        }
-        if (entry.kind() == LogEntry.Kind.ADOPT) {
-            return adopt(at, entry, meta);
-        }
-        if (entry.kind() == LogEntry.Kind.PURGE) {
-            return purge(at, entry, meta);
         }
         SessionOwners.Fenced fenced;
         try {
@@ -314,67 +311,6 @@ final class SessionStateMachine extends BaseStateMachine {
                     nudged.forEach(listener::forwarded);
                     return m;
                 });
-    }
-
-    /**
-     * Every session that {@code entry.from()} owns now passes to the entry's node (ADR 14); the node that
-     * owned them, if it still runs, lets them go here as after a claim.
-     */
-    private CompletableFuture<Message> adopt(TermIndex at, LogEntry entry, List<MetaWrite> meta) {
-        List<String> adopted = owners.adopt(entry.from(), entry.node(), meta);
-        List<SessionRecord> gone = volatiles.dropNode(entry.from(), meta);
-        if (!adopted.isEmpty()) {
-            LOG.info(
-                    "node {} adopts the {} sessions of node {} (log index {})",
-                    entry.node(),
-                    adopted.size(),
-                    entry.from(),
-                    at.getIndex());
-        }
-        if (submissions.mine(entry)) {
-            submissions.adoption(entry.seq(), adopted);
-        }
-        CompletableFuture<Message> done =
-                written(at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
-        if (submissions.mine(entry) && !gone.isEmpty()) {
-            // their connections went with their node; a restarted node may serve a new one of the same id
-            done = done.thenApply(m -> {
-                listener.volatileGone(gone, entry.from().equals(self));
-                return m;
-            });
-        }
-        if (entry.node().equals(self) || adopted.isEmpty()) {
-            return done;
-        }
-        return done.thenApply(m -> {
-            adopted.forEach(listener::claimed);
-            return m;
-        });
-    }
-
-    /**
-     * An operator's purge changes nothing here: the node that owns the session when it is applied carries
-     * it out on its shard, whose removals go through the log like any other (so every replica drops the
-     * same messages).
-     */
-    private CompletableFuture<Message> purge(TermIndex at, LogEntry entry, List<MetaWrite> meta) {
-        boolean owned = self.equals(owners.get(entry.clientId()));
-        CompletableFuture<Message> done =
-                written(at, entry, store.submit(List.of(), meta), new SessionOwners.Fenced(List.of(), Set.of(), null));
-        if (!owned) {
-            return done;
-        }
-        Purge select;
-        try {
-            select = PurgeRequest.decode(entry.commands());
-        } catch (IllegalArgumentException e) {
-            LOG.error("log entry {} holds a purge this node cannot read; skipped", at, e);
-            return done;
-        }
-        return done.thenApply(m -> {
-            listener.purge(entry.clientId(), select);
-            return m;
-        });
     }
 
     private static MetaWrite appliedMark(TermIndex at) {
