@@ -56,6 +56,7 @@ public final class Bench {
     private Result runOne(Scenario scenario, Peer peer, Context ctx) {
         Path data = workDir.resolve(scenario.name() + "-" + peer.name());
         try {
+            clear(workDir, data.getFileName().toString());
             peer.start(data);
             return scenario.run(peer, ctx);
         } catch (Exception e) {
@@ -66,6 +67,35 @@ public final class Bench {
                 peer.stop();
             } catch (Exception e) {
                 log.println("stopping " + peer.name() + " failed: " + e);
+            }
+        }
+    }
+
+    /**
+     * Deletes what an earlier run left in {@code workDir} under {@code name} (the data folder, a cluster's
+     * node folders {@code name-n1...}, the broker logs), so that every scenario starts on an empty data
+     * folder even when {@code --work} is reused: a Mosquitto started on its predecessor's database gave
+     * the new subscribers the messages queued for them hours before.
+     */
+    static void clear(Path workDir, String name) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(workDir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(workDir)) {
+            for (Path p : entries.filter(p -> {
+                        String f = p.getFileName().toString();
+                        return f.equals(name) || f.startsWith(name + "-");
+                    })
+                    .toList()) {
+                deleteTree(p);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
             }
         }
     }
