@@ -2,7 +2,6 @@ package io.berth.broker.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -15,12 +14,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,8 +33,7 @@ class CrossNodeRoutingTest {
     static Path dir;
 
     private static TestCluster cluster;
-    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
-    private final List<org.eclipse.paho.client.mqttv3.MqttClient> pahos = new ArrayList<>();
+    private final ClusterClients clients = new ClusterClients();
 
     @BeforeAll
     static void start() {
@@ -52,29 +46,12 @@ class CrossNodeRoutingTest {
     }
 
     @AfterEach
-    void disconnect() throws MqttException {
-        for (Mqtt5BlockingClient c : clients) {
-            if (c.getState().isConnected()) {
-                c.disconnect();
-            }
-        }
-        for (org.eclipse.paho.client.mqttv3.MqttClient p : pahos) {
-            if (p.isConnected()) {
-                p.disconnect();
-            }
-            p.close();
-        }
+    void disconnect() {
+        clients.close();
     }
 
     private Mqtt5BlockingClient client(String id, int node) {
-        Mqtt5BlockingClient c = MqttClient.builder()
-                .useMqttVersion5()
-                .identifier(id)
-                .serverHost("127.0.0.1")
-                .serverPort(cluster.node(node).port())
-                .buildBlocking();
-        clients.add(c);
-        return c;
+        return clients.client(id, cluster.node(node));
     }
 
     private static boolean connectPersistent(Mqtt5BlockingClient c) {
@@ -87,22 +64,7 @@ class CrossNodeRoutingTest {
 
     private org.eclipse.paho.client.mqttv3.MqttClient paho(int node, String id, List<String> into)
             throws MqttException {
-        org.eclipse.paho.client.mqttv3.MqttClient c = new org.eclipse.paho.client.mqttv3.MqttClient(
-                "tcp://127.0.0.1:" + cluster.node(node).port(), id, new MemoryPersistence());
-        c.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {}
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                into.add(topic + "/" + new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {}
-        });
-        pahos.add(c);
-        return c;
+        return clients.paho(id, cluster.node(node), into);
     }
 
     private static MqttConnectOptions persistent311() {

@@ -18,12 +18,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +40,6 @@ class VolatileRoutingTest {
 
     private static TestCluster cluster;
     private final ClusterClients clients = new ClusterClients();
-    private final List<org.eclipse.paho.client.mqttv3.MqttClient> pahos = new ArrayList<>();
 
     @BeforeAll
     static void start() {
@@ -59,12 +54,6 @@ class VolatileRoutingTest {
     @AfterEach
     void disconnect() throws MqttException {
         clients.close();
-        for (org.eclipse.paho.client.mqttv3.MqttClient p : pahos) {
-            if (p.isConnected()) {
-                p.disconnect();
-            }
-            p.close();
-        }
     }
 
     /** A 5.0 client connected to {@code node} with Clean Start and no Session Expiry (0). */
@@ -77,21 +66,7 @@ class VolatileRoutingTest {
     /** A 3.1.1 Paho client connected to {@code node} with Clean Session 1, collecting {@code topic/payload}. */
     private org.eclipse.paho.client.mqttv3.MqttClient paho(int node, String id, List<String> into)
             throws MqttException {
-        org.eclipse.paho.client.mqttv3.MqttClient c = new org.eclipse.paho.client.mqttv3.MqttClient(
-                "tcp://127.0.0.1:" + cluster.node(node).port(), id, new MemoryPersistence());
-        c.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {}
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                into.add(topic + "/" + new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {}
-        });
-        pahos.add(c);
+        org.eclipse.paho.client.mqttv3.MqttClient c = clients.paho(id, cluster.node(node), into);
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
