@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -153,12 +152,7 @@ public final class ClusterQos1Scenario implements Scenario {
         clients.addAll(pubClients);
         long deadline = System.nanoTime() + s.limit().toNanos();
         long start = System.nanoTime();
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        for (int p = 0; p < publishers.size(); p++) {
-            acks.add(publishers.get(p).start(pubClients.get(p)));
-        }
-        boolean finished = Context.await(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)), deadline)
-                && Context.await(collector.all(), deadline);
+        boolean finished = Context.publishAll(publishers, pubClients, collector, deadline);
         long end = finished ? collector.lastNanos() : System.nanoTime();
         Context.closeAll(clients);
         return new Round(total, collector, ackMicros, finished, start, end);

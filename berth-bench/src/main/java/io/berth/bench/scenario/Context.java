@@ -124,6 +124,24 @@ public final class Context {
         return all;
     }
 
+    /**
+     * Starts every publisher on its client (same index) and waits, until {@code deadlineNanos}, for every
+     * publish to be acknowledged and then for {@code collector} to have every message; true when both came.
+     */
+    public static boolean publishAll(
+            List<io.berth.bench.client.Publisher> publishers,
+            List<LoadClient> clients,
+            io.berth.bench.client.Collector collector,
+            long deadlineNanos)
+            throws Exception {
+        List<CompletableFuture<Void>> acks = new java.util.ArrayList<>();
+        for (int p = 0; p < publishers.size(); p++) {
+            acks.add(publishers.get(p).start(clients.get(p)));
+        }
+        return await(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)), deadlineNanos)
+                && await(collector.all(), deadlineNanos);
+    }
+
     /** Waits for {@code f} until {@code deadlineNanos}; false when the time ran out. */
     public static boolean await(CompletableFuture<?> f, long deadlineNanos) throws Exception {
         try {

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
@@ -199,12 +198,7 @@ public final class OnlineScenario implements Scenario {
         clients.addAll(pubClients);
         double cpuBefore = Probes.cpuSeconds(peer.pid());
         long start = System.nanoTime();
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        for (int p = 0; p < publishers.size(); p++) {
-            acks.add(publishers.get(p).start(pubClients.get(p)));
-        }
-        boolean finished = Context.await(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)), deadline)
-                && Context.await(collector.all(), deadline);
+        boolean finished = Context.publishAll(publishers, pubClients, collector, deadline);
         long end = finished ? collector.lastNanos() : System.nanoTime();
         double cpu = Probes.cpuSeconds(peer.pid()) - cpuBefore;
         Context.closeAll(clients);
