@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,9 +61,24 @@ final class BrokerProcess {
         reader.setDaemon(true);
         reader.start();
         if (!ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            String threads = threadDump(p);
             p.destroyForcibly();
-            throw new IllegalStateException(name + " did not start: " + lines);
+            throw new IllegalStateException(name + " did not start within " + timeout + ": " + lines + "\n" + threads);
         }
         return p;
+    }
+
+    /** What the process's threads are doing, from {@code jstack} (a slow start and a hang look alike). */
+    private static String threadDump(Process p) throws IOException, InterruptedException {
+        Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+        if (!Files.isExecutable(jstack)) {
+            return "(no jstack in " + jstack.getParent() + ")";
+        }
+        Process dump = new ProcessBuilder(jstack.toString(), Long.toString(p.pid()))
+                .redirectErrorStream(true)
+                .start();
+        byte[] out = dump.getInputStream().readAllBytes();
+        dump.waitFor(20, TimeUnit.SECONDS);
+        return new String(out, StandardCharsets.UTF_8);
     }
 }
