@@ -18,6 +18,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -99,7 +101,13 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         this.client = RaftSetup.submitter(group);
-        this.barrier = new AppliedBarrier(RaftSetup.watcher(group), () -> {
+        List<RaftPeerId> others = new ArrayList<>();
+        for (RaftPeer peer : group.getPeers()) {
+            if (!peer.getId().toString().equals(cluster.nodeId())) {
+                others.add(peer.getId());
+            }
+        }
+        this.barrier = new AppliedBarrier(RaftSetup.watcher(group), others, () -> {
             TermIndex applied = machine.getLastAppliedTermIndex();
             return applied == null ? -1 : applied.getIndex();
         });
