@@ -104,27 +104,36 @@ final class InflightWindow {
         return o != null && o.packetId == packetId ? o : null;
     }
 
+    /** The message in flight at {@code seq}, or null. */
+    @Nullable
+    Outflight bySeq(long seq) {
+        return contains(seq) ? slots[index(seq)] : null;
+    }
+
     /** True while {@code o} is still the message in flight at its position. */
     boolean holds(Outflight o) {
         return size > 0 && o.seq >= first && o.seq < end && slots[index(o.seq)] == o;
     }
 
-    /** The messages in flight in queue order, as a copy that may be changed while walked. */
     /**
      * The "PUBLISH sent" records of what went out on this connection and is not released, in order: written
      * when the connection goes, not per send, which would cost a store write per delivery. After a crash
      * the records of the last connection may be missing; the resends then carry DUP by position (ADR 1).
+     * Positions in {@code uncommitted} (sent before their commit, ADR 18) get none: the record could reach
+     * the disk before the entry, and a restart would then hold a position in flight that a new message
+     * takes.
      */
-    List<StoreCommand> sentRecords(String clientId) {
+    List<StoreCommand> sentRecords(String clientId, PositionSet uncommitted) {
         List<StoreCommand> records = new ArrayList<>();
         for (Outflight o : inOrder()) {
-            if (!o.released && o.sentHere) {
+            if (!o.released && o.sentHere && !uncommitted.contains(o.seq)) {
                 records.add(new StoreCommand.PutInflight(clientId, new InflightRecord(o.seq, o.packetId, false)));
             }
         }
         return records;
     }
 
+    /** The messages in flight in queue order, as a copy that may be changed while walked. */
     List<Outflight> inOrder() {
         List<Outflight> out = new ArrayList<>(size);
         for (long s = first; s < end && size > 0; s++) {

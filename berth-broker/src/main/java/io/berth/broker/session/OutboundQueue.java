@@ -10,8 +10,6 @@ import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
-import io.berth.codec.MqttEncoder;
-import io.berth.codec.PublishPacket;
 import io.berth.codec.QoS;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -57,7 +55,11 @@ final class OutboundQueue {
     long nextToSend;
     final InflightWindow inflight = new InflightWindow();
     /** Reserved positions whose commit has not completed; null when none (most of the time). */
-    private final PositionSet pending = new PositionSet();
+    final PositionSet pending = new PositionSet();
+    /** Dequeues of positions sent before their commit, until it completes (ADR 18). */
+    private final EarlyAcks earlyAcks = new EarlyAcks();
+    /** True when a QoS 1 position may be sent before its commit (ADR 18). */
+    final boolean sendsBeforeCommit;
     /** Positions removed by a purge whose commit has not completed: not to be sent meanwhile. */
     final PositionSet removing = new PositionSet();
     /**
@@ -70,7 +72,7 @@ final class OutboundQueue {
     @Nullable
     HeldMessages held;
     /** Positions below this may have been sent before a crash: their first send carries DUP. */
-    private long dupBefore;
+    long dupBefore;
     /** Publishers' acknowledgements held while this session is far behind; null while offline. */
     @Nullable
     Pacing pacing;
@@ -107,6 +109,7 @@ final class OutboundQueue {
         this.metrics = metrics;
         this.events = events;
         this.bounds = new QueueBounds(clientId, metrics, events, this::evictOldest);
+        this.sendsBeforeCommit = store.sendsBeforeCommit();
     }
 
     /** Messages reserved for this session and not sent yet. */
@@ -220,7 +223,7 @@ final class OutboundQueue {
     }
 
     /** The pump moves on to {@code next}: what lies below it is let go. */
-    private void passTo(long next) {
+    void passTo(long next) {
         nextToSend = next;
         if (held != null) {
             held.dropBelow(next);
@@ -246,7 +249,7 @@ final class OutboundQueue {
             pacing.releaseAll();
         }
         pacing = null;
-        List<StoreCommand> records = inflight.sentRecords(clientId);
+        List<StoreCommand> records = inflight.sentRecords(clientId, pending);
         if (!records.isEmpty()) {
             store.submit(records);
         }
@@ -270,6 +273,9 @@ final class OutboundQueue {
         added(1, message.sizeBytes());
         if (held != null) {
             held.hold(new QueuedMessage(entry, message));
+            if (sendsBeforeCommit && seq == nextToSend && connection != null) {
+                pump();
+            }
         }
         return new StoreCommand.Enqueue(clientId, entry, message);
     }
@@ -282,11 +288,19 @@ final class OutboundQueue {
         if (error != null) {
             // Not stored: the publisher gets no acknowledgement and sends again. The slot stays empty.
             LOG.warn("queue write for {} failed: {}", clientId, error.toString());
-            added(-1, -enqueue.message().sizeBytes());
+            Outflight sent = inflight.bySeq(seq);
+            if (sent != null) {
+                // sent before its commit (ADR 18): it stays delivered, as a resend by its publisher will be
+                inflight.remove(sent);
+            }
+            if (!earlyAcks.dropFailed(seq)) {
+                added(-1, -enqueue.message().sizeBytes());
+            }
             if (held != null) {
                 held.remove(seq);
             }
         }
+        earlyAcks.release(pending, batch, store);
         pump();
     }
 
@@ -302,88 +316,9 @@ final class OutboundQueue {
         nextToSend = seq;
     }
 
-    private boolean windowOpen() {
-        if (inflight.sentHere() >= attached().sendWindow()) {
-            return false;
-        }
-        return inflight.isEmpty() || nextToSend - inflight.oldestSeq() < 65_535;
-    }
-
     /** Sends what the window allows: in-flight resends first, then queued messages in order. */
     void pump() {
-        HeldMessages held = this.held;
-        if (connection == null || held == null) {
-            return;
-        }
-        // only after a reconnect is anything in flight not yet sent on this connection
-        if (inflight.sentHere() < inflight.size()) {
-            for (Outflight o : inflight.inOrder()) {
-                if (inflight.sentHere() >= connection.sendWindow()) {
-                    break;
-                }
-                if (!o.sentHere) {
-                    SubscriberAcks.resend(this, o);
-                }
-            }
-        }
-        while (connection != null && nextToSend < committedTail && windowOpen()) {
-            long seq = nextToSend;
-            if (!held.holds(seq)) {
-                held.readAhead(seq, committedTail);
-                break;
-            }
-            QueuedMessage queued = held.get(seq);
-            boolean send = queued != null && !busy(seq);
-            passTo(seq + 1);
-            if (send) {
-                sendNew(queued);
-            }
-        }
-        if (connection != null) {
-            connection.flush();
-        }
-        if (pacing != null) {
-            pacing.sent(waiting());
-        }
-    }
-
-    private void sendNew(QueuedMessage queued) {
-        QueueEntry entry = queued.entry();
-        StoredMessage message = queued.message();
-        long remaining = OutgoingPublish.remainingExpiry(queued, clock.getAsLong());
-        if (remaining <= 0) {
-            // 5.0 section 3.3.2.3.3: a message whose expiry passed is not sent
-            metrics.dropped("expired");
-            dequeue(entry.seq(), message);
-            return;
-        }
-        QueueLimits limits = bounds.limits();
-        if (limits.maxAgeSeconds() > 0 && clock.getAsLong() - message.arrivalMillis() > limits.maxAgeSeconds() * 1000) {
-            metrics.dropped("max-age");
-            dequeue(entry.seq(), message);
-            return;
-        }
-        int packetId = entry.qos() == QoS.AT_MOST_ONCE ? 0 : OutgoingPublish.packetIdOf(entry.seq());
-        PublishPacket packet = OutgoingPublish.of(
-                queued, packetId, entry.qos() != QoS.AT_MOST_ONCE && entry.seq() < dupBefore, remaining);
-        if (MqttEncoder.encodedSize(packet, attached().version()) > attached().maximumPacketSize()) {
-            // [MQTT-3.1.2-25] a packet larger than the client's Maximum Packet Size is discarded
-            LOG.debug("message {} exceeds the maximum packet size of {}; discarded", entry.seq(), clientId);
-            metrics.dropped("too-large");
-            dequeue(entry.seq(), message);
-            return;
-        }
-        metrics.delivered();
-        if (entry.qos() == QoS.AT_MOST_ONCE) {
-            dequeue(entry.seq(), message);
-            attached().send(packet);
-            return;
-        }
-        Outflight o = new Outflight(entry.seq(), message.id(), packetId, entry.qos(), message.sizeBytes());
-        o.message = queued;
-        o.sentHere = true;
-        inflight.put(o);
-        attached().send(packet);
+        QueuePump.pump(this);
     }
 
     void forget(Outflight o) {
@@ -391,8 +326,13 @@ final class OutboundQueue {
         ended(o.seq);
     }
 
-    private void dequeue(long seq, StoredMessage message) {
+    void dequeue(long seq, StoredMessage message) {
         added(-1, -message.sizeBytes());
-        batch.add(store, new StoreCommand.Dequeue(clientId, seq, message.id(), message.sizeBytes()));
+        dequeueLazily(new StoreCommand.Dequeue(clientId, seq, message.id(), message.sizeBytes()));
+    }
+
+    /** A delivery ended: its dequeue rides in this tick's batch, or after its enqueue's commit (ADR 18). */
+    void dequeueLazily(StoreCommand.Dequeue dequeue) {
+        earlyAcks.dequeue(dequeue, pending, batch, store);
     }
 }

@@ -95,9 +95,9 @@ final class SubscriberAcks {
             }
         }
         q.added(-1, -size);
-        // lazy: it rides in this tick's batch, and losing it in a crash only redelivers (ADR 7)
-        q.batch.add(
-                q.store,
+        // lazy: it rides in this tick's batch (after its enqueue's commit: ADR 18), and losing it in a
+        // crash only redelivers (ADR 7)
+        q.dequeueLazily(
                 messageId < 0
                         ? new StoreCommand.Dequeue(q.clientId, o.seq, messageId)
                         : new StoreCommand.Dequeue(q.clientId, o.seq, messageId, size));

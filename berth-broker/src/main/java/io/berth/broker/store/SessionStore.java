@@ -38,6 +38,16 @@ public interface SessionStore extends AutoCloseable {
     /** True when acknowledged state survives a crash of the process. */
     boolean durable();
 
+    /**
+     * True when a QoS 1 message may be sent to an online subscriber before its queue entry commits (ADR
+     * 18): the commit takes an fsync here, and a message lost by a crash before it is only sent again
+     * by its publisher, who was not acknowledged. False where a commit means more than this store's own
+     * disk (the cluster's majority) or costs nothing (memory).
+     */
+    default boolean sendsBeforeCommit() {
+        return false;
+    }
+
     /** A short description for the startup line, e.g. "memory (not durable)". */
     String describe();
 

@@ -2,6 +2,7 @@ package io.berth.broker.session;
 
 import io.berth.broker.config.QueueLimits;
 import io.berth.broker.metrics.BrokerMetrics;
+import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.memory.MemorySessionStore;
 import io.berth.codec.MqttPacket;
 import io.berth.codec.MqttVersion;
@@ -10,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One client's {@link OutboundQueue} on an in-memory store, with a connection that records what it is
- * sent and a store reader whose tasks run only when the test says ({@link #runReader()}).
+ * One client's {@link OutboundQueue} on an in-memory store (or the store a test gives), with a connection
+ * that records what it is sent, a tick batch that is submitted when the test says ({@link #batch}) and a
+ * store reader whose tasks run only when the test says ({@link #runReader()}).
  *
  * <p>Threading: everything runs on the test thread.
  */
@@ -21,16 +23,29 @@ final class QueueHarness {
     final MemorySessionStore store = new MemorySessionStore();
     final List<MqttPacket> sent = new ArrayList<>();
     final HeldBudget budget = new HeldBudget(1 << 20);
+    /** The queue's tick batch: {@code batch.flush()} submits what it collected. */
+    final TickBatch batch = new TickBatch(Runnable::run, () -> {});
+
     private final List<Runnable> readerTasks = new ArrayList<>();
+    private final SessionStore queueStore;
+
+    QueueHarness() {
+        this.queueStore = store;
+    }
+
+    /** A harness whose queues use {@code queueStore} instead of {@link #store}. */
+    QueueHarness(SessionStore queueStore) {
+        this.queueStore = queueStore;
+    }
 
     OutboundQueue queue() {
         return new OutboundQueue(
                 CLIENT,
-                store,
+                queueStore,
                 Runnable::run,
                 readerTasks::add,
                 budget,
-                new TickBatch(Runnable::run, () -> {}),
+                batch,
                 System::currentTimeMillis,
                 new BrokerMetrics(),
                 new OutboundQueue.QueueEvents() {

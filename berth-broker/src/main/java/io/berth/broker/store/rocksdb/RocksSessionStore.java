@@ -144,6 +144,11 @@ public final class RocksSessionStore implements SessionStore {
     }
 
     @Override
+    public boolean sendsBeforeCommit() {
+        return true;
+    }
+
+    @Override
     public CompletableFuture<Void> submit(List<StoreCommand> commands) {
         List<Op> ops;
         try {
