@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PayloadFormatIndicator;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.berth.codec.QoS;
+import io.berth.codec.ReasonCode;
 import io.berth.codec.RetainHandling;
 import io.berth.codec.UserProperty;
 import java.nio.ByteBuffer;
@@ -37,6 +38,14 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class Mqtt5FeatureScenarios {
     /** The broker these scenarios run against. */
     abstract TestBroker.Kind kind();
+
+    /**
+     * Whether the broker sends a delayed will at once when a DISCONNECT ends the session (Session Expiry
+     * 0): [MQTT-3.1.3-9] says the will waits for the delay or the end of the session, whichever comes first.
+     */
+    boolean sendsDelayedWillWhenTheSessionEnds() {
+        return true;
+    }
 
     private TestBroker broker;
     private final List<MqttClient> clients = new ArrayList<>();
@@ -313,6 +322,45 @@ abstract class Mqtt5FeatureScenarios {
             assertThat(will.get().getUserProperties().asList())
                     .extracting(u -> u.getName() + "=" + u.getValue())
                     .containsExactly("cause=test");
+        }
+    }
+
+    /**
+     * [MQTT-3.1.3-9]: a new connection to the session within the Will Delay Interval keeps the will from
+     * being sent; the session ending (Session Expiry 0 in the DISCONNECT) sends it before the delay.
+     */
+    @Test
+    void willDelay_reconnectWithinIt_sendsNoWill_andTheSessionEndingSendsItAtOnce() throws Exception {
+        Mqtt5BlockingClient h = hivemq("delay-watcher");
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = h.publishes(MqttGlobalPublishFilter.ALL)) {
+            h.subscribeWith()
+                    .topicFilter("delayed-wills/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            MqttClientBuilder b = client("delay-client")
+                    .cleanStart(false)
+                    .sessionExpiry(Duration.ofMinutes(5))
+                    .will(Message.of("delayed-wills/delay-client", "gone", QoS.AT_LEAST_ONCE), Duration.ofMinutes(2));
+            MqttClient first = b.build();
+            clients.add(first);
+            first.connect().join();
+            first.close(Disconnect.WITH_WILL);
+
+            MqttClient second = b.build();
+            clients.add(second);
+            second.connect().join();
+            assertThat(publishes.receive(1, TimeUnit.SECONDS))
+                    .as("no will: the session was taken up again within the delay")
+                    .isEmpty();
+
+            second.close(new Disconnect(ReasonCode.DISCONNECT_WITH_WILL_MESSAGE, null, Duration.ZERO, List.of()));
+            if (!sendsDelayedWillWhenTheSessionEnds()) {
+                return;
+            }
+            Optional<Mqtt5Publish> will = publishes.receive(10, TimeUnit.SECONDS);
+            assertThat(will).as("the session ended before the delay").isPresent();
+            assertThat(new String(will.get().getPayloadAsBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("gone");
         }
     }
 

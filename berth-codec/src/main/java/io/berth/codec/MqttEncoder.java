@@ -62,6 +62,14 @@ public final class MqttEncoder extends MessageToByteEncoder<MqttPacket> {
         return 1 + WireWriter.varIntSize(remainingLength) + remainingLength;
     }
 
+    /**
+     * Appends the packet to {@code out}, growing it as needed; throws {@link IllegalArgumentException}
+     * before writing anything when the packet cannot be encoded.
+     */
+    public static void append(MqttPacket packet, MqttVersion version, ByteBuf out) {
+        write(packet, version, out);
+    }
+
     /** Appends the packet to {@code out}. */
     static void write(MqttPacket packet, MqttVersion version, ByteBuf out) {
         int remainingLength = remainingLength(packet, version);

@@ -122,6 +122,11 @@ final class ClientSession {
         return null;
     }
 
+    /** Hands what the session wrote in this turn of the loop to the connection now. */
+    void flushWrites() {
+        link.flush();
+    }
+
     /** The accepted connection closed. */
     void onDisconnected(MqttClientException cause) {
         link.down();

@@ -215,6 +215,7 @@ final class Connector {
             done.complete(null);
         } else {
             if (accepted) {
+                session.flushWrites(); // what the session wrote in this turn goes before the DISCONNECT
                 ch.writeAndFlush(disconnectPacket(disconnect));
             }
             ch.close().addListener(f -> done.complete(null));

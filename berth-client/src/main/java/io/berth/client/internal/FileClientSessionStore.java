@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A durable {@link ClientSessionStore}: one append-only log file of {@link SessionChange} records (format in
  * {@link SessionLogFormat}), written with group commit. Appends queue up while the writer thread is busy
- * with the previous {@code write}; the next round encodes all of them into one reused buffer and writes it
- * at once. A {@link ForcePipeline} then forces the log, with up to {@value #FORCE_DEPTH} forces in flight,
+ * with the previous {@code write}, or while every force thread is busy (what it wrote then could not be
+ * forced sooner); the next round encodes all of them into one reused buffer and writes it at once. A {@link ForcePipeline} then forces the log, with up to {@value #FORCE_DEPTH} forces in flight,
  * each covering everything written before it began, and completes the futures in order. Under load the
  * batches grow by themselves; when idle an append waits for about one force.
  *
@@ -53,7 +53,13 @@ import org.slf4j.LoggerFactory;
  * (the writer does, with {@link FileDurability#OS}).
  */
 public final class FileClientSessionStore implements ClientSessionStore {
-    static final long COMPACT_MIN_BYTES = 4L * 1024 * 1024;
+    /**
+     * The size past which the log is compacted (once it is also four times its live content). Each
+     * compaction waits for the forces, forces a new file and the directory, and the new file is then
+     * extended with zeros again: on a disk shared with other writers that is a stall of up to hundreds of
+     * milliseconds, so it is rare (every 200,000 or so QoS 1 messages of 64 bytes).
+     */
+    static final long COMPACT_MIN_BYTES = 32L * 1024 * 1024;
     /** How much the writer extends the file by, with zeros, when a write would pass its end. */
     static final int PREALLOCATE_BYTES = 4 * 1024 * 1024;
     /** Forces of the log that may run at once; see {@link ForcePipeline}. */
@@ -80,15 +86,20 @@ public final class FileClientSessionStore implements ClientSessionStore {
 
     private final ForcePipeline forces;
     private final FileDurability durability;
+    private final long compactMinBytes;
+    /** Zeros to extend the file with; never written to, so allocated (and zeroed) once. */
+    private final ByteBuffer zeros = ByteBuffer.allocateDirect(64 * 1024);
 
     private FileClientSessionStore(
             Path file,
             FileChannel lockChannel,
             FileLock lock,
             FileDurability durability,
-            UnaryOperator<FileChannel> wrap)
+            UnaryOperator<FileChannel> wrap,
+            long compactMinBytes)
             throws IOException {
         this.durability = durability;
+        this.compactMinBytes = compactMinBytes;
         this.file = file;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -125,6 +136,13 @@ public final class FileClientSessionStore implements ClientSessionStore {
 
     static FileClientSessionStore open(Path file, FileDurability durability, UnaryOperator<FileChannel> wrap)
             throws IOException {
+        return open(file, durability, wrap, COMPACT_MIN_BYTES);
+    }
+
+    /** Opens with the log compacted from {@code compactMinBytes} on: for tests of compaction. */
+    static FileClientSessionStore open(
+            Path file, FileDurability durability, UnaryOperator<FileChannel> wrap, long compactMinBytes)
+            throws IOException {
         Path abs = file.toAbsolutePath();
         Files.createDirectories(abs.getParent());
         Path lockPath = abs.resolveSibling(abs.getFileName() + ".lock");
@@ -140,7 +158,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
             throw new IOException("session store " + abs + " is in use by another client (" + lockPath + ")");
         }
         try {
-            return new FileClientSessionStore(abs, lockChannel, lock, durability, wrap);
+            return new FileClientSessionStore(abs, lockChannel, lock, durability, wrap, compactMinBytes);
         } catch (IOException | RuntimeException e) {
             lock.release();
             lockChannel.close();
@@ -236,6 +254,12 @@ public final class FileClientSessionStore implements ClientSessionStore {
                 Thread.currentThread().interrupt();
                 return;
             }
+            try {
+                forces.awaitFreeForce();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             queue.drainTo(batches);
             out.clear();
             for (Batch b : batches) {
@@ -285,7 +309,6 @@ public final class FileClientSessionStore implements ClientSessionStore {
 
     /** Extends the file with zeros up to at least {@code end}; the next force makes the new length durable. */
     private void preallocate(long end) throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocateDirect(64 * 1024);
         long at = allocated;
         while (at < end) {
             zeros.clear();
@@ -295,7 +318,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
     }
 
     private void maybeCompact() throws IOException, InterruptedException {
-        if (size < COMPACT_MIN_BYTES || size < 4 * image.liveBytes()) {
+        if (size < compactMinBytes || size < 4 * image.liveBytes()) {
             return;
         }
         forces.awaitIdle();

@@ -39,6 +39,7 @@ final class ForcePipeline {
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     private final Map<Long, Result> finished = new HashMap<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final int depth;
     private FileChannel channel;
     /** The end of what the writer has handed to the OS. */
     private long written;
@@ -55,6 +56,7 @@ final class ForcePipeline {
         this.channel = channel;
         this.written = size;
         this.requested = size;
+        this.depth = depth;
         for (int i = 0; i < depth; i++) {
             Thread t = new Thread(this::forceLoop, name + " force-" + i);
             t.setDaemon(true);
@@ -87,6 +89,25 @@ final class ForcePipeline {
             futures.forEach(f -> f.completeExceptionally(failed));
         } else if (alreadyDurable) {
             futures.forEach(f -> f.complete(null));
+        }
+    }
+
+    /**
+     * Waits while every force thread is busy: what the writer would write now could not be forced before
+     * one of them is free anyway, so it waits and writes more at once (one write, one force, one wake-up
+     * for what would have been several). Returns at once without force threads, or once the log failed.
+     */
+    void awaitFreeForce() throws InterruptedException {
+        if (depth == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            while (failure == null && running >= depth) {
+                idle.await();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

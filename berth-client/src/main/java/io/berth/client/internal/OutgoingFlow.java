@@ -232,7 +232,7 @@ final class OutgoingFlow {
     }
 
     private void writeQos0(OutgoingMessage o) {
-        ChannelFuture f = link.writePublish(o.publishPacket(false));
+        ChannelFuture f = link.writePublishTracked(o.publishPacket(false));
         if (f == null) { // pump() writes only while the link is up
             o.future.completeExceptionally(new MqttClientException("connection lost"));
             return;

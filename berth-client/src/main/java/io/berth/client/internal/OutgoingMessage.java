@@ -65,17 +65,22 @@ final class OutgoingMessage {
 
     /** Its Message Expiry Interval (if it has one) passed before it could be sent. */
     boolean isExpired() {
-        Long left = WireProperties.remainingExpiry(message.properties(), addedAtMillis, System.currentTimeMillis());
         Duration interval = message.properties().messageExpiry();
-        return left != null && left <= 0 && interval != null && interval.getSeconds() > 0;
+        if (interval == null) {
+            return false; // most messages: no clock to read
+        }
+        Long left = WireProperties.remainingExpiry(message.properties(), addedAtMillis, System.currentTimeMillis());
+        return left != null && left <= 0 && interval.getSeconds() > 0;
     }
 
     /** The PUBLISH for it with what is left of its expiry interval (at least one second). */
     PublishPacket publishPacket(boolean dup) {
         Message m = message;
-        Long left = WireProperties.remainingExpiry(m.properties(), addedAtMillis, System.currentTimeMillis());
-        Long expiry = left;
         Duration interval = m.properties().messageExpiry();
+        Long left = interval == null
+                ? null
+                : WireProperties.remainingExpiry(m.properties(), addedAtMillis, System.currentTimeMillis());
+        Long expiry = left;
         if (left != null && interval != null && interval.getSeconds() > 0) {
             expiry = Math.max(1L, left); // expires on the way: the broker still gets a positive interval
         }

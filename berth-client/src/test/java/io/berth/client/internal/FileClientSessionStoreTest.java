@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.berth.client.Message;
 import io.berth.client.MessageProperties;
 import io.berth.client.store.ClientSessionStore;
+import io.berth.client.store.FileDurability;
 import io.berth.client.store.SessionChange;
 import io.berth.client.store.StoredSession;
 import io.berth.codec.QoS;
@@ -293,7 +294,9 @@ class FileClientSessionStoreTest extends ClientSessionStoreContract {
 
     @Test
     void growingLog_isCompactedToItsLiveContent() throws Exception {
-        FileClientSessionStore s = openLog();
+        long compactFrom = 4L * 1024 * 1024;
+        FileClientSessionStore s = FileClientSessionStore.open(log(), FileDurability.FSYNC, c -> c, compactFrom);
+        open.add(s);
         byte[] payload = new byte[16 * 1024];
         for (long seq = 1; seq <= 400; seq++) { // 6.4 MB written, one message live at a time
             s.append(List.of(
@@ -304,7 +307,7 @@ class FileClientSessionStoreTest extends ClientSessionStoreContract {
         }
         s.append(new SessionChange.InboundReceived(77)).join();
 
-        assertThat(s.sizeForTest()).isLessThan(FileClientSessionStore.COMPACT_MIN_BYTES);
+        assertThat(s.sizeForTest()).isLessThan(compactFrom);
         ClientSessionStore again = reopen(s);
         assertThat(again.load().messages()).extracting(m -> m.seq()).containsExactly(400L);
         assertThat(again.load().inboundPacketIds()).containsExactly(77);

@@ -2,11 +2,13 @@ package io.berth.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -120,5 +122,36 @@ class ForcePipelineTest {
         pipeline.written(10, List.of(empty));
         assertThat(empty).isCompleted();
         assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void awaitFreeForce_waitsWhileEveryForceThreadIsBusy_andReturnsWhenOneEnds() throws Exception {
+        pipeline.written(10, List.of(new CompletableFuture<>()));
+        CompletableFuture<IOException> first = nextCall();
+        pipeline.written(20, List.of(new CompletableFuture<>()));
+        nextCall(); // both threads busy now
+        CompletableFuture<Void> free = CompletableFuture.runAsync(() -> {
+            try {
+                pipeline.awaitFreeForce();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !free.isDone());
+        first.complete(null);
+        free.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void awaitFreeForce_returnsAtOnce_whenAThreadIsFree_orTheLogFailed() throws Exception {
+        pipeline.awaitFreeForce(); // nothing runs
+        pipeline.written(10, List.of(new CompletableFuture<>()));
+        nextCall(); // one of two threads busy
+        pipeline.awaitFreeForce();
+        pipeline.written(20, List.of(new CompletableFuture<>()));
+        nextCall(); // both busy
+        pipeline.fail(new IOException("injected write failure"));
+        pipeline.awaitFreeForce();
     }
 }
