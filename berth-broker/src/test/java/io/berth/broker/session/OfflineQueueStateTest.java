@@ -171,13 +171,7 @@ class OfflineQueueStateTest {
     }
 
     private List<String> payloads() {
-        List<String> out = new ArrayList<>();
-        for (MqttPacket p : sent) {
-            if (p instanceof PublishPacket publish) {
-                out.add(new String(publish.payload(), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
+        return harness.payloads();
     }
 
     private List<Boolean> dups() {

@@ -6,7 +6,9 @@ import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.memory.MemorySessionStore;
 import io.berth.codec.MqttPacket;
 import io.berth.codec.MqttVersion;
+import io.berth.codec.PublishPacket;
 import io.berth.codec.ReasonCode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,6 +57,17 @@ final class QueueHarness {
                     @Override
                     public void evicted(String clientId, Refusal refusal) {}
                 });
+    }
+
+    /** The payloads of the PUBLISH packets sent so far, as text, in order. */
+    List<String> payloads() {
+        List<String> out = new ArrayList<>();
+        for (MqttPacket p : sent) {
+            if (p instanceof PublishPacket publish) {
+                out.add(new String(publish.payload(), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
     }
 
     /** Runs the store reads the queue asked for, and those they lead to. */

@@ -163,12 +163,6 @@ class SentBeforeCommitTest {
     }
 
     private List<String> payloads() {
-        List<String> out = new ArrayList<>();
-        for (MqttPacket p : sent) {
-            if (p instanceof PublishPacket publish) {
-                out.add(new String(publish.payload(), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
+        return harness.payloads();
     }
 }
