@@ -14,13 +14,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A broker in a JVM of its own (the test's class path, {@code -Xmx256m}), started with {@code serve} and
- * the given arguments, for tests that end it with SIGKILL.
+ * A broker in a JVM of its own (the test's class path, {@code -Xmx256m}, RocksDB's native library kept in
+ * {@code target/native}), started with {@code serve} and the given arguments, for tests that end it with
+ * SIGKILL.
  *
  * <p>Threading: {@link #start} runs on the test thread; a daemon thread reads the process's output.
  */
 final class BrokerProcess {
     private static final int KEPT_LINES = 200;
+    /** Where the brokers keep RocksDB's native library (see NativeLibrary): one copy for every start. */
+    private static final Path NATIVE_DIR = Path.of("target", "native").toAbsolutePath();
 
     private BrokerProcess() {}
 
@@ -35,6 +38,9 @@ final class BrokerProcess {
                 "-cp",
                 System.getProperty("java.class.path"),
                 "-Xmx256m",
+                // RocksDB's library unpacked once here, not into a temporary file that a SIGKILL leaves behind
+                "-Dberth.native.dir=" + NATIVE_DIR,
+                "-Djava.library.path=" + NATIVE_DIR,
                 "io.berth.broker.cli.Main",
                 "serve"));
         command.addAll(List.of(serveArgs));
