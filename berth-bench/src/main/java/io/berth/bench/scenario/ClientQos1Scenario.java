@@ -10,6 +10,7 @@ import io.berth.client.PublishFuture;
 import io.berth.client.store.ClientSessionStore;
 import io.berth.client.store.FileDurability;
 import io.berth.codec.QoS;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +36,8 @@ import org.jspecify.annotations.Nullable;
  * to disk before {@code stored()} completes; then, as a second line, only written to the OS:
  * {@code FileDurability.OS}, which survives a crash of the process but not of the machine) and with its
  * memory store, the HiveMQ MQTT client (in memory),
- * Paho v3 with {@code MqttDefaultFilePersistence}. Reports the rate of finished messages and the CPU time
- * of this JVM (the client's) per message, after an untimed warm-up of each library on its connection
+ * Paho v3 with {@code MqttDefaultFilePersistence}. Reports the rate of finished messages, the CPU time
+ * of this JVM (the client's) per message and the bytes it allocated per message, after an untimed warm-up of each library on its connection
  * ({@link Settings#warmupMessages()} messages, {@link #WARMUP_LIMIT} at most). Nobody subscribes.
  *
  * <p>The window is the same for every library: a publish leaves it when the broker acknowledged it (the
@@ -99,6 +100,7 @@ public final class ClientQos1Scenario implements Scenario {
             };
             figures.put(library + " msg/s", r.finished() / r.seconds());
             figures.put(library + " CPU µs/msg", r.cpuSeconds() * 1e6 / Math.max(1, r.finished()));
+            figures.put(library + " alloc B/msg", (double) r.allocatedBytes() / Math.max(1, r.finished()));
             if (r.finished() < s.onlineMessages()) {
                 notes.append(library)
                         .append(": time limit hit after ")
@@ -178,7 +180,7 @@ public final class ClientQos1Scenario implements Scenario {
     }
 
     /** A timed run: messages finished, wall time, CPU time of this JVM. */
-    private record Run(long finished, double seconds, double cpuSeconds) {}
+    private record Run(long finished, double seconds, double cpuSeconds, long allocatedBytes) {}
 
     /**
      * Warms the library up on its connection (untimed: the JIT, pools and buffers of each library get the
@@ -190,11 +192,29 @@ public final class ClientQos1Scenario implements Scenario {
         drive(s, s.warmupMessages(), warmDeadline, warmDeadline + WARMUP_LIMIT.toNanos(), sender);
         long pid = ProcessHandle.current().pid();
         double cpuBefore = Probes.cpuSeconds(pid);
+        long allocatedBefore = allocatedBytes();
         long start = System.nanoTime();
         long deadline = start + s.limit().toNanos();
         long finished = drive(s, s.onlineMessages(), deadline, deadline, sender);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Run(finished, seconds, Probes.cpuSeconds(pid) - cpuBefore);
+        return new Run(finished, seconds, Probes.cpuSeconds(pid) - cpuBefore, allocatedBytes() - allocatedBefore);
+    }
+
+    /**
+     * The bytes allocated on the heap so far by the threads of this JVM that are alive (every library keeps
+     * its threads while it is measured), or 0 where the JVM does not count them. Unlike CPU time it does
+     * not depend on what else runs on the machine.
+     */
+    private static long allocatedBytes() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
+                || !threads.isThreadAllocatedMemorySupported()) {
+            return 0;
+        }
+        long sum = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(0, bytes); // -1: the thread ended meanwhile
+        }
+        return sum;
     }
 
     /**
