@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +32,13 @@ final class LocalView implements SessionStateMachine.Listener {
     private final List<Object> early = new ArrayList<>();
     /** Sessions whose inboxes got messages before the attachment. */
     private final Set<String> earlyForwarded = new LinkedHashSet<>();
+
+    /** Carries out an operator's request on this node's sessions ({@link OperatorRequests#carryOut}). */
+    private final BiConsumer<Sessions, LogEntry> operators;
+
+    LocalView(BiConsumer<Sessions, LogEntry> operators) {
+        this.operators = operators;
+    }
 
     @Override
     public synchronized void claimed(String clientId) {
@@ -67,6 +75,14 @@ final class LocalView implements SessionStateMachine.Listener {
         Sessions s = sessions;
         if (s != null) { // before the attachment this node serves no session
             s.purge(clientId, select);
+        }
+    }
+
+    @Override
+    public synchronized void operator(LogEntry request) {
+        Sessions s = sessions;
+        if (s != null) { // before the attachment this node serves no session: the node that asked hears nothing
+            operators.accept(s, request);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.berth.broker.cluster;
 
 import io.berth.broker.session.ClusterSessions;
+import io.berth.broker.session.OwnerOutcome;
 import io.berth.broker.session.Purge;
 import io.berth.broker.store.QueuedMessage;
 import io.berth.broker.store.RecoveredSession;
@@ -16,19 +17,21 @@ import org.jspecify.annotations.Nullable;
  * <p>Threading: any thread; holds no mutable state.
  */
 final class ReplicaSessions implements ClusterSessions {
-    private final ClusterNode node;
+    private final String self;
     private final SessionStateMachine machine;
     private final Replica local;
+    private final OperatorRequests operators;
 
-    ReplicaSessions(ClusterNode node, SessionStateMachine machine, Replica local) {
-        this.node = node;
+    ReplicaSessions(String self, SessionStateMachine machine, Replica local, OperatorRequests operators) {
+        this.self = self;
         this.machine = machine;
         this.local = local;
+        this.operators = operators;
     }
 
     @Override
     public String nodeId() {
-        return node.nodeId();
+        return self;
     }
 
     @Override
@@ -48,6 +51,16 @@ final class ReplicaSessions implements ClusterSessions {
 
     @Override
     public CompletableFuture<Void> purge(String clientId, Purge select) {
-        return node.purge(clientId, select);
+        return operators.purge(clientId, select);
+    }
+
+    @Override
+    public CompletableFuture<OwnerOutcome> delete(String clientId) {
+        return operators.ask(LogEntry.Kind.DELETE, clientId);
+    }
+
+    @Override
+    public CompletableFuture<OwnerOutcome> disconnect(String clientId) {
+        return operators.ask(LogEntry.Kind.DISCONNECT, clientId);
     }
 }

@@ -92,6 +92,9 @@ final class SessionStateMachine extends BaseStateMachine {
         /** An operator asked, on any node, to purge the queue of {@code clientId}, whose session this node owns. */
         void purge(String clientId, Purge select);
 
+        /** An operator's delete or disconnect of a session this node owns ({@link OperatorRequests}). */
+        void operator(LogEntry request);
+
         /** A message for this node's sessions that end with their connection (ADR 16). */
         void relayed(StoredMessage message);
 

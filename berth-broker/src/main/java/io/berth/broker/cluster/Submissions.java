@@ -1,11 +1,13 @@
 package io.berth.broker.cluster;
 
+import io.berth.broker.session.OwnerOutcome;
 import io.berth.broker.store.StoreCommand;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What follows once this node's replica holds an applied entry: the future of this node's submission
@@ -24,6 +26,8 @@ final class Submissions {
     private final Map<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
     /** The sessions each of this incarnation's applied adoptions gave this node, until the submitter takes them. */
     private final Map<Long, List<String>> adoptions = new ConcurrentHashMap<>();
+    /** This incarnation's operator requests (by the number of their entry) waiting for their owner's answer. */
+    private final Map<Long, CompletableFuture<OwnerOutcome>> answers = new ConcurrentHashMap<>();
 
     Submissions(String self, long incarnation, SessionStateMachine.Listener listener) {
         this.self = self;
@@ -66,6 +70,27 @@ final class Submissions {
     List<String> adopted(long seq) {
         List<String> ids = adoptions.remove(seq);
         return ids == null ? List.of() : ids;
+    }
+
+    /**
+     * Registers the operator's request {@code seq} of this incarnation: the future completes with the
+     * answer of the session's owner, or with {@link OwnerOutcome#NO_SESSION} when no node owns it.
+     */
+    CompletableFuture<OwnerOutcome> expectAnswer(long seq) {
+        CompletableFuture<OwnerOutcome> f = new CompletableFuture<>();
+        answers.put(seq, f);
+        return f;
+    }
+
+    /** The request {@code seq} is answered, or given up ({@code outcome} null: forgets it). */
+    void answered(long incarnation, long seq, @Nullable OwnerOutcome outcome) {
+        if (incarnation != this.incarnation) {
+            return; // an answer to this node's former run
+        }
+        CompletableFuture<OwnerOutcome> f = answers.remove(seq);
+        if (f != null && outcome != null) {
+            f.complete(outcome);
+        }
     }
 
     /** Whether this incarnation of this node submitted {@code entry}. */

@@ -97,6 +97,36 @@ public final class Sessions implements AutoCloseable {
         });
     }
 
+    /**
+     * Ends the session of {@code clientId} as an operator's delete, if a shard of this node holds it: its
+     * connection, if any, is closed (5.0: DISCONNECT 0x98 Administrative action), its will goes, and
+     * everything it held is removed; its removal is submitted to the store before this completes.
+     */
+    public CompletableFuture<OwnerOutcome> deleteByOperator(String clientId) {
+        SessionShard shard = shardOf(clientId);
+        return shard.call(() -> shard.adminDelete(clientId) ? OwnerOutcome.DONE : OwnerOutcome.NO_SESSION);
+    }
+
+    /**
+     * Closes the connection of the session of {@code clientId} as an operator asks (5.0: DISCONNECT 0x98
+     * Administrative action), if a shard of this node holds it; the session stays.
+     */
+    public CompletableFuture<OwnerOutcome> disconnectByOperator(String clientId) {
+        SessionShard shard = shardOf(clientId);
+        return shard.call(() -> {
+            Session s = shard.sessions.get(clientId);
+            if (s == null) {
+                return OwnerOutcome.NO_SESSION;
+            }
+            ClientConnection conn = s.connection;
+            if (conn == null) {
+                return OwnerOutcome.NO_CONNECTION;
+            }
+            conn.close(ReasonCode.ADMINISTRATIVE_ACTION);
+            return OwnerOutcome.DONE;
+        });
+    }
+
     /** Messages were forwarded to the inbox of {@code clientId}, which this node serves (ADR 13). */
     public void forwarded(String clientId) {
         shardOf(clientId).pullInbox(clientId);
