@@ -1,7 +1,6 @@
 package io.berth.broker.cluster;
 
 import io.berth.broker.routing.RetainedIndex;
-import io.berth.broker.session.Purge;
 import io.berth.broker.session.Sessions;
 import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.StoreCommand;
@@ -67,14 +66,6 @@ final class LocalView implements SessionStateMachine.Listener {
             earlyForwarded.add(clientId); // the restore may have read the inbox before this entry
         } else {
             s.forwarded(clientId);
-        }
-    }
-
-    @Override
-    public synchronized void purge(String clientId, Purge select) {
-        Sessions s = sessions;
-        if (s != null) { // before the attachment this node serves no session
-            s.purge(clientId, select);
         }
     }
 

@@ -5,6 +5,7 @@ import io.berth.broker.session.OwnerOutcome;
 import io.berth.broker.session.Purge;
 import io.berth.broker.session.Sessions;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -14,11 +15,10 @@ import org.slf4j.LoggerFactory;
  * An operator's purge, delete and disconnect of a session that another node serves (ADR 14, ADR 19). The
  * node asked submits a log entry naming the session; the node that owns the session when the entry is
  * applied carries it out on its shard, exactly as a request asked there, so every replica sees the same
- * changes through the log. A delete or disconnect is answered: the owner submits an {@link
- * LogEntry.Kind#ANSWER} after what carrying it out submitted (a delete's removal of the session goes
- * first), and the node asked reports that answer, or, when none comes within {@link
- * #ANSWER_TIMEOUT_MILLIS}, that it does not know ({@link NotConfirmedException}): never a success it did
- * not hear of.
+ * changes through the log, and answers with an {@link LogEntry.Kind#ANSWER} entry submitted after what
+ * carrying it out wrote (a purge's removals, a delete's removal of the session). The node asked reports
+ * that answer, or, when none comes within {@link #ANSWER_TIMEOUT_MILLIS}, that it does not know ({@link
+ * NotConfirmedException}): never a success it did not hear of.
  *
  * <p>Threading: {@link #purge} and {@link #ask} from any thread; {@link #carryOut} on the store's committer
  * (the state machine's listener), handing the work to the session's shard; answers are sent from the
@@ -35,11 +35,12 @@ final class OperatorRequests {
         this.node = node;
     }
 
-    /** An operator's purge of {@code clientId}'s queue, for its owner to carry out; completes once applied here. */
-    CompletableFuture<Void> purge(String clientId, Purge select) {
+    /** An operator's purge: the number of messages the owner removed, empty when no node has the session. */
+    CompletableFuture<Optional<Long>> purge(String clientId, Purge select) {
         long seq = node.nextSeq();
-        return node.appendTimed(
-                seq, LogEntry.purge(node.nodeId(), node.incarnation(), seq, clientId, PurgeRequest.encode(select)));
+        byte[] selection = PurgeRequest.encode(select);
+        return ask(LogEntry.purge(node.nodeId(), node.incarnation(), seq, clientId, selection))
+                .thenApply(a -> a.outcome() == OwnerOutcome.NO_SESSION ? Optional.empty() : Optional.of(a.removed()));
     }
 
     /**
@@ -48,26 +49,31 @@ final class OperatorRequests {
      * NotConfirmedException}.
      */
     CompletableFuture<OwnerOutcome> ask(LogEntry.Kind kind, String clientId) {
-        Submissions submissions = node.submissions();
         long seq = node.nextSeq();
-        CompletableFuture<OwnerOutcome> answer = submissions.expectAnswer(seq);
-        node.appendTimed(seq, LogEntry.operator(kind, node.nodeId(), node.incarnation(), seq, clientId))
-                .whenComplete((v, error) -> {
-                    if (error != null) { // not committed in time, or unknown whether it was
-                        answer.completeExceptionally(error);
-                    }
-                });
-        return answer.orTimeout(ANSWER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).handle((outcome, error) -> {
-            if (error == null) {
-                return outcome;
+        return ask(LogEntry.operator(kind, node.nodeId(), node.incarnation(), seq, clientId))
+                .thenApply(OperatorAnswer::outcome);
+    }
+
+    private CompletableFuture<OperatorAnswer> ask(LogEntry request) {
+        Submissions submissions = node.submissions();
+        CompletableFuture<OperatorAnswer> answer = submissions.expectAnswer(request.seq());
+        node.appendTimed(request.seq(), request).whenComplete((v, error) -> {
+            if (error != null) { // not committed in time, or unknown whether it was
+                answer.completeExceptionally(error);
             }
-            submissions.answered(node.incarnation(), seq, null);
-            throw notConfirmed(kind, clientId, error);
+        });
+        return answer.orTimeout(ANSWER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).handle((a, error) -> {
+            if (error == null) {
+                return a;
+            }
+            submissions.forgetAnswer(request.seq());
+            throw notConfirmed(request, error);
         });
     }
 
-    private NotConfirmedException notConfirmed(LogEntry.Kind kind, String clientId, Throwable error) {
-        String what = kind.name().toLowerCase(Locale.ROOT);
+    private NotConfirmedException notConfirmed(LogEntry request, Throwable error) {
+        String what = request.kind().name().toLowerCase(Locale.ROOT);
+        String clientId = request.clientId();
         String owner = node.owner(clientId);
         String who = owner == null ? "no node" : "node " + owner + ", which serves session '" + clientId + "',";
         LOG.warn("the {} of session '{}' was not confirmed: {}", what, clientId, error.toString());
@@ -84,18 +90,37 @@ final class OperatorRequests {
      */
     void carryOut(Sessions sessions, LogEntry request) {
         String clientId = request.clientId();
-        CompletableFuture<OwnerOutcome> done = request.kind() == LogEntry.Kind.DELETE
-                ? sessions.deleteByOperator(clientId)
-                : sessions.disconnectByOperator(clientId);
-        done.whenComplete((outcome, error) -> {
+        CompletableFuture<OperatorAnswer> done;
+        switch (request.kind()) {
+            case PURGE -> {
+                Purge select;
+                try {
+                    select = PurgeRequest.decode(request.commands());
+                } catch (IllegalArgumentException e) {
+                    LOG.error("a purge of session '{}' this node cannot read; skipped", clientId, e);
+                    return;
+                }
+                done = sessions.purge(clientId, select)
+                        .thenApply(n -> answer(
+                                request, n.isPresent() ? OwnerOutcome.DONE : OwnerOutcome.NO_SESSION, n.orElse(0L)));
+            }
+            case DELETE -> done = sessions.deleteByOperator(clientId).thenApply(o -> answer(request, o, 0));
+            case DISCONNECT -> done = sessions.disconnectByOperator(clientId).thenApply(o -> answer(request, o, 0));
+            default -> throw new IllegalArgumentException("not an operator's request: " + request.kind());
+        }
+        done.whenComplete((answer, error) -> {
             if (error != null) {
                 LOG.warn("the {} of session '{}' failed", request.kind(), clientId, error);
                 return;
             }
-            byte[] answer = new OperatorAnswer(request.incarnation(), request.seq(), outcome).encode();
             // in line after what carrying it out submitted: a delete's removal commits before its answer
             long seq = node.nextSeq();
-            node.appendInLine(seq, LogEntry.answer(node.nodeId(), node.incarnation(), seq, request.node(), answer));
+            node.appendInLine(
+                    seq, LogEntry.answer(node.nodeId(), node.incarnation(), seq, request.node(), answer.encode()));
         });
+    }
+
+    private static OperatorAnswer answer(LogEntry request, OwnerOutcome outcome, long removed) {
+        return new OperatorAnswer(request.incarnation(), request.seq(), outcome, removed);
     }
 }

@@ -1,7 +1,6 @@
 package io.berth.broker.cluster;
 
 import io.berth.broker.session.OwnerOutcome;
-import io.berth.broker.session.Purge;
 import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.rocksdb.RocksSessionStore.MetaWrite;
 import java.util.List;
@@ -59,8 +58,7 @@ final class OwnershipEntries {
         return switch (entry.kind()) {
             case CLAIM -> claim(entry, meta);
             case ADOPT -> adopt(at, entry, meta);
-            case PURGE -> purge(at, entry);
-            case DELETE, DISCONNECT -> operator(entry);
+            case PURGE, DELETE, DISCONNECT -> operator(entry);
             case ANSWER -> answer(at, entry);
             default -> throw new IllegalArgumentException("not an ownership entry: " + entry.kind());
         };
@@ -109,34 +107,17 @@ final class OwnershipEntries {
     }
 
     /**
-     * An operator's purge changes nothing here: the node that owns the session when it is applied carries
-     * it out on its shard, whose removals go through the log like any other (so every replica drops the
-     * same messages).
-     */
-    private @Nullable Runnable purge(TermIndex at, LogEntry entry) {
-        if (!self.equals(owners.get(entry.clientId()))) {
-            return null;
-        }
-        Purge select;
-        try {
-            select = PurgeRequest.decode(entry.commands());
-        } catch (IllegalArgumentException e) {
-            LOG.error("log entry {} holds a purge this node cannot read; skipped", at, e);
-            return null;
-        }
-        return () -> listener.purge(entry.clientId(), select);
-    }
-
-    /**
-     * An operator's delete or disconnect: the node that owns the session when it is applied carries it out
-     * and answers ({@link OperatorRequests}); when no node owns it, the node that asked hears that there is
-     * no such session.
+     * An operator's purge, delete or disconnect changes nothing here: the node that owns the session when
+     * it is applied carries it out on its shard, whose changes go through the log like any other (so every
+     * replica sees the same), and answers ({@link OperatorRequests}); when no node owns the session, the
+     * node that asked hears that there is none.
      */
     private @Nullable Runnable operator(LogEntry entry) {
         String owner = owners.get(entry.clientId());
         if (owner == null) {
             return submissions.mine(entry)
-                    ? () -> submissions.answered(entry.incarnation(), entry.seq(), OwnerOutcome.NO_SESSION)
+                    ? () -> submissions.answered(
+                            new OperatorAnswer(entry.incarnation(), entry.seq(), OwnerOutcome.NO_SESSION, 0))
                     : null;
         }
         return self.equals(owner) ? () -> listener.operator(entry) : null;
@@ -154,6 +135,6 @@ final class OwnershipEntries {
             LOG.error("log entry {} holds an answer this node cannot read; skipped", at, e);
             return null;
         }
-        return () -> submissions.answered(answer.incarnation(), answer.seq(), answer.outcome());
+        return () -> submissions.answered(answer);
     }
 }

@@ -7,6 +7,7 @@ import io.berth.broker.store.QueuedMessage;
 import io.berth.broker.store.RecoveredSession;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -50,7 +51,7 @@ final class ReplicaSessions implements ClusterSessions {
     }
 
     @Override
-    public CompletableFuture<Void> purge(String clientId, Purge select) {
+    public CompletableFuture<Optional<Long>> purge(String clientId, Purge select) {
         return operators.purge(clientId, select);
     }
 

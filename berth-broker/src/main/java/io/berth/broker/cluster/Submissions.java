@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What follows once this node's replica holds an applied entry: the future of this node's submission
@@ -27,7 +26,7 @@ final class Submissions {
     /** The sessions each of this incarnation's applied adoptions gave this node, until the submitter takes them. */
     private final Map<Long, List<String>> adoptions = new ConcurrentHashMap<>();
     /** This incarnation's operator requests (by the number of their entry) waiting for their owner's answer. */
-    private final Map<Long, CompletableFuture<OwnerOutcome>> answers = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<OperatorAnswer>> answers = new ConcurrentHashMap<>();
 
     Submissions(String self, long incarnation, SessionStateMachine.Listener listener) {
         this.self = self;
@@ -76,21 +75,25 @@ final class Submissions {
      * Registers the operator's request {@code seq} of this incarnation: the future completes with the
      * answer of the session's owner, or with {@link OwnerOutcome#NO_SESSION} when no node owns it.
      */
-    CompletableFuture<OwnerOutcome> expectAnswer(long seq) {
-        CompletableFuture<OwnerOutcome> f = new CompletableFuture<>();
+    CompletableFuture<OperatorAnswer> expectAnswer(long seq) {
+        CompletableFuture<OperatorAnswer> f = new CompletableFuture<>();
         answers.put(seq, f);
         return f;
     }
 
-    /** The request {@code seq} is answered, or given up ({@code outcome} null: forgets it). */
-    void answered(long incarnation, long seq, @Nullable OwnerOutcome outcome) {
-        if (incarnation != this.incarnation) {
-            return; // an answer to this node's former run
+    /** The answer to a request of this node; one to its former run is ignored. */
+    void answered(OperatorAnswer answer) {
+        if (answer.incarnation() == incarnation) {
+            CompletableFuture<OperatorAnswer> f = answers.remove(answer.seq());
+            if (f != null) {
+                f.complete(answer);
+            }
         }
-        CompletableFuture<OwnerOutcome> f = answers.remove(seq);
-        if (f != null && outcome != null) {
-            f.complete(outcome);
-        }
+    }
+
+    /** The request {@code seq} is given up: an answer that comes later is ignored. */
+    void forgetAnswer(long seq) {
+        answers.remove(seq);
     }
 
     /** Whether this incarnation of this node submitted {@code entry}. */

@@ -4,6 +4,7 @@ import io.berth.broker.store.QueuedMessage;
 import io.berth.broker.store.RecoveredSession;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -29,10 +30,12 @@ public interface ClusterSessions {
     List<QueuedMessage> readQueue(String clientId, long fromSeq, long toSeq, int max);
 
     /**
-     * Asks the node that owns {@code clientId}'s session to purge its queue as {@code select} says
-     * (through the log); completes once the request is committed and applied here.
+     * Asks the node that owns {@code clientId}'s session, when the request is applied, to purge its queue
+     * as {@code select} says (through the log); completes with the number it removed once its answer is
+     * applied here, empty when no node owns such a session. Fails with {@link NotConfirmedException} when
+     * no answer came in time.
      */
-    CompletableFuture<Void> purge(String clientId, Purge select);
+    CompletableFuture<Optional<Long>> purge(String clientId, Purge select);
 
     /**
      * Asks the node that owns {@code clientId}'s session, when the request is applied, to end it as an

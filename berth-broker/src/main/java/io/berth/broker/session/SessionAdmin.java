@@ -144,33 +144,16 @@ public final class SessionAdmin {
 
     /**
      * Removes queued messages as {@code select} says, in one commit; empty when there is no session. On a
-     * cluster node, a session that another node serves is purged by that node, asked through the log;
-     * the count is then what this node's replica matched when the request was committed.
+     * cluster node, a session that another node serves is purged by that node, asked through the log, and
+     * the count is the one it answers (see {@link ClusterSessions#purge}).
      */
     public CompletableFuture<Optional<Long>> purge(String clientId, Purge select) {
-        SessionShard shard = sessions.shardOf(clientId);
-        return shard.call(() -> {
-                    Session s = shard.sessions.get(clientId);
-                    return s == null ? null : QueueAdmin.purge(s.outbound, select);
-                })
-                .thenCompose(f -> f == null ? remotePurge(clientId, select) : f.thenApply(Optional::of));
-    }
-
-    private CompletableFuture<Optional<Long>> remotePurge(String clientId, Purge select) {
         ClusterSessions c = cluster;
-        if (c == null) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-        long now = sessions.context().clock().getAsLong();
-        return c.purge(clientId, select)
-                .thenApplyAsync(
-                        v -> {
-                            RecoveredSession r = c.read(clientId);
-                            return r == null
-                                    ? Optional.<Long>empty()
-                                    : Optional.of(ReplicaAdmin.purgeCount(c, r, select, now));
-                        },
-                        sessions.reader());
+        CompletableFuture<Optional<Long>> local = sessions.purge(clientId, select);
+        return c == null
+                ? local
+                : local.thenCompose(found ->
+                        found.isPresent() ? CompletableFuture.completedFuture(found) : c.purge(clientId, select));
     }
 
     /** How many queued messages {@link #purge} with {@code select} would remove now; empty without a session. */

@@ -9,6 +9,7 @@ import io.berth.codec.ReasonCode;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,16 +86,19 @@ public final class Sessions implements AutoCloseable {
     }
 
     /**
-     * Purges the queue of {@code clientId} as {@code select} says, if a shard of this node holds it (a
-     * cluster node carrying out an operator's purge asked on another node); the removals are written
-     * like any other.
+     * Purges the queue of {@code clientId} as {@code select} says, if a shard of this node holds it (an
+     * operator's purge, asked here or on another cluster node); the removals are written like any other.
+     * Completes with the number removed once their removal committed; empty when there is no session.
      */
-    public void purge(String clientId, Purge select) {
+    public CompletableFuture<Optional<Long>> purge(String clientId, Purge select) {
         SessionShard shard = shardOf(clientId);
-        shard.call(() -> {
-            Session s = shard.sessions.get(clientId);
-            return s == null ? null : QueueAdmin.purge(s.outbound, select);
-        });
+        return shard.call(() -> {
+                    Session s = shard.sessions.get(clientId);
+                    return s == null ? null : QueueAdmin.purge(s.outbound, select);
+                })
+                .thenCompose(f -> f == null
+                        ? CompletableFuture.completedFuture(Optional.<Long>empty())
+                        : f.thenApply(Optional::of));
     }
 
     /**

@@ -21,7 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The admin API's delete and disconnect of a session, and {@code berth admin delete|kick}, on three nodes in
+ * The admin API's delete, disconnect and purge of a session, and {@code berth admin delete|kick}, on three nodes in
  * this JVM: asked on any node, they are carried out by the node that serves the session (through the log),
  * and a session whose node is down is reported as not done.
  */
@@ -56,13 +58,26 @@ class ClusterSessionDeleteTest {
     private record Answer(int status, JsonNode body) {}
 
     private Answer call(Berth node, String method, String path) throws Exception {
+        return callAsync(node, method, path).get(30, TimeUnit.SECONDS);
+    }
+
+    private CompletableFuture<Answer> callAsync(Berth node, String method, String path) {
+        return callAsync(node, method, path, method.equals("POST") ? "{}" : "");
+    }
+
+    private CompletableFuture<Answer> callAsync(Berth node, String method, String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
                 .header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(method.equals("POST") ? "{}" : ""))
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
                 .build();
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), new ObjectMapper().readTree(r.body()));
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+            try {
+                return new Answer(r.statusCode(), new ObjectMapper().readTree(r.body()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     private static String cli(Berth node, String... args) {
@@ -185,7 +200,7 @@ class ClusterSessionDeleteTest {
     }
 
     @Test
-    void delete_ofASessionWhoseNodeIsDown_isReportedAsNotConfirmed() throws Exception {
+    void requests_forASessionWhoseNodeIsDown_areReportedAsNotConfirmed() throws Exception {
         cluster = new TestCluster(dir, 3)
                 .tuning(new ClusterConfig.Tuning(
                         ClusterConfig.Tuning.DEFAULT.majorityTimeoutMillis(),
@@ -204,13 +219,22 @@ class ClusterSessionDeleteTest {
                         .isEqualTo(200));
         cluster.crash(2);
 
-        Answer delete = call(cluster.node(0), "DELETE", "/sessions/dev-3");
+        // asked at once (each waits for an answer that does not come)
+        CompletableFuture<Answer> deleting = callAsync(cluster.node(0), "DELETE", "/sessions/dev-3");
+        CompletableFuture<Answer> kicking = callAsync(cluster.node(1), "POST", "/sessions/dev-3/disconnect");
+        CompletableFuture<Answer> purging =
+                callAsync(cluster.node(0), "POST", "/sessions/dev-3/purge", "{\"all\": true}");
+        Answer delete = deleting.get(30, TimeUnit.SECONDS);
         assertThat(delete.status()).as(delete.body().toString()).isEqualTo(503);
         assertThat(delete.body().get("message").asText())
                 .contains("node n3, which serves session 'dev-3',")
                 .contains("did not confirm the delete");
-        Answer kick = call(cluster.node(1), "POST", "/sessions/dev-3/disconnect");
+        Answer kick = kicking.get(30, TimeUnit.SECONDS);
         assertThat(kick.status()).as(kick.body().toString()).isEqualTo(503);
+        assertThat(kick.body().get("message").asText()).contains("did not confirm the disconnect");
+        Answer purge = purging.get(30, TimeUnit.SECONDS);
+        assertThat(purge.status()).as(purge.body().toString()).isEqualTo(503);
+        assertThat(purge.body().get("message").asText()).contains("did not confirm the purge");
         // nothing was done: the session is still there
         assertThat(call(cluster.node(1), "GET", "/sessions/dev-3")
                         .body()
