@@ -9,8 +9,9 @@ import java.io.UncheckedIOException;
 /**
  * One Raft log entry of the session group: who submitted it, and either one store submission (a shard's
  * tick of {@link io.berth.broker.store.StoreCommand}s, as {@link io.berth.broker.store.rocksdb.CommandCodec}
- * encodes them), the claim of a session by a node, or the adoption of every session another node (or
- * this node's former run) owns (ADR 14).
+ * encodes them), the claim of a session by a node, the adoption of every session another node (or
+ * this node's former run) owns (ADR 14), or an operator's request to a session's owner and its answer
+ * (ADR 19).
  *
  * <p>Layout: u8 kind, UTF node id, u64 incarnation (the submitting process, so that a restarted node never
  * takes an entry of its former life for one it waits for), u64 sequence number of the submission within
@@ -38,7 +39,7 @@ record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] comma
         DELETE,
         /** An operator's disconnect of a session's client, for the node that owns it when applied. */
         DISCONNECT,
-        /** What the owner did of a {@link #DELETE} or {@link #DISCONNECT}, for the node that asked. */
+        /** What the owner did of a {@link #PURGE}, {@link #DELETE} or {@link #DISCONNECT}, for the node that asked. */
         ANSWER;
 
         /** Whether entries of this kind carry a byte array after the client id. */

@@ -5,9 +5,10 @@ import java.nio.ByteBuffer;
 
 /**
  * What the node that serves a session did of an operator's {@link LogEntry.Kind#PURGE}, {@link
- * LogEntry.Kind#DELETE} or {@link LogEntry.Kind#DISCONNECT} asked on another node, as a {@link LogEntry.Kind#ANSWER} entry carries it
- * (after the UTF id of the node that asked): u64 incarnation and u64 sequence number of the request's
- * entry, u8 outcome ({@link OwnerOutcome#code}), u64 count (of a purge: the messages removed; else 0).
+ * LogEntry.Kind#DELETE} or {@link LogEntry.Kind#DISCONNECT} asked on another node, as a {@link
+ * LogEntry.Kind#ANSWER} entry carries it (after the UTF id of the node that asked): u64 incarnation and
+ * u64 sequence number of the request's entry, u8 outcome ({@link OwnerOutcome#code}), u64 count (of a
+ * purge: the messages removed; else 0).
  *
  * @param incarnation the incarnation of the node that asked (an answer to its former run is ignored)
  * @param seq the sequence number of the request's entry

@@ -131,9 +131,12 @@ class ClusterSessionDeleteTest {
                 .untilAsserted(
                         () -> assertThat(kicked).containsExactly(Mqtt5DisconnectReasonCode.ADMINISTRATIVE_ACTION));
         // the session stays; a second disconnect finds no connection, and says so
-        Answer again = call(n2, "POST", "/sessions/dev-1/disconnect");
-        assertThat(again.status()).as(again.body().toString()).isEqualTo(409);
-        assertThat(again.body().get("message").asText()).contains("has no connection");
+        // (n1 lets the connection go once its channel closed, after the client read the DISCONNECT)
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Answer again = call(n2, "POST", "/sessions/dev-1/disconnect");
+            assertThat(again.status()).as(again.body().toString()).isEqualTo(409);
+            assertThat(again.body().get("message").asText()).contains("has no connection");
+        });
 
         // the client comes back to n1; `berth admin kick` on n2 sends it away again
         assertThat(dev.connectWith()
