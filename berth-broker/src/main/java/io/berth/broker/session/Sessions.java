@@ -104,11 +104,14 @@ public final class Sessions implements AutoCloseable {
     /**
      * Ends the session of {@code clientId} as an operator's delete, if a shard of this node holds it: its
      * connection, if any, is closed (5.0: DISCONNECT 0x98 Administrative action), its will goes, and
-     * everything it held is removed; its removal is submitted to the store before this completes.
+     * everything it held is removed; completes once its removal committed.
      */
     public CompletableFuture<OwnerOutcome> deleteByOperator(String clientId) {
         SessionShard shard = shardOf(clientId);
-        return shard.call(() -> shard.adminDelete(clientId) ? OwnerOutcome.DONE : OwnerOutcome.NO_SESSION);
+        return shard.call(() -> shard.adminDelete(clientId))
+                .thenCompose(removed -> removed == null
+                        ? CompletableFuture.completedFuture(OwnerOutcome.NO_SESSION)
+                        : removed.thenApply(v -> OwnerOutcome.DONE));
     }
 
     /**
