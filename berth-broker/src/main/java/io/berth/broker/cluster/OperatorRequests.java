@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * An operator's purge, delete and disconnect of a session that another node serves (ADR 14, ADR 19). The
  * node asked submits a log entry naming the session; the node that owns the session when the entry is
  * applied carries it out on its shard, exactly as a request asked there, so every replica sees the same
- * changes through the log, and answers with an {@link LogEntry.Kind#ANSWER} entry submitted after what
- * carrying it out wrote (a purge's removals, a delete's removal of the session). The node asked reports
+ * changes through the log, and answers with an {@link LogEntry.Kind#ANSWER} entry once what carrying it
+ * out wrote has committed (a purge's removals, a delete's removal of the session). The node asked reports
  * that answer, or, when none comes within {@link #ANSWER_TIMEOUT_MILLIS}, that it does not know ({@link
  * NotConfirmedException}): never a success it did not hear of.
  *
@@ -113,7 +113,7 @@ final class OperatorRequests {
                 LOG.warn("the {} of session '{}' failed", request.kind(), clientId, error);
                 return;
             }
-            // in line after what carrying it out submitted: a delete's removal commits before its answer
+            // what carrying it out wrote has committed (a delete's removal, a purge's): the answer goes after it
             long seq = node.nextSeq();
             node.appendInLine(
                     seq, LogEntry.answer(node.nodeId(), node.incarnation(), seq, request.node(), answer.encode()));
