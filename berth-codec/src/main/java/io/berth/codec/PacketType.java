@@ -20,6 +20,9 @@ public enum PacketType {
     DISCONNECT(14),
     AUTH(15);
 
+    /** {@link #values()} copies its array at each call: the decoder looks up every packet's type here. */
+    private static final PacketType[] BY_VALUE = values();
+
     private final int value;
 
     PacketType(int value) {
@@ -32,6 +35,6 @@ public enum PacketType {
 
     /** The type for a wire value, or null for 0 (reserved). */
     public static @Nullable PacketType fromValue(int value) {
-        return value >= 1 && value <= 15 ? values()[value - 1] : null;
+        return value >= 1 && value <= 15 ? BY_VALUE[value - 1] : null;
     }
 }

@@ -10,6 +10,7 @@ import io.berth.client.PublishFuture;
 import io.berth.client.store.ClientSessionStore;
 import io.berth.client.store.FileDurability;
 import io.berth.codec.QoS;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,12 +19,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Client libraries side by side: each publishes QoS 1 messages of the settings' payload size, with the
@@ -32,14 +36,18 @@ import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
  * to disk before {@code stored()} completes; then, as a second line, only written to the OS:
  * {@code FileDurability.OS}, which survives a crash of the process but not of the machine) and with its
  * memory store, the HiveMQ MQTT client (in memory),
- * Paho v3 with {@code MqttDefaultFilePersistence}. Reports the rate of finished messages and the CPU time
- * of this JVM (the client's) per message, after an untimed warm-up of each library on its connection
+ * Paho v3 with {@code MqttDefaultFilePersistence}. Reports the rate of finished messages, the CPU time
+ * of this JVM (the client's) per message and the bytes it allocated per message, after an untimed warm-up of each library on its connection
  * ({@link Settings#warmupMessages()} messages, {@link #WARMUP_LIMIT} at most). Nobody subscribes.
  *
  * <p>The window is the same for every library: a publish leaves it when the broker acknowledged it (the
  * future of each library's publish). A berth-client message counts as finished only when it is
  * acknowledged <em>and</em> {@code stored()} completed (with the file store: forced to disk), and a run
- * ends only when every message it sent is both; a force may cover messages of several windows (ADR 0016).
+ * ends only when every message it sent is both; a force may cover messages of several windows (ADR 0017).
+ * Every library speaks MQTT 5 (the HiveMQ client and berth-client; both keep at most the broker's Receive
+ * Maximum in flight), except Paho v3 (3.1.1, its in-flight limit set above the window). The bench follows
+ * each publish with one callback per future the library gives, so that its own bookkeeping costs every
+ * library the same.
  */
 public final class ClientQos1Scenario implements Scenario {
     public static final String BERTH_FILE = "berth-client file";
@@ -92,6 +100,7 @@ public final class ClientQos1Scenario implements Scenario {
             };
             figures.put(library + " msg/s", r.finished() / r.seconds());
             figures.put(library + " CPU µs/msg", r.cpuSeconds() * 1e6 / Math.max(1, r.finished()));
+            figures.put(library + " alloc B/msg", (double) r.allocatedBytes() / Math.max(1, r.finished()));
             if (r.finished() < s.onlineMessages()) {
                 notes.append(library)
                         .append(": time limit hit after ")
@@ -115,20 +124,63 @@ public final class ClientQos1Scenario implements Scenario {
 
     /**
      * One publish: {@code acknowledged} completes when the broker acknowledged it (it leaves the window),
-     * {@code finished} when everything the library promises for it is done.
+     * {@code stored} (berth-client only, else null) when the library's store holds it; it is finished when
+     * both completed, and counts when both succeeded.
      */
-    private record Sent(CompletableFuture<?> acknowledged, CompletableFuture<?> finished) {
+    private record Sent(
+            CompletableFuture<?> acknowledged, @Nullable CompletableFuture<?> stored) {
         static Sent acknowledged(CompletableFuture<?> f) {
-            return new Sent(f, f);
+            return new Sent(f, null);
         }
 
         static Sent acknowledgedAndStored(PublishFuture f) {
-            return new Sent(f, CompletableFuture.allOf(f, f.stored()));
+            return new Sent(f, f.stored());
+        }
+    }
+
+    /**
+     * The bench's bookkeeping of one publish, the same for every library: one callback per future the
+     * library gives (no {@code allOf} for the library with two), so that the CPU per message counts the
+     * library, not the bench's way of waiting for it.
+     */
+    private static final class Tracked extends AtomicInteger
+            implements BiConsumer<@Nullable Object, @Nullable Throwable> {
+        private final Semaphore window;
+        private final AtomicLong finished;
+        private final Semaphore finishedPermits;
+        private volatile boolean failed;
+
+        Tracked(Sent sent, Semaphore window, AtomicLong finished, Semaphore finishedPermits) {
+            super(sent.stored() == null ? 1 : 2);
+            this.window = window;
+            this.finished = finished;
+            this.finishedPermits = finishedPermits;
+            sent.acknowledged().whenComplete((v, e) -> {
+                window.release();
+                accept(v, e);
+            });
+            CompletableFuture<?> stored = sent.stored();
+            if (stored != null) {
+                stored.whenComplete(this);
+            }
+        }
+
+        @Override
+        public void accept(@Nullable Object v, @Nullable Throwable e) {
+            if (e != null) {
+                failed = true;
+            }
+            if (decrementAndGet() == 0) {
+                if (!failed) {
+                    finished.incrementAndGet();
+                }
+                finishedPermits.release();
+            }
         }
     }
 
     /** A timed run: messages finished, wall time, CPU time of this JVM. */
-    private record Run(long finished, double seconds, double cpuSeconds) {}
+    private record Run(long finished, double seconds, double cpuSeconds, long allocatedBytes) {}
 
     /**
      * Warms the library up on its connection (untimed: the JIT, pools and buffers of each library get the
@@ -140,11 +192,29 @@ public final class ClientQos1Scenario implements Scenario {
         drive(s, s.warmupMessages(), warmDeadline, warmDeadline + WARMUP_LIMIT.toNanos(), sender);
         long pid = ProcessHandle.current().pid();
         double cpuBefore = Probes.cpuSeconds(pid);
+        long allocatedBefore = allocatedBytes();
         long start = System.nanoTime();
         long deadline = start + s.limit().toNanos();
         long finished = drive(s, s.onlineMessages(), deadline, deadline, sender);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Run(finished, seconds, Probes.cpuSeconds(pid) - cpuBefore);
+        return new Run(finished, seconds, Probes.cpuSeconds(pid) - cpuBefore, allocatedBytes() - allocatedBefore);
+    }
+
+    /**
+     * The bytes allocated on the heap so far by the threads of this JVM that are alive (every library keeps
+     * its threads while it is measured), or 0 where the JVM does not count them. Unlike CPU time it does
+     * not depend on what else runs on the machine.
+     */
+    private static long allocatedBytes() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
+                || !threads.isThreadAllocatedMemorySupported()) {
+            return 0;
+        }
+        long sum = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(0, bytes); // -1: the thread ended meanwhile
+        }
+        return sum;
     }
 
     /**
@@ -163,15 +233,8 @@ public final class ClientQos1Scenario implements Scenario {
             if (!window.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 break;
             }
-            Sent p = sender.send(payload);
+            new Tracked(sender.send(payload), window, finished, finishedPermits);
             sent++;
-            p.acknowledged().whenComplete((v, e) -> window.release());
-            p.finished().whenComplete((v, e) -> {
-                if (e == null) {
-                    finished.incrementAndGet();
-                }
-                finishedPermits.release();
-            });
         }
         finishedPermits.tryAcquire(sent, Math.max(1, waitDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         return finished.get();

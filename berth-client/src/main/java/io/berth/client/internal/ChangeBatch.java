@@ -4,10 +4,12 @@ import io.berth.client.store.ClientSessionStore;
 import io.berth.client.store.SessionChange;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SingleThreadIoEventLoop;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,11 +22,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Order is kept: the store receives the changes in the order they were added, and batches in the order
  * of the passes. The callbacks of a batch run on the loop, in the order their changes were added, once the
- * whole batch is as durable as the store promises (or failed); at once, within the pass's end, when the
- * store completed the append on the loop (the memory store).
+ * whole batch is as durable as the store promises (or failed), and after the callbacks of every earlier
+ * batch; at once, within the pass's end, when the store completed the append on the loop (the memory
+ * store). Batches that a store completes together (one force covers the batches of many passes) are
+ * reported in one task of the loop, not one task each.
  *
  * <p>Threading: owned by the client's event loop (the callbacks of a store that completes after the loop
- * ended run on the store's thread).
+ * ended run on the store's thread); the batches waiting for their append are guarded by their queue, since
+ * such a store reads it from its thread.
  */
 final class ChangeBatch {
     /** Told on the loop whether the change it was added with is durable. */
@@ -32,9 +37,18 @@ final class ChangeBatch {
         void run(@Nullable Throwable failure);
     }
 
+    /** A batch whose callbacks wait for its append. */
+    private record Waiting(CompletableFuture<Void> appended, List<Done> callbacks) {}
+
     private final ClientSessionStore store;
     private final EventLoop loop;
     private final Runnable flush = this::flush;
+    private final Runnable report = this::report;
+    /** Batches with callbacks, in append order; guarded by itself (the loop, or a store after the loop). */
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** A {@link #report} task is on its way to the loop. */
+    private final AtomicBoolean reportScheduled = new AtomicBoolean();
+
     private List<SessionChange> changes = new ArrayList<>();
     private List<Done> callbacks = new ArrayList<>();
     private boolean scheduled;
@@ -77,30 +91,46 @@ final class ChangeBatch {
             return;
         }
         List<SessionChange> batch = changes;
-        List<Done> waiting = callbacks;
-        changes = new ArrayList<>();
-        callbacks = new ArrayList<>();
+        List<Done> done = callbacks;
+        changes = new ArrayList<>(batch.size());
+        callbacks = new ArrayList<>(done.size());
         CompletableFuture<Void> appended = store.append(batch);
-        if (waiting.isEmpty()) {
+        if (done.isEmpty()) {
             return;
         }
-        if (appended.isDone() && loop.inEventLoop()) {
-            notify(waiting, failureOf(appended));
-        } else {
-            appended.whenCompleteAsync((v, e) -> notify(waiting, e), this::onLoop);
+        synchronized (waiting) {
+            if (appended.isDone() && waiting.isEmpty() && loop.inEventLoop()) {
+                notify(done, failureOf(appended));
+                return;
+            }
+            waiting.add(new Waiting(appended, done));
         }
+        appended.whenComplete((v, e) -> scheduleReport());
     }
 
     /**
-     * Runs {@code task} on the loop, or here once the loop has ended: a store that completes after the
-     * client closed still reports every change (a message's {@code stored()}), and nobody else touches the
-     * session's state then.
+     * Has the completed batches reported on the loop, by one task for all that complete before it runs; or
+     * here once the loop has ended: a store that completes after the client closed still reports every
+     * change (a message's {@code stored()}), and nobody else touches the session's state then.
      */
-    private void onLoop(Runnable task) {
-        try {
-            loop.execute(task);
-        } catch (RejectedExecutionException e) {
-            task.run();
+    private void scheduleReport() {
+        if (reportScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(report);
+            } catch (RejectedExecutionException e) {
+                report();
+            }
+        }
+    }
+
+    /** Runs the callbacks of the completed batches at the head, in append order. */
+    private void report() {
+        reportScheduled.set(false); // a batch that completes from now on schedules the next report
+        synchronized (waiting) {
+            for (Waiting w = waiting.peek(); w != null && w.appended().isDone(); w = waiting.peek()) {
+                waiting.poll();
+                notify(w.callbacks(), failureOf(w.appended()));
+            }
         }
     }
 

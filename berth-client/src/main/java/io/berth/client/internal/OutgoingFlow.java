@@ -15,7 +15,6 @@ import io.berth.codec.ReasonCode;
 import io.netty.channel.ChannelFuture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * message may arrive twice anyway: after a crash before its packet identifier was durable, it is sent
  * again with a new one. Its PUBACK completes its future when it comes, whether or not {@code stored()}
  * has completed yet: the broker has the message, and the application was told nothing about the store
- * that a crash could make untrue (see ADR 0016). At most Receive Maximum messages are in flight per
+ * that a crash could make untrue (see ADR 0017). At most Receive Maximum messages are in flight per
  * connection; after a reconnect the in-flight messages are sent again first, in their original order
  * (PUBLISH with DUP=1 and the same packet identifier, or PUBREL), then the buffer.
  *
@@ -48,7 +47,7 @@ final class OutgoingFlow {
     private final Notifier notifier;
     private final ChangeBatch changes;
     private final ArrayDeque<OutgoingMessage> pending = new ArrayDeque<>();
-    private final LinkedHashMap<Integer, OutgoingMessage> inflight = new LinkedHashMap<>();
+    private final InflightMessages inflight = new InflightMessages();
     private final ArrayDeque<OutgoingMessage> resend = new ArrayDeque<>();
     private long pendingBytes;
     private long nextSeq = 1;
@@ -76,7 +75,7 @@ final class OutgoingFlow {
                 o.durable = o.state;
                 o.maybeSent = true;
                 ids.take(o.packetId);
-                inflight.put(o.packetId, o);
+                inflight.put(o);
             }
             nextSeq = Math.max(nextSeq, sm.seq() + 1);
         }
@@ -184,7 +183,7 @@ final class OutgoingFlow {
             pendingBytes -= o.size;
             o.packetId = ids.next();
             o.state = OutgoingMessage.State.PUBLISHED;
-            inflight.put(o.packetId, o);
+            inflight.put(o);
             admit(o);
             SessionChange assigned = new SessionChange.PacketIdAssigned(o.seq, o.packetId);
             if (sendsBeforeDurable(o, o.state)) {
@@ -316,7 +315,7 @@ final class OutgoingFlow {
             sessionLost();
         }
         resend.clear();
-        resend.addAll(inflight.values());
+        resend.addAll(inflight.inOrder());
         pump();
     }
 
@@ -326,7 +325,7 @@ final class OutgoingFlow {
      */
     private void sessionLost() {
         List<OutgoingMessage> back = new ArrayList<>();
-        for (OutgoingMessage o : inflight.values()) {
+        for (OutgoingMessage o : inflight.inOrder()) {
             ids.release(o.packetId);
             if (o.state == OutgoingMessage.State.RELEASED) {
                 changes.add(new SessionChange.MessageRemoved(o.seq));
@@ -355,7 +354,7 @@ final class OutgoingFlow {
     /** The client closes: futures fail; stored messages stay in the store for the next client. */
     void close() {
         MqttClientException closed = new MqttClientException("client closed before the broker acknowledged");
-        inflight.values().forEach(o -> o.future.completeExceptionally(closed));
+        inflight.inOrder().forEach(o -> o.future.completeExceptionally(closed));
         pending.forEach(o -> {
             o.future.stored().completeExceptionally(closed);
             o.future.completeExceptionally(closed);

@@ -45,6 +45,8 @@ final class OutgoingMessage {
     boolean maybeSent;
     /** Counts resets after a lost session, so that a late store completion of before is ignored. */
     int generation;
+    /** Its place in the order of the messages in flight; see {@link InflightMessages}. */
+    long inflightOrder;
 
     OutgoingMessage(long seq, Message message, PublishFuture future, long addedAtMillis) {
         this.seq = seq;

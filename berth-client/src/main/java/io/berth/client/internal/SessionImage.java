@@ -4,9 +4,9 @@ import io.berth.client.Message;
 import io.berth.client.store.SessionChange;
 import io.berth.client.store.StoredSession;
 import io.berth.client.store.StoredSession.StoredMessage;
+import io.netty.util.collection.LongObjectHashMap;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -37,7 +37,9 @@ final class SessionImage {
         }
     }
 
-    private final HashMap<Long, Entry> messages = new HashMap<>();
+    /** By sequence number, without a boxed key per message. */
+    private final LongObjectHashMap<Entry> messages = new LongObjectHashMap<>();
+
     private final TreeSet<Integer> inbound = new TreeSet<>();
     private long payloadBytes;
 

@@ -90,6 +90,7 @@ final class SessionLogFormat {
     private static final int CONTENT_TYPE = 4;
     private static final int RESPONSE_TOPIC = 8;
     private static final int CORRELATION = 16;
+    private static final byte[] NO_TOPIC = new byte[0];
 
     private SessionLogFormat() {}
 
@@ -104,7 +105,11 @@ final class SessionLogFormat {
      * when it is too small; returns the buffer written to (a new, larger one, or {@code out}).
      */
     static ByteBuffer writeRecord(SessionChange change, ByteBuffer out) {
-        int bodySize = bodySize(change);
+        // a message's topic is encoded once, for its size and its bytes (a copy of an ASCII topic's array)
+        byte[] topic = change instanceof SessionChange.MessageAdded c
+                ? c.message().topic().getBytes(StandardCharsets.UTF_8)
+                : NO_TOPIC;
+        int bodySize = bodySize(change, topic);
         ByteBuffer b = out;
         if (b.remaining() < RECORD_OVERHEAD + bodySize) {
             int capacity = Math.max(b.capacity() * 2, b.position() + RECORD_OVERHEAD + bodySize);
@@ -114,7 +119,7 @@ final class SessionLogFormat {
         }
         int start = b.position();
         b.position(start + RECORD_OVERHEAD);
-        writeBody(change, b);
+        writeBody(change, topic, b);
         int end = b.position();
         CRC32C crc = new CRC32C();
         int limit = b.limit();
@@ -125,10 +130,10 @@ final class SessionLogFormat {
         return b;
     }
 
-    private static int bodySize(SessionChange change) {
+    private static int bodySize(SessionChange change, byte[] topic) {
         if (change instanceof SessionChange.MessageAdded c) {
             Message m = c.message();
-            return 1 + 8 + 8 + 1 + 2 + utf8Length(m.topic()) + 4 + m.payload().length + propertiesSize(m.properties());
+            return 1 + 8 + 8 + 1 + 2 + topic.length + 4 + m.payload().length + propertiesSize(m.properties());
         } else if (change instanceof SessionChange.PacketIdAssigned) {
             return 1 + 8 + 2;
         } else if (change instanceof SessionChange.InboundReceived || change instanceof SessionChange.InboundReleased) {
@@ -139,12 +144,12 @@ final class SessionLogFormat {
         return 1 + 8; // released, removed, reset
     }
 
-    private static void writeBody(SessionChange change, ByteBuffer out) {
+    private static void writeBody(SessionChange change, byte[] topic, ByteBuffer out) {
         if (change instanceof SessionChange.MessageAdded c) {
             Message m = c.message();
             out.put((byte) ADDED_WITH_PROPERTIES).putLong(c.seq()).putLong(c.addedAtMillis());
             out.put((byte) (m.qos().value() | (m.retain() ? 4 : 0)));
-            putString(m.topic(), out);
+            out.putShort((short) topic.length).put(topic);
             out.putInt(m.payload().length).put(m.payload());
             writeProperties(m.properties(), out);
         } else if (change instanceof SessionChange.PacketIdAssigned c) {

@@ -98,6 +98,38 @@ class ChangeBatchTest {
     }
 
     @Test
+    void laterBatchCompletedFirst_waitsForTheEarlierOne_thenBothReportInAppendOrder() throws Exception {
+        loop.execute(() -> batch.add(new SessionChange.InboundReceived(1), note("first")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.appends.size() == 1);
+        loop.execute(() -> batch.add(new SessionChange.InboundReceived(2), note("second")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.appends.size() == 2);
+
+        store.futures.get(1).complete(null);
+        loop.submit(() -> {}).get(5, TimeUnit.SECONDS); // the loop ran what the completion handed it
+
+        assertThat(events).isEmpty();
+        store.futures.get(0).complete(null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 2);
+        assertThat(events).containsExactly("first durable on loop true", "second durable on loop true");
+    }
+
+    @Test
+    void batchesCompletedTogether_reportInAppendOrder() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            int id = i;
+            loop.execute(() -> batch.add(new SessionChange.InboundReceived(id), note("batch " + id)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> store.appends.size() == id);
+        }
+
+        store.futures.forEach(f -> f.complete(null)); // as one force that covers all three
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 3);
+        assertThat(events)
+                .containsExactly(
+                        "batch 1 durable on loop true", "batch 2 durable on loop true", "batch 3 durable on loop true");
+    }
+
+    @Test
     void failedAppend_failsEveryCallbackOfItsBatch() {
         loop.execute(() -> {
             batch.add(new SessionChange.InboundReceived(1), note("a"));

@@ -7,6 +7,7 @@ import io.berth.client.store.SessionChange;
 import io.berth.codec.QoS;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 class SessionLogFormatTest {
@@ -44,5 +45,56 @@ class SessionLogFormatTest {
         assertThat(read.message().properties().userProperty("\ud83d\ude00")).isEqualTo("\u20ac");
         assertThat(SessionLogFormat.readRecord(out)).isEqualTo(assigned);
         assertThat(out.hasRemaining()).isFalse();
+    }
+
+    @Test
+    void messageAdded_isWrittenByteForByteAsDocumented() {
+        SessionChange added = new SessionChange.MessageAdded(
+                1, new Message("a/\u00e9", new byte[] {0x7f}, QoS.AT_LEAST_ONCE, true), 2);
+        byte[] body = {
+            9, // type: MessageAdded with properties
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            1, // seq
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            2, // time handed over, epoch ms
+            1 | 4, // flags: QoS 1, retain
+            0,
+            4,
+            'a',
+            '/',
+            (byte) 0xc3,
+            (byte) 0xa9, // topic: length, UTF-8
+            0,
+            0,
+            0,
+            1,
+            0x7f, // payload: length, bytes
+            0, // properties: none present
+            0,
+            0 // user properties: none
+        };
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+
+        ByteBuffer out = SessionLogFormat.writeRecord(added, ByteBuffer.allocateDirect(64));
+        out.flip();
+        byte[] written = new byte[out.remaining()];
+        out.get(written);
+
+        ByteBuffer expected = ByteBuffer.allocate(SessionLogFormat.RECORD_OVERHEAD + body.length);
+        expected.putInt(body.length).putInt((int) crc.getValue()).put(body);
+        assertThat(written).isEqualTo(expected.array());
     }
 }
