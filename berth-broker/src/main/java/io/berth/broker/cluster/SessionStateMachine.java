@@ -1,6 +1,5 @@
 package io.berth.broker.cluster;
 
-import io.berth.broker.session.Purge;
 import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
@@ -89,8 +88,8 @@ final class SessionStateMachine extends BaseStateMachine {
         /** Messages were forwarded to the inbox of {@code clientId}, whose session this node owns (ADR 13). */
         void forwarded(String clientId);
 
-        /** An operator asked, on any node, to purge the queue of {@code clientId}, whose session this node owns. */
-        void purge(String clientId, Purge select);
+        /** An operator's purge, delete or disconnect of a session this node owns ({@link OperatorRequests}). */
+        void operator(LogEntry request);
 
         /** A message for this node's sessions that end with their connection (ADR 16). */
         void relayed(StoredMessage message);

@@ -21,7 +21,8 @@ class SessionStateMachineQueryTest {
     @Test
     void queryStale_answersOnceTheIndexIsApplied_notBefore() throws Exception {
         try (Replica replica = Replica.open(dir.resolve("store"), CommitListener.NONE)) {
-            SessionStateMachine machine = new SessionStateMachine(replica, "n1", 1, new LocalView());
+            SessionStateMachine machine =
+                    new SessionStateMachine(replica, "n1", 1, new LocalView((sessions, request) -> {}));
             machine.updateLastAppliedTermIndex(1, 4);
 
             CompletableFuture<Message> atSix = machine.queryStale(Message.EMPTY, 6);
