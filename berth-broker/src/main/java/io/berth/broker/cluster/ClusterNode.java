@@ -107,7 +107,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                 others.add(peer.getId());
             }
         }
-        this.barrier = new AppliedBarrier(RaftSetup.watcher(group), others, () -> {
+        this.barrier = new AppliedBarrier(RaftSetup.asker(group, AppliedBarrier.ANSWER_MILLIS), others, () -> {
             TermIndex applied = machine.getLastAppliedTermIndex();
             return applied == null ? -1 : applied.getIndex();
         });
