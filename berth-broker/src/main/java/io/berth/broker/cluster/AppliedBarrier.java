@@ -3,6 +3,8 @@ package io.berth.broker.cluster;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +14,8 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StaleReadException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.rpc.CallId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +46,10 @@ final class AppliedBarrier implements AutoCloseable {
     static final long STALL_MILLIS = 3_000;
     /** How long one wait for a member goes on at most, even while the member moves on. */
     static final long MAX_WAIT_MILLIS = 15_000;
+    /** How long after a refused ask the member is asked again. */
+    private static final long RETRY_MILLIS = 50;
+    /** The answer of a member that refuses the ask: it knows of no committed entry yet. */
+    private static final long NOT_SERVING = -1;
 
     private final RaftClient client;
     private final List<Member> members = new ArrayList<>();
@@ -88,6 +96,13 @@ final class AppliedBarrier implements AutoCloseable {
         return CompletableFuture.allOf(waits.toArray(CompletableFuture<?>[]::new));
     }
 
+    /** The members that subscriptions do not wait for now. */
+    Set<String> outOfReach() {
+        Set<String> ids = new TreeSet<>();
+        members.stream().filter(m -> m.outOfReach).forEach(m -> ids.add(m.id.toString()));
+        return ids;
+    }
+
     /** Completes, never exceptionally, once {@code m} applied {@code index} or it is given up. */
     private CompletableFuture<Void> wait(Member m, long index) {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -127,6 +142,10 @@ final class AppliedBarrier implements AutoCloseable {
                 giveUp(m, index, "its applied index stood at " + reached + " for " + STALL_MILLIS + " ms", done);
             } else if (now - next.startNanos() >= TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS)) {
                 giveUp(m, index, "it was at " + reached + " after " + MAX_WAIT_MILLIS + " ms", done);
+            } else if (reached == NOT_SERVING) {
+                // refused at once rather than held: ask again a little later
+                CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS)
+                        .execute(() -> ask(m, index, next, done));
             } else {
                 ask(m, index, next, done);
             }
@@ -148,6 +167,12 @@ final class AppliedBarrier implements AutoCloseable {
     }
 
     private static long appliedIn(RaftClientReply reply) {
+        Exception refused = reply.getException();
+        if (refused instanceof StateMachineException
+                && (refused.getCause() instanceof StaleReadException
+                        || String.valueOf(refused.getMessage()).contains(StaleReadException.class.getName()))) {
+            return NOT_SERVING; // the member knows of no committed entry yet (it has just started)
+        }
         if (!reply.isSuccess()) {
             Exception e = reply.getException();
             throw new CompletionException(e != null ? e : new IllegalStateException("not answered: " + reply));

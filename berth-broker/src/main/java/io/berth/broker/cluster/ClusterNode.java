@@ -107,10 +107,8 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                 others.add(peer.getId());
             }
         }
-        this.barrier = new AppliedBarrier(RaftSetup.asker(group, AppliedBarrier.ANSWER_MILLIS), others, () -> {
-            TermIndex applied = machine.getLastAppliedTermIndex();
-            return applied == null ? -1 : applied.getIndex();
-        });
+        this.barrier =
+                new AppliedBarrier(RaftSetup.asker(group, AppliedBarrier.ANSWER_MILLIS), others, this::appliedIndex);
         this.store = new ReplicatedSessionStore(this, local, cluster);
         this.majority = new MajorityWatch(
                 cluster.tuning().majorityTimeoutMillis(),
@@ -353,6 +351,17 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
 
     String nodeId() {
         return cluster.nodeId();
+    }
+
+    /** The index of the last log entry this node applied, -1 before any; any thread. */
+    long appliedIndex() {
+        TermIndex applied = machine.getLastAppliedTermIndex();
+        return applied == null ? -1 : applied.getIndex();
+    }
+
+    /** The other members that subscriptions do not wait for now ({@link AppliedBarrier}); any thread. */
+    Set<String> notWaitedFor() {
+        return barrier.outOfReach();
     }
 
     /** This node's view of the session group now; any thread. */
