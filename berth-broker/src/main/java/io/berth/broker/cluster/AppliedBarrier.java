@@ -123,9 +123,13 @@ final class AppliedBarrier implements AutoCloseable {
         }
         answer.whenComplete((reached, error) -> {
             if (error != null) {
-                // the stream to the member may be broken: the next ask opens a new one
-                client.getClientRpc().handleException(m.id, error, true);
                 giveUp(m, index, "it did not answer (" + error + ")", done);
+                try {
+                    // the stream to the member may be broken: the next ask opens a new one
+                    client.getClientRpc().handleException(m.id, error, true);
+                } catch (RuntimeException e) {
+                    LOG.debug("the connection to member {} was not reset", m.id, e);
+                }
                 return;
             }
             if (reached >= index) {

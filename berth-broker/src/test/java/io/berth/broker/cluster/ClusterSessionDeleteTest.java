@@ -17,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -35,24 +33,15 @@ import picocli.CommandLine;
  * this JVM: asked on any node, they are carried out by the node that serves the session (through the log),
  * and a session whose node is down is reported as not done.
  */
-class ClusterSessionDeleteTest {
+class ClusterSessionDeleteTest extends ClusterFixture {
     private static final String TOKEN = "delete-token";
 
-    @TempDir
-    Path dir;
-
-    private TestCluster cluster;
     private final HttpClient http = HttpClient.newHttpClient();
-    private final ClusterClients clients = new ClusterClients();
     private final List<Mqtt5BlockingClient> own = new ArrayList<>();
 
-    @AfterEach
-    void stop() {
-        clients.close();
+    @AfterEach // before the fixture stops the cluster
+    void disconnectOwn() {
         own.stream().filter(c -> c.getState().isConnected()).forEach(Mqtt5BlockingClient::disconnect);
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     private record Answer(int status, JsonNode body) {}

@@ -12,34 +12,17 @@ import io.berth.broker.config.Limits;
 import io.berth.broker.config.OverflowPolicy;
 import io.berth.broker.config.QueueLimits;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The broker's {@code $SYS} events on three nodes in this JVM: an event raised on one node reaches its
  * subscribers on every node, those whose sessions end with their connection and persistent ones, and
  * names the node it comes from.
  */
-class ClusterSysEventsTest {
+class ClusterSysEventsTest extends ClusterFixture {
     private static final String EVENTS = "$SYS/berth/events/#";
-
-    @TempDir
-    Path dir;
-
-    private TestCluster cluster;
-    private final ClusterClients clients = new ClusterClients();
-
-    @AfterEach
-    void stop() {
-        clients.close();
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private static JsonNode next(Mqtt5BlockingClient.Mqtt5Publishes events) throws Exception {
         Mqtt5Publish p = events.receive(20, TimeUnit.SECONDS).orElseThrow(() -> new AssertionError("no event in 20 s"));
