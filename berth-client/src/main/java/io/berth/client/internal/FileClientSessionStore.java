@@ -341,22 +341,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".compact");
         StoredSession live = image.snapshot();
-        ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
-        out.put(SessionLogFormat.header());
-        for (StoredSession.StoredMessage m : live.messages()) {
-            out = SessionLogFormat.writeRecord(
-                    new SessionChange.MessageAdded(m.seq(), m.message(), m.addedAtMillis()), out);
-            if (m.packetId() != 0) {
-                out = SessionLogFormat.writeRecord(new SessionChange.PacketIdAssigned(m.seq(), m.packetId()), out);
-            }
-            if (m.released()) {
-                out = SessionLogFormat.writeRecord(new SessionChange.MessageReleased(m.seq()), out);
-            }
-        }
-        for (int id : live.inboundPacketIds()) {
-            out = SessionLogFormat.writeRecord(new SessionChange.InboundReceived(id), out);
-        }
-        out.flip();
+        ByteBuffer out = SessionLogFormat.writeLog(live, ByteBuffer.allocateDirect(64 * 1024));
         try (FileChannel c = FileChannel.open(
                 tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             while (out.hasRemaining()) {
@@ -381,21 +366,6 @@ public final class FileClientSessionStore implements ClientSessionStore {
         } catch (IOException e) {
             LOG.debug("cannot force directory {}: {}", file.getParent(), e.toString());
         }
-    }
-
-    /** The end of the last record in the file (the zeros of the preallocated room not counted), for tests. */
-    long sizeForTest() throws IOException {
-        return endOfRecords(file);
-    }
-
-    /** Where the records of the log at {@code log} end: what follows is zeros or a torn tail. */
-    static long endOfRecords(Path log) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(log));
-        buf.position(SessionLogFormat.HEADER_SIZE);
-        while (SessionLogFormat.readRecord(buf) != null) {
-            // skip
-        }
-        return buf.position();
     }
 
     @Override
