@@ -1,6 +1,8 @@
 package io.berth.broker.admin;
 
 import io.berth.broker.config.QueueLimits;
+import io.berth.broker.session.NotConfirmedException;
+import io.berth.broker.session.OwnerOutcome;
 import io.berth.broker.session.Purge;
 import io.berth.broker.session.QueuedView;
 import io.berth.broker.session.SessionAdmin;
@@ -214,18 +216,18 @@ final class SessionResource {
     }
 
     private Map<String, Object> delete(String id) {
-        if (!await(admin.delete(id))) {
+        if (await(admin.delete(id)) == OwnerOutcome.NO_SESSION) {
             throw unknown(id);
         }
         return Map.of("clientId", id, "deleted", true);
     }
 
     private Map<String, Object> disconnect(String id) {
-        SessionInfo s = await(admin.session(id)).orElseThrow(() -> unknown(id));
-        if (!s.online() || !await(admin.disconnect(id))) {
-            throw new AdminError(409, "session '" + id + "' has no connection");
-        }
-        return Map.of("clientId", id, "disconnected", true);
+        return switch (await(admin.disconnect(id))) {
+            case NO_SESSION -> throw unknown(id);
+            case NO_CONNECTION -> throw new AdminError(409, "session '" + id + "' has no connection");
+            case DONE -> Map.of("clientId", id, "disconnected", true);
+        };
     }
 
     private static AdminError unknown(String id) {
@@ -242,6 +244,10 @@ final class SessionResource {
             throw new AdminError(503, "interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof NotConfirmedException) {
+                // the session's node was asked and did not answer: say so, never claim success
+                throw new AdminError(503, String.valueOf(cause.getMessage()));
+            }
             throw new IllegalStateException(cause.getMessage(), cause);
         }
     }

@@ -49,9 +49,16 @@ final class Adoptions implements OrphanWatch.Group {
         return new HashSet<>(machine.owners().values());
     }
 
+    /**
+     * Submits the adoption of every session that node {@code from} owns when it is applied (ADR 14);
+     * completes with the ids this node adopted once applied here, exceptionally when it could not be
+     * committed within {@link ClusterNode#CLAIM_TIMEOUT_MILLIS}.
+     */
     @Override
     public CompletableFuture<List<String>> adopt(String from) {
-        return node.adopt(from);
+        long seq = node.nextSeq();
+        return node.appendTimed(seq, LogEntry.adopt(node.nodeId(), node.incarnation(), seq, from))
+                .thenApply(v -> machine.submissions().adopted(seq));
     }
 
     @Override

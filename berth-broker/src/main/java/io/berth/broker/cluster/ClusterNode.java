@@ -6,7 +6,6 @@ import io.berth.broker.config.Durability;
 import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.routing.TopicTree;
 import io.berth.broker.session.ClusterSessions;
-import io.berth.broker.session.Purge;
 import io.berth.broker.session.SessionHandover;
 import io.berth.broker.session.Sessions;
 import io.berth.broker.store.CommitListener;
@@ -66,7 +65,8 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     private final AtomicLong seqs = new AtomicLong();
     private final ExecutorService reads =
             Executors.newSingleThreadExecutor(new DefaultThreadFactory("berth-cluster", true));
-    private final LocalView view = new LocalView();
+    private final OperatorRequests operators = new OperatorRequests(this);
+    private final LocalView view = new LocalView(operators::carryOut);
     /** Encodes this node's entries and hands them to the Raft client, in order (see {@link EntryBatcher}). */
     private final ExecutorService sender =
             Executors.newSingleThreadExecutor(new DefaultThreadFactory("berth-cluster-send", true));
@@ -107,10 +107,8 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                 others.add(peer.getId());
             }
         }
-        this.barrier = new AppliedBarrier(RaftSetup.watcher(group), others, () -> {
-            TermIndex applied = machine.getLastAppliedTermIndex();
-            return applied == null ? -1 : applied.getIndex();
-        });
+        this.barrier =
+                new AppliedBarrier(RaftSetup.asker(group, AppliedBarrier.ANSWER_MILLIS), others, this::appliedIndex);
         this.store = new ReplicatedSessionStore(this, local, cluster);
         this.majority = new MajorityWatch(
                 cluster.tuning().majorityTimeoutMillis(),
@@ -124,26 +122,8 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                 new Adoptions(this, machine, local, reads));
     }
 
-    /**
-     * Submits the adoption of every session that node {@code from} owns when it is applied (ADR 14);
-     * completes with the ids this node adopted once applied here, exceptionally when it could not be
-     * committed within {@link #CLAIM_TIMEOUT_MILLIS}.
-     */
-    CompletableFuture<List<String>> adopt(String from) {
-        long seq = seqs.incrementAndGet();
-        return appendTimed(seq, LogEntry.adopt(cluster.nodeId(), incarnation, seq, from))
-                .thenApply(v -> machine.submissions().adopted(seq));
-    }
-
-    /** An operator's purge of {@code clientId}'s queue, for its owner to carry out (see {@link ReplicaSessions}). */
-    CompletableFuture<Void> purge(String clientId, Purge select) {
-        long seq = seqs.incrementAndGet();
-        return appendTimed(
-                seq, LogEntry.purge(cluster.nodeId(), incarnation, seq, clientId, PurgeRequest.encode(select)));
-    }
-
     /** Submits {@code entry}, numbered {@code seq}; completes once applied here, failing after the claim timeout. */
-    private CompletableFuture<Void> appendTimed(long seq, LogEntry entry) {
+    CompletableFuture<Void> appendTimed(long seq, LogEntry entry) {
         CompletableFuture<Void> applied = machine.submissions().expect(seq);
         send(seq, entry);
         return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).whenComplete((v, error) -> {
@@ -153,9 +133,34 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         });
     }
 
+    /**
+     * Submits {@code entry}, numbered {@code seq}, after every submission of this node before it, as an
+     * entry of its own (see {@link EntryBatcher}); completes once applied here.
+     */
+    CompletableFuture<Void> appendInLine(long seq, LogEntry entry) {
+        CompletableFuture<Void> applied = machine.submissions().expect(seq);
+        batcher.claim(() -> {
+            send(seq, entry);
+            return applied;
+        });
+        return applied;
+    }
+
+    long nextSeq() {
+        return seqs.incrementAndGet();
+    }
+
+    long incarnation() {
+        return incarnation;
+    }
+
+    Submissions submissions() {
+        return machine.submissions();
+    }
+
     /** The sessions of every node as this node's replica holds them, for the admin API. */
     public ClusterSessions sessionsView() {
-        return new ReplicaSessions(this, machine, local);
+        return new ReplicaSessions(cluster.nodeId(), machine, local, operators);
     }
 
     /** The broker's sessions once attached, else null. */
@@ -263,11 +268,8 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
                     new IllegalStateException("node " + cluster.nodeId() + " is cut off from the cluster's majority"));
         }
         long seq = seqs.incrementAndGet();
-        CompletableFuture<Void> applied = machine.submissions().expect(seq);
-        batcher.claim(() -> {
-            send(seq, LogEntry.claim(cluster.nodeId(), incarnation, seq, clientId));
-            return applied;
-        });
+        CompletableFuture<Void> applied =
+                appendInLine(seq, LogEntry.claim(cluster.nodeId(), incarnation, seq, clientId));
         return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                 .whenComplete((v, error) -> {
                     if (error != null) {
@@ -342,22 +344,24 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         return machine.owner(clientId);
     }
 
-    /**
-     * How far above the highest id its replica holds a node continues: the replica may not yet hold the
-     * last entries the node wrote before it stopped (ADR 13).
-     */
-    static final long MESSAGE_ID_MARGIN = 1L << 24;
-
-    /** The next message id of this node: ids are drawn from a range of its own (see ADR 11). */
-    long nextMessageId() {
-        int index = cluster.members().indexOf(cluster.self());
-        long base = (index + 1L) << 48;
-        long stored = machine.maxMessageId(cluster.nodeId());
-        return stored == 0 ? base : Math.max(base, stored + MESSAGE_ID_MARGIN);
+    /** The highest message id this node stored, as its replica holds it (0 for none). */
+    long maxMessageId() {
+        return machine.maxMessageId(cluster.nodeId());
     }
 
     String nodeId() {
         return cluster.nodeId();
+    }
+
+    /** The index of the last log entry this node applied, -1 before any; any thread. */
+    long appliedIndex() {
+        TermIndex applied = machine.getLastAppliedTermIndex();
+        return applied == null ? -1 : applied.getIndex();
+    }
+
+    /** The other members that subscriptions do not wait for now ({@link AppliedBarrier}); any thread. */
+    Set<String> notWaitedFor() {
+        return barrier.outOfReach();
     }
 
     /** This node's view of the session group now; any thread. */

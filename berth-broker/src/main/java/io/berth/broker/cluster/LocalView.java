@@ -1,7 +1,6 @@
 package io.berth.broker.cluster;
 
 import io.berth.broker.routing.RetainedIndex;
-import io.berth.broker.session.Purge;
 import io.berth.broker.session.Sessions;
 import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.StoreCommand;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +31,13 @@ final class LocalView implements SessionStateMachine.Listener {
     private final List<Object> early = new ArrayList<>();
     /** Sessions whose inboxes got messages before the attachment. */
     private final Set<String> earlyForwarded = new LinkedHashSet<>();
+
+    /** Carries out an operator's request on this node's sessions ({@link OperatorRequests#carryOut}). */
+    private final BiConsumer<Sessions, LogEntry> operators;
+
+    LocalView(BiConsumer<Sessions, LogEntry> operators) {
+        this.operators = operators;
+    }
 
     @Override
     public synchronized void claimed(String clientId) {
@@ -63,10 +70,10 @@ final class LocalView implements SessionStateMachine.Listener {
     }
 
     @Override
-    public synchronized void purge(String clientId, Purge select) {
+    public synchronized void operator(LogEntry request) {
         Sessions s = sessions;
-        if (s != null) { // before the attachment this node serves no session
-            s.purge(clientId, select);
+        if (s != null) { // before the attachment this node serves no session: the node that asked hears nothing
+            operators.accept(s, request);
         }
     }
 

@@ -9,18 +9,23 @@ import java.io.UncheckedIOException;
 /**
  * One Raft log entry of the session group: who submitted it, and either one store submission (a shard's
  * tick of {@link io.berth.broker.store.StoreCommand}s, as {@link io.berth.broker.store.rocksdb.CommandCodec}
- * encodes them), the claim of a session by a node, or the adoption of every session another node (or
- * this node's former run) owns (ADR 14).
+ * encodes them), the claim of a session by a node, the adoption of every session another node (or
+ * this node's former run) owns (ADR 14), or an operator's request to a session's owner and its answer
+ * (ADR 19).
  *
  * <p>Layout: u8 kind, UTF node id, u64 incarnation (the submitting process, so that a restarted node never
  * takes an entry of its former life for one it waits for), u64 sequence number of the submission within
  * the incarnation, then for {@link Kind#COMMANDS} u32 length and the commands, for {@link Kind#CLAIM} the
  * UTF client id, for {@link Kind#ADOPT} the UTF id of the node whose sessions are adopted, for {@link
- * Kind#PURGE} the UTF client id, u32 length and the selection ({@link PurgeRequest}).
+ * Kind#PURGE} the UTF client id, u32 length and the selection ({@link PurgeRequest}), for {@link
+ * Kind#DELETE} and {@link Kind#DISCONNECT} the UTF client id, for {@link Kind#ANSWER} the UTF id of the
+ * node that asked, u32 length and the answer ({@link OperatorAnswer}).
  *
- * @param commands the store commands ({@link Kind#COMMANDS}), the purge selection ({@link Kind#PURGE})
- * @param clientId the claimed or purged session ({@link Kind#CLAIM}, {@link Kind#PURGE}); for {@link
- *     Kind#ADOPT} the node whose sessions are adopted (see {@link #from}); empty otherwise
+ * @param commands the store commands ({@link Kind#COMMANDS}), the purge selection ({@link Kind#PURGE}),
+ *     the answer ({@link Kind#ANSWER})
+ * @param clientId the claimed, purged, deleted or disconnected session; for {@link Kind#ADOPT} the node
+ *     whose sessions are adopted (see {@link #from}); for {@link Kind#ANSWER} the node that asked; empty
+ *     otherwise
  */
 record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] commands, String clientId) {
     enum Kind {
@@ -29,7 +34,18 @@ record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] comma
         /** Every session that node {@link #from} owns when the entry is applied passes to {@link #node}. */
         ADOPT,
         /** An operator's purge of a session's queue, for the node that owns it when applied to carry out. */
-        PURGE
+        PURGE,
+        /** An operator's delete of a session, for the node that owns it when applied to carry out and answer. */
+        DELETE,
+        /** An operator's disconnect of a session's client, for the node that owns it when applied. */
+        DISCONNECT,
+        /** What the owner did of a {@link #PURGE}, {@link #DELETE} or {@link #DISCONNECT}, for the node that asked. */
+        ANSWER;
+
+        /** Whether entries of this kind carry a byte array after the client id. */
+        boolean carriesBytes() {
+            return this == PURGE || this == ANSWER;
+        }
     }
 
     static LogEntry commands(String node, long incarnation, long seq, byte[] commands) {
@@ -48,6 +64,18 @@ record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] comma
         return new LogEntry(Kind.PURGE, node, incarnation, seq, selection, clientId);
     }
 
+    /** An operator's {@link Kind#DELETE} or {@link Kind#DISCONNECT} of {@code clientId}'s session. */
+    static LogEntry operator(Kind kind, String node, long incarnation, long seq, String clientId) {
+        if (kind != Kind.DELETE && kind != Kind.DISCONNECT) {
+            throw new IllegalArgumentException("not an operator's request: " + kind);
+        }
+        return new LogEntry(kind, node, incarnation, seq, new byte[0], clientId);
+    }
+
+    static LogEntry answer(String node, long incarnation, long seq, String askedBy, byte[] answer) {
+        return new LogEntry(Kind.ANSWER, node, incarnation, seq, answer, askedBy);
+    }
+
     /** The node whose sessions an {@link Kind#ADOPT} entry adopts. */
     String from() {
         return clientId;
@@ -63,7 +91,7 @@ record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] comma
             if (kind == Kind.COMMANDS) {
                 out.writeInt(commands.length);
                 out.write(commands);
-            } else if (kind == Kind.PURGE) {
+            } else if (kind.carriesBytes()) {
                 out.writeUTF(clientId);
                 out.writeInt(commands.length);
                 out.write(commands);
@@ -92,15 +120,13 @@ record LogEntry(Kind kind, String node, long incarnation, long seq, byte[] comma
                 in.readFully(commands);
                 return commands(node, incarnation, seq, commands);
             }
-            if (kind == Kind.PURGE) {
-                String clientId = in.readUTF();
-                byte[] selection = new byte[in.readInt()];
-                in.readFully(selection);
-                return purge(node, incarnation, seq, clientId, selection);
+            String clientId = in.readUTF();
+            if (kind.carriesBytes()) {
+                byte[] bytes = new byte[in.readInt()];
+                in.readFully(bytes);
+                return new LogEntry(kind, node, incarnation, seq, bytes, clientId);
             }
-            return kind == Kind.CLAIM
-                    ? claim(node, incarnation, seq, in.readUTF())
-                    : adopt(node, incarnation, seq, in.readUTF());
+            return new LogEntry(kind, node, incarnation, seq, new byte[0], clientId);
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated log entry", e);
         }

@@ -1,6 +1,6 @@
 package io.berth.broker.cluster;
 
-import io.berth.broker.session.Purge;
+import io.berth.broker.session.OwnerOutcome;
 import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.rocksdb.RocksSessionStore.MetaWrite;
 import java.util.List;
@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * The log entries that move sessions between nodes or reach their owner rather than change a session's
  * data: a {@link LogEntry.Kind#CLAIM} (a client connected to another node), an
  * {@link LogEntry.Kind#ADOPT} (the sessions of a node not heard from pass to another, ADR 14) and a
- * {@link LogEntry.Kind#PURGE} (an operator's purge, carried out by the session's owner). Each changes
+ * {@link LogEntry.Kind#PURGE}, {@link LogEntry.Kind#DELETE} and {@link LogEntry.Kind#DISCONNECT} (an
+ * operator's requests, carried out by the session's owner) with its {@link LogEntry.Kind#ANSWER}. Each changes
  * the ownership map and the routing of sessions that end with their connection, adds its rows to the
  * entry's meta writes, and says what to tell the {@link SessionStateMachine.Listener} once the replica
  * holds the entry.
@@ -45,9 +46,7 @@ final class OwnershipEntries {
 
     /** Whether {@code entry} is one of these (the others carry store commands). */
     static boolean handles(LogEntry entry) {
-        return entry.kind() == LogEntry.Kind.CLAIM
-                || entry.kind() == LogEntry.Kind.ADOPT
-                || entry.kind() == LogEntry.Kind.PURGE;
+        return entry.kind() != LogEntry.Kind.COMMANDS;
     }
 
     /**
@@ -59,7 +58,8 @@ final class OwnershipEntries {
         return switch (entry.kind()) {
             case CLAIM -> claim(entry, meta);
             case ADOPT -> adopt(at, entry, meta);
-            case PURGE -> purge(at, entry);
+            case PURGE, DELETE, DISCONNECT -> operator(entry);
+            case ANSWER -> answer(at, entry);
             default -> throw new IllegalArgumentException("not an ownership entry: " + entry.kind());
         };
     }
@@ -107,21 +107,34 @@ final class OwnershipEntries {
     }
 
     /**
-     * An operator's purge changes nothing here: the node that owns the session when it is applied carries
-     * it out on its shard, whose removals go through the log like any other (so every replica drops the
-     * same messages).
+     * An operator's purge, delete or disconnect changes nothing here: the node that owns the session when
+     * it is applied carries it out on its shard, whose changes go through the log like any other (so every
+     * replica sees the same), and answers ({@link OperatorRequests}); when no node owns the session, the
+     * node that asked hears that there is none.
      */
-    private @Nullable Runnable purge(TermIndex at, LogEntry entry) {
-        if (!self.equals(owners.get(entry.clientId()))) {
+    private @Nullable Runnable operator(LogEntry entry) {
+        String owner = owners.get(entry.clientId());
+        if (owner == null) {
+            return submissions.mine(entry)
+                    ? () -> submissions.answered(
+                            new OperatorAnswer(entry.incarnation(), entry.seq(), OwnerOutcome.NO_SESSION, 0))
+                    : null;
+        }
+        return self.equals(owner) ? () -> listener.operator(entry) : null;
+    }
+
+    /** The owner's answer to an operator's request, for the node that asked. */
+    private @Nullable Runnable answer(TermIndex at, LogEntry entry) {
+        if (!self.equals(entry.clientId())) {
             return null;
         }
-        Purge select;
+        OperatorAnswer answer;
         try {
-            select = PurgeRequest.decode(entry.commands());
+            answer = OperatorAnswer.decode(entry.commands());
         } catch (IllegalArgumentException e) {
-            LOG.error("log entry {} holds a purge this node cannot read; skipped", at, e);
+            LOG.error("log entry {} holds an answer this node cannot read; skipped", at, e);
             return null;
         }
-        return () -> listener.purge(entry.clientId(), select);
+        return () -> submissions.answered(answer);
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -61,16 +62,19 @@ final class RaftSetup {
     }
 
     /**
-     * A client that watches entries ({@link AppliedBarrier}): it finds the leader again for a while (40
-     * tries, 50 ms apart), the watch itself is bounded by its caller.
+     * The client that asks the other members how far they applied the log ({@link AppliedBarrier}): it
+     * sends nothing to the leader, and its asks go on Ratis' unordered stream to each member; one that is
+     * not answered within {@code answerMillis} fails.
      */
-    static RaftClient watcher(RaftGroup group) {
+    static RaftClient asker(RaftGroup group, long answerMillis) {
+        RaftProperties properties = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(
+                properties, TimeDuration.valueOf(answerMillis, TimeUnit.MILLISECONDS));
         return RaftClient.newBuilder()
-                .setProperties(new RaftProperties())
+                .setProperties(properties)
                 .setRaftGroup(group)
                 .setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        40, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+                .setRetryPolicy(RetryPolicies.noRetry())
                 .build();
     }
 

@@ -1,11 +1,13 @@
 package io.berth.broker.cluster;
 
 import io.berth.broker.session.ClusterSessions;
+import io.berth.broker.session.OwnerOutcome;
 import io.berth.broker.session.Purge;
 import io.berth.broker.store.QueuedMessage;
 import io.berth.broker.store.RecoveredSession;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -16,19 +18,21 @@ import org.jspecify.annotations.Nullable;
  * <p>Threading: any thread; holds no mutable state.
  */
 final class ReplicaSessions implements ClusterSessions {
-    private final ClusterNode node;
+    private final String self;
     private final SessionStateMachine machine;
     private final Replica local;
+    private final OperatorRequests operators;
 
-    ReplicaSessions(ClusterNode node, SessionStateMachine machine, Replica local) {
-        this.node = node;
+    ReplicaSessions(String self, SessionStateMachine machine, Replica local, OperatorRequests operators) {
+        this.self = self;
         this.machine = machine;
         this.local = local;
+        this.operators = operators;
     }
 
     @Override
     public String nodeId() {
-        return node.nodeId();
+        return self;
     }
 
     @Override
@@ -47,7 +51,17 @@ final class ReplicaSessions implements ClusterSessions {
     }
 
     @Override
-    public CompletableFuture<Void> purge(String clientId, Purge select) {
-        return node.purge(clientId, select);
+    public CompletableFuture<Optional<Long>> purge(String clientId, Purge select) {
+        return operators.purge(clientId, select);
+    }
+
+    @Override
+    public CompletableFuture<OwnerOutcome> delete(String clientId) {
+        return operators.ask(LogEntry.Kind.DELETE, clientId);
+    }
+
+    @Override
+    public CompletableFuture<OwnerOutcome> disconnect(String clientId) {
+        return operators.ask(LogEntry.Kind.DISCONNECT, clientId);
     }
 }

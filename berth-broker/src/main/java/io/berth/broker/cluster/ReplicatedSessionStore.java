@@ -46,7 +46,21 @@ final class ReplicatedSessionStore implements SessionStore {
     @Override
     public Recovery recover() {
         Recovery all = local.recover();
-        return new Recovery(List.of(), all.retained(), node.nextMessageId());
+        return new Recovery(List.of(), all.retained(), nextMessageId());
+    }
+
+    /**
+     * How far above the highest id its replica holds a node continues: the replica may not yet hold the
+     * last entries the node wrote before it stopped (ADR 13).
+     */
+    static final long MESSAGE_ID_MARGIN = 1L << 24;
+
+    /** The next message id of this node: ids are drawn from a range of its own (see ADR 11). */
+    private long nextMessageId() {
+        int index = cluster.members().indexOf(cluster.self());
+        long base = (index + 1L) << 48;
+        long stored = node.maxMessageId();
+        return stored == 0 ? base : Math.max(base, stored + MESSAGE_ID_MARGIN);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.berth.broker.cluster;
 
-import io.berth.broker.session.Purge;
 import io.berth.broker.store.SessionRecord;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
@@ -13,9 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -73,8 +70,8 @@ final class SessionStateMachine extends BaseStateMachine {
     private final OwnershipEntries ownership;
 
     private final ReplicaSnapshots snapshots = new ReplicaSnapshots();
-    /** Asks of {@link #queryStale} by the index they wait for; guarded by itself. */
-    private final NavigableMap<Long, CompletableFuture<Void>> appliedWaiters = new TreeMap<>();
+    /** Other nodes' asks whether this node applied the log up to an index ({@link #queryStale}). */
+    private final AppliedAsks asks = new AppliedAsks(this::appliedIndex, AppliedAsks.HOLD_MILLIS);
     /** The last entry the store held at start: entries up to it are not applied again. */
     private long recoveredIndex = -1;
 
@@ -89,8 +86,8 @@ final class SessionStateMachine extends BaseStateMachine {
         /** Messages were forwarded to the inbox of {@code clientId}, whose session this node owns (ADR 13). */
         void forwarded(String clientId);
 
-        /** An operator asked, on any node, to purge the queue of {@code clientId}, whose session this node owns. */
-        void purge(String clientId, Purge select);
+        /** An operator's purge, delete or disconnect of a session this node owns ({@link OperatorRequests}). */
+        void operator(LogEntry request);
 
         /** A message for this node's sessions that end with their connection (ADR 16). */
         void relayed(StoredMessage message);
@@ -318,22 +315,14 @@ final class SessionStateMachine extends BaseStateMachine {
     }
 
     /**
-     * Answers (with an empty message) once this node applied the log up to {@code minIndex}: another node
-     * asks so before its SUBACK ({@link AppliedBarrier}), and a publish here is matched against what the
-     * apply thread applied. Ratis' own implementation waits for the next update of the applied index that
-     * does not change it, which does not come while entries are applied.
+     * Answers another node's ask whether this node applied the log up to an index ({@link AppliedAsks}):
+     * another node asks so before its SUBACK ({@link AppliedBarrier}), and a publish here is matched against
+     * what the apply thread applied. Ratis' own implementation waits for the next update of the applied
+     * index that does not change it, which does not come while entries are applied.
      */
     @Override
     public CompletableFuture<Message> queryStale(Message request, long minIndex) {
-        synchronized (appliedWaiters) {
-            TermIndex at = getLastAppliedTermIndex();
-            if (at != null && at.getIndex() >= minIndex) {
-                return CompletableFuture.completedFuture(Message.EMPTY);
-            }
-            return appliedWaiters
-                    .computeIfAbsent(minIndex, i -> new CompletableFuture<>())
-                    .thenApply(v -> Message.EMPTY);
-        }
+        return asks.ask(request, minIndex);
     }
 
     /** Nothing is read through Raft: an empty answer (see {@link #queryStale}). */
@@ -346,19 +335,13 @@ final class SessionStateMachine extends BaseStateMachine {
     @Override
     protected boolean updateLastAppliedTermIndex(long term, long index) {
         boolean moved = super.updateLastAppliedTermIndex(term, index);
-        List<CompletableFuture<Void>> reached = null;
-        synchronized (appliedWaiters) {
-            while (!appliedWaiters.isEmpty() && appliedWaiters.firstKey() <= index) {
-                if (reached == null) {
-                    reached = new ArrayList<>();
-                }
-                reached.add(appliedWaiters.pollFirstEntry().getValue());
-            }
-        }
-        if (reached != null) {
-            reached.forEach(f -> f.complete(null));
-        }
+        asks.moved(index);
         return moved;
+    }
+
+    private long appliedIndex() {
+        TermIndex at = getLastAppliedTermIndex();
+        return at == null ? -1 : at.getIndex();
     }
 
     private static MetaWrite appliedMark(TermIndex at) {

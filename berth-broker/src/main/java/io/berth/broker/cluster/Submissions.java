@@ -1,5 +1,6 @@
 package io.berth.broker.cluster;
 
+import io.berth.broker.session.OwnerOutcome;
 import io.berth.broker.store.StoreCommand;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ final class Submissions {
     private final Map<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
     /** The sessions each of this incarnation's applied adoptions gave this node, until the submitter takes them. */
     private final Map<Long, List<String>> adoptions = new ConcurrentHashMap<>();
+    /** This incarnation's operator requests (by the number of their entry) waiting for their owner's answer. */
+    private final Map<Long, CompletableFuture<OperatorAnswer>> answers = new ConcurrentHashMap<>();
 
     Submissions(String self, long incarnation, SessionStateMachine.Listener listener) {
         this.self = self;
@@ -66,6 +69,31 @@ final class Submissions {
     List<String> adopted(long seq) {
         List<String> ids = adoptions.remove(seq);
         return ids == null ? List.of() : ids;
+    }
+
+    /**
+     * Registers the operator's request {@code seq} of this incarnation: the future completes with the
+     * answer of the session's owner, or with {@link OwnerOutcome#NO_SESSION} when no node owns it.
+     */
+    CompletableFuture<OperatorAnswer> expectAnswer(long seq) {
+        CompletableFuture<OperatorAnswer> f = new CompletableFuture<>();
+        answers.put(seq, f);
+        return f;
+    }
+
+    /** The answer to a request of this node; one to its former run is ignored. */
+    void answered(OperatorAnswer answer) {
+        if (answer.incarnation() == incarnation) {
+            CompletableFuture<OperatorAnswer> f = answers.remove(answer.seq());
+            if (f != null) {
+                f.complete(answer);
+            }
+        }
+    }
+
+    /** The request {@code seq} is given up: an answer that comes later is ignored. */
+    void forgetAnswer(long seq) {
+        answers.remove(seq);
     }
 
     /** Whether this incarnation of this node submitted {@code entry}. */

@@ -2,6 +2,7 @@ package io.berth.broker.session;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.broker.config.ClusterConfig;
 import io.berth.broker.config.QueueLimits;
 import io.berth.broker.store.StoredMessage;
 import io.berth.codec.QoS;
@@ -12,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells operators when a queue passes its watermark or drains below it: a log line, a metric and an
- * event on {@code $SYS/berth/events/queue-watermark}.
+ * event on {@code $SYS/berth/events/queue-watermark}. On a cluster the node that serves the queue raises
+ * the event and names itself in it ({@code "node"}); the event is published like any message, so its
+ * subscribers on every node get it.
  *
  * <p>Threading: runs on its shard's thread only.
  */
@@ -49,6 +52,11 @@ final class QueueWatermarks {
         fields.put("bytes", bytes);
         fields.put("maxMessages", limits.maxMessages());
         fields.put("maxBytes", limits.maxBytes());
+        ClusterConfig cluster = shard.context.config().cluster();
+        if (cluster.enabled()) {
+            // the event reaches subscribers on every node (the cluster routes it like any publish)
+            fields.put("node", cluster.nodeId());
+        }
         shard.context.metrics().events().watermark(fields, shard.context.clock().getAsLong());
         byte[] payload;
         try {

@@ -3,7 +3,6 @@ package io.berth.broker.session;
 import io.berth.broker.config.QueueLimits;
 import io.berth.broker.store.RecoveredSession;
 import io.berth.broker.store.Subscription;
-import io.berth.codec.ReasonCode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -20,7 +19,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Operator access to sessions: list, inspect, peek, purge, delete, disconnect. Each request runs as a
- * task on the shard that owns the session, so it sees a consistent state and races with nothing.
+ * task on the shard that owns the session, so it sees a consistent state and races with nothing; on a
+ * cluster node, what this node does not serve is read from its replica or asked of the session's owner.
  *
  * <p>Threading: any thread; results arrive on the shards' threads.
  */
@@ -144,33 +144,16 @@ public final class SessionAdmin {
 
     /**
      * Removes queued messages as {@code select} says, in one commit; empty when there is no session. On a
-     * cluster node, a session that another node serves is purged by that node, asked through the log;
-     * the count is then what this node's replica matched when the request was committed.
+     * cluster node, a session that another node serves is purged by that node, asked through the log, and
+     * the count is the one it answers (see {@link ClusterSessions#purge}).
      */
     public CompletableFuture<Optional<Long>> purge(String clientId, Purge select) {
-        SessionShard shard = sessions.shardOf(clientId);
-        return shard.call(() -> {
-                    Session s = shard.sessions.get(clientId);
-                    return s == null ? null : QueueAdmin.purge(s.outbound, select);
-                })
-                .thenCompose(f -> f == null ? remotePurge(clientId, select) : f.thenApply(Optional::of));
-    }
-
-    private CompletableFuture<Optional<Long>> remotePurge(String clientId, Purge select) {
         ClusterSessions c = cluster;
-        if (c == null) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-        long now = sessions.context().clock().getAsLong();
-        return c.purge(clientId, select)
-                .thenApplyAsync(
-                        v -> {
-                            RecoveredSession r = c.read(clientId);
-                            return r == null
-                                    ? Optional.<Long>empty()
-                                    : Optional.of(ReplicaAdmin.purgeCount(c, r, select, now));
-                        },
-                        sessions.reader());
+        CompletableFuture<Optional<Long>> local = sessions.purge(clientId, select);
+        return c == null
+                ? local
+                : local.thenCompose(found ->
+                        found.isPresent() ? CompletableFuture.completedFuture(found) : c.purge(clientId, select));
     }
 
     /** How many queued messages {@link #purge} with {@code select} would remove now; empty without a session. */
@@ -258,22 +241,34 @@ public final class SessionAdmin {
         return ReplicaAdmin.info(r, node == null ? "" : node, limits, summary);
     }
 
-    /** Ends a session as if it expired (its will, if pending, is sent); false when there is none. */
-    public CompletableFuture<Boolean> delete(String clientId) {
-        SessionShard shard = sessions.shardOf(clientId);
-        return shard.call(() -> shard.adminDelete(clientId));
+    /**
+     * Ends a session as if it expired (its will, if pending, is sent; its connection is closed with 5.0
+     * DISCONNECT 0x98). On a cluster node, a session that another node serves is ended by that node, asked
+     * through the log (see {@link ClusterSessions#delete}).
+     */
+    public CompletableFuture<OwnerOutcome> delete(String clientId) {
+        return orOwner(sessions.deleteByOperator(clientId), clientId, ClusterSessions::delete);
     }
 
-    /** Closes the connection of a session (5.0: DISCONNECT 0x98); the session stays. */
-    public CompletableFuture<Boolean> disconnect(String clientId) {
-        return onSession(clientId, s -> {
-                    if (s.connection == null) {
-                        return false;
-                    }
-                    s.connection.close(ReasonCode.ADMINISTRATIVE_ACTION);
-                    return true;
-                })
-                .thenApply(o -> o.orElse(false));
+    /**
+     * Closes the connection of a session (5.0: DISCONNECT 0x98); the session stays. On a cluster node, the
+     * node that serves the session closes it, asked through the log.
+     */
+    public CompletableFuture<OwnerOutcome> disconnect(String clientId) {
+        return orOwner(sessions.disconnectByOperator(clientId), clientId, ClusterSessions::disconnect);
+    }
+
+    /** {@code local}'s outcome, or when this node holds no such session, the owner's through {@code cluster}. */
+    private CompletableFuture<OwnerOutcome> orOwner(
+            CompletableFuture<OwnerOutcome> local,
+            String clientId,
+            BiFunction<ClusterSessions, String, CompletableFuture<OwnerOutcome>> remote) {
+        ClusterSessions c = cluster;
+        if (c == null) {
+            return local;
+        }
+        return local.thenCompose(
+                o -> o == OwnerOutcome.NO_SESSION ? remote.apply(c, clientId) : CompletableFuture.completedFuture(o));
     }
 
     private <T> CompletableFuture<Optional<T>> onSession(String clientId, java.util.function.Function<Session, T> f) {

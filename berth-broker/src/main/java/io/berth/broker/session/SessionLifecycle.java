@@ -11,6 +11,7 @@ import io.berth.codec.MqttProperties;
 import io.berth.codec.MqttVersion;
 import io.berth.codec.ReasonCode;
 import io.berth.codec.Will;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -292,23 +293,29 @@ final class SessionLifecycle {
         end(s, true);
     }
 
-    /** Ends a session on an operator's request, closing its connection first. */
-    boolean endByOperator(String clientId) {
+    /**
+     * Ends a session on an operator's request, closing its connection first; returns what completes once
+     * its removal committed, or null when there is no such session.
+     */
+    @Nullable
+    CompletableFuture<Void> endByOperator(String clientId) {
         Session s = shard.sessions.get(clientId);
         if (s == null) {
-            return false;
+            return null;
         }
         if (s.connection != null) {
             ClientConnection conn = s.connection;
             detach(s);
             conn.close(ReasonCode.ADMINISTRATIVE_ACTION);
         }
-        end(s, true);
-        return true;
+        return end(s, true);
     }
 
-    /** Ends a session: its delayed will goes out if {@code sendWill}, everything it held is removed. */
-    private void end(Session s, boolean sendWill) {
+    /**
+     * Ends a session: its delayed will goes out if {@code sendWill}, everything it held is removed; returns
+     * what completes once the removal committed.
+     */
+    private CompletableFuture<Void> end(Session s, boolean sendWill) {
         s.cancelTimers();
         Will will = s.record.will();
         if (sendWill && will != null) {
@@ -325,8 +332,10 @@ final class SessionLifecycle {
         shard.context.metrics().queued(-s.outbound.count(), -s.outbound.bytes());
         // what this tick queued or dequeued for the session goes first: nothing may follow its deletion
         shard.batch.flush();
-        s.store.submit(new StoreCommand.DeleteSession(s.clientId));
-        VolatileRouting.register(owner, s, new StoreCommand.DeleteSession(s.clientId));
+        CompletableFuture<Void> removed = s.store.submit(new StoreCommand.DeleteSession(s.clientId));
+        CompletableFuture<Void> unrouted =
+                VolatileRouting.register(owner, s, new StoreCommand.DeleteSession(s.clientId));
+        return CompletableFuture.allOf(removed, unrouted);
     }
 
     /** Puts a recovered session back, offline, with its timers running from its disconnect time. */

@@ -265,8 +265,9 @@ public final class SessionShard {
         return result;
     }
 
-    /** Ends a session on an operator's request; false when there is none. */
-    boolean adminDelete(String clientId) {
+    /** Ends a session on an operator's request: completes once its removal committed; null when there is none. */
+    @Nullable
+    CompletableFuture<Void> adminDelete(String clientId) {
         return lifecycle.endByOperator(clientId);
     }
 

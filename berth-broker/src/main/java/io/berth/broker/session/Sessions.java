@@ -9,6 +9,7 @@ import io.berth.codec.ReasonCode;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,15 +86,51 @@ public final class Sessions implements AutoCloseable {
     }
 
     /**
-     * Purges the queue of {@code clientId} as {@code select} says, if a shard of this node holds it (a
-     * cluster node carrying out an operator's purge asked on another node); the removals are written
-     * like any other.
+     * Purges the queue of {@code clientId} as {@code select} says, if a shard of this node holds it (an
+     * operator's purge, asked here or on another cluster node); the removals are written like any other.
+     * Completes with the number removed once their removal committed; empty when there is no session.
      */
-    public void purge(String clientId, Purge select) {
+    public CompletableFuture<Optional<Long>> purge(String clientId, Purge select) {
         SessionShard shard = shardOf(clientId);
-        shard.call(() -> {
+        return shard.call(() -> {
+                    Session s = shard.sessions.get(clientId);
+                    return s == null ? null : QueueAdmin.purge(s.outbound, select);
+                })
+                .thenCompose(f -> f == null
+                        ? CompletableFuture.completedFuture(Optional.<Long>empty())
+                        : f.thenApply(Optional::of));
+    }
+
+    /**
+     * Ends the session of {@code clientId} as an operator's delete, if a shard of this node holds it: its
+     * connection, if any, is closed (5.0: DISCONNECT 0x98 Administrative action), its will goes, and
+     * everything it held is removed; completes once its removal committed.
+     */
+    public CompletableFuture<OwnerOutcome> deleteByOperator(String clientId) {
+        SessionShard shard = shardOf(clientId);
+        return shard.call(() -> shard.adminDelete(clientId))
+                .thenCompose(removed -> removed == null
+                        ? CompletableFuture.completedFuture(OwnerOutcome.NO_SESSION)
+                        : removed.thenApply(v -> OwnerOutcome.DONE));
+    }
+
+    /**
+     * Closes the connection of the session of {@code clientId} as an operator asks (5.0: DISCONNECT 0x98
+     * Administrative action), if a shard of this node holds it; the session stays.
+     */
+    public CompletableFuture<OwnerOutcome> disconnectByOperator(String clientId) {
+        SessionShard shard = shardOf(clientId);
+        return shard.call(() -> {
             Session s = shard.sessions.get(clientId);
-            return s == null ? null : QueueAdmin.purge(s.outbound, select);
+            if (s == null) {
+                return OwnerOutcome.NO_SESSION;
+            }
+            ClientConnection conn = s.connection;
+            if (conn == null) {
+                return OwnerOutcome.NO_CONNECTION;
+            }
+            conn.close(ReasonCode.ADMINISTRATIVE_ACTION);
+            return OwnerOutcome.DONE;
         });
     }
 

@@ -12,30 +12,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code GET /cluster}, {@code berth admin cluster} and the cluster gauges on three nodes in this JVM. */
-class ClusterAdminTest {
+class ClusterAdminTest extends ClusterFixture {
     private static final String TOKEN = "cluster-token";
 
-    @TempDir
-    Path dir;
-
-    private TestCluster cluster;
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private HttpResponse<String> get(Berth node, String path, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path));

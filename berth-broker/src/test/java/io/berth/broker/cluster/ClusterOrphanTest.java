@@ -15,16 +15,13 @@ import io.berth.codec.MqttVersion;
 import io.berth.codec.PublishPacket;
 import io.berth.codec.QoS;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sessions of a node that dies (its Raft server stops first, so nothing of its connections' ends reaches
@@ -32,22 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * restarted node serves them again, and their wills go out and they expire as on a single node, with real
  * MQTT 5.0 clients.
  */
-class ClusterOrphanTest {
+class ClusterOrphanTest extends ClusterFixture {
     private static final long GRACE_MILLIS = 1_000;
-
-    @TempDir
-    Path dir;
-
-    private TestCluster cluster;
-    private final ClusterClients clients = new ClusterClients();
-
-    @AfterEach
-    void stop() {
-        clients.close();
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private void start(long graceMillis) {
         cluster = new TestCluster(dir, 3)

@@ -14,41 +14,32 @@ import io.berth.codec.PublishPacket;
 import io.berth.codec.QoS;
 import io.berth.codec.ReasonCode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A network partition: a proxy in front of one follower's Raft port drops everything the others send it.
  * The node cut off from the majority acknowledges nothing and sends its clients away; the majority keeps
  * serving; once healed, the node catches up and serves again.
  */
-class ClusterPartitionTest {
+class ClusterPartitionTest extends ClusterFixture {
     private static final MqttProperties PERSISTENT =
             MqttProperties.builder().sessionExpiryInterval(3600L).build();
 
-    @TempDir
-    Path dir;
+    private final List<RawClient> raw = new ArrayList<>();
 
-    private TestCluster cluster;
-    private final List<RawClient> clients = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        if (cluster != null) {
-            cluster.close();
-        }
+    @AfterEach // before the fixture stops the cluster
+    void closeRaw() {
+        raw.forEach(RawClient::close);
     }
 
     private RawClient open(int node, MqttVersion version) throws Exception {
         RawClient c = RawClient.open(cluster.node(node).port(), version);
-        clients.add(c);
+        raw.add(c);
         return c;
     }
 

@@ -12,38 +12,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The admin API's session list, peek and purge on three nodes in this JVM: asked on any node, they show
  * and change every durable session of the cluster, whichever node serves it.
  */
-class ClusterSessionAdminTest {
+class ClusterSessionAdminTest extends ClusterFixture {
     private static final String TOKEN = "sessions-token";
 
-    @TempDir
-    Path dir;
-
-    private TestCluster cluster;
     private final HttpClient http = HttpClient.newHttpClient();
-    private final ClusterClients clients = new ClusterClients();
-
-    @AfterEach
-    void stop() {
-        clients.close();
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private JsonNode call(Berth node, String method, String path, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))

@@ -8,35 +8,18 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.berth.broker.config.ClusterConfig;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Snapshots bound the Raft log: with a snapshot every 40 entries and small log segments, the log behind
  * the latest snapshot is purged, and a node that was down meanwhile catches up from the leader's
  * snapshot (RocksDB checkpoint files sent by Ratis) and serves a resumed session with every message.
  */
-class ClusterSnapshotTest {
+class ClusterSnapshotTest extends ClusterFixture {
     private static final int MESSAGES = 200;
-
-    @TempDir
-    Path dir;
-
-    private TestCluster cluster;
-    private final ClusterClients clients = new ClusterClients();
-
-    @AfterEach
-    void stop() {
-        clients.close();
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private GroupStatus status(int node) {
         return cluster.node(node).cluster().groupStatus();

@@ -12,32 +12,16 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.berth.broker.Berth;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three nodes in this JVM, real MQTT clients: a persistent session resumes on another node with every
  * acknowledged message, also when a node is gone, and a stopped node catches up when it comes back.
  */
-class ClusterTest {
-    @TempDir
-    Path dir;
-
-    private TestCluster cluster;
-    private final ClusterClients clients = new ClusterClients();
-
-    @AfterEach
-    void stop() {
-        clients.close();
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class ClusterTest extends ClusterFixture {
 
     private static Mqtt5ConnAck connectPersistent(Mqtt5BlockingClient c) {
         return c.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
