@@ -367,14 +367,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     /** This node's view of the session group now; any thread. */
     public NodeStatus status() {
         try {
-            RaftServer.Division division = server.getDivision(group.getGroupId());
-            var info = division.getInfo();
-            return new NodeStatus(
-                    cluster.nodeId(),
-                    info.getLeaderId() == null ? "" : info.getLeaderId().toString(),
-                    info.getCurrentTerm(),
-                    division.getRaftLog().getLastCommittedIndex(),
-                    info.getLastAppliedIndex());
+            return NodeStatus.of(cluster.nodeId(), server.getDivision(group.getGroupId()));
         } catch (IOException e) {
             throw new IllegalStateException("the session group is not running on this node", e);
         }

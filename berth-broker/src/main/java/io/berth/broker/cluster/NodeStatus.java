@@ -1,5 +1,7 @@
 package io.berth.broker.cluster;
 
+import org.apache.ratis.server.RaftServer;
+
 /**
  * What a node knows of the session group.
  *
@@ -9,4 +11,15 @@ package io.berth.broker.cluster;
  * @param commitIndex the highest log index this node knows to be committed
  * @param appliedIndex the highest log index applied to this node's replica
  */
-public record NodeStatus(String nodeId, String leaderId, long term, long commitIndex, long appliedIndex) {}
+public record NodeStatus(String nodeId, String leaderId, long term, long commitIndex, long appliedIndex) {
+    /** What {@code division}, the group's server on node {@code nodeId}, knows now; any thread. */
+    static NodeStatus of(String nodeId, RaftServer.Division division) {
+        var info = division.getInfo();
+        return new NodeStatus(
+                nodeId,
+                info.getLeaderId() == null ? "" : info.getLeaderId().toString(),
+                info.getCurrentTerm(),
+                division.getRaftLog().getLastCommittedIndex(),
+                info.getLastAppliedIndex());
+    }
+}
