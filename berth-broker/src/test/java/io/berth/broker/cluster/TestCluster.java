@@ -134,19 +134,28 @@ final class TestCluster implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        List<Runnable> closes = new ArrayList<>();
         for (int i = 0; i < nodes.length; i++) {
             Berth node = nodes[i];
             if (node != null) {
                 nodes[i] = null;
-                String name = "close-" + members.get(i).id();
-                closing.add(CompletableFuture.runAsync(node::close, task -> new Thread(task, name).start()));
+                closes.add(node::close);
             }
         }
         try {
-            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
+            sideBySide(closes);
         } finally {
             proxies.forEach(DroppingProxy::close);
         }
+    }
+
+    /** Runs {@code closes} each on a thread of its own and returns once all ended; rethrows a failure. */
+    static void sideBySide(List<Runnable> closes) {
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (int i = 0; i < closes.size(); i++) {
+            String name = "close-" + i;
+            running.add(CompletableFuture.runAsync(closes.get(i), task -> new Thread(task, name).start()));
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
     }
 }
