@@ -45,9 +45,6 @@ public final class ClusterQos1Scenario implements Scenario {
     /** Warm-up rounds beyond {@link Warmup#ROUNDS} while the cluster's CPU per message still falls. */
     private static final int MORE_ROUNDS = 4;
 
-    /** A round whose CPU per message is this much lower than the round before it: still warming up. */
-    private static final double STILL_WARMING = 0.10;
-
     @Override
     public String name() {
         return NAME;
@@ -100,7 +97,7 @@ public final class ClusterQos1Scenario implements Scenario {
             warmCpu.add(String.format("%.0f", perMessage));
             warmNote = Warmup.join(warmNote, Warmup.note(w.collector, w.total, w.finished));
             ctx.discard(cluster.nodes().get(NODES - 1).port(), SUBSCRIBER + wn, 1);
-            if (!w.finished || (i >= Warmup.ROUNDS - 1 && perMessage > previous * (1 - STILL_WARMING))) {
+            if (!w.finished || (i >= Warmup.ROUNDS - 1 && !Warmup.stillWarming(previous, perMessage))) {
                 break;
             }
             previous = perMessage;

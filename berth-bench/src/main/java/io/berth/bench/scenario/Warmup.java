@@ -32,6 +32,17 @@ final class Warmup {
     /** Rounds of a warm-up, each with clients of its own. */
     static final int ROUNDS = 2;
 
+    /**
+     * A round whose broker CPU per message is this much lower than the round before it: the broker is still
+     * warming up (its JIT compiling), and scenarios that allow it run another round.
+     */
+    static final double STILL_WARMING = 0.10;
+
+    /** True when a round at {@code perMessage} CPU per message came after one at {@code previous} still warming up. */
+    static boolean stillWarming(double previous, double perMessage) {
+        return !(perMessage > previous * (1 - STILL_WARMING));
+    }
+
     /** Client id and topic part of round {@code round} (from 0) of a warm-up. */
     static String name(int round) {
         return round == 0 ? NAME : NAME + (round + 1);

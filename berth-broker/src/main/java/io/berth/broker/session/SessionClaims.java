@@ -47,7 +47,10 @@ final class SessionClaims {
                                 return;
                             }
                             if (recovered != null && shard.sessions.get(r.clientId()) == null) {
-                                lifecycle.restore(recovered);
+                                // another node served it last: if that node died, what it sent has no
+                                // record, even when a node that adopted it since recorded it offline
+                                // (ADR 14): its first sends here carry DUP
+                                lifecycle.restore(recovered, true);
                                 if (recovered.record().disconnectedAtMillis() == 0) {
                                     // its connection was on another node, which closed it or died
                                     lifecycle.closedElsewhere(r.clientId());

@@ -331,12 +331,21 @@ final class SessionLifecycle {
 
     /** Puts a recovered session back, offline, with its timers running from its disconnect time. */
     void restore(RecoveredSession r) {
+        restore(r, r.record().disconnectedAtMillis() == 0);
+    }
+
+    /**
+     * As {@link #restore(RecoveredSession)}; {@code sentUnrecorded}: messages near the head may have gone
+     * out without a record of it (their first send here carries DUP, ADR 1), as when the session was
+     * connected as its broker stopped.
+     */
+    void restore(RecoveredSession r, boolean sentUnrecorded) {
         SessionRecord rec = r.record();
         Session s = newSession(rec.clientId(), rec.expiryIntervalSeconds(), rec.owner());
         s.record = rec.disconnectedAtMillis() == 0
                 ? rec.withDisconnectedAt(shard.context.clock().getAsLong())
                 : rec;
-        s.outbound.restore(r, rec.disconnectedAtMillis() == 0);
+        s.outbound.restore(r, sentUnrecorded);
         if (!GroupQueues.isKey(s.clientId)) {
             shard.context.authorizer().sessionRecovered(rec.owner());
         }

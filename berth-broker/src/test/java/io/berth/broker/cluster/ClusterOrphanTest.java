@@ -8,7 +8,12 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.berth.broker.Berth;
+import io.berth.broker.RawClient;
 import io.berth.broker.config.ClusterConfig;
+import io.berth.codec.MqttProperties;
+import io.berth.codec.MqttVersion;
+import io.berth.codec.PublishPacket;
+import io.berth.codec.QoS;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -225,6 +230,48 @@ class ClusterOrphanTest {
 
             // [MQTT-3.1.3-9] the session resumed before its Will Delay Interval passed: no will
             assertThat(publishes.receive(6, TimeUnit.SECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void nodeDies_aQos2MessageItSentUnanswered_goesAgainWithDup_fromANodeThatDidNotAdoptTheSession() throws Exception {
+        start(GRACE_MILLIS);
+        int leader = leader();
+        int a = (leader + 1) % 3;
+        int b = (leader + 2) % 3;
+        MqttProperties persistent =
+                MqttProperties.builder().sessionExpiryInterval(3600L).build();
+        PublishPacket first;
+        try (RawClient device = RawClient.open(cluster.node(a).port(), MqttVersion.V5)) {
+            device.connect("q2-device", true, persistent, null);
+            device.subscribe(1, "q2/#", QoS.EXACTLY_ONCE);
+            Mqtt5BlockingClient pub = clients.client("q2-publisher", cluster.node(leader));
+            pub.connect();
+            pub.publishWith()
+                    .topic("q2/x")
+                    .qos(MqttQos.EXACTLY_ONCE)
+                    .payload("m0".getBytes(StandardCharsets.UTF_8))
+                    .send();
+            first = device.expect(PublishPacket.class); // left unanswered: no PUBREC
+            assertThat(first.dup()).isFalse();
+
+            cluster.crash(a);
+        }
+        // the leader adopts the session after the grace period and records it as offline from then
+        String leaderId = "n" + (leader + 1);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> leaderId.equals(cluster.node(b).cluster().owner("q2-device")));
+
+        try (RawClient again = RawClient.open(cluster.node(b).port(), MqttVersion.V5)) {
+            assertThat(again.connect("q2-device", false, persistent, null).sessionPresent())
+                    .isTrue();
+            // [MQTT-4.4.0-1] [MQTT-3.3.1-1] the node that died sent it and its record of the send died
+            // with it: the send again carries DUP and the same packet identifier, whichever node makes it
+            PublishPacket resent = again.expect(PublishPacket.class);
+            assertThat(resent.packetId()).isEqualTo(first.packetId());
+            assertThat(resent.dup()).isTrue();
+            assertThat(new String(resent.payload(), StandardCharsets.UTF_8)).isEqualTo("m0");
         }
     }
 

@@ -2,6 +2,7 @@ package io.berth.client.internal;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,10 @@ final class ForcePipeline {
     private final Map<Long, Result> finished = new HashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final int depth;
+    private final long maxHoldNanos;
+    /** When each running force began ({@link System#nanoTime}), by ticket. */
+    private final Map<Long, Long> startedAt = new HashMap<>();
+
     private FileChannel channel;
     /** The end of what the writer has handed to the OS. */
     private long written;
@@ -52,8 +57,9 @@ final class ForcePipeline {
     private @Nullable IOException failure;
     private boolean stopping;
 
-    ForcePipeline(FileChannel channel, long size, int depth, String name) {
+    ForcePipeline(FileChannel channel, long size, int depth, Duration maxHold, String name) {
         this.channel = channel;
+        this.maxHoldNanos = maxHold.toNanos();
         this.written = size;
         this.requested = size;
         this.depth = depth;
@@ -95,7 +101,8 @@ final class ForcePipeline {
     /**
      * Waits while every force thread is busy: what the writer would write now could not be forced before
      * one of them is free anyway, so it waits and writes more at once (one write, one force, one wake-up
-     * for what would have been several). Returns at once without force threads, or once the log failed.
+     * for what would have been several). Returns at once without force threads, once the log failed, and
+     * once the oldest running force has run for {@code maxHold}.
      */
     void awaitFreeForce() throws InterruptedException {
         if (depth == 0) {
@@ -104,7 +111,12 @@ final class ForcePipeline {
         lock.lock();
         try {
             while (failure == null && running >= depth) {
-                idle.await();
+                Long oldest = startedAt.get(nextApplied);
+                long left = oldest == null ? maxHoldNanos : oldest + maxHoldNanos - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                idle.awaitNanos(left);
             }
         } finally {
             lock.unlock();
@@ -193,6 +205,7 @@ final class ForcePipeline {
                 target = written;
                 requested = target;
                 ticket = nextTicket++;
+                startedAt.put(ticket, System.nanoTime());
                 ch = channel;
                 running++;
             } finally {
@@ -216,6 +229,7 @@ final class ForcePipeline {
         lock.lock();
         try {
             running--;
+            startedAt.remove(ticket);
             finished.put(ticket, result);
             for (Result r = finished.remove(nextApplied); r != null; r = finished.remove(nextApplied)) {
                 nextApplied++;

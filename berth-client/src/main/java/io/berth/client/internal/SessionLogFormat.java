@@ -3,6 +3,7 @@ package io.berth.client.internal;
 import io.berth.client.Message;
 import io.berth.client.MessageProperties;
 import io.berth.client.store.SessionChange;
+import io.berth.client.store.StoredSession;
 import io.berth.codec.QoS;
 import io.berth.codec.UserProperty;
 import java.nio.ByteBuffer;
@@ -98,6 +99,27 @@ final class SessionLogFormat {
         ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE);
         b.put(MAGIC).put((byte) VERSION).put(new byte[3]).flip();
         return b;
+    }
+
+    /**
+     * Writes a whole log holding {@code live} (header, then the records that rebuild it) into {@code out},
+     * or into a larger buffer when it is full, and returns the buffer flipped for reading.
+     */
+    static ByteBuffer writeLog(StoredSession live, ByteBuffer out) {
+        out.put(header());
+        for (StoredSession.StoredMessage m : live.messages()) {
+            out = writeRecord(new SessionChange.MessageAdded(m.seq(), m.message(), m.addedAtMillis()), out);
+            if (m.packetId() != 0) {
+                out = writeRecord(new SessionChange.PacketIdAssigned(m.seq(), m.packetId()), out);
+            }
+            if (m.released()) {
+                out = writeRecord(new SessionChange.MessageReleased(m.seq()), out);
+            }
+        }
+        for (int id : live.inboundPacketIds()) {
+            out = writeRecord(new SessionChange.InboundReceived(id), out);
+        }
+        return out.flip();
     }
 
     /**

@@ -164,7 +164,7 @@ class FileClientSessionStoreTest extends ClientSessionStoreContract {
         s.append(new SessionChange.MessageAdded(2, message("torn", QoS.EXACTLY_ONCE)))
                 .join();
         s.close();
-        long full = FileClientSessionStore.endOfRecords(log());
+        long full = SessionLogReader.endOfRecords(log());
         try (RandomAccessFile f = new RandomAccessFile(log().toFile(), "rw")) {
             f.setLength(full - 3); // the crash cut the last record short
         }
@@ -185,7 +185,7 @@ class FileClientSessionStoreTest extends ClientSessionStoreContract {
         FileClientSessionStore s = openLog();
         s.append(new SessionChange.MessageAdded(1, message("good", QoS.AT_LEAST_ONCE)))
                 .join();
-        long firstEnd = FileClientSessionStore.endOfRecords(log());
+        long firstEnd = SessionLogReader.endOfRecords(log());
         s.append(new SessionChange.MessageAdded(2, message("flipped", QoS.AT_LEAST_ONCE)))
                 .join();
         s.close();
@@ -204,7 +204,7 @@ class FileClientSessionStoreTest extends ClientSessionStoreContract {
         FileClientSessionStore s = openLog();
         s.append(new SessionChange.MessageAdded(1, message("one", QoS.AT_LEAST_ONCE)))
                 .join();
-        long end = FileClientSessionStore.endOfRecords(log());
+        long end = SessionLogReader.endOfRecords(log());
         long length = Files.size(log());
         assertThat(length).isGreaterThanOrEqualTo(end + FileClientSessionStore.PREALLOCATE_BYTES);
         assertThat(Arrays.copyOfRange(Files.readAllBytes(log()), (int) end, (int) length))
@@ -247,7 +247,7 @@ class FileClientSessionStoreTest extends ClientSessionStoreContract {
         s.append(new SessionChange.MessageAdded(1, message("kept", QoS.AT_LEAST_ONCE)))
                 .join();
         s.close();
-        long end = FileClientSessionStore.endOfRecords(log());
+        long end = SessionLogReader.endOfRecords(log());
         try (RandomAccessFile f = new RandomAccessFile(log().toFile(), "rw")) {
             f.seek(end); // a crash left the start of a record, then the zeros of the room
             f.write(new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 9, 9});
@@ -307,7 +307,7 @@ class FileClientSessionStoreTest extends ClientSessionStoreContract {
         }
         s.append(new SessionChange.InboundReceived(77)).join();
 
-        assertThat(s.sizeForTest()).isLessThan(compactFrom);
+        assertThat(SessionLogReader.endOfRecords(log())).isLessThan(compactFrom);
         ClientSessionStore again = reopen(s);
         assertThat(again.load().messages()).extracting(m -> m.seq()).containsExactly(400L);
         assertThat(again.load().inboundPacketIds()).containsExactly(77);

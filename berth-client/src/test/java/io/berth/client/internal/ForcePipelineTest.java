@@ -32,10 +32,11 @@ class ForcePipelineTest {
 
     private final List<CompletableFuture<IOException>> all = new CopyOnWriteArrayList<>();
     private ForcePipeline pipeline;
+    private FailingFileChannel channel;
 
     @BeforeEach
     void open() throws IOException {
-        FailingFileChannel channel = new FailingFileChannel(FileChannel.open(
+        channel = new FailingFileChannel(FileChannel.open(
                 dir.resolve("log"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
         channel.onForce = () -> {
             CompletableFuture<IOException> call = new CompletableFuture<>();
@@ -46,7 +47,7 @@ class ForcePipelineTest {
                 throw failure;
             }
         };
-        pipeline = new ForcePipeline(channel, 8, 2, "test");
+        pipeline = new ForcePipeline(channel, 8, 2, Duration.ofMinutes(5), "test");
     }
 
     @AfterEach
@@ -153,5 +154,29 @@ class ForcePipelineTest {
         nextCall(); // both busy
         pipeline.fail(new IOException("injected write failure"));
         pipeline.awaitFreeForce();
+    }
+
+    @Test
+    void awaitFreeForce_stopsWaiting_onceTheRunningForceHasRunForTheHoldLimit() throws Exception {
+        pipeline.close();
+        pipeline = new ForcePipeline(channel, 8, 1, Duration.ofMillis(50), "test");
+        pipeline.written(10, List.of(new CompletableFuture<>()));
+        CompletableFuture<IOException> hanging = nextCall(); // never completed until the end of the test
+
+        // a flush that hangs does not hold the writer back: it writes on, so that a crash keeps the records
+        CompletableFuture.runAsync(() -> {
+                    try {
+                        pipeline.awaitFreeForce();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        pipeline.written(20, List.of(later));
+        assertThat(later).as("written, waiting for a force that covers it").isNotDone();
+        hanging.complete(null);
+        nextCall().complete(null);
+        later.get(10, TimeUnit.SECONDS);
     }
 }

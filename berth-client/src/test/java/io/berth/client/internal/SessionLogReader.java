@@ -26,4 +26,14 @@ public final class SessionLogReader {
         }
         return image.snapshot();
     }
+
+    /** Where the records of the log at {@code log} end: what follows is zeros (preallocated) or a torn tail. */
+    public static long endOfRecords(Path log) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(log));
+        buf.position(SessionLogFormat.HEADER_SIZE);
+        while (SessionLogFormat.readRecord(buf) != null) {
+            // skip
+        }
+        return buf.position();
+    }
 }
