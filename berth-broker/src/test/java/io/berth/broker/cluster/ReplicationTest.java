@@ -12,6 +12,7 @@ import io.berth.codec.MqttProperties;
 import io.berth.codec.MqttVersion;
 import io.berth.codec.QoS;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -27,11 +28,13 @@ class ReplicationTest {
 
     @AfterEach
     void stop() {
+        List<Runnable> closes = new ArrayList<>();
         for (ClusterNode n : nodes) {
             if (n != null) {
-                n.close();
+                closes.add(n::close);
             }
         }
+        TestCluster.sideBySide(closes); // a second or more each (see TestCluster#close)
     }
 
     private TestCluster layout;
