@@ -42,7 +42,7 @@ final class AppliedAsks {
     }
 
     /** The message of an ask for {@code index}. */
-    static Message ask(long index) {
+    static Message askFor(long index) {
         return encode(index);
     }
 

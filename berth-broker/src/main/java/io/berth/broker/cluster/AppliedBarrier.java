@@ -163,7 +163,7 @@ final class AppliedBarrier implements AutoCloseable {
                 .setServerId(member)
                 .setGroupId(client.getGroupId())
                 .setCallId(CallId.getAndIncrement())
-                .setMessage(AppliedAsks.ask(index))
+                .setMessage(AppliedAsks.askFor(index))
                 // a stale read for index 0 is never refused: the member's state machine waits for the index
                 .setType(RaftClientRequest.staleReadRequestType(0))
                 .build();
@@ -178,8 +178,8 @@ final class AppliedBarrier implements AutoCloseable {
             return NOT_SERVING; // the member knows of no committed entry yet (it has just started)
         }
         if (!reply.isSuccess()) {
-            Exception e = reply.getException();
-            throw new CompletionException(e != null ? e : new IllegalStateException("not answered: " + reply));
+            throw new CompletionException(
+                    refused != null ? refused : new IllegalStateException("not answered: " + reply));
         }
         return AppliedAsks.appliedIn(reply.getMessage());
     }

@@ -32,9 +32,9 @@ class SessionStateMachineQueryTest {
                     new SessionStateMachine(replica, "n1", 1, new LocalView((sessions, request) -> {}));
             machine.updateLastAppliedTermIndex(1, 4);
 
-            CompletableFuture<Message> atSix = machine.queryStale(AppliedAsks.ask(6), 0);
+            CompletableFuture<Message> atSix = machine.queryStale(AppliedAsks.askFor(6), 0);
             CompletableFuture<Message> atSeven = machine.queryStale(Message.EMPTY, 7); // the stale read's own index
-            assertThat(applied(machine.queryStale(AppliedAsks.ask(4), 0))).isEqualTo(4);
+            assertThat(applied(machine.queryStale(AppliedAsks.askFor(4), 0))).isEqualTo(4);
             assertThat(atSix).isNotDone();
 
             machine.updateLastAppliedTermIndex(1, 5);
@@ -54,7 +54,7 @@ class SessionStateMachineQueryTest {
         AtomicLong at = new AtomicLong(3);
         AppliedAsks asks = new AppliedAsks(at::get, 100);
 
-        CompletableFuture<Message> answer = asks.ask(AppliedAsks.ask(10), 0);
+        CompletableFuture<Message> answer = asks.ask(AppliedAsks.askFor(10), 0);
         at.set(5);
         asks.moved(5);
 
@@ -65,6 +65,6 @@ class SessionStateMachineQueryTest {
         // a later move to the index answers nothing twice, and a new ask is answered at once
         at.set(10);
         asks.moved(10);
-        assertThat(applied(asks.ask(AppliedAsks.ask(10), 0))).isEqualTo(10);
+        assertThat(applied(asks.ask(AppliedAsks.askFor(10), 0))).isEqualTo(10);
     }
 }
