@@ -77,7 +77,8 @@ public final class ClientQos1Scenario implements Scenario {
     @Override
     public String description() {
         return "client libraries publishing QoS 1 with a window of unacknowledged publishes to the same broker;"
-                + " rate of messages acknowledged (berth-client: and stored) and client CPU per message, after a warm-up of each library (the warm-up"
+                + " rate of messages acknowledged (berth-client: and stored), client CPU per message and the broker's CPU"
+                + " meanwhile (% of one core: near 100 % a one-threaded broker caps the rate), after a warm-up of each library (the warm-up"
                 + " messages, " + WARMUP_LIMIT.toSeconds() + " s at most)";
     }
 
@@ -119,7 +120,7 @@ public final class ClientQos1Scenario implements Scenario {
             for (int round = 0; round < ROUNDS; round++) {
                 for (int i = 0; i < order.size(); i++) {
                     Map.Entry<String, Sender> library = order.get((round + i) % order.size());
-                    runs.merge(library.getKey(), measure(s, share, library.getValue()), Run::plus);
+                    runs.merge(library.getKey(), measure(s, share, library.getValue(), peer.pid()), Run::plus);
                 }
             }
         } finally {
@@ -128,7 +129,7 @@ public final class ClientQos1Scenario implements Scenario {
             }
         }
         // Paho persists a file per message, fifty times slower: measured once, on its own
-        runs.put(PAHO_FILE, paho(peer.port(), s, dir.resolve("paho")));
+        runs.put(PAHO_FILE, paho(peer.port(), peer.pid(), s, dir.resolve("paho")));
         Map<String, Double> figures = new LinkedHashMap<>();
         StringBuilder notes = new StringBuilder();
         for (Map.Entry<String, Run> e : runs.entrySet()) {
@@ -137,6 +138,8 @@ public final class ClientQos1Scenario implements Scenario {
             figures.put(library + " msg/s", r.finished() / r.seconds());
             figures.put(library + " CPU µs/msg", r.cpuSeconds() * 1e6 / Math.max(1, r.finished()));
             figures.put(library + " alloc B/msg", (double) r.allocatedBytes() / Math.max(1, r.finished()));
+            // a broker near 100 % of a core (Mosquitto has one thread) caps every library's rate
+            figures.put(library + " broker CPU %", r.brokerCpuSeconds() * 100 / r.seconds());
             if (r.finished() < r.wanted()) {
                 notes.append(library)
                         .append(": time limit hit after ")
@@ -215,15 +218,25 @@ public final class ClientQos1Scenario implements Scenario {
         }
     }
 
-    /** Timed messages: wanted, finished, wall time, CPU time of this JVM, heap bytes allocated. */
-    private record Run(long wanted, long finished, double seconds, double cpuSeconds, long allocatedBytes) {
+    /**
+     * Timed messages: wanted, finished, wall time, CPU time of this JVM, heap bytes allocated, CPU time of
+     * the broker's process meanwhile.
+     */
+    private record Run(
+            long wanted,
+            long finished,
+            double seconds,
+            double cpuSeconds,
+            long allocatedBytes,
+            double brokerCpuSeconds) {
         Run plus(Run o) {
             return new Run(
                     wanted + o.wanted,
                     finished + o.finished,
                     seconds + o.seconds,
                     cpuSeconds + o.cpuSeconds,
-                    allocatedBytes + o.allocatedBytes);
+                    allocatedBytes + o.allocatedBytes,
+                    brokerCpuSeconds + o.brokerCpuSeconds);
         }
     }
 
@@ -238,16 +251,22 @@ public final class ClientQos1Scenario implements Scenario {
     }
 
     /** Times {@code messages} messages of a warmed-up library, within the settings' time limit. */
-    private static Run measure(Settings s, long messages, Sender sender) throws Exception {
+    private static Run measure(Settings s, long messages, Sender sender, long brokerPid) throws Exception {
         long pid = ProcessHandle.current().pid();
         double cpuBefore = Probes.cpuSeconds(pid);
+        double brokerCpuBefore = Probes.cpuSeconds(brokerPid);
         long allocatedBefore = allocatedBytes();
         long start = System.nanoTime();
         long deadline = start + s.limit().toNanos();
         long finished = drive(s, messages, deadline, deadline, sender);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Run(
-                messages, finished, seconds, Probes.cpuSeconds(pid) - cpuBefore, allocatedBytes() - allocatedBefore);
+                messages,
+                finished,
+                seconds,
+                Probes.cpuSeconds(pid) - cpuBefore,
+                allocatedBytes() - allocatedBefore,
+                Probes.cpuSeconds(brokerPid) - brokerCpuBefore);
     }
 
     /**
@@ -319,7 +338,7 @@ public final class ClientQos1Scenario implements Scenario {
                 .send());
     }
 
-    private static Run paho(int port, Settings s, Path dir) throws Exception {
+    private static Run paho(int port, long brokerPid, Settings s, Path dir) throws Exception {
         MqttAsyncClient c = new MqttAsyncClient(
                 "tcp://127.0.0.1:" + port, "bench-paho", new MqttDefaultFilePersistence(dir.toString()));
         MqttConnectOptions o = new MqttConnectOptions();
@@ -343,7 +362,7 @@ public final class ClientQos1Scenario implements Scenario {
                 return Sent.acknowledged(done);
             };
             warm(s, sender);
-            return measure(s, s.onlineMessages(), sender);
+            return measure(s, s.onlineMessages(), sender, brokerPid);
         } finally {
             c.disconnect().waitForCompletion(10_000);
             c.close();
