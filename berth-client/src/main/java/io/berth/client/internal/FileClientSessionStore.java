@@ -78,6 +78,13 @@ public final class FileClientSessionStore implements ClientSessionStore {
      */
     static final Duration MAX_HOLD = Duration.ofMillis(20);
 
+    /**
+     * How long a compaction waits for a running force before it lets the writer go on (and tries again
+     * after a later write): the writer writes nothing while it waits, so that the forces can end, but a
+     * flush that hangs must not keep records from the operating system for longer.
+     */
+    static final Duration COMPACTION_HOLD = Duration.ofSeconds(1);
+
     private static final Logger LOG = LoggerFactory.getLogger(FileClientSessionStore.class);
     private static final Batch STOP = new Batch(List.of(), new CompletableFuture<>());
 
@@ -335,7 +342,9 @@ public final class FileClientSessionStore implements ClientSessionStore {
         if (size < compactMinBytes || size < 4 * image.liveBytes()) {
             return;
         }
-        forces.awaitIdle();
+        if (!forces.awaitIdleWithin(COMPACTION_HOLD)) {
+            return; // a flush hangs: compact after a later write; what waits is written now
+        }
         if (forces.failure() != null) {
             throw forces.failure();
         }

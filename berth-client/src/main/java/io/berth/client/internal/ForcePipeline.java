@@ -163,7 +163,29 @@ final class ForcePipeline {
         }
     }
 
-    /** After {@link #awaitIdle}: forces go to {@code newChannel} from now on, which is {@code size} long. */
+    /**
+     * As {@link #awaitIdle}, but only while no force has run for {@code hold}: returns false then (a flush
+     * that hangs must not keep the writer, and what it writes next, waiting), true once idle or failed.
+     */
+    boolean awaitIdleWithin(Duration hold) throws InterruptedException {
+        long holdNanos = hold.toNanos();
+        lock.lock();
+        try {
+            while (failure == null && (running > 0 || requested < written || !waiting.isEmpty())) {
+                Long oldest = startedAt.get(nextApplied);
+                long left = oldest == null ? holdNanos : oldest + holdNanos - System.nanoTime();
+                if (oldest != null && left <= 0) {
+                    return false;
+                }
+                idle.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After {@link #awaitIdle} or {@link #awaitIdleWithin}: forces go to {@code newChannel} from now on, which is {@code size} long. */
     void restart(FileChannel newChannel, long size) {
         lock.lock();
         try {

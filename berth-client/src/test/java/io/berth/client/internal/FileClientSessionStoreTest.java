@@ -2,6 +2,7 @@ package io.berth.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.berth.client.Message;
 import io.berth.client.MessageProperties;
@@ -22,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -312,5 +315,62 @@ class FileClientSessionStoreTest extends ClientSessionStoreContract {
         assertThat(again.load().messages()).extracting(m -> m.seq()).containsExactly(400L);
         assertThat(again.load().inboundPacketIds()).containsExactly(77);
         assertThat(Files.exists(dir.resolve("session.log.compact"))).isFalse();
+    }
+
+    @Test
+    void aFlushHangingWhenTheLogIsDueForCompaction_keepsLaterRecordsFromTheOsForTheCompactionHoldAtMost()
+            throws Exception {
+        long compactFrom = 256L * 1024;
+        FailingFileChannel[] channel = new FailingFileChannel[1];
+        FileClientSessionStore s = FileClientSessionStore.open(
+                log(), FileDurability.FSYNC, c -> channel[0] = new FailingFileChannel(c), compactFrom);
+        open.add(s);
+        byte[] payload = new byte[16 * 1024];
+        long seq = 1;
+        for (; seq < 12; seq++) { // about 192 KiB written, one message live at a time
+            s.append(List.of(
+                            new SessionChange.MessageAdded(seq, new Message("t", payload, QoS.AT_LEAST_ONCE, false)),
+                            new SessionChange.MessageRemoved(seq - 1)))
+                    .join();
+        }
+        CountDownLatch forcing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        channel[0].onForce = () -> {
+            forcing.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        List<SessionChange> crossing = new ArrayList<>();
+        for (long end = seq + 6; seq < end; seq++) { // past the compaction size; its force hangs
+            crossing.add(new SessionChange.MessageAdded(seq, new Message("t", payload, QoS.AT_LEAST_ONCE, false)));
+            crossing.add(new SessionChange.MessageRemoved(seq - 1));
+        }
+        CompletableFuture<Void> first = s.append(crossing);
+        assertThat(forcing.await(20, TimeUnit.SECONDS)).isTrue(); // written; the writer looks at compaction next
+        CompletableFuture<Void> later = s.append(new SessionChange.InboundReceived(77));
+
+        try {
+            // the compaction due does not wait for the hanging force for ever: the later record reaches the OS
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> SessionLogReader.read(log()).inboundPacketIds().contains(77));
+            assertThat(first).isNotDone();
+            assertThat(later).isNotDone();
+        } finally {
+            release.countDown();
+        }
+        CompletableFuture.allOf(first, later).get(20, TimeUnit.SECONDS);
+        long last = seq - 1;
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> { // compacted after a later write
+                            s.append(new SessionChange.InboundReceived(78)).join();
+                            return SessionLogReader.endOfRecords(log()) < compactFrom;
+                        });
+        ClientSessionStore again = reopen(s);
+        assertThat(again.load().messages()).extracting(m -> m.seq()).containsExactly(last);
+        assertThat(again.load().inboundPacketIds()).contains(77, 78);
     }
 }
