@@ -12,6 +12,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -20,6 +22,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -60,6 +63,9 @@ public final class AdminServer implements AutoCloseable {
 
     private final AdminToken token;
     private final AtomicInteger open = new AtomicInteger();
+    /** The open connections: closed before their loops stop, so that each pipeline hears of it. */
+    private final ChannelGroup connections = new DefaultChannelGroup("berth-admin", GlobalEventExecutor.INSTANCE);
+
     private @Nullable EventLoopGroup group;
     private @Nullable ThreadPoolExecutor pool;
     private @Nullable ConsoleResource console;
@@ -166,6 +172,7 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
             ch.closeFuture().addListener(f -> open.decrementAndGet());
+            connections.add(ch);
             ChannelPipeline p = ch.pipeline();
             p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS));
             p.addLast("deadline", new RequestDeadlineHandler(RequestDeadlineHandler.REQUEST_SECONDS * 1000));
@@ -212,6 +219,10 @@ public final class AdminServer implements AutoCloseable {
             channel.close().syncUninterruptibly();
             channel = null;
         }
+        // closed here, each connection's handlers see it end and release what they hold (a request body
+        // half received); a loop that stops with the connection still open closes the socket but runs no
+        // handler any more
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (console != null) {
             console.close();
             console = null;
