@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -94,8 +96,19 @@ public final class ClientQos1Scenario implements Scenario {
 
     @Override
     public Result run(Peer peer, Context context) throws Exception {
-        Settings s = context.settings();
         Path dir = Files.createTempDirectory("client-qos1");
+        try {
+            return runIn(dir, peer, context.settings());
+        } finally {
+            try (Stream<Path> walk = Files.walk(dir)) { // the session files and Paho's, tens of MB
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    private Result runIn(Path dir, Peer peer, Settings s) throws Exception {
         Map<String, Run> runs = new LinkedHashMap<>();
         List<AutoCloseable> open = new ArrayList<>();
         try {
