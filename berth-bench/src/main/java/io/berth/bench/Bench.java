@@ -3,6 +3,7 @@ package io.berth.bench;
 import io.berth.bench.peer.Peer;
 import io.berth.bench.peer.Probes;
 import io.berth.bench.scenario.Context;
+import io.berth.bench.scenario.Folders;
 import io.berth.bench.scenario.Result;
 import io.berth.bench.scenario.Scenario;
 import io.berth.bench.scenario.Settings;
@@ -87,15 +88,7 @@ public final class Bench {
                         return f.equals(name) || f.startsWith(name + "-");
                     })
                     .toList()) {
-                deleteTree(p);
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
+                Folders.deleteTree(p);
             }
         }
     }

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * succeeded (after a failed flush the kernel may report the next one clean without the lost data). After
  * a failure every further change fails.
  *
- * <p>Threading: {@link #written}, {@link #awaitIdle}, {@link #restart} and {@link #close} are called by
+ * <p>Threading: {@link #written}, {@link #awaitIdleWithin}, {@link #restart} and {@link #close} are called by
  * the log's writer thread; the force threads run the forces and complete the futures. The shared fields
  * are guarded by {@code lock}.
  */
@@ -111,8 +111,7 @@ final class ForcePipeline {
         lock.lock();
         try {
             while (failure == null && running >= depth) {
-                Long oldest = startedAt.get(nextApplied);
-                long left = oldest == null ? maxHoldNanos : oldest + maxHoldNanos - System.nanoTime();
+                long left = holdLeftNanos(maxHoldNanos);
                 if (left <= 0) {
                     return;
                 }
@@ -151,30 +150,18 @@ final class ForcePipeline {
         }
     }
 
-    /** Waits until everything written is forced and reported (or the log failed) and no force runs. */
-    void awaitIdle() throws InterruptedException {
-        lock.lock();
-        try {
-            while (failure == null && (running > 0 || requested < written || !waiting.isEmpty())) {
-                idle.await();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
-     * As {@link #awaitIdle}, but only while no force has run for {@code hold}: returns false then (a flush
-     * that hangs must not keep the writer, and what it writes next, waiting), true once idle or failed.
+     * Waits until everything written is forced and reported and no force runs, but only while no force has
+     * run for {@code hold}: returns false then (a flush that hangs must not keep the writer, and what it
+     * writes next, waiting), true once idle or once the log failed.
      */
     boolean awaitIdleWithin(Duration hold) throws InterruptedException {
         long holdNanos = hold.toNanos();
         lock.lock();
         try {
             while (failure == null && (running > 0 || requested < written || !waiting.isEmpty())) {
-                Long oldest = startedAt.get(nextApplied);
-                long left = oldest == null ? holdNanos : oldest + holdNanos - System.nanoTime();
-                if (oldest != null && left <= 0) {
+                long left = holdLeftNanos(holdNanos);
+                if (left <= 0) {
                     return false;
                 }
                 idle.awaitNanos(left);
@@ -185,7 +172,13 @@ final class ForcePipeline {
         }
     }
 
-    /** After {@link #awaitIdle} or {@link #awaitIdleWithin}: forces go to {@code newChannel} from now on, which is {@code size} long. */
+    /** Lock held: how long the oldest running force may still run before it has run {@code hold} (all of it when none runs). */
+    private long holdLeftNanos(long hold) {
+        Long oldest = startedAt.get(nextApplied);
+        return oldest == null ? hold : oldest + hold - System.nanoTime();
+    }
+
+    /** After {@link #awaitIdleWithin} returned true: forces go to {@code newChannel} from now on, which is {@code size} long. */
     void restart(FileChannel newChannel, long size) {
         lock.lock();
         try {

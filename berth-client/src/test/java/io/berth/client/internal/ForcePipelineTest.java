@@ -117,7 +117,7 @@ class ForcePipelineTest {
         pipeline.written(10, List.of(a));
         nextCall().complete(null);
         a.join();
-        pipeline.awaitIdle();
+        pipeline.awaitIdleWithin(Duration.ofSeconds(30));
 
         CompletableFuture<Void> empty = new CompletableFuture<>();
         pipeline.written(10, List.of(empty));
