@@ -4,6 +4,7 @@ import io.berth.broker.cluster.GroupStatus;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.metrics.BrokerMetrics;
 import io.berth.broker.session.SessionAdmin;
+import io.berth.codec.transport.NettyTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,9 +15,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -124,13 +123,15 @@ public final class AdminServer implements AutoCloseable {
                 });
         pool.allowCoreThreadTimeOut(true);
         group = new MultiThreadIoEventLoopGroup(
-                1, new DefaultThreadFactory("berth-admin-io", true), NioIoHandler.newFactory());
+                1,
+                new DefaultThreadFactory("berth-admin-io", true),
+                NettyTransport.get().ioHandlerFactory());
         console = new ConsoleResource(metrics, group.next());
         // connections accepted before the handler exists (the port is known only once bound) are closed
         Initializer initializer = new Initializer();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(NettyTransport.get().serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

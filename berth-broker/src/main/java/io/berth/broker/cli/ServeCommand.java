@@ -6,6 +6,7 @@ import io.berth.broker.admin.AdminToken;
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.ConfigFile;
 import io.berth.broker.config.Durability;
+import io.berth.codec.transport.NettyTransport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -125,8 +126,9 @@ final class ServeCommand implements Callable<Integer> {
                             .describe(berth.addresses().get(i).getPort()));
         }
         System.out.printf(
-                "Berth listening on %s (MQTT 3.1, 3.1.1, 5.0); %s; store: %s; data: %s; ready in %d ms%n",
+                "Berth listening on %s (MQTT 3.1, 3.1.1, 5.0; %s); %s; store: %s; data: %s; ready in %d ms%n",
                 where,
+                NettyTransport.get(),
                 adminDescription(c, berth),
                 berth.storeDescription(),
                 c.dataDir().toAbsolutePath(),

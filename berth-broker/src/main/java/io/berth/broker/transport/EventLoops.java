@@ -1,10 +1,10 @@
 package io.berth.broker.transport;
 
 import io.berth.broker.session.ShardLoop;
+import io.berth.codec.transport.NettyTransport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SingleThreadEventLoop;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The broker's event loops (NIO): one group serves the connections and the session shards, shard
+ * The broker's event loops (native epoll or NIO: {@link NettyTransport}): one group serves the connections and the session shards, shard
  * {@code i} on loop {@code i} (ADR 9). A connection is accepted on any loop and moves to its session's
  * at CONNECT.
  *
@@ -30,7 +30,9 @@ public final class EventLoops implements AutoCloseable {
 
     public EventLoops(int count) {
         group = new MultiThreadIoEventLoopGroup(
-                count, new DefaultThreadFactory("berth-loop", true), NioIoHandler.newFactory());
+                count,
+                new DefaultThreadFactory("berth-loop", true),
+                NettyTransport.get().ioHandlerFactory());
     }
 
     /** The loops in order, for the shards. */

@@ -6,6 +6,7 @@ import io.berth.broker.config.ListenerConfig;
 import io.berth.broker.protocol.MqttConnectionHandler;
 import io.berth.broker.protocol.Pipelines;
 import io.berth.broker.session.Sessions;
+import io.berth.codec.transport.NettyTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -16,9 +17,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -73,7 +72,9 @@ public final class MqttServer implements AutoCloseable {
      */
     public List<InetSocketAddress> start() {
         boss = new MultiThreadIoEventLoopGroup(
-                1, new DefaultThreadFactory("berth-accept", true), NioIoHandler.newFactory());
+                1,
+                new DefaultThreadFactory("berth-accept", true),
+                NettyTransport.get().ioHandlerFactory());
         List<InetSocketAddress> bound = new ArrayList<>();
         for (ListenerConfig l : config.listeners()) {
             try {
@@ -90,7 +91,7 @@ public final class MqttServer implements AutoCloseable {
         TlsContext tls = l.transport().secure() ? new TlsContext(l, security.reloader()) : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, loops.group())
-                .channel(NioServerSocketChannel.class)
+                .channel(NettyTransport.get().serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

@@ -14,10 +14,10 @@ import io.berth.codec.MqttProperties;
 import io.berth.codec.PublishPacket;
 import io.berth.codec.QoS;
 import io.berth.codec.Topics;
+import io.berth.codec.transport.NettyTransport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +65,9 @@ public final class DefaultMqttClient implements MqttClient {
             throw new UncheckedIOException("cannot load the client session store", e);
         }
         this.group = new MultiThreadIoEventLoopGroup(
-                1, new DefaultThreadFactory("berth-client", true), NioIoHandler.newFactory());
+                1,
+                new DefaultThreadFactory("berth-client", true),
+                NettyTransport.get().ioHandlerFactory());
         this.loop = group.next();
         this.notifier = new Notifier(config);
         this.session = new ClientSession(config, loop, notifier);
