@@ -36,22 +36,32 @@ public enum NettyTransport {
     }
 
     private static NettyTransport choose() {
-        String asked = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
-        if (asked.equals("nio")) {
-            return NIO;
+        NettyTransport t = choose(System.getProperty(PROPERTY, ""), Epoll.isAvailable());
+        if (t == NIO && Epoll.unavailabilityCause() != null) {
+            LOG.debug(
+                    "native epoll not available ({}): using NIO",
+                    Epoll.unavailabilityCause().toString());
         }
-        if (Epoll.isAvailable()) {
-            return EPOLL;
+        return t;
+    }
+
+    /** The transport {@code asked} for ({@code nio}, {@code epoll} or empty: the best available). */
+    static NettyTransport choose(String asked, boolean epollAvailable) {
+        String a = asked.trim().toLowerCase(Locale.ROOT);
+        switch (a) {
+            case "nio":
+                return NIO;
+            case "epoll":
+                if (!epollAvailable) {
+                    throw new IllegalStateException(PROPERTY + "=epoll, but native epoll is not available here"
+                            + " (Linux on x86_64 only, and its library must load from java.io.tmpdir)");
+                }
+                return EPOLL;
+            case "":
+                return epollAvailable ? EPOLL : NIO;
+            default:
+                throw new IllegalArgumentException(PROPERTY + " must be nio or epoll, not '" + asked + "'");
         }
-        if (asked.equals("epoll")) {
-            throw new IllegalStateException(
-                    PROPERTY + "=epoll, but native epoll is not available here", Epoll.unavailabilityCause());
-        }
-        if (!asked.isEmpty()) {
-            throw new IllegalArgumentException(PROPERTY + " must be nio or epoll, not '" + asked + "'");
-        }
-        LOG.debug("native epoll not available ({}): using NIO", String.valueOf(Epoll.unavailabilityCause()));
-        return NIO;
     }
 
     public IoHandlerFactory ioHandlerFactory() {
