@@ -18,19 +18,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A durable {@link ClientSessionStore}: one append-only log file of {@link SessionChange} records (format in
- * {@link SessionLogFormat}), written with group commit. Appends queue up while the writer thread is busy
- * with the previous {@code write}, or while the force is running (what it wrote then could not be forced
- * sooner; but for {@link #MAX_HOLD} at most); the next round encodes all of them into one reused buffer and
- * writes it at once. A {@link ForcePipeline} then forces the log, {@value #FORCE_DEPTH} force at a time,
- * each covering everything written before it began, and completes the futures in order. Under load the
- * batches grow by themselves; when idle an append waits for about one force.
+ * {@link SessionLogFormat}), written with group commit. An append writes its records to the operating system
+ * at once, on the caller's thread (the client's event loop: into the page cache, no force, no thread woken);
+ * a {@link ForcePipeline} forces the log, {@value #FORCE_DEPTH} force at a time, each covering everything
+ * written before it began (under load, all that came during the previous one), and completes the futures.
  *
  * <p>The file is preallocated: when a write would pass its end, the writer first extends it by
  * {@value #PREALLOCATE_BYTES} bytes of zeros, so that the records that follow overwrite blocks that already
@@ -39,10 +37,11 @@ import org.slf4j.LoggerFactory;
  * 1).
  *
  * <p>On open the log is replayed into a {@link SessionImage}. A torn tail (a record cut short or failing its
- * CRC, whatever follows it) is truncated; a tail of zeros only is the preallocated room and stays. When the file has grown past {@value #COMPACT_MIN_BYTES} bytes and past four times the
- * live content, the writer writes the live content as a new log next to it ({@code <name>.compact}),
- * forces it, renames it over the old one atomically and forces the directory: a crash at any point leaves
- * either the old or the new log, both complete.
+ * CRC, whatever follows it) is truncated; a tail of zeros only is the preallocated room and stays. When the
+ * file has grown past {@value #COMPACT_MIN_BYTES} bytes and past four times the live content, a compaction
+ * thread writes the live content as a new log next to it ({@code <name>.compact}), forces it, renames it over
+ * the old one atomically and forces the directory: a crash at any point leaves either the old or the new log,
+ * both complete. Meanwhile appends wait in memory, and are written to the new log when it is in place.
  *
  * <p>A second store on the same file fails fast: {@code <name>.lock} is held with an OS file lock.
  * Durability: with {@link FileDurability#FSYNC} a completed append survives a process crash and, as far as
@@ -50,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * operating system and survives a process crash only (no force: compaction still forces its new log).
  * After a write error the store refuses every further append.
  *
- * <p>Threading: {@link #append} may be called from any thread; the file, the image and the compaction
- * belong to the store's writer thread; the force threads of the {@link ForcePipeline} complete the futures
- * (the writer does, with {@link FileDurability#OS}).
+ * <p>Threading: {@link #append} may be called from any thread; the file, the image and the appends waiting
+ * for a compaction are guarded by the store's monitor; the compaction thread writes the new log outside it;
+ * the force threads of the {@link ForcePipeline} complete the futures (the appending thread does, with
+ * {@link FileDurability#OS}).
  */
 public final class FileClientSessionStore implements ClientSessionStore {
     /**
@@ -62,32 +62,22 @@ public final class FileClientSessionStore implements ClientSessionStore {
      * milliseconds, so it is rare (every 200,000 or so QoS 1 messages of 64 bytes).
      */
     static final long COMPACT_MIN_BYTES = 32L * 1024 * 1024;
-    /** How much the writer extends the file by, with zeros, when a write would pass its end. */
+    /** How much a write extends the file by, with zeros, when it would pass its end. */
     static final int PREALLOCATE_BYTES = 4 * 1024 * 1024;
     /**
-     * Forces of the log that may run at once; see {@link ForcePipeline}. One: while it runs, the writer
-     * gathers what comes in and writes it at once when the force ends, and the next force covers all of
-     * it. Measured against four (client-qos1, Mosquitto): less client CPU per message and a higher rate,
-     * since a force costs a system call and a wake-up whatever it covers.
+     * Forces of the log that may run at once ({@link ForcePipeline}); one: what is written while it runs is
+     * covered by the next. Measured against four: less CPU per message, a higher rate (ADR 17 addendum).
      */
     static final int FORCE_DEPTH = 1;
     /**
-     * How long after a force began the writer still holds new records back for the next force: past it
-     * (a flush that hangs) they are written to the operating system at once, so that a crash of the
-     * process does not lose them.
-     */
-    static final Duration MAX_HOLD = Duration.ofMillis(20);
-
-    /**
-     * How long a compaction waits for a running force before it lets the writer go on (and tries again
-     * after a later write): the writer writes nothing while it waits, so that the forces can end, but a
-     * flush that hangs must not keep records from the operating system for longer.
+     * How long a compaction waits for the running force before it gives up (and is tried again after a
+     * later write): appends wait in memory meanwhile, so that the forces can end, but a flush that hangs
+     * must not keep records from the operating system for longer.
      */
     static final Duration COMPACTION_HOLD = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(FileClientSessionStore.class);
-    private static final Batch STOP = new Batch(List.of(), new CompletableFuture<>());
-
+    /** Changes appended while a compaction runs, with their future: written once the new log is in place. */
     private record Batch(List<SessionChange> changes, CompletableFuture<Void> done) {}
 
     private final Path file;
@@ -95,9 +85,15 @@ public final class FileClientSessionStore implements ClientSessionStore {
     private final FileLock lock;
     private final SessionImage image;
     private final StoredSession loaded;
-    private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
-    private volatile boolean closed;
+    private final String name;
+    private boolean closed;
+    /** The running compaction's thread, or null; appends wait in {@link #held} while it runs. */
+    private @Nullable Thread compaction;
+
+    private final List<Batch> held = new ArrayList<>();
+    /** Records are encoded here before their write; grows with the largest append. */
+    private ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
+
     private FileChannel channel;
     /** The end of the last record written. */
     private long size;
@@ -129,15 +125,8 @@ public final class FileClientSessionStore implements ClientSessionStore {
         this.size = replay();
         this.allocated = channel.size();
         this.loaded = image.snapshot();
-        this.forces = new ForcePipeline(
-                channel,
-                size,
-                durability == FileDurability.FSYNC ? FORCE_DEPTH : 0,
-                MAX_HOLD,
-                "berth-client-store " + file.getFileName());
-        this.writer = new Thread(this::writeLoop, "berth-client-store " + file.getFileName());
-        writer.setDaemon(true);
-        writer.start();
+        this.name = "berth-client-store " + file.getFileName();
+        this.forces = new ForcePipeline(channel, size, durability == FileDurability.FSYNC ? FORCE_DEPTH : 0, name);
     }
 
     /** Opens (or creates) the log at {@code file}, forcing every append; see {@link ClientSessionStore#file}. */
@@ -147,17 +136,12 @@ public final class FileClientSessionStore implements ClientSessionStore {
 
     /** Opens (or creates) the log at {@code file}; see {@link ClientSessionStore#file(Path, FileDurability)}. */
     public static FileClientSessionStore open(Path file, FileDurability durability) throws IOException {
-        return open(file, durability, c -> c);
+        return open(file, durability, c -> c, COMPACT_MIN_BYTES);
     }
 
     /** Opens with the log's channel passed through {@code wrap}: for tests that inject failures. */
     static FileClientSessionStore open(Path file, UnaryOperator<FileChannel> wrap) throws IOException {
-        return open(file, FileDurability.FSYNC, wrap);
-    }
-
-    static FileClientSessionStore open(Path file, FileDurability durability, UnaryOperator<FileChannel> wrap)
-            throws IOException {
-        return open(file, durability, wrap, COMPACT_MIN_BYTES);
+        return open(file, FileDurability.FSYNC, wrap, COMPACT_MIN_BYTES);
     }
 
     /** Opens with the log compacted from {@code compactMinBytes} on: for tests of compaction. */
@@ -220,7 +204,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
             records++;
         }
         long valid = buf.position();
-        if (valid < length && !zerosFrom(buf, (int) valid)) {
+        if (valid < length && !SessionLogFormat.zerosFrom(buf, (int) valid)) {
             LOG.warn(
                     "session log {}: truncating {} bytes of torn tail after {} records", file, length - valid, records);
             channel.truncate(valid);
@@ -236,15 +220,6 @@ public final class FileClientSessionStore implements ClientSessionStore {
         return valid;
     }
 
-    private static boolean zerosFrom(ByteBuffer buf, int from) {
-        for (int i = from; i < buf.limit(); i++) {
-            if (buf.get(i) != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     @Override
     public StoredSession load() {
         return loaded;
@@ -253,69 +228,50 @@ public final class FileClientSessionStore implements ClientSessionStore {
     @Override
     public synchronized CompletableFuture<Void> append(List<SessionChange> changes) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (closed) {
-            done.completeExceptionally(new IOException("session store " + file + " is closed"));
-            return done;
+        IOException failure = forces.failure();
+        if (closed || failure != null) {
+            done.completeExceptionally(
+                    failure != null ? failure : new IOException("session store " + file + " is closed"));
+        } else if (compaction != null) {
+            held.add(new Batch(List.copyOf(changes), done));
+        } else {
+            write(changes, List.of(done));
+            compactIfDue();
         }
-        queue.add(new Batch(List.copyOf(changes), done));
         return done;
     }
 
-    private void writeLoop() {
-        List<Batch> batches = new ArrayList<>();
-        List<CompletableFuture<Void>> futures = new ArrayList<>();
-        ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
-        boolean stop = false;
-        while (!stop) {
-            batches.clear();
-            futures.clear();
-            try {
-                batches.add(queue.take());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+    /** Lock held: starts a compaction when the log is due for one (none runs). */
+    private void compactIfDue() {
+        if (size >= compactMinBytes && size >= 4 * image.liveBytes() && forces.failure() == null) {
+            compaction = new Thread(this::compact, name + " compaction");
+            compaction.setDaemon(true);
+            compaction.start();
+        }
+    }
+
+    /** Lock held: writes {@code changes} to the OS and has {@code futures} completed when they are durable. */
+    private void write(List<SessionChange> changes, List<CompletableFuture<Void>> futures) {
+        out.clear();
+        for (SessionChange c : changes) {
+            out = SessionLogFormat.writeRecord(c, out);
+        }
+        out.flip();
+        try {
+            writeFully(out);
+        } catch (IOException e) {
+            if (forces.failure() == null) {
+                LOG.error("session log {}: write failed, the store refuses further changes", file, e);
             }
-            try {
-                forces.awaitFreeForce();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            queue.drainTo(batches);
-            out.clear();
-            for (Batch b : batches) {
-                stop |= b == STOP;
-                if (b != STOP) {
-                    futures.add(b.done());
-                }
-                for (SessionChange c : b.changes()) {
-                    out = SessionLogFormat.writeRecord(c, out);
-                    image.apply(c);
-                }
-            }
-            try {
-                IOException failure = forces.failure();
-                if (failure != null) {
-                    throw failure;
-                }
-                out.flip();
-                writeFully(out);
-                if (durability == FileDurability.FSYNC) {
-                    forces.written(size, futures);
-                } else {
-                    futures.forEach(f -> f.complete(null));
-                }
-                maybeCompact();
-            } catch (IOException e) {
-                if (forces.failure() == null) {
-                    LOG.error("session log {}: write failed, the store refuses further changes", file, e);
-                }
-                forces.fail(e);
-                futures.forEach(f -> f.completeExceptionally(e));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            forces.fail(e);
+            futures.forEach(f -> f.completeExceptionally(e));
+            return;
+        }
+        changes.forEach(image::apply);
+        if (durability == FileDurability.FSYNC) {
+            forces.written(size, futures);
+        } else {
+            futures.forEach(f -> f.complete(null));
         }
     }
 
@@ -338,35 +294,72 @@ public final class FileClientSessionStore implements ClientSessionStore {
         allocated = at;
     }
 
-    private void maybeCompact() throws IOException, InterruptedException {
-        if (size < compactMinBytes || size < 4 * image.liveBytes()) {
-            return;
+    /**
+     * The compaction thread: once the forces of what was written are done (appends wait meanwhile), writes
+     * the live content as a new log, puts it in place of the old one, and writes what waited. Gives up if
+     * the running force has run {@link #COMPACTION_HOLD} (what waited is written to the old log), and fails
+     * the store if the new log cannot be written.
+     */
+    private void compact() {
+        @Nullable IOException failed = null;
+        boolean compacted = false;
+        try {
+            if (forces.awaitIdleWithin(COMPACTION_HOLD) && forces.failure() == null) {
+                StoredSession live;
+                synchronized (this) {
+                    live = image.snapshot(); // appends wait in held: the image stays as it is
+                }
+                replaceLog(live);
+                compacted = true;
+            }
+        } catch (IOException e) {
+            failed = e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed = new IOException("session log " + file + ": compaction interrupted", e);
         }
-        if (!forces.awaitIdleWithin(COMPACTION_HOLD)) {
-            return; // a flush hangs: compact after a later write; what waits is written now
+        synchronized (this) {
+            compaction = null;
+            if (failed != null) {
+                LOG.error("session log {}: compaction failed, the store refuses further changes", file, failed);
+                forces.fail(failed);
+            }
+            for (Batch b : held) {
+                if (forces.failure() != null) {
+                    b.done().completeExceptionally(forces.failure());
+                } else {
+                    write(b.changes(), List.of(b.done()));
+                }
+            }
+            held.clear();
+            if (compacted && !closed) {
+                compactIfDue(); // what waited may have made it due again (after a hung flush: the next write)
+            }
         }
-        if (forces.failure() != null) {
-            throw forces.failure();
-        }
+    }
+
+    /** Writes {@code live} as a new log, forced, and renames it over the old one; the store's log from now on. */
+    private void replaceLog(StoredSession live) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".compact");
-        StoredSession live = image.snapshot();
-        ByteBuffer out = SessionLogFormat.writeLog(live, ByteBuffer.allocateDirect(64 * 1024));
+        ByteBuffer content = SessionLogFormat.writeLog(live, ByteBuffer.allocateDirect(64 * 1024));
         try (FileChannel c = FileChannel.open(
                 tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            while (out.hasRemaining()) {
-                c.write(out);
+            while (content.hasRemaining()) {
+                c.write(content);
             }
             c.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         forceDirectory();
-        long before = size;
-        channel.close();
-        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        size = channel.size();
-        allocated = size;
-        forces.restart(channel, size);
-        LOG.debug("session log {} compacted from {} to {} bytes", file, before, size);
+        synchronized (this) {
+            long before = size;
+            channel.close();
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            size = channel.size();
+            allocated = size;
+            forces.restart(channel, size);
+            LOG.debug("session log {} compacted from {} to {} bytes", file, before, size);
+        }
     }
 
     private void forceDirectory() throws IOException {
@@ -379,20 +372,25 @@ public final class FileClientSessionStore implements ClientSessionStore {
 
     @Override
     public void close() throws IOException {
+        Thread running;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            queue.add(STOP);
+            running = compaction;
         }
         try {
-            writer.join();
+            if (running != null) {
+                running.join(); // it writes what waited for it
+            }
             forces.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        channel.close();
+        synchronized (this) {
+            channel.close(); // after the forces: nothing writes or forces now
+        }
         lock.release();
         lockChannel.close();
     }

@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * succeeded (after a failed flush the kernel may report the next one clean without the lost data). After
  * a failure every further change fails.
  *
- * <p>Threading: {@link #written}, {@link #awaitIdleWithin}, {@link #restart} and {@link #close} are called by
- * the log's writer thread; the force threads run the forces and complete the futures. The shared fields
- * are guarded by {@code lock}.
+ * <p>Threading: {@link #written}, {@link #restart} and {@link #close} are called by the log's writer (any
+ * thread, one at a time: the store's monitor), {@link #awaitIdleWithin} by its compaction thread; the force
+ * threads run the forces and complete the futures. The shared fields are guarded by {@code lock}.
  */
 final class ForcePipeline {
     private record Waiter(long end, CompletableFuture<Void> done) {}
@@ -41,7 +41,6 @@ final class ForcePipeline {
     private final Map<Long, Result> finished = new HashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final int depth;
-    private final long maxHoldNanos;
     /** When each running force began ({@link System#nanoTime}), by ticket. */
     private final Map<Long, Long> startedAt = new HashMap<>();
 
@@ -57,9 +56,8 @@ final class ForcePipeline {
     private @Nullable IOException failure;
     private boolean stopping;
 
-    ForcePipeline(FileChannel channel, long size, int depth, Duration maxHold, String name) {
+    ForcePipeline(FileChannel channel, long size, int depth, String name) {
         this.channel = channel;
-        this.maxHoldNanos = maxHold.toNanos();
         this.written = size;
         this.requested = size;
         this.depth = depth;
@@ -95,30 +93,6 @@ final class ForcePipeline {
             futures.forEach(f -> f.completeExceptionally(failed));
         } else if (alreadyDurable) {
             futures.forEach(f -> f.complete(null));
-        }
-    }
-
-    /**
-     * Waits while every force thread is busy: what the writer would write now could not be forced before
-     * one of them is free anyway, so it waits and writes more at once (one write, one force, one wake-up
-     * for what would have been several). Returns at once without force threads, once the log failed, and
-     * once the oldest running force has run for {@code maxHold}.
-     */
-    void awaitFreeForce() throws InterruptedException {
-        if (depth == 0) {
-            return;
-        }
-        lock.lock();
-        try {
-            while (failure == null && running >= depth) {
-                long left = holdLeftNanos(maxHoldNanos);
-                if (left <= 0) {
-                    return;
-                }
-                idle.awaitNanos(left);
-            }
-        } finally {
-            lock.unlock();
         }
     }
 

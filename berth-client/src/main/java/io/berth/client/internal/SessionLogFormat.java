@@ -363,4 +363,14 @@ final class SessionLogFormat {
             default -> throw new IllegalArgumentException("unknown record type " + type);
         };
     }
+
+    /** Whether {@code buf} holds only zeros from {@code from} to its limit (a log's preallocated room). */
+    static boolean zerosFrom(ByteBuffer buf, int from) {
+        for (int i = from; i < buf.limit(); i++) {
+            if (buf.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -45,7 +45,10 @@ class FileClientSessionStoreOsTest extends ClientSessionStoreContract {
     void appendsComplete_withoutAnyForceOfTheLog() throws IOException {
         FailingFileChannel[] channel = new FailingFileChannel[1];
         FileClientSessionStore s = FileClientSessionStore.open(
-                dir.resolve("session.log"), FileDurability.OS, c -> channel[0] = new FailingFileChannel(c));
+                dir.resolve("session.log"),
+                FileDurability.OS,
+                c -> channel[0] = new FailingFileChannel(c),
+                FileClientSessionStore.COMPACT_MIN_BYTES);
         open.add(s);
         channel[0].onForce = () -> {
             throw new IOException("no force expected");

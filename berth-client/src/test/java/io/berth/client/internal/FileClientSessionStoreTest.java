@@ -318,6 +318,25 @@ class FileClientSessionStoreTest extends ClientSessionStoreContract {
     }
 
     @Test
+    void appendsThatComeWhileACompactionRuns_waitForIt_andAreWrittenToTheNewLogInOrder() throws Exception {
+        long compactFrom = 256L * 1024;
+        FileClientSessionStore s = FileClientSessionStore.open(log(), FileDurability.FSYNC, c -> c, compactFrom);
+        open.add(s);
+        byte[] payload = new byte[1024];
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (long seq = 1; seq <= 3_000; seq++) { // 3 MB, compacted about ten times, never joined meanwhile
+            done.add(s.append(List.of(
+                    new SessionChange.MessageAdded(seq, new Message("t", payload, QoS.AT_LEAST_ONCE, false)),
+                    new SessionChange.MessageRemoved(seq - 2))));
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        // what waited for one compaction is compacted by the next (it runs on, after the appends completed)
+        await().atMost(Duration.ofSeconds(30)).until(() -> SessionLogReader.endOfRecords(log()) < compactFrom);
+        assertThat(reopen(s).load().messages()).extracting(m -> m.seq()).containsExactly(2_999L, 3_000L);
+    }
+
+    @Test
     void aFlushHangingWhenTheLogIsDueForCompaction_keepsLaterRecordsFromTheOsForTheCompactionHoldAtMost()
             throws Exception {
         long compactFrom = 256L * 1024;

@@ -2,7 +2,6 @@ package io.berth.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -47,7 +46,7 @@ class ForcePipelineTest {
                 throw failure;
             }
         };
-        pipeline = new ForcePipeline(channel, 8, 2, Duration.ofMinutes(5), "test");
+        pipeline = new ForcePipeline(channel, 8, 2, "test");
     }
 
     @AfterEach
@@ -126,57 +125,13 @@ class ForcePipelineTest {
     }
 
     @Test
-    void awaitFreeForce_waitsWhileEveryForceThreadIsBusy_andReturnsWhenOneEnds() throws Exception {
+    void awaitIdleWithin_givesUpOnceTheRunningForceHasRunForTheHold_andIsTrueOnceTheForcesEnd() throws Exception {
         pipeline.written(10, List.of(new CompletableFuture<>()));
-        CompletableFuture<IOException> first = nextCall();
-        pipeline.written(20, List.of(new CompletableFuture<>()));
-        nextCall(); // both threads busy now
-        CompletableFuture<Void> free = CompletableFuture.runAsync(() -> {
-            try {
-                pipeline.awaitFreeForce();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<IOException> running = nextCall();
 
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !free.isDone());
-        first.complete(null);
-        free.get(10, TimeUnit.SECONDS);
-    }
-
-    @Test
-    void awaitFreeForce_returnsAtOnce_whenAThreadIsFree_orTheLogFailed() throws Exception {
-        pipeline.awaitFreeForce(); // nothing runs
-        pipeline.written(10, List.of(new CompletableFuture<>()));
-        nextCall(); // one of two threads busy
-        pipeline.awaitFreeForce();
-        pipeline.written(20, List.of(new CompletableFuture<>()));
-        nextCall(); // both busy
-        pipeline.fail(new IOException("injected write failure"));
-        pipeline.awaitFreeForce();
-    }
-
-    @Test
-    void awaitFreeForce_stopsWaiting_onceTheRunningForceHasRunForTheHoldLimit() throws Exception {
-        pipeline.close();
-        pipeline = new ForcePipeline(channel, 8, 1, Duration.ofMillis(50), "test");
-        pipeline.written(10, List.of(new CompletableFuture<>()));
-        CompletableFuture<IOException> hanging = nextCall(); // never completed until the end of the test
-
-        // a flush that hangs does not hold the writer back: it writes on, so that a crash keeps the records
-        CompletableFuture.runAsync(() -> {
-                    try {
-                        pipeline.awaitFreeForce();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .get(10, TimeUnit.SECONDS);
-        CompletableFuture<Void> later = new CompletableFuture<>();
-        pipeline.written(20, List.of(later));
-        assertThat(later).as("written, waiting for a force that covers it").isNotDone();
-        hanging.complete(null);
-        nextCall().complete(null);
-        later.get(10, TimeUnit.SECONDS);
+        // a flush that hangs does not keep a compaction (and the appends it holds back) waiting for ever
+        assertThat(pipeline.awaitIdleWithin(Duration.ofMillis(100))).isFalse();
+        running.complete(null);
+        assertThat(pipeline.awaitIdleWithin(Duration.ofSeconds(10))).isTrue();
     }
 }
