@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * a {@link ForcePipeline} forces the log, {@value #FORCE_DEPTH} force at a time, each covering everything
  * written before it began (under load, all that came during the previous one), and completes the futures.
  *
- * <p>The file is preallocated: when a write would pass its end, the writer first extends it by
+ * <p>The file is preallocated: when a write would pass its end, the store first extends it by
  * {@value #PREALLOCATE_BYTES} bytes of zeros, so that the records that follow overwrite blocks that already
  * belong to the file and a force ({@code fdatasync}) writes only them, without a journal commit for the
  * file's size. The zeros after the last record end the log when it is read (a record's length is at least

@@ -126,8 +126,8 @@ final class ForcePipeline {
 
     /**
      * Waits until everything written is forced and reported and no force runs, but only while no force has
-     * run for {@code hold}: returns false then (a flush that hangs must not keep the writer, and what it
-     * writes next, waiting), true once idle or once the log failed.
+     * run for {@code hold}: returns false then (a flush that hangs must not keep a compaction, and the
+     * appends it holds back, waiting), true once idle or once the log failed.
      */
     boolean awaitIdleWithin(Duration hold) throws InterruptedException {
         long holdNanos = hold.toNanos();
