@@ -3,33 +3,42 @@ package io.berth.broker.transport;
 import io.berth.broker.session.ShardLoop;
 import io.berth.codec.transport.NettyTransport;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SingleThreadEventLoop;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The broker's event loops (native epoll or NIO: {@link NettyTransport}): one group serves the connections and the session shards, shard
- * {@code i} on loop {@code i} (ADR 9). A connection is accepted on any loop and moves to its session's
- * at CONNECT.
+ * The broker's event loops (native epoll or NIO: {@link NettyTransport}): one group serves the connections
+ * and the session shards, shard {@code i} on loop {@code i} (ADR 9). A connection is accepted on any loop
+ * and moves to its session's at CONNECT.
  *
- * <p>Threading: built and closed by the owner of the broker; the loops are Netty's.
+ * <p>Threading: built and closed by the owner of the broker; the loops are Netty's. Each loop counts the
+ * tasks handed to it ({@link CountingLoop}), so that {@link #close} can tell when the hand-offs between
+ * them have ended.
  */
 public final class EventLoops implements AutoCloseable {
     /** How long {@link #close} lets the hand-offs between the loops run before it stops them anyway. */
     private static final long SETTLE_MILLIS = 5_000;
     /** How many rounds in a row must find every loop idle before {@link #close} stops them. */
-    private static final int QUIET_ROUNDS = 3;
+    private static final int QUIET_ROUNDS = 2;
 
     private final MultiThreadIoEventLoopGroup group;
 
     public EventLoops(int count) {
-        group = new MultiThreadIoEventLoopGroup(
+        group = new CountingGroup(
                 count,
                 new DefaultThreadFactory("berth-loop", true),
                 NettyTransport.get().ioHandlerFactory());
@@ -66,30 +75,82 @@ public final class EventLoops implements AutoCloseable {
     /**
      * Runs the tasks the loops hand each other to their end, so that the work of the connections just
      * closed (a session on one loop telling shards on others) is done before the loops stop: rounds of a
-     * marker at the end of an iteration of every loop, until {@link #QUIET_ROUNDS} rounds in a row find no
-     * loop with a task waiting, or {@link #SETTLE_MILLIS} passed. A hand-off made before a round's marker
-     * is waiting, or has run, when that round ends; one made as a round ends shows in a later round (only
-     * a chain caught between two hops at every one of those checks is cut).
+     * marker at the end of an iteration of every loop, until {@link #QUIET_ROUNDS} rounds in a row are
+     * quiet, or {@link #SETTLE_MILLIS} passed.
+     *
+     * <p>A round is quiet when no task but its markers was handed to any loop from before its markers
+     * were sent until all of them answered, and each marker found no task waiting on its loop. Why that
+     * proves the chains ended: a loop runs its marker after every task it held when the marker came, and
+     * after the ends of their iterations, so each hand-off those tasks made was made before the marker
+     * answered, and counted; a task queued behind the marker at the end of its iteration is waiting, and
+     * the marker sees it. (Looking only for waiting tasks, as this did before, could not see a task that
+     * was running: under load, rounds in a row found nothing waiting while a chain still ran, and cut it.)
      */
     private void settle() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS);
         int quietRounds = 0;
         while (!group.isShuttingDown() && quietRounds < QUIET_ROUNDS && System.nanoTime() < deadline) {
-            List<Future<?>> marks = new ArrayList<>();
+            long handedBefore = handed();
+            List<Future<Boolean>> marks = new ArrayList<>();
             for (EventExecutor e : group) {
                 SingleThreadEventLoop loop = (SingleThreadEventLoop) e;
-                Promise<Void> mark = loop.newPromise();
-                loop.execute(() -> loop.executeAfterEventLoopIteration(() -> mark.setSuccess(null)));
+                Promise<Boolean> mark = loop.newPromise();
+                loop.execute(
+                        () -> loop.executeAfterEventLoopIteration(() -> mark.setSuccess(loop.pendingTasks() == 0)));
                 marks.add(mark);
             }
-            for (Future<?> mark : marks) {
+            boolean quiet = true;
+            for (Future<Boolean> mark : marks) {
                 mark.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                quiet &= Boolean.TRUE.equals(mark.getNow());
             }
-            boolean waiting = false;
-            for (EventExecutor e : group) {
-                waiting |= ((SingleThreadEventLoop) e).pendingTasks() > 0;
-            }
-            quietRounds = waiting ? 0 : quietRounds + 1;
+            quiet &= handed() - handedBefore == marks.size();
+            quietRounds = quiet ? quietRounds + 1 : 0;
+        }
+    }
+
+    /** How many tasks were handed to the loops so far. */
+    private long handed() {
+        long handed = 0;
+        for (EventExecutor e : group) {
+            handed += ((CountingLoop) e).handed.get();
+        }
+        return handed;
+    }
+
+    /** The group of {@link CountingLoop}s. */
+    private static final class CountingGroup extends MultiThreadIoEventLoopGroup {
+        CountingGroup(int count, ThreadFactory threads, IoHandlerFactory io) {
+            super(count, threads, io);
+        }
+
+        @Override
+        protected IoEventLoop newChild(Executor executor, IoHandlerFactory io, Object... args) {
+            return new CountingLoop(this, executor, io);
+        }
+    }
+
+    /**
+     * A loop that counts the tasks handed to it, from any thread: one atomic increment next to the queue
+     * offer that a hand-off makes anyway.
+     */
+    private static final class CountingLoop extends SingleThreadIoEventLoop {
+        private final AtomicLong handed = new AtomicLong();
+
+        CountingLoop(IoEventLoopGroup group, Executor executor, IoHandlerFactory io) {
+            super(group, executor, io);
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            handed.incrementAndGet();
+            super.execute(task);
+        }
+
+        @Override
+        public void lazyExecute(Runnable task) {
+            handed.incrementAndGet();
+            super.lazyExecute(task);
         }
     }
 }
