@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,8 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     /** How long a CONNECT waits for the claim of its session to be committed and applied here. */
     static final long CLAIM_TIMEOUT_MILLIS = 10_000;
+    /** How many times a claim is made when snapshots keep making its outcome unknown. */
+    static final int CLAIM_ATTEMPTS = 3;
 
     private final ClusterConfig cluster;
     private final Replica local;
@@ -260,9 +263,18 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
      * that the client hears Server unavailable and may try another node. The claim may still commit later:
      * the session then belongs to this node, which serves it at the client's next CONNECT here, and is
      * claimed again by any other node the client connects to.
+     *
+     * <p>A claim whose outcome a snapshot made unknown ({@link OutcomeUnknownException}: the snapshot
+     * replaced the replica before the claim was applied here) is made again, up to {@link #CLAIM_ATTEMPTS}
+     * times within the same time limit, instead of answering the client Server unavailable: claiming a
+     * session this node may already own changes nothing.
      */
     @Override
     public CompletableFuture<RecoveredSession> claim(String clientId) {
+        return claim(clientId, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLAIM_TIMEOUT_MILLIS), CLAIM_ATTEMPTS);
+    }
+
+    private CompletableFuture<RecoveredSession> claim(String clientId, long deadline, int attempts) {
         if (majority.cutOff()) {
             return CompletableFuture.failedFuture(
                     new IllegalStateException("node " + cluster.nodeId() + " is cut off from the cluster's majority"));
@@ -270,13 +282,30 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         long seq = seqs.incrementAndGet();
         CompletableFuture<Void> applied =
                 appendInLine(seq, LogEntry.claim(cluster.nodeId(), incarnation, seq, clientId));
-        return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-                .whenComplete((v, error) -> {
+        return applied.orTimeout(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                .handle((v, error) -> {
                     if (error != null) {
                         machine.submissions().abandon(seq, error);
                     }
+                    return error;
                 })
-                .thenApplyAsync(v -> local.recoverSession(clientId), reads);
+                .thenComposeAsync(
+                        error -> {
+                            if (error == null) {
+                                return CompletableFuture.completedFuture(local.recoverSession(clientId));
+                            }
+                            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                    ? error.getCause()
+                                    : error;
+                            if (cause instanceof OutcomeUnknownException
+                                    && attempts > 1
+                                    && System.nanoTime() < deadline) {
+                                LOG.info("claim of the session of '{}' made again: {}", clientId, cause.getMessage());
+                                return claim(clientId, deadline, attempts - 1);
+                            }
+                            return CompletableFuture.failedFuture(error);
+                        },
+                        reads);
     }
 
     @Override

@@ -215,7 +215,7 @@ final class SessionStateMachine extends BaseStateMachine {
         }
         // whether this node's submissions still waiting are in the snapshot cannot be told: none is
         // acknowledged (an acknowledgement must not be guessed)
-        submissions.abandonAll(seq -> new IllegalStateException("a snapshot replaced the replica of node " + self
+        submissions.abandonAll(seq -> new OutcomeUnknownException("a snapshot replaced the replica of node " + self
                 + " before this submission was applied here: its outcome is not known"));
         followUp.after(store, owners.asMap(), listener);
         running();
