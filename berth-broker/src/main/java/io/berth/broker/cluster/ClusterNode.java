@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -129,7 +128,12 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
     CompletableFuture<Void> appendTimed(long seq, LogEntry entry) {
         CompletableFuture<Void> applied = machine.submissions().expect(seq);
         send(seq, entry);
-        return applied.orTimeout(CLAIM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).whenComplete((v, error) -> {
+        return timed(seq, applied, TimeUnit.MILLISECONDS.toNanos(CLAIM_TIMEOUT_MILLIS));
+    }
+
+    /** {@code applied}, failing after {@code nanos}; a submission that failed is no longer waited for. */
+    private CompletableFuture<Void> timed(long seq, CompletableFuture<Void> applied, long nanos) {
+        return applied.orTimeout(nanos, TimeUnit.NANOSECONDS).whenComplete((v, error) -> {
             if (error != null) {
                 machine.submissions().abandon(seq, error);
             }
@@ -282,25 +286,17 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         long seq = seqs.incrementAndGet();
         CompletableFuture<Void> applied =
                 appendInLine(seq, LogEntry.claim(cluster.nodeId(), incarnation, seq, clientId));
-        return applied.orTimeout(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
-                .handle((v, error) -> {
-                    if (error != null) {
-                        machine.submissions().abandon(seq, error);
-                    }
-                    return error;
-                })
+        return timed(seq, applied, Math.max(0, deadline - System.nanoTime()))
+                .handle((v, error) -> error)
                 .thenComposeAsync(
                         error -> {
                             if (error == null) {
                                 return CompletableFuture.completedFuture(local.recoverSession(clientId));
                             }
-                            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                    ? error.getCause()
-                                    : error;
-                            if (cause instanceof OutcomeUnknownException
+                            if (OutcomeUnknownException.isCause(error)
                                     && attempts > 1
                                     && System.nanoTime() < deadline) {
-                                LOG.info("claim of the session of '{}' made again: {}", clientId, cause.getMessage());
+                                LOG.info("claim of the session of '{}' made again: {}", clientId, error.getMessage());
                                 return claim(clientId, deadline, attempts - 1);
                             }
                             return CompletableFuture.failedFuture(error);

@@ -12,4 +12,9 @@ final class OutcomeUnknownException extends IllegalStateException {
     OutcomeUnknownException(String message) {
         super(message);
     }
+
+    /** Whether {@code error} is one, or a {@link java.util.concurrent.CompletionException} of one. */
+    static boolean isCause(Throwable error) {
+        return error instanceof OutcomeUnknownException || error.getCause() instanceof OutcomeUnknownException;
+    }
 }
