@@ -5,14 +5,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
-/** Reads memory figures of a broker process from /proc and from the JDK's {@code jcmd}. */
+/** Reads figures of a broker process and of the machine from /proc and from the JDK's {@code jcmd}. */
 public final class Probes {
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** CPU ticks of the whole machine at the previous {@link #loadAverage}: all of them, and the stolen ones. */
+    private static long @Nullable [] lastTicks;
 
     private Probes() {}
 
@@ -63,13 +67,57 @@ public final class Probes {
         return out;
     }
 
-    /** The machine's 1-minute load average, as /proc/loadavg says. */
+    /**
+     * The machine's load averages (1, 5, 15 min) from /proc/loadavg, followed by the share of the machine's
+     * CPU time that its hypervisor gave to others ("steal", from /proc/stat) since the previous call: on a
+     * shared virtual machine that, more than the load, is what makes two runs of the same build differ.
+     * Threading: the bench's own thread.
+     */
     public static String loadAverage() {
+        String load;
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
+            load = f[0] + " " + f[1] + " " + f[2];
         } catch (IOException e) {
-            return "unknown";
+            load = "unknown";
         }
+        long[] now = cpuTicks();
+        long[] before = lastTicks;
+        if (now != null) {
+            lastTicks = now;
+        }
+        return now == null || before == null ? load : load + ", " + steal(before, now);
+    }
+
+    /** "steal N %": the stolen share of the ticks between two readings of {@link #cpuTicks}. */
+    static String steal(long[] before, long[] after) {
+        long total = after[0] - before[0];
+        long stolen = after[1] - before[1];
+        return total <= 0 ? "steal n/a" : String.format(Locale.ROOT, "steal %d %%", Math.round(100.0 * stolen / total));
+    }
+
+    /** All and stolen CPU ticks of the machine, from the first line of /proc/stat; null when unreadable. */
+    static long @Nullable [] cpuTicks() {
+        try {
+            return parseCpuLine(Files.readAllLines(Path.of("/proc/stat")).get(0));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Parses {@code cpu user nice system idle iowait irq softirq steal [guest guest_nice]}: the first eight
+     * counters add up to the machine's time (guest time is counted in user already).
+     */
+    static long[] parseCpuLine(String line) {
+        String[] f = line.trim().split("\\s+");
+        if (!f[0].equals("cpu") || f.length < 9) {
+            throw new IllegalArgumentException("not the cpu line of /proc/stat: " + line);
+        }
+        long total = 0;
+        for (int i = 1; i <= 8; i++) {
+            total += Long.parseLong(f[i]);
+        }
+        return new long[] {total, Long.parseLong(f[8])};
     }
 }

@@ -63,7 +63,9 @@ public final class Report {
                                         settings.warmupMessages()))
                 .append(": read the ratios, not ")
                 .append("the absolute figures. A load average above the core count means something else ran at the ")
-                .append("same time and the figures carry that noise (each row gives the load when it ended).\n\n");
+                .append("same time and the figures carry that noise (each row gives the load when it ended, and the ")
+                .append(
+                        "share of the CPU time its hypervisor gave to other machines since the row before: steal).\n\n");
         md.append("## Machine\n\n").append(Machine.describe()).append(".\n\n");
         md.append("## Peers and what an acknowledgement means\n\n");
         md.append("| peer | version | acknowledges from | settings |\n|---|---|---|---|\n");
