@@ -218,6 +218,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         }
         Path dataDir = config.dataDir().toAbsolutePath();
         ClusterIdentity.check(dataDir, config.cluster());
+        RaftSetup.checkBindable(config.cluster().bind());
         Replica local;
         try {
             // no sync of RocksDB's own WAL: the Raft log, fsynced on a majority, is the write-ahead log

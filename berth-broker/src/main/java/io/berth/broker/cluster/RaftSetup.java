@@ -1,6 +1,9 @@
 package io.berth.broker.cluster;
 
 import io.berth.broker.config.ClusterConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +33,23 @@ import org.apache.ratis.util.TimeDuration;
  */
 final class RaftSetup {
     private RaftSetup() {}
+
+    /**
+     * Fails with a message that names {@code cluster.bind} when this node cannot listen there (another
+     * program or node holds the port, or the address is not this machine's). Checked before Ratis starts:
+     * Ratis itself ends the whole process when its server cannot bind.
+     *
+     * @throws IllegalStateException when the address cannot be bound
+     */
+    static void checkBindable(ClusterConfig.Address bind) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(bind.host(), bind.port()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cluster.bind " + bind + " cannot be listened on: " + e.getMessage()
+                    + " (is another node or program using it? is the address this machine's?)");
+        }
+    }
 
     /** The session group: every configured member, in order. */
     static RaftGroup group(ClusterConfig cluster) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.broker.Berth;
+import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.ClusterConfig;
 import io.berth.broker.config.Durability;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,5 +69,26 @@ class ClusterIdentityTest {
                         .start())
                 .hasMessageContaining("belongs to a cluster node");
         assertThat(Files.list(node).map(p -> p.getFileName().toString())).containsExactly(ClusterIdentity.FILE);
+    }
+
+    @Test
+    void aClusterPortInUse_stopsTheStart_withAMessageThatNamesIt_andTheProcessLives() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            ClusterConfig.Member self =
+                    new ClusterConfig.Member("n1", new ClusterConfig.Address("127.0.0.1", taken.getLocalPort()));
+            BrokerConfig config = BrokerConfig.builder()
+                    .port(0)
+                    .adminPort(-1)
+                    .durability(Durability.OS)
+                    .dataDir(dir.resolve("n1"))
+                    .cluster(of(self, self, N2, N3))
+                    .build();
+            // before the check, Ratis ended the whole JVM when its gRPC server could not bind
+            assertThatThrownBy(() -> Berth.builder().config(config).build().start())
+                    .hasMessageContaining("cluster.bind 127.0.0.1:" + taken.getLocalPort())
+                    .hasMessageContaining("cannot be listened on");
+        }
+        // nothing was opened: the same folder starts once the port is free
+        assertThat(dir.resolve("n1").resolve("store")).doesNotExist();
     }
 }
