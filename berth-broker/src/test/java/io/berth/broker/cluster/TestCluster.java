@@ -6,23 +6,39 @@ import io.berth.broker.config.ClusterConfig;
 import io.berth.broker.config.Durability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.util.ExitUtils;
 
 /**
  * Three (or more) cluster nodes in this JVM, MQTT on port 0, Raft on free ports of 127.0.0.1. With
  * proxies, each node's Raft port is behind a {@link DroppingProxy}: the members dial the proxy, which can
  * cut the node off.
+ *
+ * <p>A Raft port must be known before its node starts (every member's address is in every node's
+ * configuration), so it is taken with port 0 and held by a socket of this class until the node starts,
+ * and again while a stopped node is down: a port given back to the system at once could be handed to an
+ * outgoing connection of another test meanwhile. Ratis ends the JVM when its server cannot bind; in tests
+ * it throws instead, so such a clash fails one test, not every test of the fork.
  */
 final class TestCluster implements AutoCloseable {
+    static {
+        ExitUtils.disableSystemExit();
+    }
+
     private final Path dir;
     private final List<ClusterConfig.Member> members = new ArrayList<>();
     private final List<ClusterConfig.Address> binds = new ArrayList<>();
     private final List<DroppingProxy> proxies = new ArrayList<>();
     private final Berth[] nodes;
+    /** The Raft port of each node that is not running, held until it starts; null while it runs. */
+    private final ServerSocket[] held;
+
     private ClusterConfig.Tuning tuning = ClusterConfig.Tuning.DEFAULT;
     private java.util.function.UnaryOperator<BrokerConfig.Builder> adjust = b -> b;
 
@@ -33,13 +49,10 @@ final class TestCluster implements AutoCloseable {
     TestCluster(Path dir, int size, boolean proxied) {
         this.dir = dir;
         this.nodes = new Berth[size];
-        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        this.held = new ServerSocket[size];
         for (int i = 0; i < size; i++) {
-            int port = freePort();
-            while (!ports.add(port)) { // the system may hand out a port it just handed out
-                port = freePort();
-            }
-            ClusterConfig.Address bind = new ClusterConfig.Address("127.0.0.1", port);
+            held[i] = hold(0);
+            ClusterConfig.Address bind = new ClusterConfig.Address("127.0.0.1", held[i].getLocalPort());
             binds.add(bind);
             ClusterConfig.Address dialed = bind;
             if (proxied) {
@@ -66,6 +79,26 @@ final class TestCluster implements AutoCloseable {
     /** The proxy in front of node {@code index}'s Raft port (a cluster made with proxies). */
     DroppingProxy proxy(int index) {
         return proxies.get(index);
+    }
+
+    /** A socket bound to {@code port} of 127.0.0.1 (0: any free one), which keeps it from others. */
+    private static ServerSocket hold(int port) {
+        try {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot hold port " + port + " of 127.0.0.1", e);
+        }
+    }
+
+    private static void release(ServerSocket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // closed already
+        }
     }
 
     static int freePort() {
@@ -101,6 +134,11 @@ final class TestCluster implements AutoCloseable {
     }
 
     Berth start(int index) {
+        ServerSocket port = held[index];
+        if (port != null) {
+            held[index] = null;
+            release(port);
+        }
         nodes[index] = Berth.builder().config(config(index)).build().start();
         return nodes[index];
     }
@@ -108,6 +146,16 @@ final class TestCluster implements AutoCloseable {
     void stop(int index) {
         nodes[index].close();
         nodes[index] = null;
+        holdAgain(index);
+    }
+
+    /** Holds the Raft port of a node that stopped until it starts again. */
+    private void holdAgain(int index) {
+        try {
+            held[index] = hold(binds.get(index).port());
+        } catch (UncheckedIOException e) {
+            // taken meanwhile (or not given back yet): the node's next start says so
+        }
     }
 
     /**
@@ -121,6 +169,7 @@ final class TestCluster implements AutoCloseable {
         }
         nodes[index].close();
         nodes[index] = null;
+        holdAgain(index);
     }
 
     Berth node(int index) {
@@ -146,6 +195,12 @@ final class TestCluster implements AutoCloseable {
             sideBySide(closes);
         } finally {
             proxies.forEach(DroppingProxy::close);
+            for (int i = 0; i < held.length; i++) {
+                if (held[i] != null) {
+                    release(held[i]);
+                    held[i] = null;
+                }
+            }
         }
     }
 
