@@ -36,7 +36,7 @@ class AppliedBarrierTest {
     }
 
     private void start(int i) {
-        nodes[i] = ClusterNode.start(layout.config(i), (commands, nanos) -> {});
+        nodes[i] = ClusterNode.start(layout.configToStart(i), (commands, nanos) -> {});
     }
 
     private static List<StoreCommand> session(String client) {

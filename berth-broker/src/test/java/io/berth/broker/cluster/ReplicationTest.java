@@ -42,7 +42,7 @@ class ReplicationTest {
     private void startAll() {
         layout = new TestCluster(dir, 3);
         for (int i = 0; i < 3; i++) {
-            nodes[i] = ClusterNode.start(layout.config(i), (commands, nanos) -> {});
+            nodes[i] = ClusterNode.start(layout.configToStart(i), (commands, nanos) -> {});
         }
     }
 
@@ -124,7 +124,7 @@ class ReplicationTest {
         nodes[2].close();
         nodes[2] = null;
         await(nodes[0].store().submit(List.of(enqueue("c1", 1, 2))));
-        nodes[2] = ClusterNode.start(layout.config(2), (commands, nanos) -> {});
+        nodes[2] = ClusterNode.start(layout.configToStart(2), (commands, nanos) -> {});
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(20))
                 .until(() -> read(2, "c1").queuedCount() == 2);

@@ -134,13 +134,21 @@ final class TestCluster implements AutoCloseable {
     }
 
     Berth start(int index) {
+        nodes[index] = Berth.builder().config(configToStart(index)).build().start();
+        return nodes[index];
+    }
+
+    /**
+     * The configuration of node {@code index} for a start that follows at once, here or by the caller (a
+     * test that starts a {@link ClusterNode} itself): the node's Raft port is no longer held.
+     */
+    BrokerConfig configToStart(int index) {
         ServerSocket port = held[index];
         if (port != null) {
             held[index] = null;
             release(port);
         }
-        nodes[index] = Berth.builder().config(config(index)).build().start();
-        return nodes[index];
+        return config(index);
     }
 
     void stop(int index) {
