@@ -101,14 +101,6 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     List<ClusterConfig.Member> members() {
         return members;
     }
@@ -143,12 +135,17 @@ final class TestCluster implements AutoCloseable {
      * test that starts a {@link ClusterNode} itself): the node's Raft port is no longer held.
      */
     BrokerConfig configToStart(int index) {
+        unhold(index);
+        return config(index);
+    }
+
+    /** Gives back the Raft port of node {@code index} if it is held. */
+    private void unhold(int index) {
         ServerSocket port = held[index];
         if (port != null) {
             held[index] = null;
             release(port);
         }
-        return config(index);
     }
 
     void stop(int index) {
@@ -204,10 +201,7 @@ final class TestCluster implements AutoCloseable {
         } finally {
             proxies.forEach(DroppingProxy::close);
             for (int i = 0; i < held.length; i++) {
-                if (held[i] != null) {
-                    release(held[i]);
-                    held[i] = null;
-                }
+                unhold(i);
             }
         }
     }
