@@ -20,6 +20,12 @@ import org.jspecify.annotations.Nullable;
  * waiting for the previous force to end. On a disk whose flush takes longer than the client needs to
  * produce the next batch, this cuts the wait of a change from up to two flushes to about one.
  *
+ * <p>With a {@code pause}, a force that follows another back to back (something was written while the
+ * previous one ran) first waits until {@code pause} after the previous one ended, or until {@value
+ * #PAUSE_BYTES} bytes wait, or until an urgent write (one that holds a packet back from the wire) waits: a
+ * steady stream of writes is forced in fewer, larger forces. A write after a quiet spell is forced at once
+ * (ADR 22).
+ *
  * <p>Results are applied in the order the forces began, so a change is never reported durable before an
  * earlier one, and a force that fails fails every change not yet reported, even when a later force
  * succeeded (after a failed flush the kernel may report the next one clean without the lost data). After
@@ -41,6 +47,10 @@ final class ForcePipeline {
     private final Map<Long, Result> finished = new HashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final int depth;
+    /** How long a force that follows another back to back waits after it, for more to cover; 0: none. */
+    private final long pauseNanos;
+    /** Written and not yet covered by a force: a pausing force starts at once from this many bytes on. */
+    static final long PAUSE_BYTES = 256 * 1024;
     /** When each running force began ({@link System#nanoTime}), by ticket. */
     private final Map<Long, Long> startedAt = new HashMap<>();
 
@@ -55,8 +65,17 @@ final class ForcePipeline {
     private int running;
     private @Nullable IOException failure;
     private boolean stopping;
+    /** Something was written while the last force ran: the next one pauses (see {@link #pauseNanos}). */
+    private boolean backToBack;
+    /** Something written and not yet covered by a force that began is urgent: a pause ends at once. */
+    private boolean urgent;
+    /** When the last force ended ({@link System#nanoTime}). */
+    private long lastEnd;
+    /** A force thread waits in its pause: the writer wakes it only once {@link #PAUSE_BYTES} wait. */
+    private boolean pausing;
 
-    ForcePipeline(FileChannel channel, long size, int depth, String name) {
+    ForcePipeline(FileChannel channel, long size, int depth, Duration pause, String name) {
+        this.pauseNanos = pause.toNanos();
         this.channel = channel;
         this.written = size;
         this.requested = size;
@@ -71,9 +90,10 @@ final class ForcePipeline {
 
     /**
      * The writer wrote the log up to {@code end}: {@code futures} complete when that is on disk, or fail
-     * with the first failure of the log.
+     * with the first failure of the log. {@code urgent}: something waits for it to be on disk before it
+     * can go on (a packet held back from the wire), so a pausing force begins at once.
      */
-    void written(long end, List<CompletableFuture<Void>> futures) {
+    void written(long end, List<CompletableFuture<Void>> futures, boolean urgent) {
         @Nullable IOException failed;
         boolean alreadyDurable = false;
         lock.lock();
@@ -84,7 +104,10 @@ final class ForcePipeline {
             } else if (failed == null) {
                 futures.forEach(f -> waiting.add(new Waiter(end, f)));
                 written = end;
-                work.signal();
+                this.urgent |= urgent;
+                if (!pausing || this.urgent || written - requested >= PAUSE_BYTES) {
+                    work.signal();
+                }
             }
         } finally {
             lock.unlock();
@@ -191,8 +214,12 @@ final class ForcePipeline {
                 if (failure != null || requested >= written) {
                     return; // stopping, and nothing is left to force
                 }
+                if (backToBack) {
+                    pause();
+                }
                 target = written;
                 requested = target;
+                urgent = false;
                 ticket = nextTicket++;
                 startedAt.put(ticket, System.nanoTime());
                 ch = channel;
@@ -207,6 +234,31 @@ final class ForcePipeline {
                 error = e;
             }
             finish(ticket, new Result(target, error));
+        }
+    }
+
+    /**
+     * Lock held: waits until {@link #pauseNanos} after the last force ended, until {@link #PAUSE_BYTES}
+     * wait, or until an urgent write waits, so that a steady stream of writes is forced in fewer, larger forces (each costs the kernel and
+     * the disk about the same whatever it covers). Only a force that follows another back to back pauses: a
+     * write after a quiet spell is forced at once.
+     */
+    private void pause() {
+        backToBack = false;
+        pausing = true;
+        try {
+            long left;
+            while (!stopping
+                    && failure == null
+                    && !urgent
+                    && written - requested < PAUSE_BYTES
+                    && (left = lastEnd + pauseNanos - System.nanoTime()) > 0) {
+                work.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // a force thread is not interrupted; if it is, it forces at once
+        } finally {
+            pausing = false;
         }
     }
 
@@ -231,7 +283,9 @@ final class ForcePipeline {
             }
             cause = failure;
             idle.signalAll();
+            lastEnd = System.nanoTime();
             if (requested < written) {
+                backToBack = pauseNanos > 0;
                 work.signal();
             }
         } finally {

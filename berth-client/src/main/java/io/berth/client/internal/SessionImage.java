@@ -4,6 +4,7 @@ import io.berth.client.Message;
 import io.berth.client.store.SessionChange;
 import io.berth.client.store.StoredSession;
 import io.berth.client.store.StoredSession.StoredMessage;
+import io.berth.codec.QoS;
 import io.netty.util.collection.LongObjectHashMap;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -81,6 +82,24 @@ final class SessionImage {
         } else {
             throw new IllegalArgumentException("unknown change " + change);
         }
+    }
+
+    /**
+     * Whether the client holds a packet back from the wire until {@code change} is durable: QoS 2 is
+     * written ahead (its PUBLISH and PUBREL, and the PUBREC and PUBCOMP of an inbound one, ADR 17); a QoS 1
+     * PUBLISH goes out with its write, and a removal is waited on by nobody. Asked before the change is
+     * applied.
+     */
+    boolean holdsBackTheWire(SessionChange change) {
+        if (change instanceof SessionChange.MessageAdded c) {
+            return c.message().qos() == QoS.EXACTLY_ONCE;
+        } else if (change instanceof SessionChange.PacketIdAssigned c) {
+            Entry e = messages.get(c.seq());
+            return e != null && e.message.qos() == QoS.EXACTLY_ONCE;
+        }
+        return change instanceof SessionChange.MessageReleased
+                || change instanceof SessionChange.InboundReceived
+                || change instanceof SessionChange.InboundReleased;
     }
 
     StoredSession snapshot() {

@@ -46,7 +46,7 @@ class ForcePipelineTest {
                 throw failure;
             }
         };
-        pipeline = new ForcePipeline(channel, 8, 2, "test");
+        pipeline = new ForcePipeline(channel, 8, 2, Duration.ZERO, "test");
     }
 
     @AfterEach
@@ -66,13 +66,13 @@ class ForcePipelineTest {
         CompletableFuture<Void> a = new CompletableFuture<>();
         CompletableFuture<Void> b = new CompletableFuture<>();
         CompletableFuture<Void> c = new CompletableFuture<>();
-        pipeline.written(10, List.of(a));
+        pipeline.written(10, List.of(a), false);
         CompletableFuture<IOException> first = nextCall();
-        pipeline.written(20, List.of(b));
+        pipeline.written(20, List.of(b), false);
         CompletableFuture<IOException> second = nextCall(); // began while the first still runs
 
         second.complete(null);
-        pipeline.written(30, List.of(c));
+        pipeline.written(30, List.of(c), false);
         CompletableFuture<IOException> third = nextCall(); // the second's thread is free again: it was applied
         assertThat(a).isNotDone();
         assertThat(b)
@@ -92,11 +92,11 @@ class ForcePipelineTest {
         CompletableFuture<Void> a = new CompletableFuture<>();
         CompletableFuture<Void> b = new CompletableFuture<>();
         CompletableFuture<Void> c = new CompletableFuture<>();
-        pipeline.written(10, List.of(a));
+        pipeline.written(10, List.of(a), false);
         CompletableFuture<IOException> first = nextCall();
-        pipeline.written(20, List.of(b));
+        pipeline.written(20, List.of(b), false);
         nextCall().complete(null);
-        pipeline.written(30, List.of(c));
+        pipeline.written(30, List.of(c), false);
         nextCall(); // held
 
         first.complete(new IOException("injected flush failure (EIO)"));
@@ -105,7 +105,7 @@ class ForcePipelineTest {
             assertThatThrownBy(f::join).hasRootCauseMessage("injected flush failure (EIO)");
         }
         CompletableFuture<Void> later = new CompletableFuture<>();
-        pipeline.written(40, List.of(later));
+        pipeline.written(40, List.of(later), false);
         assertThatThrownBy(later::join).hasRootCauseMessage("injected flush failure (EIO)");
         assertThat(pipeline.failure()).hasMessage("injected flush failure (EIO)");
     }
@@ -113,25 +113,116 @@ class ForcePipelineTest {
     @Test
     void nothingNewWritten_completesAtOnce_whenNoForceIsPending() throws Exception {
         CompletableFuture<Void> a = new CompletableFuture<>();
-        pipeline.written(10, List.of(a));
+        pipeline.written(10, List.of(a), false);
         nextCall().complete(null);
         a.join();
         pipeline.awaitIdleWithin(Duration.ofSeconds(30));
 
         CompletableFuture<Void> empty = new CompletableFuture<>();
-        pipeline.written(10, List.of(empty));
+        pipeline.written(10, List.of(empty), false);
         assertThat(empty).isCompleted();
         assertThat(calls).isEmpty();
     }
 
     @Test
     void awaitIdleWithin_givesUpOnceTheRunningForceHasRunForTheHold_andIsTrueOnceTheForcesEnd() throws Exception {
-        pipeline.written(10, List.of(new CompletableFuture<>()));
+        pipeline.written(10, List.of(new CompletableFuture<>()), false);
         CompletableFuture<IOException> running = nextCall();
 
         // a flush that hangs does not keep a compaction (and the appends it holds back) waiting for ever
         assertThat(pipeline.awaitIdleWithin(Duration.ofMillis(100))).isFalse();
         running.complete(null);
         assertThat(pipeline.awaitIdleWithin(Duration.ofSeconds(10))).isTrue();
+    }
+
+    /** A pipeline of one force at a time whose pause never ends by itself within a test. */
+    private ForcePipeline pausing() {
+        return new ForcePipeline(channel, 8, 1, Duration.ofHours(1), "test-paused");
+    }
+
+    @Test
+    void aWriteAfterAQuietSpell_isForcedAtOnce_evenWithAPause() throws Exception {
+        ForcePipeline paused = pausing();
+        try {
+            CompletableFuture<Void> a = new CompletableFuture<>();
+            paused.written(10, List.of(a), false);
+            nextCall().complete(null); // began without waiting for the hour
+            a.get(10, TimeUnit.SECONDS);
+        } finally {
+            all.forEach(call -> call.complete(null)); // a held force would keep close waiting
+            paused.close();
+        }
+    }
+
+    @Test
+    void aForceThatFollowsAnotherBackToBack_pauses_untilEnoughBytesWait() throws Exception {
+        ForcePipeline paused = pausing();
+        try {
+            CompletableFuture<Void> a = new CompletableFuture<>();
+            CompletableFuture<Void> b = new CompletableFuture<>();
+            CompletableFuture<Void> c = new CompletableFuture<>();
+            paused.written(10, List.of(a), false);
+            CompletableFuture<IOException> first = nextCall();
+            paused.written(20, List.of(b), false); // while the first force runs
+            first.complete(null);
+            a.get(10, TimeUnit.SECONDS);
+
+            assertThat(calls.poll(300, TimeUnit.MILLISECONDS))
+                    .as("the next force waits in its pause")
+                    .isNull();
+            assertThat(b).isNotDone();
+
+            paused.written(20 + ForcePipeline.PAUSE_BYTES, List.of(c), false);
+            nextCall().complete(null); // enough waits: the pause ends early
+            b.get(10, TimeUnit.SECONDS);
+            c.get(10, TimeUnit.SECONDS);
+        } finally {
+            all.forEach(call -> call.complete(null)); // a held force would keep close waiting
+            paused.close();
+        }
+    }
+
+    @Test
+    void anUrgentWrite_endsAPause_atOnce() throws Exception {
+        ForcePipeline paused = pausing();
+        try {
+            CompletableFuture<Void> b = new CompletableFuture<>();
+            CompletableFuture<Void> c = new CompletableFuture<>();
+            paused.written(10, List.of(new CompletableFuture<>()), false);
+            CompletableFuture<IOException> first = nextCall();
+            paused.written(20, List.of(b), false);
+            first.complete(null);
+            assertThat(calls.poll(300, TimeUnit.MILLISECONDS)).isNull();
+
+            paused.written(30, List.of(c), true); // a QoS 2 PUBLISH waits for it: no pause
+            nextCall().complete(null);
+            b.get(10, TimeUnit.SECONDS);
+            c.get(10, TimeUnit.SECONDS);
+        } finally {
+            all.forEach(call -> call.complete(null));
+            paused.close();
+        }
+    }
+
+    @Test
+    void closeDuringAPause_forcesWhatIsLeft_withoutWaitingForThePauseToEnd() throws Exception {
+        ForcePipeline paused = pausing();
+        CompletableFuture<Void> b = new CompletableFuture<>();
+        paused.written(10, List.of(new CompletableFuture<>()), false);
+        CompletableFuture<IOException> first = nextCall();
+        paused.written(20, List.of(b), false);
+        first.complete(null);
+        assertThat(calls.poll(300, TimeUnit.MILLISECONDS)).isNull();
+
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
+            try {
+                paused.close();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        nextCall().complete(null);
+        b.get(10, TimeUnit.SECONDS);
+        closed.get(10, TimeUnit.SECONDS);
     }
 }
