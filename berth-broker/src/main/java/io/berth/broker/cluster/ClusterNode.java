@@ -2,7 +2,6 @@ package io.berth.broker.cluster;
 
 import io.berth.broker.config.BrokerConfig;
 import io.berth.broker.config.ClusterConfig;
-import io.berth.broker.config.Durability;
 import io.berth.broker.routing.RetainedIndex;
 import io.berth.broker.routing.TopicTree;
 import io.berth.broker.session.ClusterSessions;
@@ -15,9 +14,7 @@ import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.rocksdb.CommandCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -30,12 +27,9 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -93,24 +87,12 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
         RaftProperties properties = RaftSetup.server(cluster, raftDir);
         this.aliveMillis = 2 * RaftServerConfigKeys.Rpc.timeoutMax(properties).toLong(TimeUnit.MILLISECONDS);
-        boolean existing =
-                Files.isDirectory(raftDir.resolve(group.getGroupId().getUuid().toString()));
-        this.server = RaftServer.newBuilder()
-                .setServerId(RaftPeerId.valueOf(cluster.nodeId()))
-                .setGroup(group)
-                .setProperties(properties)
-                .setStateMachine(machine)
-                .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
-                .build();
+        this.server = RaftSetup.newServer(cluster, group, properties, raftDir, machine);
         this.client = RaftSetup.submitter(group);
-        List<RaftPeerId> others = new ArrayList<>();
-        for (RaftPeer peer : group.getPeers()) {
-            if (!peer.getId().toString().equals(cluster.nodeId())) {
-                others.add(peer.getId());
-            }
-        }
-        this.barrier =
-                new AppliedBarrier(RaftSetup.asker(group, AppliedBarrier.ANSWER_MILLIS), others, this::appliedIndex);
+        this.barrier = new AppliedBarrier(
+                RaftSetup.asker(group, AppliedBarrier.ANSWER_MILLIS),
+                RaftSetup.others(group, cluster.nodeId()),
+                this::appliedIndex);
         this.store = new ReplicatedSessionStore(this, local, cluster);
         this.majority = new MajorityWatch(
                 cluster.tuning().majorityTimeoutMillis(),
@@ -192,14 +174,15 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
 
     /** What this node knows of the session group now ({@code GET /cluster}); any thread. */
     public GroupStatus groupStatus() {
+        var snapshot = machine.getLatestSnapshot();
+        return GroupStatus.of(
+                division(), cluster, snapshot == null ? -1 : snapshot.getIndex(), majority.cutOff(), aliveMillis);
+    }
+
+    /** This node's member of the session group; any thread. */
+    private RaftServer.Division division() {
         try {
-            var snapshot = machine.getLatestSnapshot();
-            return GroupStatus.of(
-                    server.getDivision(group.getGroupId()),
-                    cluster,
-                    snapshot == null ? -1 : snapshot.getIndex(),
-                    majority.cutOff(),
-                    aliveMillis);
+            return server.getDivision(group.getGroupId());
         } catch (IOException e) {
             throw new IllegalStateException("the session group is not running on this node", e);
         }
@@ -212,10 +195,6 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
      *     says what and where
      */
     public static ClusterNode start(BrokerConfig config, CommitListener listener) {
-        if (config.durability() == Durability.MEMORY) {
-            throw new IllegalStateException(
-                    "durability: memory keeps nothing to replicate; a cluster node needs" + " fsync or os");
-        }
         Path dataDir = config.dataDir().toAbsolutePath();
         ClusterIdentity.check(dataDir, config.cluster());
         RaftSetup.checkBindable(config.cluster().bind());
@@ -392,11 +371,7 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
 
     /** This node's view of the session group now; any thread. */
     public NodeStatus status() {
-        try {
-            return NodeStatus.of(cluster.nodeId(), server.getDivision(group.getGroupId()));
-        } catch (IOException e) {
-            throw new IllegalStateException("the session group is not running on this node", e);
-        }
+        return NodeStatus.of(cluster.nodeId(), division());
     }
 
     /** Leaves the group: stops the Raft server and the client, then closes the replica; once. */
@@ -408,18 +383,18 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         orphans.close();
         majority.close();
         barrier.close();
-        try {
-            client.close();
-        } catch (IOException e) {
-            LOG.warn("closing the cluster client failed", e);
-        }
-        try {
-            server.close();
-        } catch (IOException e) {
-            LOG.warn("closing the Raft server failed", e);
-        }
+        closeLogged(client, "the cluster client");
+        closeLogged(server, "the Raft server");
         reads.shutdown();
         sender.shutdown();
         local.close();
+    }
+
+    private static void closeLogged(java.io.Closeable c, String what) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.warn("closing {} failed", what, e);
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.berth.broker.config.ClusterConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,12 @@ import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachine;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
@@ -73,6 +78,35 @@ final class RaftSetup {
         GrpcConfigKeys.Server.setHost(properties, cluster.bind().host());
         GrpcConfigKeys.Server.setPort(properties, cluster.bind().port());
         return properties;
+    }
+
+    /**
+     * This node's Raft server of {@code group}, applying to {@code machine}: it recovers the log in {@code
+     * raftDir} when one is there (a restart), else formats a new one.
+     */
+    static RaftServer newServer(
+            ClusterConfig cluster, RaftGroup group, RaftProperties properties, Path raftDir, StateMachine machine)
+            throws IOException {
+        boolean existing =
+                Files.isDirectory(raftDir.resolve(group.getGroupId().getUuid().toString()));
+        return RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(cluster.nodeId()))
+                .setGroup(group)
+                .setProperties(properties)
+                .setStateMachine(machine)
+                .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+                .build();
+    }
+
+    /** The members of {@code group} other than {@code nodeId}. */
+    static List<RaftPeerId> others(RaftGroup group, String nodeId) {
+        List<RaftPeerId> others = new ArrayList<>();
+        for (RaftPeer peer : group.getPeers()) {
+            if (!peer.getId().toString().equals(nodeId)) {
+                others.add(peer.getId());
+            }
+        }
+        return others;
     }
 
     /** The client that submits this node's entries: it retries for ever (an outcome is never guessed). */

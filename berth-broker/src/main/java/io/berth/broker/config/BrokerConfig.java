@@ -101,6 +101,10 @@ public record BrokerConfig(
         check(adminPort >= -1 && adminPort <= 65_535, "admin-port", "must be -1..65535, is " + adminPort);
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(cluster, "cluster");
+        check(
+                !cluster.enabled() || durability != Durability.MEMORY,
+                "durability",
+                "memory keeps nothing to replicate; a cluster node needs fsync or os");
     }
 
     /** The listeners in force: those configured, or one TCP listener on {@link #bind} and {@link #port}. */

@@ -97,6 +97,13 @@ class ClusterSectionTest {
     }
 
     @Test
+    void theMemoryStore_isRefusedForAClusterNode_whenTheFileIsRead() {
+        String cluster = "cluster:\n  node-id: n1\n  bind: 127.0.0.1:7001\n  members: [n1@127.0.0.1:7001]\n";
+        assertThatThrownBy(() -> read("durability: memory\n" + cluster))
+                .hasMessageContaining("durability: memory keeps nothing to replicate");
+    }
+
+    @Test
     void tuning_defaultsUnlessGiven_andIsChecked() throws IOException {
         String head = "cluster:\n  node-id: n1\n  bind: 127.0.0.1:7001\n  members: [n1@127.0.0.1:7001]\n";
         assertThat(read(head).cluster().tuning()).isEqualTo(ClusterConfig.Tuning.DEFAULT);
