@@ -30,6 +30,9 @@ class ForcePipelineTest {
     private final LinkedBlockingQueue<CompletableFuture<IOException>> calls = new LinkedBlockingQueue<>();
 
     private final List<CompletableFuture<IOException>> all = new CopyOnWriteArrayList<>();
+    /** Forces are held until the test lets them end; once false, every force ends at once. */
+    private volatile boolean holding = true;
+
     private ForcePipeline pipeline;
     private FailingFileChannel channel;
 
@@ -38,6 +41,9 @@ class ForcePipelineTest {
         channel = new FailingFileChannel(FileChannel.open(
                 dir.resolve("log"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
         channel.onForce = () -> {
+            if (!holding) {
+                return;
+            }
             CompletableFuture<IOException> call = new CompletableFuture<>();
             all.add(call);
             calls.add(call);
@@ -51,6 +57,7 @@ class ForcePipelineTest {
 
     @AfterEach
     void close() throws InterruptedException {
+        holding = false;
         all.forEach(c -> c.complete(null));
         pipeline.close();
     }
@@ -149,36 +156,48 @@ class ForcePipelineTest {
             nextCall().complete(null); // began without waiting for the hour
             a.get(10, TimeUnit.SECONDS);
         } finally {
-            all.forEach(call -> call.complete(null)); // a held force would keep close waiting
-            paused.close();
+            release(paused);
         }
+    }
+
+    /**
+     * Brings {@code paused} into a pause: a force runs, something is written meanwhile, the force ends,
+     * and the next one does not begin. Returns the future of what was written meanwhile (end 20).
+     */
+    private CompletableFuture<Void> intoAPause(ForcePipeline paused) throws Exception {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        CompletableFuture<Void> meanwhile = new CompletableFuture<>();
+        paused.written(10, List.of(first), false);
+        CompletableFuture<IOException> force = nextCall();
+        paused.written(20, List.of(meanwhile), false); // while the first force runs
+        force.complete(null);
+        first.get(10, TimeUnit.SECONDS);
+        assertThat(calls.poll(300, TimeUnit.MILLISECONDS))
+                .as("the next force waits in its pause")
+                .isNull();
+        assertThat(meanwhile).isNotDone();
+        return meanwhile;
+    }
+
+    /** Lets every force end, held or to come, then closes {@code paused} (a held force would keep close waiting). */
+    private void release(ForcePipeline paused) throws InterruptedException {
+        holding = false;
+        all.forEach(call -> call.complete(null));
+        paused.close();
     }
 
     @Test
     void aForceThatFollowsAnotherBackToBack_pauses_untilEnoughBytesWait() throws Exception {
         ForcePipeline paused = pausing();
         try {
-            CompletableFuture<Void> a = new CompletableFuture<>();
-            CompletableFuture<Void> b = new CompletableFuture<>();
+            CompletableFuture<Void> meanwhile = intoAPause(paused);
             CompletableFuture<Void> c = new CompletableFuture<>();
-            paused.written(10, List.of(a), false);
-            CompletableFuture<IOException> first = nextCall();
-            paused.written(20, List.of(b), false); // while the first force runs
-            first.complete(null);
-            a.get(10, TimeUnit.SECONDS);
-
-            assertThat(calls.poll(300, TimeUnit.MILLISECONDS))
-                    .as("the next force waits in its pause")
-                    .isNull();
-            assertThat(b).isNotDone();
-
             paused.written(20 + ForcePipeline.PAUSE_BYTES, List.of(c), false);
             nextCall().complete(null); // enough waits: the pause ends early
-            b.get(10, TimeUnit.SECONDS);
+            meanwhile.get(10, TimeUnit.SECONDS);
             c.get(10, TimeUnit.SECONDS);
         } finally {
-            all.forEach(call -> call.complete(null)); // a held force would keep close waiting
-            paused.close();
+            release(paused);
         }
     }
 
@@ -186,34 +205,21 @@ class ForcePipelineTest {
     void anUrgentWrite_endsAPause_atOnce() throws Exception {
         ForcePipeline paused = pausing();
         try {
-            CompletableFuture<Void> b = new CompletableFuture<>();
+            CompletableFuture<Void> meanwhile = intoAPause(paused);
             CompletableFuture<Void> c = new CompletableFuture<>();
-            paused.written(10, List.of(new CompletableFuture<>()), false);
-            CompletableFuture<IOException> first = nextCall();
-            paused.written(20, List.of(b), false);
-            first.complete(null);
-            assertThat(calls.poll(300, TimeUnit.MILLISECONDS)).isNull();
-
             paused.written(30, List.of(c), true); // a QoS 2 PUBLISH waits for it: no pause
             nextCall().complete(null);
-            b.get(10, TimeUnit.SECONDS);
+            meanwhile.get(10, TimeUnit.SECONDS);
             c.get(10, TimeUnit.SECONDS);
         } finally {
-            all.forEach(call -> call.complete(null));
-            paused.close();
+            release(paused);
         }
     }
 
     @Test
     void closeDuringAPause_forcesWhatIsLeft_withoutWaitingForThePauseToEnd() throws Exception {
         ForcePipeline paused = pausing();
-        CompletableFuture<Void> b = new CompletableFuture<>();
-        paused.written(10, List.of(new CompletableFuture<>()), false);
-        CompletableFuture<IOException> first = nextCall();
-        paused.written(20, List.of(b), false);
-        first.complete(null);
-        assertThat(calls.poll(300, TimeUnit.MILLISECONDS)).isNull();
-
+        CompletableFuture<Void> meanwhile = intoAPause(paused);
         CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
             try {
                 paused.close();
@@ -222,7 +228,7 @@ class ForcePipelineTest {
             }
         });
         nextCall().complete(null);
-        b.get(10, TimeUnit.SECONDS);
+        meanwhile.get(10, TimeUnit.SECONDS);
         closed.get(10, TimeUnit.SECONDS);
     }
 }
