@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@link SessionLogFormat}), written with group commit. An append writes its records to the operating system
  * at once, on the caller's thread (the client's event loop: into the page cache, no force, no thread woken);
  * a {@link ForcePipeline} forces the log, {@value #FORCE_DEPTH} force at a time, each covering everything
- * written before it began (under load, all that came during the previous one), and completes the futures.
+ * written before it began (under load, all that came during the previous one and its pause of {@link
+ * #FORCE_PAUSE}, which a write that holds back a QoS 2 packet cuts short), and completes the futures.
  *
  * <p>The file is preallocated: when a write would pass its end, the store first extends it by
  * {@value #PREALLOCATE_BYTES} bytes of zeros, so that the records that follow overwrite blocks that already
