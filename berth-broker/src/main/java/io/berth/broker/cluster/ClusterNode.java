@@ -390,10 +390,10 @@ public final class ClusterNode implements SessionHandover, AutoCloseable {
         local.close();
     }
 
-    private static void closeLogged(java.io.Closeable c, String what) {
+    private static void closeLogged(AutoCloseable c, String what) {
         try {
             c.close();
-        } catch (IOException e) {
+        } catch (Exception e) {
             LOG.warn("closing {} failed", what, e);
         }
     }

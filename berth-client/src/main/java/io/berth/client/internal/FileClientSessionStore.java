@@ -264,7 +264,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
         boolean urgent = false;
         for (SessionChange c : changes) {
             out = SessionLogFormat.writeRecord(c, out);
-            urgent |= image.holdsBackTheWire(c);
+            urgent = urgent || image.holdsBackTheWire(c); // no lookup once one is
         }
         out.flip();
         try {

@@ -36,6 +36,9 @@ import org.jspecify.annotations.Nullable;
  * threads run the forces and complete the futures. The shared fields are guarded by {@code lock}.
  */
 final class ForcePipeline {
+    /** Written and not yet covered by a force: a pausing force starts at once from this many bytes on. */
+    static final long PAUSE_BYTES = 256 * 1024;
+
     private record Waiter(long end, CompletableFuture<Void> done) {}
 
     private record Result(long target, @Nullable IOException error) {}
@@ -49,8 +52,6 @@ final class ForcePipeline {
     private final int depth;
     /** How long a force that follows another back to back waits after it, for more to cover; 0: none. */
     private final long pauseNanos;
-    /** Written and not yet covered by a force: a pausing force starts at once from this many bytes on. */
-    static final long PAUSE_BYTES = 256 * 1024;
     /** When each running force began ({@link System#nanoTime}), by ticket. */
     private final Map<Long, Long> startedAt = new HashMap<>();
 
