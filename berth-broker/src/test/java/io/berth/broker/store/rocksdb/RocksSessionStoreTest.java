@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.broker.store.QueueEntry;
+import io.berth.broker.store.QueuedMessage;
 import io.berth.broker.store.SessionStore;
 import io.berth.broker.store.SessionStore.Recovery;
 import io.berth.broker.store.SessionStoreContract;
@@ -14,14 +15,24 @@ import io.berth.broker.store.StoreCommand.PutSession;
 import io.berth.broker.store.StoredMessage;
 import io.berth.codec.QoS;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.CompactionStyle;
+import org.rocksdb.ConfigOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.LevelMetaData;
+import org.rocksdb.OptionsUtil;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Statistics;
@@ -96,6 +107,80 @@ class RocksSessionStoreTest extends SessionStoreContract {
         commit(new Dequeue("b", 0, 1));
         assertThat(keys(Family.MESSAGES)).isZero();
         assertThat(keys(Family.QUEUE)).isZero();
+    }
+
+    @Test
+    void queueFamilies_compactUniversal_andAQueueLeftByLevelCompactionIsReadAndCompactedOn() throws Exception {
+        commit(new PutSession(session("a")));
+        commit(enqueues("a", 0, 500));
+        store.close();
+        // as Berth before ADR 23 left a folder: the queue compacted by levels, out of level 0
+        try (RocksDatabase db = RocksDatabase.open(dir, null, CompactionStyle.LEVEL)) {
+            db.db().compactRange(db.handles().get(Family.QUEUE));
+            assertThat(levelsHolding(db, Family.QUEUE)).isNotEmpty().doesNotContain(0);
+        }
+        store = open(dir);
+        commit(enqueues("a", 500, 500));
+        store.close();
+        try (RocksDatabase db = RocksDatabase.open(dir);
+                FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
+            db.db().flush(wait, db.handles().get(Family.QUEUE));
+            db.db().compactRange(db.handles().get(Family.QUEUE));
+            assertThat(levelsHolding(db, Family.QUEUE)).hasSize(1);
+        }
+        store = open(dir);
+
+        List<QueuedMessage> queue = store.readQueue("a", 0, Long.MAX_VALUE, 2_000);
+        assertThat(queue).extracting(q -> q.entry().seq()).containsExactlyElementsOf(seqs(1_000));
+        assertThat(new String(queue.get(999).message().payload(), StandardCharsets.UTF_8))
+                .isEqualTo("m999");
+        assertThat(compactionStyles())
+                .containsEntry("queue", CompactionStyle.UNIVERSAL)
+                .containsEntry("inflight", CompactionStyle.UNIVERSAL)
+                .containsEntry("sessions", CompactionStyle.LEVEL)
+                .containsEntry("messages", CompactionStyle.LEVEL);
+    }
+
+    private static StoreCommand[] enqueues(String clientId, int from, int count) {
+        StoreCommand[] commands = new StoreCommand[count];
+        for (int i = 0; i < count; i++) {
+            int seq = from + i;
+            commands[i] = enqueue(clientId, seq, message(seq + 1L, "t", "m" + seq));
+        }
+        return commands;
+    }
+
+    private static List<Long> seqs(int count) {
+        List<Long> seqs = new ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            seqs.add(i);
+        }
+        return seqs;
+    }
+
+    /** The levels of the LSM tree that hold table files of {@code family}. */
+    private static List<Integer> levelsHolding(RocksDatabase db, Family family) {
+        return db.db().getColumnFamilyMetaData(db.handles().get(family)).levels().stream()
+                .filter(l -> !l.files().isEmpty())
+                .map(LevelMetaData::level)
+                .toList();
+    }
+
+    /** Each family's compaction style as the folder's latest OPTIONS file records it. */
+    private Map<String, CompactionStyle> compactionStyles() throws RocksDBException {
+        Map<String, CompactionStyle> styles = new HashMap<>();
+        List<ColumnFamilyDescriptor> families = new ArrayList<>();
+        try (ConfigOptions config = new ConfigOptions();
+                DBOptions options = new DBOptions()) {
+            OptionsUtil.loadLatestOptions(config, dir.toString(), options, families);
+            for (ColumnFamilyDescriptor d : families) {
+                styles.put(
+                        new String(d.getName(), StandardCharsets.UTF_8),
+                        d.getOptions().compactionStyle());
+                d.getOptions().close();
+            }
+        }
+        return styles;
     }
 
     @Test
