@@ -110,7 +110,7 @@ class RocksSessionStoreTest extends SessionStoreContract {
     }
 
     @Test
-    void queueFamilies_compactUniversal_andAQueueLeftByLevelCompactionIsReadAndCompactedOn() throws Exception {
+    void queueFamilies_compactUniversal_andFoldersMoveBetweenLevelAndUniversalCompaction() throws Exception {
         commit(new PutSession(session("a")));
         commit(enqueues("a", 0, 500));
         store.close();
@@ -139,6 +139,20 @@ class RocksSessionStoreTest extends SessionStoreContract {
                 .containsEntry("inflight", CompactionStyle.UNIVERSAL)
                 .containsEntry("sessions", CompactionStyle.LEVEL)
                 .containsEntry("messages", CompactionStyle.LEVEL);
+
+        // and a Berth before ADR 23 still reads what universal compaction left
+        store.close();
+        try (RocksDatabase db = RocksDatabase.open(dir, null, CompactionStyle.LEVEL);
+                RocksIterator it = db.db().newIterator(db.handles().get(Family.QUEUE))) {
+            long n = 0;
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+            }
+            assertThat(n).isEqualTo(1_000);
+            db.db().compactRange(db.handles().get(Family.QUEUE));
+        }
+        store = open(dir);
+        assertThat(store.readQueue("a", 0, Long.MAX_VALUE, 2_000)).hasSize(1_000);
     }
 
     private static StoreCommand[] enqueues(String clientId, int from, int count) {
