@@ -104,7 +104,7 @@ final class RocksDatabase implements AutoCloseable {
      * Opens with the {@code queue} and {@code inflight} families compacting in {@code queueStyle}: universal
      * (ADR 23). Their keys are a client prefix and a growing seq, so every table file a flush writes spans
      * the key range of every session written meanwhile, and level compaction rewrote the whole last level
-     * each time its level 0 filled: about 15 % of the broker's CPU in a fill of 1,500,000 messages. A
+     * each time its level 0 filled: about 17 % of the broker's CPU in a fill of 1,500,000 messages. A
      * folder written with level compaction (Berth before ADR 23) opens as it is: universal compaction takes
      * each of its levels as one sorted run. Tests pass {@link CompactionStyle#LEVEL} to write such a folder.
      */

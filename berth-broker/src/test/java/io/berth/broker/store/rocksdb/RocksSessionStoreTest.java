@@ -55,14 +55,21 @@ class RocksSessionStoreTest extends SessionStoreContract {
     /** Keys of a family, read with the store closed and opened again afterwards. */
     private long keys(Family family) throws IOException {
         store.close();
+        long n;
+        try (RocksDatabase db = RocksDatabase.open(dir)) {
+            n = count(db, family);
+        }
+        store = open(dir);
+        return n;
+    }
+
+    private static long count(RocksDatabase db, Family family) {
         long n = 0;
-        try (RocksDatabase db = RocksDatabase.open(dir);
-                RocksIterator it = db.db().newIterator(db.handles().get(family))) {
+        try (RocksIterator it = db.db().newIterator(db.handles().get(family))) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 n++;
             }
         }
-        store = open(dir);
         return n;
     }
 
@@ -142,13 +149,8 @@ class RocksSessionStoreTest extends SessionStoreContract {
 
         // and a Berth before ADR 23 still reads what universal compaction left
         store.close();
-        try (RocksDatabase db = RocksDatabase.open(dir, null, CompactionStyle.LEVEL);
-                RocksIterator it = db.db().newIterator(db.handles().get(Family.QUEUE))) {
-            long n = 0;
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                n++;
-            }
-            assertThat(n).isEqualTo(1_000);
+        try (RocksDatabase db = RocksDatabase.open(dir, null, CompactionStyle.LEVEL)) {
+            assertThat(count(db, Family.QUEUE)).isEqualTo(1_000);
             db.db().compactRange(db.handles().get(Family.QUEUE));
         }
         store = open(dir);
