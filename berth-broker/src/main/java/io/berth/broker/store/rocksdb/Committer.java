@@ -155,8 +155,9 @@ final class Committer implements Runnable {
             count += p.ops().size();
             lazy &= p.lazy();
         }
-        try (WriteBatch batch = new WriteBatch()) {
-            BatchBuilder builder = new BatchBuilder(db, handles, state, batch);
+        try {
+            BatchRep rep = new BatchRep(handles);
+            BatchBuilder builder = new BatchBuilder(db, handles, state, rep);
             for (Pending p : group) {
                 for (Op op : p.ops()) {
                     builder.plan(op);
@@ -169,7 +170,9 @@ final class Committer implements Runnable {
             }
             builder.finish();
             long begin = System.nanoTime();
-            writer.write(lazy ? lazyOptions : writeOptions, batch);
+            try (WriteBatch batch = rep.toWriteBatch()) {
+                writer.write(lazy ? lazyOptions : writeOptions, batch);
+            }
             listener.committed(count, System.nanoTime() - begin);
             builder.publish();
         } catch (RocksDBException | RuntimeException e) {
