@@ -11,7 +11,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -187,7 +186,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
             channel.truncate(0);
             channel.write(SessionLogFormat.header(), 0);
             channel.force(true);
-            forceDirectory();
+            AtomicFiles.forceDirectoryOf(file);
             return SessionLogFormat.HEADER_SIZE;
         }
         if (length > Integer.MAX_VALUE) {
@@ -350,17 +349,7 @@ public final class FileClientSessionStore implements ClientSessionStore {
 
     /** Writes {@code live} as a new log, forced, and renames it over the old one; the store's log from now on. */
     private void replaceLog(StoredSession live) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".compact");
-        ByteBuffer content = SessionLogFormat.writeLog(live, ByteBuffer.allocateDirect(64 * 1024));
-        try (FileChannel c = FileChannel.open(
-                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            while (content.hasRemaining()) {
-                c.write(content);
-            }
-            c.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory();
+        AtomicFiles.replace(file, SessionLogFormat.writeLog(live, ByteBuffer.allocateDirect(64 * 1024)));
         synchronized (this) {
             long before = size;
             channel.close();
@@ -369,14 +358,6 @@ public final class FileClientSessionStore implements ClientSessionStore {
             allocated = size;
             forces.restart(channel, size);
             LOG.debug("session log {} compacted from {} to {} bytes", file, before, size);
-        }
-    }
-
-    private void forceDirectory() throws IOException {
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            LOG.debug("cannot force directory {}: {}", file.getParent(), e.toString());
         }
     }
 
