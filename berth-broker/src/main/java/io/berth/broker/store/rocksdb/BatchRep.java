@@ -14,10 +14,13 @@ import org.rocksdb.WriteBatch;
  * for a put, the value, or for a range delete the end key, each as a varint32 length and the bytes. {@code BatchRepTest} checks the
  * encoding byte for byte against the batch RocksDB builds from the same calls.
  *
- * <p>Threading: confined to the committer thread, for one batch.
+ * <p>Threading: confined to the committer thread, which reuses it from batch to batch ({@link #reset}).
  */
 final class BatchRep {
-    private static final int HEADER = 12;
+    private static final byte[] ZERO_HEADER = new byte[12];
+    /** The encoding buffer is reused from batch to batch up to this size. */
+    private static final int KEEP_BYTES = 256 * 1024;
+
     private static final int CF_DELETE = 0x4;
     private static final int CF_PUT = 0x5;
     private static final int CF_RANGE_DELETE = 0xE;
@@ -28,7 +31,14 @@ final class BatchRep {
 
     BatchRep(Handles handles) {
         this.handles = handles;
-        out.raw(new byte[HEADER]);
+        out.raw(ZERO_HEADER);
+    }
+
+    /** Empties the batch for the next group commit, reusing its buffer. */
+    void reset() {
+        out.reset(KEEP_BYTES);
+        out.raw(ZERO_HEADER);
+        count = 0;
     }
 
     void put(Family family, byte[] key, byte[] value) {

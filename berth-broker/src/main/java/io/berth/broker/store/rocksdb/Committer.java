@@ -55,6 +55,7 @@ final class Committer implements Runnable {
     private final List<Pending> unsynced = new ArrayList<>();
     private long unsyncedSince;
     private final BatchWriter writer;
+    private final BatchRep rep;
     private final Thread thread;
     private final CommitListener listener;
     private final Object lifecycle = new Object();
@@ -79,6 +80,7 @@ final class Committer implements Runnable {
         this.lazyOptions = lazyOptions;
         this.sync = writeOptions.sync();
         this.writer = writer;
+        this.rep = new BatchRep(handles);
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
     }
@@ -156,7 +158,7 @@ final class Committer implements Runnable {
             lazy &= p.lazy();
         }
         try {
-            BatchRep rep = new BatchRep(handles);
+            rep.reset();
             BatchBuilder builder = new BatchBuilder(db, handles, state, rep);
             for (Pending p : group) {
                 for (Op op : p.ops()) {

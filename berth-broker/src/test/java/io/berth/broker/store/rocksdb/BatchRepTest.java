@@ -55,6 +55,23 @@ class BatchRepTest {
     }
 
     @Test
+    void aResetBatchEncodesTheNextOneAfresh() throws Exception {
+        try (RocksDatabase db = RocksDatabase.open(dir)) {
+            BatchRep rep = new BatchRep(db.handles());
+            try (WriteBatch first = new WriteBatch()) {
+                ops(db.handles(), rep, first);
+            }
+            rep.reset();
+            try (WriteBatch second = new WriteBatch()) {
+                rep.put(Family.SESSIONS, b("c"), b("record"));
+                second.put(db.handles().get(Family.SESSIONS), b("c"), b("record"));
+                assertThat(rep.count()).isEqualTo(1);
+                assertThat(rep.serialize()).isEqualTo(second.data());
+            }
+        }
+    }
+
+    @Test
     void anEmptyBatchIsAHeader() throws Exception {
         try (RocksDatabase db = RocksDatabase.open(dir);
                 WriteBatch native_ = new WriteBatch()) {
