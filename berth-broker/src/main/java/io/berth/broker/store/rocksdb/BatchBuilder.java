@@ -10,9 +10,10 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
 
 /**
- * Turns the ops of one group commit into one batch ({@link BatchRep}). Besides the plain puts and deletes it
+ * Turns the ops of one group commit into one {@link WriteBatch}. Besides the plain puts and deletes it
  * keeps, in the same batch, the derived state exact: each client's counter row, each message's
  * reference count (the message is written when its count leaves 0 and deleted with its last
  * reference), and the message id high-water mark. What the batch changes is tracked in overlays, so
@@ -63,12 +64,12 @@ final class BatchBuilder {
     private final RocksDB db;
     private final Handles handles;
     private final CommitterState state;
-    private final BatchRep batch;
+    private final WriteBatch batch;
     private final Map<String, ClientChange> clients = new HashMap<>();
     private final RefBatch refs;
     private long maxMessageId;
 
-    BatchBuilder(RocksDB db, Handles handles, CommitterState state, BatchRep batch) {
+    BatchBuilder(RocksDB db, Handles handles, CommitterState state, WriteBatch batch) {
         this.db = db;
         this.handles = handles;
         this.state = state;
@@ -86,12 +87,12 @@ final class BatchBuilder {
 
     void apply(Op op) throws RocksDBException {
         if (op instanceof Op.Put p) {
-            batch.put(p.family(), p.key(), p.value());
+            batch.put(handles.get(p.family()), p.key(), p.value());
             maxMessageId = Math.max(maxMessageId, p.messageId());
         } else if (op instanceof Op.Delete d) {
-            batch.delete(d.family(), d.key());
+            batch.delete(handles.get(d.family()), d.key());
         } else if (op instanceof Op.DeleteRange d) {
-            batch.deleteRange(d.family(), d.begin(), d.end());
+            batch.deleteRange(handles.get(d.family()), d.begin(), d.end());
         } else if (op instanceof Op.Enqueue e) {
             enqueue(e);
         } else if (op instanceof Op.Dequeue d) {
@@ -99,7 +100,7 @@ final class BatchBuilder {
         } else if (op instanceof Op.PutInflight f) {
             ClientChange c = client(f.clientId(), f.prefix());
             if (lookup(c, f.seq(), false) != null) {
-                batch.put(Family.INFLIGHT, Keys.withSeq(f.prefix(), f.seq()), f.value());
+                batch.put(handles.get(Family.INFLIGHT), Keys.withSeq(f.prefix(), f.seq()), f.value());
             }
         } else if (op instanceof Op.DeleteSession d) {
             deleteSession(d);
@@ -134,7 +135,7 @@ final class BatchBuilder {
         }
         boolean inline = refs.inline(e.messageId());
         byte[] value = inline ? Values.inline(e.value(), e.message()) : e.value();
-        batch.put(Family.QUEUE, Keys.withSeq(e.prefix(), seq), value);
+        batch.put(handles.get(Family.QUEUE), Keys.withSeq(e.prefix(), seq), value);
         c.queue.put(seq, new Slot(e.messageId(), e.size()));
         n.count++;
         n.bytes += e.size();
@@ -159,7 +160,7 @@ final class BatchBuilder {
             c.queue.put(s, ABSENT);
         }
         c.holes = true;
-        batch.delete(Family.INFLIGHT, Keys.withSeq(c.prefix, seq));
+        batch.delete(handles.get(Family.INFLIGHT), Keys.withSeq(c.prefix, seq));
         c.counters.headHint = seq;
         c.reclaimedHead = Math.min(c.reclaimedHead, seq);
     }
@@ -183,8 +184,8 @@ final class BatchBuilder {
         } else {
             c.holes = true;
             byte[] key = Keys.withSeq(d.prefix(), d.seq());
-            batch.delete(Family.QUEUE, key);
-            batch.delete(Family.INFLIGHT, key);
+            batch.delete(handles.get(Family.QUEUE), key);
+            batch.delete(handles.get(Family.INFLIGHT), key);
         }
         refs.release(messageId);
     }
@@ -236,8 +237,8 @@ final class BatchBuilder {
     private void deleteRows(byte[] prefix, long from, long to) throws RocksDBException {
         byte[] begin = Keys.withSeq(prefix, from);
         byte[] end = Keys.withSeq(prefix, to);
-        batch.deleteRange(Family.QUEUE, begin, end);
-        batch.deleteRange(Family.INFLIGHT, begin, end);
+        batch.deleteRange(handles.get(Family.QUEUE), begin, end);
+        batch.deleteRange(handles.get(Family.INFLIGHT), begin, end);
     }
 
     private void deleteSession(Op.DeleteSession d) throws RocksDBException {
@@ -252,10 +253,10 @@ final class BatchBuilder {
             }
         }
         byte[] end = Keys.prefixEnd(prefix);
-        batch.delete(Family.SESSIONS, prefix);
-        batch.delete(Family.COUNTERS, prefix);
+        batch.delete(handles.get(Family.SESSIONS), prefix);
+        batch.delete(handles.get(Family.COUNTERS), prefix);
         for (Family f : new Family[] {Family.SUBSCRIPTIONS, Family.QUEUE, Family.INFLIGHT, Family.INBOUND}) {
-            batch.deleteRange(f, prefix, end);
+            batch.deleteRange(handles.get(f), prefix, end);
         }
         c.queue.clear();
         c.counters = new QueueCounters();
@@ -325,7 +326,7 @@ final class BatchBuilder {
                 if (c.dirty) {
                     QueueCounters n = c.counters;
                     if (n.isZero()) {
-                        batch.delete(Family.COUNTERS, c.prefix);
+                        batch.delete(handles.get(Family.COUNTERS), c.prefix);
                         continue;
                     }
                     long moved = n.headHint - c.reclaimedHead;
@@ -336,12 +337,12 @@ final class BatchBuilder {
                         deleteRows(c.prefix, c.reclaimedHead, n.headHint);
                         c.reclaimedHead = n.headHint;
                     }
-                    batch.put(Family.COUNTERS, c.prefix, n.encode());
+                    batch.put(handles.get(Family.COUNTERS), c.prefix, n.encode());
                 }
             }
             refs.finish();
             if (maxMessageId > state.maxMessageId) {
-                batch.put(Family.META, Keys.MAX_MESSAGE_ID, Values.u64(maxMessageId));
+                batch.put(handles.get(Family.META), Keys.MAX_MESSAGE_ID, Values.u64(maxMessageId));
             }
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot add to a write batch", e);

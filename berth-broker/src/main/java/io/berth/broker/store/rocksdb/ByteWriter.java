@@ -89,19 +89,6 @@ final class ByteWriter {
         return this;
     }
 
-    /** Bytes written so far. */
-    int size() {
-        return size;
-    }
-
-    /** Forgets what was written; keeps the buffer unless it grew past {@code keepAtMost} bytes. */
-    void reset(int keepAtMost) {
-        size = 0;
-        if (buf.length > keepAtMost) {
-            buf = new byte[keepAtMost];
-        }
-    }
-
     byte[] toByteArray() {
         return Arrays.copyOf(buf, size);
     }

@@ -55,7 +55,6 @@ final class Committer implements Runnable {
     private final List<Pending> unsynced = new ArrayList<>();
     private long unsyncedSince;
     private final BatchWriter writer;
-    private final BatchRep rep;
     private final Thread thread;
     private final CommitListener listener;
     private final Object lifecycle = new Object();
@@ -80,7 +79,6 @@ final class Committer implements Runnable {
         this.lazyOptions = lazyOptions;
         this.sync = writeOptions.sync();
         this.writer = writer;
-        this.rep = new BatchRep(handles);
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
     }
@@ -157,9 +155,8 @@ final class Committer implements Runnable {
             count += p.ops().size();
             lazy &= p.lazy();
         }
-        try {
-            rep.reset();
-            BatchBuilder builder = new BatchBuilder(db, handles, state, rep);
+        try (WriteBatch batch = new WriteBatch()) {
+            BatchBuilder builder = new BatchBuilder(db, handles, state, batch);
             for (Pending p : group) {
                 for (Op op : p.ops()) {
                     builder.plan(op);
@@ -172,9 +169,7 @@ final class Committer implements Runnable {
             }
             builder.finish();
             long begin = System.nanoTime();
-            try (WriteBatch batch = rep.toWriteBatch()) {
-                writer.write(lazy ? lazyOptions : writeOptions, batch);
-            }
+            writer.write(lazy ? lazyOptions : writeOptions, batch);
             listener.committed(count, System.nanoTime() - begin);
             builder.publish();
         } catch (RocksDBException | RuntimeException e) {

@@ -2,10 +2,10 @@ package io.berth.broker.store.rocksdb;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
 
 /**
  * What one group commit does to message reference counts, and whether each entry it writes holds its
@@ -33,11 +33,11 @@ final class RefBatch {
     private final RocksDB db;
     private final Handles handles;
     private final CommitterState state;
-    private final BatchRep batch;
+    private final WriteBatch batch;
     private final Map<Long, RefChange> refs = new HashMap<>();
     private final Map<Long, Integer> enqueues = new HashMap<>();
 
-    RefBatch(RocksDB db, Handles handles, CommitterState state, BatchRep batch) {
+    RefBatch(RocksDB db, Handles handles, CommitterState state, WriteBatch batch) {
         this.db = db;
         this.handles = handles;
         this.state = state;
@@ -112,12 +112,12 @@ final class RefBatch {
             }
             byte[] key = Keys.message(e.getKey());
             if (r.after == 0) {
-                batch.delete(Family.REFS, key);
-                batch.delete(Family.MESSAGES, key);
+                batch.delete(handles.get(Family.REFS), key);
+                batch.delete(handles.get(Family.MESSAGES), key);
             } else {
-                batch.put(Family.REFS, key, Values.u64(r.after));
+                batch.put(handles.get(Family.REFS), key, Values.u64(r.after));
                 if (r.before == 0) {
-                    batch.put(Family.MESSAGES, key, Objects.requireNonNull(r.message, "a new message has its bytes"));
+                    batch.put(handles.get(Family.MESSAGES), key, r.message);
                 }
             }
         }
