@@ -142,7 +142,7 @@ public final class BenchMain {
                 integer(o, "payload", d.payload()),
                 integer(o, "online-messages", d.onlineMessages()),
                 integer(o, "paced-seconds", d.pacedSeconds()),
-                d.pacedFraction(),
+                pacedFraction(o, d.pacedFraction()),
                 integer(o, "offline-sessions", d.offlineSessions()),
                 integer(o, "offline-messages", d.offlineMessages()),
                 integer(o, "restart-sessions", d.restartSessions()),
@@ -152,6 +152,18 @@ public final class BenchMain {
                 integer(o, "fanout-messages", d.fanoutMessages()),
                 atLeastZero(o, "warmup-messages", d.warmupMessages()),
                 Duration.ofSeconds(integer(o, "limit-seconds", d.limit().toSeconds())));
+    }
+
+    /** {@code --paced-percent}: 1 to 100 % of the peer's own maximum, as a fraction. */
+    private static double pacedFraction(Map<String, String> o, double fallback) {
+        if (!o.containsKey("paced-percent")) {
+            return fallback;
+        }
+        int percent = integer(o, "paced-percent", 0);
+        if (percent < 1 || percent > 100) {
+            throw new IllegalArgumentException("--paced-percent: 1 to 100, not '" + o.get("paced-percent") + "'");
+        }
+        return percent / 100.0;
     }
 
     private static int atLeastZero(Map<String, String> o, String key, long fallback) {

@@ -67,6 +67,12 @@ final class BenchOptions {
             Option.sized(
                     "online-messages", "messages of an online scenario, over all publishers", Settings::onlineMessages),
             Option.sized("paced-seconds", "length of online-qos1-paced", Settings::pacedSeconds),
+            Option.fixed(
+                    "paced-percent",
+                    "N",
+                    "online-qos1-paced's rate in % of the peer's own maximum (1-100; at 25 a broker twice as fast"
+                            + " as another is paced at the other's 50 %, the same offered load)",
+                    "50"),
             Option.sized("offline-sessions", "offline sessions of offline-fill-drain", Settings::offlineSessions),
             Option.sized("offline-messages", "messages queued over all of them", Settings::offlineMessages),
             Option.sized(

@@ -105,6 +105,17 @@ class BenchOptionsTest {
     }
 
     @Test
+    void pacedPercent_setsTheFractionOfTheMaximum_andOutOfRangeIsRefused() throws Exception {
+        assertThat(BenchMain.settings(Map.of()).pacedFraction()).isEqualTo(0.5);
+        assertThat(BenchMain.settings(BenchOptions.parse(new String[] {"--paced-percent", "25"}))
+                        .pacedFraction())
+                .isEqualTo(0.25);
+        assertThat(run("--paced-percent", "0")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--paced-percent: 1 to 100, not '0'");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
     void negativeWarmupMessages_isRefusedBeforeAnythingStarts() throws Exception {
         assertThat(run("--warmup-messages", "-1")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--warmup-messages: 0 or more, not '-1'");
