@@ -64,6 +64,14 @@ final class BenchOptions {
             Option.sized("publishers", "publishers of the online scenarios", Settings::publishers),
             Option.sized("window", "unacknowledged publishes per publisher", Settings::window),
             Option.sized("payload", "payload bytes of every message", Settings::payload),
+            Option.fixed(
+                    "publisher-writes",
+                    "each|batched",
+                    "how a windowed publisher sends what the acknowledgements of one read let go: each publish"
+                            + " to the socket at once, one write per message (as a device's client does), or"
+                            + " batched, one write when the read ends (as an event-driven client does); paced"
+                            + " publishers write once per millisecond tick either way",
+                    "each"),
             Option.sized(
                     "online-messages", "messages of an online scenario, over all publishers", Settings::onlineMessages),
             Option.sized("paced-seconds", "length of online-qos1-paced", Settings::pacedSeconds),

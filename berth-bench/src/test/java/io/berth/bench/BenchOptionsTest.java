@@ -116,6 +116,20 @@ class BenchOptionsTest {
     }
 
     @Test
+    void publisherWrites_eachByDefault_batchedOnRequest_andAnythingElseIsRefused() throws Exception {
+        assertThat(BenchMain.settings(Map.of()).batchedWrites()).isFalse();
+        assertThat(BenchMain.settings(BenchOptions.parse(new String[] {"--publisher-writes", "batched"}))
+                        .batchedWrites())
+                .isTrue();
+        assertThat(BenchMain.settings(Map.of("publisher-writes", "batched", "mqtt", "5"))
+                        .withVersion(io.berth.codec.MqttVersion.V5)
+                        .batchedWrites())
+                .isTrue();
+        assertThat(run("--publisher-writes", "some")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--publisher-writes: each or batched, not 'some'");
+    }
+
+    @Test
     void negativeWarmupMessages_isRefusedBeforeAnythingStarts() throws Exception {
         assertThat(run("--warmup-messages", "-1")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--warmup-messages: 0 or more, not '-1'");

@@ -24,6 +24,7 @@ public final class Publisher implements LoadClient.Listener {
     private final double ratePerSecond;
     private final LongFunction<String> topicOf;
     private final Histogram ackMicros;
+    private final boolean batchedWrites;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private @Nullable LoadClient client;
     private @Nullable ScheduledFuture<?> pacer;
@@ -32,10 +33,7 @@ public final class Publisher implements LoadClient.Listener {
     private long acked;
     private long failed;
 
-    /**
-     * @param ratePerSecond 0 for as fast as the window allows
-     * @param ackMicros where publish-to-acknowledgement times go (shared by publishers of one event loop)
-     */
+    /** A publisher that writes each publish at once (see {@code batchedWrites} below). */
     public Publisher(
             int stream,
             QoS qos,
@@ -45,6 +43,28 @@ public final class Publisher implements LoadClient.Listener {
             double ratePerSecond,
             LongFunction<String> topicOf,
             Histogram ackMicros) {
+        this(stream, qos, window, payloadSize, count, ratePerSecond, topicOf, ackMicros, false);
+    }
+
+    /**
+     * @param ratePerSecond 0 for as fast as the window allows
+     * @param ackMicros where publish-to-acknowledgement times go (shared by publishers of one event loop)
+     * @param batchedWrites false: what an acknowledgement lets go is written to the socket at once, one
+     *     write per message (as a device's client does); true: it is written when the read that brought
+     *     the acknowledgements ends, one write for all of them (as an event-driven client does). Paced
+     *     publishers write once per tick of their pacer either way.
+     */
+    public Publisher(
+            int stream,
+            QoS qos,
+            int window,
+            int payloadSize,
+            long count,
+            double ratePerSecond,
+            LongFunction<String> topicOf,
+            Histogram ackMicros,
+            boolean batchedWrites) {
+        this.batchedWrites = batchedWrites;
         this.stream = stream;
         this.qos = qos;
         this.window = window;
@@ -62,9 +82,9 @@ public final class Publisher implements LoadClient.Listener {
         c.eventLoop().execute(() -> {
             startNanos = System.nanoTime();
             if (ratePerSecond > 0) {
-                pacer = c.eventLoop().scheduleAtFixedRate(this::sendMore, 0, 1, TimeUnit.MILLISECONDS);
+                pacer = c.eventLoop().scheduleAtFixedRate(this::sendMoreAndFlush, 0, 1, TimeUnit.MILLISECONDS);
             } else {
-                sendMore();
+                sendMoreAndFlush();
             }
             if (count == 0) {
                 done.complete(null);
@@ -85,6 +105,16 @@ public final class Publisher implements LoadClient.Listener {
         return failed;
     }
 
+    /** Writes what may go now and sends it to the socket at once. */
+    private void sendMoreAndFlush() {
+        sendMore();
+        LoadClient client = this.client;
+        if (client != null) {
+            client.flush();
+        }
+    }
+
+    /** Writes what may go now, unflushed. */
     private void sendMore() {
         LoadClient client = this.client;
         if (client == null) {
@@ -97,7 +127,6 @@ public final class Publisher implements LoadClient.Listener {
             client.publish(topicOf.apply(sent), qos, Payloads.encode(stream, sent, stamp, payloadSize), stamp);
             sent++;
         }
-        client.flush();
         if (qos == QoS.AT_MOST_ONCE && sent == count) {
             finish();
         }
@@ -113,7 +142,12 @@ public final class Publisher implements LoadClient.Listener {
         if (acked == count) {
             finish();
         } else if (pacer == null) {
-            sendMore();
+            // batched: the client flushes once when the read that brought this acknowledgement ends
+            if (batchedWrites) {
+                sendMore();
+            } else {
+                sendMoreAndFlush();
+            }
         }
     }
 

@@ -170,7 +170,8 @@ public final class ClusterQos1Scenario implements Scenario {
         List<LoadClient> pubClients = new ArrayList<>();
         for (int p = 0; p < s.publishers(); p++) {
             String topic = "bench/" + name + "/" + p;
-            Publisher pub = new Publisher(p, QOS, s.window(), s.payload(), perPublisher, 0, seq -> topic, ackMicros);
+            Publisher pub = new Publisher(
+                    p, QOS, s.window(), s.payload(), perPublisher, 0, seq -> topic, ackMicros, s.batchedWrites());
             publishers.add(pub);
             int port = nodes.get(p % (NODES - 1)).port();
             pubClients.add(

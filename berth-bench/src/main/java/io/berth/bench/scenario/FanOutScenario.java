@@ -97,8 +97,8 @@ public final class FanOutScenario implements Scenario {
         List<LoadClient> clients = new ArrayList<>(ctx.persistentSessions(
                 peer.port(), "bench-" + name + "-", fan, i -> topic, QoS.AT_LEAST_ONCE, collector::listener, true));
         Histogram ackMicros = new Histogram(3_600_000_000L, 3);
-        Publisher pub =
-                new Publisher(0, QoS.AT_LEAST_ONCE, s.window(), s.payload(), messages, 0, seq -> topic, ackMicros);
+        Publisher pub = new Publisher(
+                0, QoS.AT_LEAST_ONCE, s.window(), s.payload(), messages, 0, seq -> topic, ackMicros, s.batchedWrites());
         LoadClient pc = ctx.connect(peer.port(), "bench-pub-" + name, true, pub).get();
         clients.add(pc);
         double cpuBefore = Probes.cpuSeconds(peer.pid());

@@ -198,7 +198,8 @@ public final class FillDrainScenario implements Scenario {
                     perPublisher,
                     0,
                     seq -> "bench/" + name + "/" + (int) ((seq + offset) % sessions),
-                    ackMicros));
+                    ackMicros,
+                    s.batchedWrites()));
             pubClients.add(ctx.connect(peer.port(), "bench-pub-" + name + "-" + p, true, pubs.get(p))
                     .get());
         }

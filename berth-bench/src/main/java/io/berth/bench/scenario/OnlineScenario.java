@@ -215,7 +215,15 @@ public final class OnlineScenario implements Scenario {
         for (int p = 0; p < s.publishers(); p++) {
             String topic = "bench/" + name + "/" + p;
             Publisher pub = new Publisher(
-                    p, qos, s.window(), s.payload(), perPublisher, rate / s.publishers(), seq -> topic, ackMicros);
+                    p,
+                    qos,
+                    s.window(),
+                    s.payload(),
+                    perPublisher,
+                    rate / s.publishers(),
+                    seq -> topic,
+                    ackMicros,
+                    s.batchedWrites());
             publishers.add(pub);
             pubClients.add(ctx.connect(port, "bench-pub-" + name + p, true, pub).get());
         }

@@ -22,6 +22,9 @@ import java.time.Duration;
  * @param warmupMessages messages of the warm-up that every throughput and latency scenario runs on the same
  *     broker before its measured phase (0: none, the scenario runs cold)
  * @param limit time limit of one scenario on one peer
+ * @param batchedWrites how a windowed publisher writes what the acknowledgements of one read let it send:
+ *     false, each publish to the socket at once (one write per message, as a device's client does); true,
+ *     all of them in one write when the read ends (as an event-driven client does)
  */
 public record Settings(
         MqttVersion version,
@@ -39,7 +42,8 @@ public record Settings(
         int fanoutSubscribers,
         long fanoutMessages,
         long warmupMessages,
-        Duration limit) {
+        Duration limit,
+        boolean batchedWrites) {
 
     public Settings {
         if (publishers < 1 || window < 1 || offlineSessions < 1 || restartSessions < 1 || fanoutSubscribers < 1) {
@@ -48,6 +52,44 @@ public record Settings(
         if (warmupMessages < 0) {
             throw new IllegalArgumentException("warm-up messages must be 0 (no warm-up) or more");
         }
+    }
+
+    /** Publishers that write each publish at once ({@code batchedWrites} false). */
+    public Settings(
+            MqttVersion version,
+            int publishers,
+            int window,
+            int payload,
+            long onlineMessages,
+            int pacedSeconds,
+            double pacedFraction,
+            int offlineSessions,
+            long offlineMessages,
+            int restartSessions,
+            long restartMessages,
+            int idleSessions,
+            int fanoutSubscribers,
+            long fanoutMessages,
+            long warmupMessages,
+            Duration limit) {
+        this(
+                version,
+                publishers,
+                window,
+                payload,
+                onlineMessages,
+                pacedSeconds,
+                pacedFraction,
+                offlineSessions,
+                offlineMessages,
+                restartSessions,
+                restartMessages,
+                idleSessions,
+                fanoutSubscribers,
+                fanoutMessages,
+                warmupMessages,
+                limit,
+                false);
     }
 
     /** A few seconds per scenario: for the smoke test in {@code mvn verify}. */
@@ -111,6 +153,29 @@ public record Settings(
                 fanoutSubscribers,
                 fanoutMessages,
                 warmupMessages,
-                limit);
+                limit,
+                batchedWrites);
+    }
+
+    /** The same sizes with publishers writing as {@code batched} says. */
+    public Settings withBatchedWrites(boolean batched) {
+        return new Settings(
+                version,
+                publishers,
+                window,
+                payload,
+                onlineMessages,
+                pacedSeconds,
+                pacedFraction,
+                offlineSessions,
+                offlineMessages,
+                restartSessions,
+                restartMessages,
+                idleSessions,
+                fanoutSubscribers,
+                fanoutMessages,
+                warmupMessages,
+                limit,
+                batched);
     }
 }
