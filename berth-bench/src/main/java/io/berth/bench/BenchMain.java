@@ -136,23 +136,23 @@ public final class BenchMain {
             default -> throw new IllegalArgumentException("--mqtt: 3 or 5, not '" + o.get("mqtt") + "'");
         };
         return new Settings(
-                        version,
-                        integer(o, "publishers", d.publishers()),
-                        integer(o, "window", d.window()),
-                        integer(o, "payload", d.payload()),
-                        integer(o, "online-messages", d.onlineMessages()),
-                        integer(o, "paced-seconds", d.pacedSeconds()),
-                        pacedFraction(o, d.pacedFraction()),
-                        integer(o, "offline-sessions", d.offlineSessions()),
-                        integer(o, "offline-messages", d.offlineMessages()),
-                        integer(o, "restart-sessions", d.restartSessions()),
-                        integer(o, "restart-messages", d.restartMessages()),
-                        integer(o, "idle-sessions", d.idleSessions()),
-                        integer(o, "fanout-subscribers", d.fanoutSubscribers()),
-                        integer(o, "fanout-messages", d.fanoutMessages()),
-                        atLeastZero(o, "warmup-messages", d.warmupMessages()),
-                        Duration.ofSeconds(integer(o, "limit-seconds", d.limit().toSeconds())))
-                .withBatchedWrites(batchedWrites(o));
+                version,
+                integer(o, "publishers", d.publishers()),
+                integer(o, "window", d.window()),
+                integer(o, "payload", d.payload()),
+                integer(o, "online-messages", d.onlineMessages()),
+                integer(o, "paced-seconds", d.pacedSeconds()),
+                pacedFraction(o, d.pacedFraction()),
+                integer(o, "offline-sessions", d.offlineSessions()),
+                integer(o, "offline-messages", d.offlineMessages()),
+                integer(o, "restart-sessions", d.restartSessions()),
+                integer(o, "restart-messages", d.restartMessages()),
+                integer(o, "idle-sessions", d.idleSessions()),
+                integer(o, "fanout-subscribers", d.fanoutSubscribers()),
+                integer(o, "fanout-messages", d.fanoutMessages()),
+                atLeastZero(o, "warmup-messages", d.warmupMessages()),
+                Duration.ofSeconds(integer(o, "limit-seconds", d.limit().toSeconds())),
+                batchedWrites(o));
     }
 
     /** {@code --publisher-writes}: each (one write per message, the default) or batched (one per read). */

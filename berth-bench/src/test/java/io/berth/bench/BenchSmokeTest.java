@@ -86,7 +86,8 @@ class BenchSmokeTest {
                 base.fanoutSubscribers(),
                 base.fanoutMessages(),
                 200,
-                java.time.Duration.ofSeconds(120));
+                java.time.Duration.ofSeconds(120),
+                false);
         List<Scenario> scenarios = Scenarios.select("cluster-qos1");
         List<Result> results = new Bench(small, dir.resolve("work"), new PrintStream(System.out, true))
                 .run(scenarios, List.of(new EmbeddedBerthPeer(Durability.MEMORY)));

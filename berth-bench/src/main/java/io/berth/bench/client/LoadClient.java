@@ -72,6 +72,7 @@ public final class LoadClient extends ChannelInboundHandlerAdapter {
     private int nextId = 1;
     private int inFlight;
     private boolean unflushed;
+    private long flushes;
 
     private LoadClient(ConnectPacket connect, Listener listener) {
         this.connect = connect;
@@ -180,8 +181,14 @@ public final class LoadClient extends ChannelInboundHandlerAdapter {
     public void flush() {
         if (unflushed) {
             unflushed = false;
+            flushes++;
             channel().flush();
         }
+    }
+
+    /** Flushes that had something to send: the writes this client made to its socket, about. */
+    public long flushes() {
+        return flushes;
     }
 
     /** Sends DISCONNECT and closes; completes when the channel is closed. */

@@ -33,19 +33,6 @@ public final class Publisher implements LoadClient.Listener {
     private long acked;
     private long failed;
 
-    /** A publisher that writes each publish at once (see {@code batchedWrites} below). */
-    public Publisher(
-            int stream,
-            QoS qos,
-            int window,
-            int payloadSize,
-            long count,
-            double ratePerSecond,
-            LongFunction<String> topicOf,
-            Histogram ackMicros) {
-        this(stream, qos, window, payloadSize, count, ratePerSecond, topicOf, ackMicros, false);
-    }
-
     /**
      * @param ratePerSecond 0 for as fast as the window allows
      * @param ackMicros where publish-to-acknowledgement times go (shared by publishers of one event loop)

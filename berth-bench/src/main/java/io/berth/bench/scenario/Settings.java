@@ -54,44 +54,6 @@ public record Settings(
         }
     }
 
-    /** Publishers that write each publish at once ({@code batchedWrites} false). */
-    public Settings(
-            MqttVersion version,
-            int publishers,
-            int window,
-            int payload,
-            long onlineMessages,
-            int pacedSeconds,
-            double pacedFraction,
-            int offlineSessions,
-            long offlineMessages,
-            int restartSessions,
-            long restartMessages,
-            int idleSessions,
-            int fanoutSubscribers,
-            long fanoutMessages,
-            long warmupMessages,
-            Duration limit) {
-        this(
-                version,
-                publishers,
-                window,
-                payload,
-                onlineMessages,
-                pacedSeconds,
-                pacedFraction,
-                offlineSessions,
-                offlineMessages,
-                restartSessions,
-                restartMessages,
-                idleSessions,
-                fanoutSubscribers,
-                fanoutMessages,
-                warmupMessages,
-                limit,
-                false);
-    }
-
     /** A few seconds per scenario: for the smoke test in {@code mvn verify}. */
     public static Settings smoke() {
         return new Settings(
@@ -110,7 +72,8 @@ public record Settings(
                 4,
                 200,
                 500,
-                Duration.ofSeconds(20));
+                Duration.ofSeconds(20),
+                false);
     }
 
     /** The published report's sizes. */
@@ -133,7 +96,8 @@ public record Settings(
                 // messages (100,000 deliveries) measured about 0.5 s, mostly the start and the end
                 10_000,
                 300_000,
-                Duration.ofSeconds(150));
+                Duration.ofSeconds(150),
+                false);
     }
 
     public Settings withVersion(MqttVersion v) {
@@ -155,27 +119,5 @@ public record Settings(
                 warmupMessages,
                 limit,
                 batchedWrites);
-    }
-
-    /** The same sizes with publishers writing as {@code batched} says. */
-    public Settings withBatchedWrites(boolean batched) {
-        return new Settings(
-                version,
-                publishers,
-                window,
-                payload,
-                onlineMessages,
-                pacedSeconds,
-                pacedFraction,
-                offlineSessions,
-                offlineMessages,
-                restartSessions,
-                restartMessages,
-                idleSessions,
-                fanoutSubscribers,
-                fanoutMessages,
-                warmupMessages,
-                limit,
-                batched);
     }
 }

@@ -24,7 +24,8 @@ class ReportWarmupTest {
                 d.fanoutSubscribers(),
                 d.fanoutMessages(),
                 warmup,
-                d.limit());
+                d.limit(),
+                d.batchedWrites());
     }
 
     @Test
