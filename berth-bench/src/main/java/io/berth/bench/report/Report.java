@@ -80,15 +80,8 @@ public final class Report {
                     .append(p.settings())
                     .append(" |\n");
         }
-        md.append("\nLoad generator: Berth's codec over Netty NIO, all clients on one event loop thread, MQTT ")
-                .append(settings.version() == io.berth.codec.MqttVersion.V5 ? "5.0" : "3.1.1")
-                .append(" unless a scenario says otherwise, ")
-                .append(settings.publishers())
-                .append(" publishers with ")
-                .append(settings.window())
-                .append(" unacknowledged publishes each, payload ")
-                .append(settings.payload())
-                .append(" bytes, TCP to 127.0.0.1. ")
+        md.append("\n")
+                .append(load(settings))
                 .append(warmup(settings))
                 .append(" ")
                 .append("Every message carries its stream and sequence number; every ")
@@ -108,6 +101,23 @@ public final class Report {
             md.append(extra).append('\n');
         }
         Files.writeString(markdown, md.toString());
+    }
+
+    /** The load generator's shape: protocol, publishers, window, how they write, payload. */
+    static String load(Settings settings) {
+        return "Load generator: Berth's codec over Netty NIO, all clients on one event loop thread, MQTT "
+                + (settings.version() == io.berth.codec.MqttVersion.V5 ? "5.0" : "3.1.1")
+                + " unless a scenario says otherwise, "
+                + settings.publishers()
+                + " publishers with "
+                + settings.window()
+                + " unacknowledged publishes each, "
+                + (settings.batchedWrites()
+                        ? "writing what the acknowledgements of one read let go in one write when the read ends"
+                        : "writing each publish to the socket as soon as an acknowledgement lets it go")
+                + " (`--publisher-writes`), payload "
+                + settings.payload()
+                + " bytes, TCP to 127.0.0.1. ";
     }
 
     /** What the report says of the warm-up before each scenario. */

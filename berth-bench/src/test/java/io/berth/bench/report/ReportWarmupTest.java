@@ -29,6 +29,35 @@ class ReportWarmupTest {
     }
 
     @Test
+    void load_saysHowThePublishersWrite() {
+        Settings each = Settings.standard();
+        assertThat(Report.load(each))
+                .contains("4 publishers with 64 unacknowledged publishes each")
+                .contains("writing each publish to the socket as soon as an acknowledgement lets it go");
+        Settings batched = new Settings(
+                each.version(),
+                each.publishers(),
+                each.window(),
+                each.payload(),
+                each.onlineMessages(),
+                each.pacedSeconds(),
+                each.pacedFraction(),
+                each.offlineSessions(),
+                each.offlineMessages(),
+                each.restartSessions(),
+                each.restartMessages(),
+                each.idleSessions(),
+                each.fanoutSubscribers(),
+                each.fanoutMessages(),
+                each.warmupMessages(),
+                each.limit(),
+                true);
+        assertThat(Report.load(batched))
+                .contains("in one write when the read ends")
+                .doesNotContain("writing each publish");
+    }
+
+    @Test
     void warmup_isStatedWithItsCount_andTheColdScenariosNamed() {
         assertThat(Report.warmup(withWarmup(300_000)))
                 .contains("after a warm-up of 300,000 messages on the same broker process")
