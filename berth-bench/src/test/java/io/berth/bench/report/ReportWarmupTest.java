@@ -7,6 +7,11 @@ import org.junit.jupiter.api.Test;
 
 class ReportWarmupTest {
     private static Settings withWarmup(long warmup) {
+        return standard(warmup, false);
+    }
+
+    /** The standard sizes with {@code warmup} messages of warm-up and publishers writing as {@code batched}. */
+    private static Settings standard(long warmup, boolean batched) {
         Settings d = Settings.standard();
         return new Settings(
                 d.version(),
@@ -25,7 +30,7 @@ class ReportWarmupTest {
                 d.fanoutMessages(),
                 warmup,
                 d.limit(),
-                d.batchedWrites());
+                batched);
     }
 
     @Test
@@ -34,24 +39,7 @@ class ReportWarmupTest {
         assertThat(Report.load(each))
                 .contains("4 publishers with 64 unacknowledged publishes each")
                 .contains("writing each publish to the socket as soon as an acknowledgement lets it go");
-        Settings batched = new Settings(
-                each.version(),
-                each.publishers(),
-                each.window(),
-                each.payload(),
-                each.onlineMessages(),
-                each.pacedSeconds(),
-                each.pacedFraction(),
-                each.offlineSessions(),
-                each.offlineMessages(),
-                each.restartSessions(),
-                each.restartMessages(),
-                each.idleSessions(),
-                each.fanoutSubscribers(),
-                each.fanoutMessages(),
-                each.warmupMessages(),
-                each.limit(),
-                true);
+        Settings batched = standard(each.warmupMessages(), true);
         assertThat(Report.load(batched))
                 .contains("in one write when the read ends")
                 .doesNotContain("writing each publish");
