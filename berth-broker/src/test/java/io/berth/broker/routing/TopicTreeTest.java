@@ -104,6 +104,77 @@ class TopicTreeTest {
         }
     }
 
+    @Test
+    void aTopicMatchedAgain_followsEverySubscribeReplaceAndUnsubscribeInBetween() {
+        assertThat(match("d/1/t")).isEmpty();
+        assertThat(match("d/1/t")).isEmpty();
+        tree.subscribe("a", sub("d/+/t", QoS.AT_MOST_ONCE));
+        assertThat(match("d/1/t")).containsExactly("a:AT_MOST_ONCE");
+        assertThat(match("d/1/t")).containsExactly("a:AT_MOST_ONCE");
+        tree.subscribe("a", sub("d/+/t", QoS.EXACTLY_ONCE)); // options replaced
+        assertThat(match("d/1/t")).containsExactly("a:EXACTLY_ONCE");
+        tree.subscribe("b", sub("d/#", QoS.AT_LEAST_ONCE));
+        assertThat(match("d/1/t")).containsExactlyInAnyOrder("a:EXACTLY_ONCE", "b:AT_LEAST_ONCE");
+        tree.unsubscribe("a", "d/+/t");
+        assertThat(match("d/1/t")).containsExactly("b:AT_LEAST_ONCE");
+        assertThat(tree.unsubscribe("a", "d/+/t")).isFalse();
+        assertThat(match("d/1/t")).containsExactly("b:AT_LEAST_ONCE");
+        assertThat(tree.cachedTopics()).isEqualTo(1);
+    }
+
+    @Test
+    void aSharedGroupMatchedAgain_isLeftOutOnceItsLastMemberLeaves_andEachVisitTakesItsTurn() {
+        tree.subscribe("m1", sub("$share/g/s/x", QoS.AT_LEAST_ONCE));
+        tree.subscribe("m2", sub("$share/g/s/x", QoS.AT_LEAST_ONCE));
+        List<Integer> turns = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            assertThat(groups("s/x", turns)).containsExactly("$share/g/s/x");
+        }
+        assertThat(turns).containsExactly(0, 1, 2); // a replayed visit still asks the group for its turn
+        tree.unsubscribe("m1", "$share/g/s/x");
+        assertThat(groups("s/x", turns)).containsExactly("$share/g/s/x");
+        tree.unsubscribe("m2", "$share/g/s/x");
+        assertThat(groups("s/x", turns)).isEmpty();
+    }
+
+    @Test
+    void aSubscribeOnAnotherThread_isSeenByTheNextMatchOfAThreadThatKeptTheTopic() throws Exception {
+        ExecutorService matcher = Executors.newSingleThreadExecutor();
+        try {
+            assertThat(matcher.submit(() -> match("x/y")).get()).isEmpty();
+            tree.subscribe("late", sub("x/y", QoS.AT_LEAST_ONCE));
+            assertThat(matcher.submit(() -> match("x/y")).get()).containsExactly("late:AT_LEAST_ONCE");
+            tree.unsubscribe("late", "x/y");
+            assertThat(matcher.submit(() -> match("x/y")).get()).isEmpty();
+        } finally {
+            matcher.shutdownNow();
+        }
+    }
+
+    @Test
+    void manyDistinctTopics_keepAtMostTheCachesBound_andStillMatch() {
+        tree.subscribe("all", sub("dev/#", QoS.AT_LEAST_ONCE));
+        for (int i = 0; i <= MatchCache.MAX_TOPICS + 10; i++) {
+            assertThat(match("dev/" + i)).containsExactly("all:AT_LEAST_ONCE");
+        }
+        assertThat(tree.cachedTopics()).isBetween(1, MatchCache.MAX_TOPICS);
+    }
+
+    private List<String> groups(String topic, List<Integer> turns) {
+        List<String> out = new ArrayList<>();
+        tree.match(topic, new TopicTree.MatchVisitor() {
+            @Override
+            public void subscriber(String clientId, Subscription subscription) {}
+
+            @Override
+            public void sharedGroup(TopicTree.SharedGroup group) {
+                out.add(group.sharedFilter());
+                turns.add(group.nextIndex());
+            }
+        });
+        return out;
+    }
+
     private List<String> match(String topic) {
         List<String> out = new ArrayList<>();
         tree.match(topic, new TopicTree.MatchVisitor() {
