@@ -3,7 +3,9 @@ package io.berth.broker.store.rocksdb;
 import io.berth.broker.store.StoreCommand;
 import io.berth.broker.store.StoredMessage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,70 +42,50 @@ sealed interface Op {
         return op instanceof Dequeue;
     }
 
-    /**
-     * Encodes commands; a message shared by several enqueues of the list is encoded once, and so is the
-     * key prefix of a client that comes again.
-     */
+    /** Encodes commands; a message shared by several enqueues of the list is encoded once. */
     static List<Op> encode(List<StoreCommand> commands) {
         List<Op> ops = new ArrayList<>(commands.size());
-        Memo memo = new Memo();
+        MessageBytes messages = new MessageBytes();
         for (StoreCommand command : commands) {
-            ops.add(encode(command, memo));
+            ops.add(encode(command, messages));
         }
         return ops;
     }
 
     /**
-     * What one list of commands encoded already: the last {@link #KEPT} messages (the enqueues of one
-     * message, a fan-out, mostly come one after the other, and a tick's list interleaves few messages),
-     * and the last client's key prefix (most of a tick's commands are one subscriber's enqueues and
-     * dequeues). Kept without a map: no boxed id per message. A message found in neither is encoded again,
-     * to the same bytes.
+     * The encoded messages of one list of commands. The enqueues of one message (a fan-out) mostly come
+     * one after the other, so the last one is kept apart and a map is made only when an earlier one
+     * comes back.
      */
-    final class Memo {
-        static final int KEPT = 16;
+    final class MessageBytes {
+        private long lastId = -1;
+        private byte @Nullable [] last;
+        private @Nullable Map<Long, byte[]> earlier;
 
-        private final long[] ids = new long[KEPT];
-        private final byte[][] messages = new byte[KEPT][];
-        private int last = -1;
-
-        private @Nullable String client;
-        private byte @Nullable [] prefix;
-
-        byte[] message(StoredMessage m) {
-            long id = m.id();
-            if (last >= 0) {
-                for (int k = 0, i = last; k < KEPT; k++, i = (i + KEPT - 1) % KEPT) {
-                    byte[] bytes = messages[i];
-                    if (bytes == null) {
-                        break;
-                    }
-                    if (ids[i] == id) {
-                        return bytes;
-                    }
+        byte[] of(StoredMessage m) {
+            byte[] bytes = last;
+            if (bytes != null && lastId == m.id()) {
+                return bytes;
+            }
+            Map<Long, byte[]> map = earlier;
+            if (bytes != null) {
+                if (map == null) {
+                    map = new HashMap<>();
+                    earlier = map;
                 }
+                map.put(lastId, bytes);
             }
-            byte[] bytes = Values.message(m);
-            last = (last + 1) % KEPT;
-            ids[last] = id;
-            messages[last] = bytes;
+            bytes = map == null ? null : map.get(m.id());
+            if (bytes == null) {
+                bytes = Values.message(m);
+            }
+            last = bytes;
+            lastId = m.id();
             return bytes;
-        }
-
-        /** {@link Keys#client}, shared by the ops of one client in a row (no op writes into it). */
-        byte[] prefix(String clientId) {
-            byte[] p = prefix;
-            if (p != null && clientId.equals(client)) {
-                return p;
-            }
-            p = Keys.client(clientId);
-            client = clientId;
-            prefix = p;
-            return p;
         }
     }
 
-    private static Op encode(StoreCommand command, Memo memo) {
+    private static Op encode(StoreCommand command, MessageBytes messages) {
         if (command instanceof StoreCommand.PutSession c) {
             return new Put(Family.SESSIONS, Keys.client(c.session().clientId()), Values.session(c.session()), 0);
         } else if (command instanceof StoreCommand.DeleteSession c) {
@@ -118,20 +100,20 @@ sealed interface Op {
             long seq = c.entry().seq();
             requireSeq(seq);
             StoredMessage m = c.message();
-            byte[] message = memo.message(m);
+            byte[] message = messages.of(m);
             byte[] value = Values.queueEntry(c.entry(), m.sizeBytes());
-            return new Enqueue(c.clientId(), memo.prefix(c.clientId()), seq, m.id(), m.sizeBytes(), value, message);
+            return new Enqueue(c.clientId(), Keys.client(c.clientId()), seq, m.id(), m.sizeBytes(), value, message);
         } else if (command instanceof StoreCommand.Dequeue c) {
             return new Dequeue(
                     c.clientId(),
-                    memo.prefix(c.clientId()),
+                    Keys.client(c.clientId()),
                     c.seq(),
                     c.messageId(),
                     c.described() ? c.sizeBytes() : -1);
         } else if (command instanceof StoreCommand.PutInflight c) {
             requireSeq(c.inflight().seq());
             return new PutInflight(
-                    c.clientId(), memo.prefix(c.clientId()), c.inflight().seq(), Values.inflight(c.inflight()));
+                    c.clientId(), Keys.client(c.clientId()), c.inflight().seq(), Values.inflight(c.inflight()));
         } else if (command instanceof StoreCommand.PutInbound c) {
             return new Put(Family.INBOUND, Keys.inbound(Keys.client(c.clientId()), c.packetId()), new byte[0], 0);
         } else if (command instanceof StoreCommand.DeleteInbound c) {
