@@ -4,13 +4,10 @@ import io.berth.broker.store.Subscription;
 import io.berth.codec.Topics;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,24 +19,14 @@ import org.jspecify.annotations.Nullable;
  * (most filters of persistent sessions have one: {@code devices/42/commands}); its map of subscribers is
  * made at the second. So a node of one subscriber and no children costs a few dozen bytes, not three maps.
  *
- * <p>What a topic matched is kept per thread ({@link MatchCache}) until the tree changes: every
- * subscribe and unsubscribe moves the tree's version after it changed the tree, and a match reads the
- * version before it walks, so a kept match is never older than a change that completed before it is used.
- *
  * <p>Threading: lock-free reads and writes: concurrent maps, and a compare-and-set on a node's fields
  * when a map or the single subscriber is put in place. A subscriber's entries are written only by the
  * shard that owns its session, so no two threads write the same entry. Empty nodes are kept (a later
  * subscription to the same filter reuses them).
  */
 public final class TopicTree {
-    private static final Object[] NOTHING = {};
-
     private final Node root = new Node();
     private final AtomicInteger size = new AtomicInteger();
-    /** Moved by every change, after it: what a kept match was made at (see {@link MatchCache}). */
-    private final AtomicLong version = new AtomicLong();
-
-    private final ThreadLocal<MatchCache> caches = ThreadLocal.withInitial(MatchCache::new);
 
     /** Adds or replaces the subscription of {@code clientId} to {@code sub.filter()}. */
     public void subscribe(String clientId, Subscription sub) {
@@ -58,7 +45,6 @@ public final class TopicTree {
         if (previous == null) {
             size.incrementAndGet();
         }
-        version.incrementAndGet();
     }
 
     /** Removes the subscription of {@code clientId} to {@code filter}; true when there was one. */
@@ -80,7 +66,6 @@ public final class TopicTree {
         }
         if (removed != null) {
             size.decrementAndGet();
-            version.incrementAndGet();
         }
         return removed != null;
     }
@@ -108,75 +93,52 @@ public final class TopicTree {
         return size.get();
     }
 
-    /**
-     * Calls {@code visitor} for every subscription whose filter matches {@code topic}, and for every shared
-     * group with members there. The same topic again on the same thread, with the tree unchanged, is not
-     * walked again: what the walk visited is replayed, in its order.
-     */
+    /** Calls {@code visitor} for every subscription whose filter matches {@code topic}. */
     public void match(String topic, MatchVisitor visitor) {
-        long at = version.get(); // before the walk: a change during it makes the kept visits stale
-        MatchCache cache = caches.get();
-        Object[] visits = cache.get(topic, at);
-        if (visits == null) {
-            List<Object> found = new ArrayList<>(2);
-            match(root, topic.split("/", -1), 0, topic.startsWith("$"), found);
-            visits = found.isEmpty() ? NOTHING : found.toArray();
-            cache.put(topic, at, visits);
-        }
-        for (Object v : visits) {
-            if (v instanceof One one) {
-                visitor.subscriber(one.clientId(), one.subscription());
-            } else {
-                visitor.sharedGroup((SharedGroup) v);
-            }
-        }
+        String[] levels = topic.split("/", -1);
+        boolean dollar = topic.startsWith("$");
+        match(root, levels, 0, dollar, visitor);
     }
 
-    /** The topics this thread's cache of matches holds (tests). */
-    int cachedTopics() {
-        return caches.get().size();
-    }
-
-    private static void match(Node node, String[] levels, int i, boolean dollar, List<Object> found) {
+    private static void match(Node node, String[] levels, int i, boolean dollar, MatchVisitor visitor) {
         // [MQTT-4.7.2-1] topics starting with $ are not matched by filters starting with a wildcard
         boolean wildcardsAllowed = !(i == 0 && dollar);
         if (wildcardsAllowed) {
             Node multi = node.child("#");
             if (multi != null) {
-                visit(multi, found);
+                visit(multi, visitor);
             }
         }
         if (i == levels.length) {
-            visit(node, found);
+            visit(node, visitor);
             return;
         }
         Node exact = node.child(levels[i]);
         if (exact != null) {
-            match(exact, levels, i + 1, dollar, found);
+            match(exact, levels, i + 1, dollar, visitor);
         }
         if (wildcardsAllowed) {
             Node single = node.child("+");
             if (single != null) {
-                match(single, levels, i + 1, dollar, found);
+                match(single, levels, i + 1, dollar, visitor);
             }
         }
     }
 
-    /** Adds a node's subscribers ({@link One} each) and its shared groups with members to {@code found}. */
-    private static void visit(Node node, List<Object> found) {
+    private static void visit(Node node, MatchVisitor visitor) {
         Object subscribers = node.subscribers;
         if (subscribers instanceof One one) {
-            found.add(one);
+            visitor.subscriber(one.clientId(), one.subscription());
         } else if (subscribers instanceof Many many) {
             for (Map.Entry<String, Subscription> e : many.entrySet()) {
-                found.add(new One(e.getKey(), e.getValue()));
+                visitor.subscriber(e.getKey(), e.getValue());
             }
         }
         Map<String, SharedGroup> shared = node.shared;
         if (shared != null) {
             for (SharedGroup g : shared.values()) {
                 if (!g.members.isEmpty()) {
-                    found.add(g);
+                    visitor.sharedGroup(g);
                 }
             }
         }
@@ -220,7 +182,7 @@ public final class TopicTree {
         }
     }
 
-    /** A node's only subscriber; also a subscriber a match visited. */
+    /** A node's only subscriber. */
     private record One(String clientId, Subscription subscription) {}
 
     /** A node's subscribers once it had two at a time (kept from then on). */
