@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A broker in a JVM of its own (the test's class path, {@code -Xmx256m}, the C1 compiler only and the
@@ -33,6 +34,12 @@ final class BrokerProcess {
      * @throws IllegalStateException with its first output lines when it does not within {@code timeout}
      */
     static Process start(String name, Duration timeout, String... serveArgs) throws IOException, InterruptedException {
+        return start(name, timeout, line -> {}, serveArgs);
+    }
+
+    /** As {@link #start(String, Duration, String...)}, handing every line the broker writes to {@code each}. */
+    static Process start(String name, Duration timeout, Consumer<String> each, String... serveArgs)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
@@ -60,6 +67,7 @@ final class BrokerProcess {
                             if (lines.size() < KEPT_LINES) {
                                 lines.add(line);
                             }
+                            each.accept(line);
                             if (line.startsWith("Berth listening")) {
                                 ready.countDown();
                             }

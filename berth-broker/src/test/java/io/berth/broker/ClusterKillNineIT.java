@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -38,11 +39,19 @@ import org.junit.jupiter.api.io.TempDir;
  * resumes on the third node with Session Present.
  *
  * <p>{@code -Dberth.cluster.crash.cycles=N} sets the number of kills (3 by default; {@code
- * scripts/cluster-crash-test.sh} runs 100).
+ * scripts/cluster-crash-test.sh} runs 100). {@code -Dberth.cluster.crash.snapshot-every=N} gives the nodes
+ * {@code cluster.snapshot-every: N}: with a small N each node snapshots every few seconds and purges its log
+ * behind, so that a node that was down a while ({@code -Dberth.cluster.crash.down-millis=N}: up to N ms
+ * before it is started again) finds the entries it missed purged and installs the leader's snapshot in
+ * place of its replica instead.
  */
 class ClusterKillNineIT {
     private static final int CYCLES = Integer.getInteger("berth.cluster.crash.cycles", 3);
     private static final long SEED = Long.getLong("berth.crash.seed", System.nanoTime());
+    /** The longest a killed node stays down before it is started again (a random time up to it). */
+    private static final int DOWN_MILLIS = Integer.getInteger("berth.cluster.crash.down-millis", 0);
+    /** {@code cluster.snapshot-every} of the nodes; 0 for the default. */
+    private static final long SNAPSHOT_EVERY = Long.getLong("berth.cluster.crash.snapshot-every", 0);
     /** The publishers' node. */
     private static final int HOME = 0;
     /** The subscriber's node. */
@@ -54,6 +63,10 @@ class ClusterKillNineIT {
     private final Process[] nodes = new Process[3];
     private final int[] mqttPorts = new int[3];
     private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+    /** Snapshots the nodes took, and snapshots that replaced a node's replica (from their logs). */
+    private final AtomicInteger snapshotsTaken = new AtomicInteger();
+
+    private final AtomicInteger snapshotsInstalled = new AtomicInteger();
 
     @AfterEach
     void stop() {
@@ -134,6 +147,9 @@ class ClusterKillNineIT {
             int victim = random.nextInt(3);
             killed.add(victim + 1);
             nodes[victim].destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (DOWN_MILLIS > 0) {
+                pause(Duration.ofMillis(random.nextInt(DOWN_MILLIS)));
+            }
             start(victim);
         }
         pause(Duration.ofMillis(1000));
@@ -161,7 +177,8 @@ class ClusterKillNineIT {
         CrashReport report = CrashReport.of(messages, acked);
         String text = String.format(
                 "cluster crash test: %d SIGKILL cycles (nodes %s) in %.1f s (seed %d): acknowledged QoS 1 %d,"
-                        + " QoS 2 %d; lost %d; duplicated QoS 1 %d, QoS 2 %d; order violations %d%n",
+                        + " QoS 2 %d; lost %d; duplicated QoS 1 %d, QoS 2 %d; order violations %d;"
+                        + " snapshots taken %d, installed in place of a replica %d%n",
                 CYCLES,
                 killed,
                 (System.nanoTime() - started) / 1e9,
@@ -171,7 +188,9 @@ class ClusterKillNineIT {
                 report.lost(),
                 report.duplicates().get("q1"),
                 report.duplicates().get("q2"),
-                report.orderViolations());
+                report.orderViolations(),
+                snapshotsTaken.get(),
+                snapshotsInstalled.get());
         System.out.print(text);
         Files.writeString(Path.of("target", "cluster-crash-test.txt"), text);
 
@@ -252,7 +271,8 @@ class ClusterKillNineIT {
                             + "cluster:\n"
                             + "  node-id: n" + (i + 1) + "\n"
                             + "  bind: 127.0.0.1:" + raftPorts[i] + "\n"
-                            + "  members: " + members + "\n");
+                            + "  members: " + members + "\n"
+                            + (SNAPSHOT_EVERY > 0 ? "  snapshot-every: " + SNAPSHOT_EVERY + "\n" : ""));
         }
     }
 
@@ -281,6 +301,13 @@ class ClusterKillNineIT {
         nodes[index] = BrokerProcess.start(
                 "node-" + (index + 1),
                 Duration.ofSeconds(60),
+                line -> {
+                    if (line.contains("snapshot of the replica at log index")) {
+                        snapshotsTaken.incrementAndGet();
+                    } else if (line.contains("replacing the replica")) {
+                        snapshotsInstalled.incrementAndGet();
+                    }
+                },
                 "--config",
                 dir.resolve("node" + (index + 1) + ".yml").toString());
     }
