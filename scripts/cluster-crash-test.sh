@@ -9,11 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cycles="${1:-100}"
-seed_arg=()  # and the other -D options
-if [ $# -ge 2 ]; then seed_arg=("-Dberth.crash.seed=$2"); fi
-if [ -n "${SNAPSHOT_EVERY:-}" ]; then seed_arg+=("-Dberth.cluster.crash.snapshot-every=$SNAPSHOT_EVERY"); fi
-if [ -n "${DOWN_MILLIS:-}" ]; then seed_arg+=("-Dberth.cluster.crash.down-millis=$DOWN_MILLIS"); fi
+options=()
+if [ $# -ge 2 ]; then options+=("-Dberth.crash.seed=$2"); fi
+if [ -n "${SNAPSHOT_EVERY:-}" ]; then options+=("-Dberth.cluster.crash.snapshot-every=$SNAPSHOT_EVERY"); fi
+if [ -n "${DOWN_MILLIS:-}" ]; then options+=("-Dberth.cluster.crash.down-millis=$DOWN_MILLIS"); fi
 mvn -B -q -pl berth-broker -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=ClusterKillNineIT -Dfailsafe.failIfNoSpecifiedTests=false -Dberth.cluster.crash.cycles="$cycles" \
-  "${seed_arg[@]}"
+  ${options[@]+"${options[@]}"}
 cat berth-broker/target/cluster-crash-test.txt
